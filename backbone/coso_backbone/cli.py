@@ -1,0 +1,102 @@
+"""The command line every service shares: migrate, api, worker, dead-letters.
+
+A service's own CLI module calls `service_cli(...)` and may add commands to the result.
+The configuration file comes from `--config`, else `COSO_<SERVICE>_CONFIG`, else the
+service's bundled config.yml.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.deadletters import list_dead_letters, replay_dead_letters
+from coso_backbone.worker import Loop, run_loops
+
+
+def config_path(service: str, default: Path, given: Path | None) -> Path:
+    if given is not None:
+        return given
+    from_env = os.environ.get(f"COSO_{service.upper()}_CONFIG")
+    return Path(from_env) if from_env else default
+
+
+def service_cli(
+    service: str,
+    default_config: Path,
+    nameko_service: str,
+    migrate: Callable[[CosoSettings], None],
+    worker_loops: Callable[[CosoSettings], list[tuple[str, Loop]]],
+    consumer_names: Callable[[CosoSettings], list[str]] = lambda settings: [],
+) -> typer.Typer:
+    app = typer.Typer(help=f"coso {service} service", no_args_is_help=True)
+    ConfigOption = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
+
+    def settings_from(config: Path | None) -> tuple[Path, CosoSettings]:
+        path = config_path(service, default_config, config)
+        try:
+            return path, load_settings(path)
+        except (OSError, KeyError, ValueError) as exc:
+            typer.echo(f"cannot read configuration {path}: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+    @app.command("migrate")
+    def migrate_command(config: Path | None = ConfigOption) -> None:
+        """Create or upgrade the service's database schema (idempotent)."""
+        path, settings = settings_from(config)
+        migrate(settings)
+        typer.echo(f"{service}: database at {settings.database_url} is up to date")
+
+    @app.command("api")
+    def api_command(config: Path | None = ConfigOption) -> None:
+        """Serve RPC and HTTP (nameko)."""
+        path, _ = settings_from(config)
+        os.execvp(sys.executable, [sys.executable, "-m", "nameko", "run", "--config", str(path), nameko_service])
+
+    @app.command("worker")
+    def worker_command(config: Path | None = ConfigOption) -> None:
+        """Run the outbox relay and the consumers until stopped."""
+        _, settings = settings_from(config)
+        logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service}-worker %(levelname)s %(message)s")
+        run_loops(worker_loops(settings), settings.metrics_port)
+
+    dead = typer.Typer(help="Dead letters: list and replay", no_args_is_help=True)
+    app.add_typer(dead, name="dead-letters")
+
+    def resolve_consumer(settings: CosoSettings, consumer: str | None) -> str:
+        names = consumer_names(settings)
+        if consumer is None:
+            if not names:
+                typer.echo(f"{service} has no consumers", err=True)
+                raise typer.Exit(2)
+            return names[0]
+        return consumer
+
+    @dead.command("list")
+    def list_command(config: Path | None = ConfigOption, consumer: str | None = None) -> None:
+        """Show the dead letters of a consumer (nothing is removed)."""
+        _, settings = settings_from(config)
+        name = resolve_consumer(settings, consumer)
+        letters = list_dead_letters(settings.amqp_uri, name)
+        for letter in letters:
+            typer.echo(
+                f"{letter.dead_lettered_at}  {letter.ce_type or letter.routing_key}  "
+                f"{letter.ce_source}#{letter.ce_sequence}  {letter.reason}"
+            )
+        typer.echo(f"{len(letters)} dead letter(s) for {name}")
+
+    @dead.command("replay")
+    def replay_command(config: Path | None = ConfigOption, consumer: str | None = None) -> None:
+        """Send every dead letter back to its consumer, to be applied again."""
+        _, settings = settings_from(config)
+        name = resolve_consumer(settings, consumer)
+        count = replay_dead_letters(settings.amqp_uri, name)
+        typer.echo(f"{count} dead letter(s) sent back to {name}")
+
+    return app

@@ -1,0 +1,59 @@
+"""Helpers for each service's composition root (bootstrap.py): the store, migrations,
+the relay and the consumer loops, built from a service's settings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from coso_backbone.broker import ConfirmingPublisher
+from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import Consumer, ConsumerLoop
+from coso_backbone.database import create_database_engine
+from coso_backbone.deadletters import DeadLetterQueue
+from coso_backbone.eventstore import EventStore
+from coso_backbone.handlers import EventHandlers
+from coso_backbone.migrate import upgrade, upgrade_backbone
+from coso_backbone.relay import OutboxRelay
+
+Loop = Callable[[threading.Event], None]
+
+
+def event_store(settings: CosoSettings) -> EventStore:
+    return EventStore(create_database_engine(settings.database_url))
+
+
+def migrate(settings: CosoSettings, service_migrations: Path | None) -> None:
+    store = event_store(settings)
+    upgrade_backbone(store.engine)
+    if service_migrations is not None:
+        upgrade(store.engine, service_migrations, f"{settings.service}_version")
+    store.engine.dispose()
+
+
+def relay_loop(settings: CosoSettings, store: EventStore) -> tuple[str, Loop]:
+    relay = OutboxRelay(
+        store,
+        ConfirmingPublisher(settings.amqp_uri, settings.service),
+        settings.service,
+        settings.source,
+        batch_size=settings.relay_batch_size,
+    )
+    return ("relay", relay.run)
+
+
+def consumer(settings: CosoSettings, store: EventStore, handlers: EventHandlers, name: str | None = None) -> Consumer:
+    consumer_name = name or settings.service
+    return Consumer(
+        consumer_name,
+        store.engine,
+        handlers,
+        DeadLetterQueue(settings.amqp_uri, consumer_name),
+        read_apis=settings.read_apis,
+    )
+
+
+def consumer_loop(settings: CosoSettings, consumer: Consumer, producers: Sequence[str]) -> tuple[str, Loop]:
+    loop = ConsumerLoop(consumer, settings.amqp_uri, producers, batch_size=settings.consumer_batch_size)
+    return (f"consumer:{consumer.name}", loop.run)

@@ -1,0 +1,1 @@
+"""The registry's adapters: SQL unit of work and lookup tables."""

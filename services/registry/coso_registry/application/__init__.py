@@ -1,0 +1,1 @@
+"""The registry's application layer: commands, queries and the ports they need."""

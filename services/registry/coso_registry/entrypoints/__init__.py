@@ -1,0 +1,1 @@
+"""The registry's entrypoints: nameko service (RPC and HTTP) and command line."""
