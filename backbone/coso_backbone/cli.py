@@ -36,7 +36,7 @@ def service_cli(
     consumer_names: Callable[[CosoSettings], list[str]] = lambda settings: [],
 ) -> typer.Typer:
     app = typer.Typer(help=f"coso {service} service", no_args_is_help=True)
-    ConfigOption = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
+    config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
     def settings_from(config: Path | None) -> tuple[Path, CosoSettings]:
         path = config_path(service, default_config, config)
@@ -47,20 +47,20 @@ def service_cli(
             raise typer.Exit(2) from None
 
     @app.command("migrate")
-    def migrate_command(config: Path | None = ConfigOption) -> None:
+    def migrate_command(config: Path | None = config_option) -> None:
         """Create or upgrade the service's database schema (idempotent)."""
-        path, settings = settings_from(config)
+        _, settings = settings_from(config)
         migrate(settings)
         typer.echo(f"{service}: database at {settings.database_url} is up to date")
 
     @app.command("api")
-    def api_command(config: Path | None = ConfigOption) -> None:
+    def api_command(config: Path | None = config_option) -> None:
         """Serve RPC and HTTP (nameko)."""
         path, _ = settings_from(config)
         os.execvp(sys.executable, [sys.executable, "-m", "nameko", "run", "--config", str(path), nameko_service])
 
     @app.command("worker")
-    def worker_command(config: Path | None = ConfigOption) -> None:
+    def worker_command(config: Path | None = config_option) -> None:
         """Run the outbox relay and the consumers until stopped."""
         _, settings = settings_from(config)
         logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service}-worker %(levelname)s %(message)s")
@@ -79,7 +79,7 @@ def service_cli(
         return consumer
 
     @dead.command("list")
-    def list_command(config: Path | None = ConfigOption, consumer: str | None = None) -> None:
+    def list_command(config: Path | None = config_option, consumer: str | None = None) -> None:
         """Show the dead letters of a consumer (nothing is removed)."""
         _, settings = settings_from(config)
         name = resolve_consumer(settings, consumer)
@@ -92,7 +92,7 @@ def service_cli(
         typer.echo(f"{len(letters)} dead letter(s) for {name}")
 
     @dead.command("replay")
-    def replay_command(config: Path | None = ConfigOption, consumer: str | None = None) -> None:
+    def replay_command(config: Path | None = config_option, consumer: str | None = None) -> None:
         """Send every dead letter back to its consumer, to be applied again."""
         _, settings = settings_from(config)
         name = resolve_consumer(settings, consumer)

@@ -14,8 +14,8 @@ from typing import Any
 
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import http
-from pydantic import ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import ValidationError
 from sqlalchemy import text
 from werkzeug.wrappers import Request, Response
 
@@ -26,7 +26,7 @@ from coso_backbone.eventstore import EventStore
 from coso_backbone.metrics import REQUEST_LATENCY
 
 
-class WiredApplication(DependencyProvider):  # type: ignore[misc]
+class WiredApplication(DependencyProvider):
     """Builds the service's application once per container from the `coso:` config."""
 
     def __init__(self, build: Callable[[CosoSettings], Any]) -> None:

@@ -14,8 +14,8 @@ from typing import Any, Self
 from sqlalchemy import Connection, RootTransaction
 
 from coso_backbone.contracts import EventContract
-from coso_backbone.eventstore import EventStore, StoreTransaction, StreamAppend
 from coso_backbone.events import RecordedEvent
+from coso_backbone.eventstore import EventStore, StoreTransaction, StreamAppend
 from coso_backbone.metrics import EVENTS_APPENDED
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.eventstore import EventStore
-
 from coso_registry.adapters.sql import SqlRegistryQueries, SqlRegistryUnitOfWork
 from coso_registry.application.registry import Registry
 

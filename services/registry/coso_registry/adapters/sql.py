@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert, select
+
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegistered
 from coso_backbone.eventstore import EventStore
 from coso_backbone.unit_of_work import SqlUnitOfWork, row
-from sqlalchemy import insert, select
-
 from coso_registry.adapters.tables import authorities, enterprises
 
 
@@ -49,4 +49,6 @@ class SqlRegistryQueries:
 
     def authorities(self) -> list[dict[str, Any]]:
         with self._engine.connect() as connection:
-            return [row(r._mapping) for r in connection.execute(select(authorities).order_by(authorities.c.authority_id))]
+            return [
+                row(r._mapping) for r in connection.execute(select(authorities).order_by(authorities.c.authority_id))
+            ]

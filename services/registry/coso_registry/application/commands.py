@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from coso_backbone.contracts.registry import AuthorityLevel, Ownership
 from pydantic import BaseModel, ConfigDict, Field
+
+from coso_backbone.contracts.registry import AuthorityLevel, Ownership
 
 
 class Command(BaseModel):

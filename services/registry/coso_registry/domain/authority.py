@@ -8,7 +8,6 @@ from datetime import date
 
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered
-
 from coso_registry.domain.errors import InvalidAuthority
 
 _AUTHORITY_ID = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")

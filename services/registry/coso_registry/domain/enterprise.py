@@ -7,7 +7,6 @@ from datetime import date
 
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.registry import EnterpriseRegistered, Ownership
-
 from coso_registry.domain.errors import InvalidEnterprise
 from coso_registry.domain.tax_code import TaxCode
 

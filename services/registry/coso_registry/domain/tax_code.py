@@ -22,7 +22,7 @@ class TaxCode:
             compact = mst.validate(raw)
         except ValidationError as exc:
             raise InvalidTaxCode(
-                f"tax code {raw!r} is not valid: {exc.message}",
+                f"tax code {raw!r} is not valid: {exc}",
                 field="tax_code",
                 rule="10 digits with a valid check digit, or 13 digits (10 + 3-digit branch)",
             ) from None

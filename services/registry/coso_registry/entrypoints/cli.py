@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from coso_backbone.cli import service_cli
-
 from coso_registry import bootstrap
 
 app = service_cli(

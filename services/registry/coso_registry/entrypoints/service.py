@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from coso_backbone import service_support as web
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
+from coso_backbone import service_support as web
 from coso_registry import bootstrap
 from coso_registry.application.commands import RegisterAuthority, RegisterEnterprise
 

@@ -1,0 +1,49 @@
+# coso: the two commands of the README (`make run`, `make test`), plus lint and bench.
+# Everything installs into a local virtual environment (.venv) on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PARTS  := backbone services/registry services/admissions services/reporting services/notifications
+SERVICES := registry admissions reporting notifications
+
+.PHONY: install run test lint bench migrate docs clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.txt constraints.txt $(foreach p,$(PARTS),$(p)/pyproject.toml)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -r requirements-dev.txt $(foreach p,$(PARTS),-e $(p))
+	touch $(STAMP)
+
+migrate: install
+	@for s in $(SERVICES); do $(BIN)/coso-$$s migrate || exit 1; done
+
+## run: the four services against local RabbitMQ with SQLite files in var/, a demo data set,
+## and the dashboard at http://127.0.0.1:8003/ (Ctrl-C stops everything).
+run: migrate
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f deploy/Procfile -d $(CURDIR)
+
+## test: the whole suite (unit, integration and end-to-end) against the real RabbitMQ and PostgreSQL.
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy backbone/coso_backbone $(foreach s,$(SERVICES),services/$(s)/coso_$(s))
+	$(BIN)/lint-imports
+	$(BIN)/python -m coso_backbone.asyncapi --check
+
+## docs: regenerate docs/asyncapi.yaml and docs/schemas/ from the event contracts.
+docs: install
+	$(BIN)/python -m coso_backbone.asyncapi
+
+## bench: the benchmarks; figures are printed and written to bench-results/.
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var bench-results .pytest_cache .mypy_cache .ruff_cache
