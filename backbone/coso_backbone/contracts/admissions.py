@@ -23,6 +23,8 @@ class SourceChannel(StrEnum):
 
 
 class JobCategory(StrEnum):
+    """What a candidate or member does in the enterprise: a report axis (e.g. workers vs owners)."""
+
     PRODUCTION_WORKER = "production_worker"
     TECHNICIAN = "technician"
     MANAGER = "manager"
@@ -36,12 +38,21 @@ class JobCategory(StrEnum):
 class CandidateProposed(EventContract):
     """A promising worker (quần chúng ưu tú) was proposed for admission.
 
-    Carries no personal data: names and identity numbers stay, encrypted, in admissions.
+    Carries no personal data: no name, birth date or identity number. Those will stay in
+    admissions, encrypted per person, so that forgetting a person leaves these events (and
+    the statistics built from them) intact.
     """
 
-    candidate_id: str
-    enterprise_id: str
-    authority_id: str
-    source_channel: SourceChannel
-    job_category: JobCategory
+    candidate_id: str = Field(description="Identifier admissions gave the candidate (a UUID)")
+    enterprise_id: str = Field(description="Enterprise the candidate works in, as registered in the registry")
+    authority_id: str = Field(description="Authority of that enterprise when the candidate was proposed")
+    source_channel: SourceChannel = Field(description="Who proposed the candidate")
+    job_category: JobCategory = Field(description="What the candidate does in the enterprise")
     proposed_on: date = Field(description="Date of the proposal")
+    display_ref: str | None = Field(
+        default=None,
+        description=(
+            "Opaque reference the proposing office uses for its own file, e.g. 'CĐCS-2025-017'; "
+            "never a name or an identity number"
+        ),
+    )

@@ -1,0 +1,1 @@
+"""The admissions adapters: SQL unit of work, queries, and the registry events' handlers."""

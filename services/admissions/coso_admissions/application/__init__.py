@@ -1,0 +1,1 @@
+"""The admissions application layer: commands, queries and the ports they need."""

@@ -1,0 +1,1 @@
+"""The admissions domain: plain Python, no I/O, no framework, no clock."""

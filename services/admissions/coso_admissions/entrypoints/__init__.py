@@ -1,0 +1,1 @@
+"""The admissions entrypoints: nameko service (RPC and HTTP) and command line."""

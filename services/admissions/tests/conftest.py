@@ -1,0 +1,140 @@
+"""Fixtures of the admissions tests.
+
+Admissions knows the registry only from its events, so tests announce authorities and
+enterprises the way the worker would: as envelopes applied by a real `Consumer` with
+admissions' handlers (the dead-letter sink is a fake; the broker is not involved). Helpers
+are fixtures because test modules are imported with `--import-mode=importlib`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from coso_admissions import bootstrap
+from coso_admissions.adapters.registry_events import registry_event_handlers
+from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import ApplyOutcome, Consumer, Incoming
+from coso_backbone.contracts import EventContract
+from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
+from coso_backbone.deadletters import DeadLetter
+from coso_backbone.envelope import Envelope
+
+
+class FakeDeadLetters:
+    """Keeps dead letters in a list instead of sending them to RabbitMQ."""
+
+    def __init__(self) -> None:
+        self.letters: list[DeadLetter] = []
+
+    def send(self, letters: list[DeadLetter]) -> None:
+        self.letters.extend(letters)
+
+
+class RegistryAnnouncements:
+    """Registry events, numbered as one registry source would number them, applied to admissions."""
+
+    def __init__(self, app: bootstrap.AdmissionsApp, source: str) -> None:
+        self.source = source
+        self.position = 0
+        self.dead_letters = FakeDeadLetters()
+        self.consumer = Consumer("admissions", app.store.engine, registry_event_handlers(), self.dead_letters)
+
+    def envelope(self, event: EventContract, authority: str, subject: str) -> Envelope:
+        self.position += 1
+        new = event.to_new_event(authority)
+        return Envelope(
+            id=new.event_id,
+            source=self.source,
+            producer=event.event_producer,
+            event_type=event.event_name,
+            version=event.event_version,
+            time=datetime.now(UTC),
+            subject=subject,
+            sequence=self.position,
+            authority=authority,
+            data_json=new.data_json(),
+        )
+
+    def apply(self, *envelopes: Envelope) -> ApplyOutcome:
+        return self.consumer.apply([Incoming.from_catch_up(e) for e in envelopes])
+
+    def authority(self, authority_id: str, parent_id: str | None = "hn") -> Envelope:
+        event = AuthorityRegistered(
+            authority_id=authority_id,
+            name=f"Đảng ủy {authority_id}",
+            level=AuthorityLevel.PROVINCE if parent_id is None else AuthorityLevel.INDUSTRIAL_ZONE,
+            parent_id=parent_id,
+            effective_from=date(2025, 7, 1),
+        )
+        return self.envelope(event, authority_id, f"authority-{authority_id}")
+
+    def enterprise(
+        self, enterprise_id: str, authority_id: str, tax_code: str = "0100109106", name: str = "Công ty TNHH Minh Phát"
+    ) -> Envelope:
+        event = EnterpriseRegistered(
+            enterprise_id=enterprise_id,
+            tax_code=tax_code,
+            name=name,
+            authority_id=authority_id,
+            ownership=Ownership.DOMESTIC_PRIVATE,
+            worker_count=850,
+            registered_on=date(2024, 3, 12),
+        )
+        return self.envelope(event, authority_id, f"enterprise-{enterprise_id}")
+
+
+@pytest.fixture
+def settings_for(amqp_uri: str, run_id: str) -> Callable[..., CosoSettings]:
+    """Admissions settings for a database; broker names are unique to the test."""
+
+    def make(database_url: str, **overrides: Any) -> CosoSettings:
+        values: dict[str, Any] = {
+            "service": "admissions",
+            "deployment": run_id,
+            "database_url": database_url,
+            "amqp_uri": amqp_uri,
+            "http_port": 0,
+            "metrics_port": 0,
+            "options": {"timezone": "Asia/Ho_Chi_Minh"},
+        }
+        values.update(overrides)
+        return CosoSettings.model_validate(values)
+
+    return make
+
+
+@pytest.fixture
+def admissions_on(settings_for: Callable[..., CosoSettings]) -> Iterator[Callable[[str], bootstrap.AdmissionsApp]]:
+    """The wired admissions application on a migrated database."""
+    built: list[bootstrap.AdmissionsApp] = []
+
+    def make(database_url: str) -> bootstrap.AdmissionsApp:
+        settings = settings_for(database_url)
+        bootstrap.migrate(settings)
+        app = bootstrap.build(settings)
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.store.engine.dispose()
+
+
+@pytest.fixture
+def app(admissions_on: Callable[[str], bootstrap.AdmissionsApp], database_url: str) -> bootstrap.AdmissionsApp:
+    """Admissions on SQLite and on PostgreSQL (the test runs once on each)."""
+    return admissions_on(database_url)
+
+
+@pytest.fixture
+def registry(app: bootstrap.AdmissionsApp, run_id: str) -> RegistryAnnouncements:
+    return RegistryAnnouncements(app, f"/coso/{run_id}/registry")
+
+
+@pytest.fixture
+def announcements_for(run_id: str) -> Callable[[bootstrap.AdmissionsApp], RegistryAnnouncements]:
+    return lambda app: RegistryAnnouncements(app, f"/coso/{run_id}/registry")
