@@ -64,7 +64,7 @@ def service_cli(
         """Run the outbox relay and the consumers until stopped."""
         _, settings = settings_from(config)
         logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service}-worker %(levelname)s %(message)s")
-        run_loops(worker_loops(settings), settings.metrics_port)
+        run_loops(worker_loops(settings), settings.metrics_port, metrics_host=settings.metrics_host)
 
     dead = typer.Typer(help="Dead letters: list and replay", no_args_is_help=True)
     app.add_typer(dead, name="dead-letters")

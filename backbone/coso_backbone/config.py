@@ -28,7 +28,8 @@ class CosoSettings(BaseModel):
     amqp_uri: str
     http_host: str = "127.0.0.1"
     http_port: int
-    metrics_port: int = Field(description="Port of the worker's Prometheus endpoint")
+    metrics_port: int = Field(description="Port of the worker's Prometheus endpoint (0: none)")
+    metrics_host: str = Field(default="127.0.0.1", description="Address the worker's metrics endpoint listens on")
     read_apis: dict[str, str] = Field(default_factory=dict, description="Producer -> base URL of its read API")
     relay_batch_size: int = Field(default=1000, ge=1, le=10000)
     consumer_batch_size: int = Field(default=500, ge=1, le=10000)

@@ -18,10 +18,15 @@ log = logging.getLogger(__name__)
 Loop = Callable[[threading.Event], None]
 
 
-def run_loops(loops: Sequence[tuple[str, Loop]], metrics_port: int | None, stop: threading.Event | None = None) -> None:
+def run_loops(
+    loops: Sequence[tuple[str, Loop]],
+    metrics_port: int | None,
+    stop: threading.Event | None = None,
+    metrics_host: str = "127.0.0.1",
+) -> None:
     stop = stop or threading.Event()
     if metrics_port:
-        start_http_server(metrics_port, addr="127.0.0.1")
+        start_http_server(metrics_port, addr=metrics_host)
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())

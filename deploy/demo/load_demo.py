@@ -1,0 +1,138 @@
+"""Loads a small demo data set into a running local stack through the services' HTTP APIs.
+
+Used by `make run`: waits until the four services answer, registers a province, two wards
+and an industrial-zone committee, a dozen enterprises, and proposes candidates, then stays
+running (so that the process manager keeps the stack up) and prints where to look.
+Running it again is harmless: what exists already is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+import requests
+from stdnum.vn import mst
+
+REGISTRY = os.environ.get("COSO_REGISTRY_URL", "http://127.0.0.1:8001")
+ADMISSIONS = os.environ.get("COSO_ADMISSIONS_URL", "http://127.0.0.1:8002")
+REPORTING = os.environ.get("COSO_REPORTING_URL", "http://127.0.0.1:8003")
+NOTIFICATIONS = os.environ.get("COSO_NOTIFICATIONS_URL", "http://127.0.0.1:8004")
+
+AUTHORITIES = [
+    {"authority_id": "hn", "name": "Thành ủy Hà Nội", "level": "province", "parent_id": None},
+    {"authority_id": "hn.ba-dinh", "name": "Đảng ủy phường Ba Đình", "level": "commune", "parent_id": "hn"},
+    {"authority_id": "hn.dong-anh", "name": "Đảng ủy xã Đông Anh", "level": "commune", "parent_id": "hn"},
+    {
+        "authority_id": "hn.kcn-thang-long",
+        "name": "Đảng ủy các Khu công nghiệp Thăng Long",
+        "level": "industrial_zone",
+        "parent_id": "hn",
+    },
+]
+
+ENTERPRISES = [
+    ("Công ty TNHH Điện tử Thăng Long", "hn.kcn-thang-long", "foreign_invested", 2400),
+    ("Công ty TNHH May mặc Đông Anh", "hn.dong-anh", "domestic_private", 650),
+    ("Công ty Cổ phần Cơ khí Ba Đình", "hn.ba-dinh", "domestic_private", 180),
+    ("Công ty TNHH Linh kiện Nhật Việt", "hn.kcn-thang-long", "foreign_invested", 1200),
+    ("Hợp tác xã Nông nghiệp Đông Anh", "hn.dong-anh", "cooperative", 45),
+    ("Công ty TNHH Thực phẩm Sông Hồng", "hn.ba-dinh", "domestic_private", 320),
+]
+
+CANDIDATES = [
+    (0, "enterprise_trade_union", "production_worker"),
+    (0, "industrial_zone_committee", "technician"),
+    (1, "labour_federation", "production_worker"),
+    (3, "enterprise_trade_union", "production_worker"),
+    (5, "youth_union", "production_worker"),
+]
+
+
+def tax_code(n: int) -> str:
+    base = f"0109{n:05d}"
+    return base + mst.calc_check_digit(base)
+
+
+def wait_for(url: str, name: str) -> None:
+    for _ in range(120):
+        try:
+            if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    sys.exit(f"{name} at {url} did not become healthy")
+
+
+def post(url: str, body: dict[str, Any]) -> requests.Response:
+    return requests.post(url, json=body, timeout=10)
+
+
+def main() -> None:
+    for name, url in (
+        ("registry", REGISTRY),
+        ("admissions", ADMISSIONS),
+        ("reporting", REPORTING),
+        ("notifications", NOTIFICATIONS),
+    ):
+        wait_for(url, name)
+    for authority in AUTHORITIES:
+        post(f"{REGISTRY}/authorities", {**authority, "effective_from": "2025-07-01"})
+    enterprise_ids = []
+    for n, (name, authority_id, ownership, workers) in enumerate(ENTERPRISES, start=1):
+        answer = post(
+            f"{REGISTRY}/enterprises",
+            {
+                "tax_code": tax_code(n),
+                "name": name,
+                "authority_id": authority_id,
+                "ownership": ownership,
+                "worker_count": workers,
+                "registered_on": "2025-09-01",
+                "enterprise_id": f"demo-{n}",
+            },
+        )
+        if answer.status_code not in (201, 409):
+            sys.exit(f"registering {name} failed: {answer.status_code} {answer.text}")
+        enterprise_ids.append(f"demo-{n}")
+    proposed = 0
+    existing = requests.get(f"{ADMISSIONS}/candidates", params={"authority_id": "hn.kcn-thang-long"}, timeout=10)
+    if existing.status_code == 200 and existing.json():
+        print("demo candidates are already there", flush=True)
+        candidates: list[tuple[int, str, str]] = []
+    else:
+        candidates = CANDIDATES
+    for index, channel, job in candidates:
+        body = {
+            "display_ref": f"demo-{proposed + 1}",
+            "enterprise_id": enterprise_ids[index],
+            "source_channel": channel,
+            "job_category": job,
+            "proposed_on": "2026-10-15",
+        }
+        # Admissions learns of enterprises from registry's events: wait until it has.
+        for _ in range(60):
+            answer = post(f"{ADMISSIONS}/candidates", body)
+            if answer.status_code != 404:
+                break
+            time.sleep(0.5)
+        if answer.status_code not in (201, 409):
+            sys.exit(f"proposing a candidate failed: {answer.status_code} {answer.text}")
+        proposed += 1
+    print(
+        f"demo data loaded: {len(AUTHORITIES)} authorities, {len(ENTERPRISES)} enterprises, {proposed} candidates.\n"
+        f"  dashboard:      {REPORTING}/\n"
+        f"  indicators:     {REPORTING}/indicators\n"
+        f"  deliveries:     {NOTIFICATIONS}/deliveries\n"
+        f"  registry API:   {REGISTRY}/enterprises",
+        flush=True,
+    )
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
