@@ -24,7 +24,10 @@ migrate: install
 ## run: the four services against local RabbitMQ with SQLite files in var/, a demo data set,
 ## and the dashboard at http://127.0.0.1:8003/ (Ctrl-C stops everything).
 run: migrate
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f deploy/Procfile -d $(CURDIR)
+	PATH="$(CURDIR)/$(BIN):$$PATH" \
+	COSO_NOTIFICATIONS_WEBHOOK_URL=$${COSO_NOTIFICATIONS_WEBHOOK_URL-http://127.0.0.1:8099/} \
+	COSO_NOTIFICATIONS_WEBHOOK_SECRET=$${COSO_NOTIFICATIONS_WEBHOOK_SECRET-demo-secret} \
+	$(BIN)/honcho start -f deploy/Procfile.demo -d $(CURDIR)
 
 ## test: the whole suite (unit, integration and end-to-end) against the real RabbitMQ and PostgreSQL.
 test: install

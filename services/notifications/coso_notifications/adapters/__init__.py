@@ -1,0 +1,1 @@
+"""The notifications adapters: SQL tables and stores, the HTTP webhook sender, the clock, metrics."""

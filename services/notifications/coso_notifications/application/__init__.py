@@ -1,0 +1,1 @@
+"""The notifications application layer: scheduling, delivering, the delivery log, and their ports."""

@@ -1,0 +1,31 @@
+"""The notifications exception hierarchy; each refusal names the field and the rule."""
+
+from coso_backbone.errors import Conflict, CosoError, InvalidInput, NotFound
+
+
+class NotificationsError(CosoError):
+    """Base of every refusal by the notifications service."""
+
+
+class InvalidWebhook(NotificationsError, InvalidInput):
+    """A configured webhook is unusable (no URL scheme, no secret, a duplicate)."""
+
+
+class UnknownRule(NotificationsError, InvalidInput):
+    """A rule name that no rule answers to."""
+
+
+class InvalidRetryPolicy(NotificationsError, InvalidInput):
+    """Retry settings that would never retry sensibly."""
+
+
+class InvalidDeliveryQuery(NotificationsError, InvalidInput):
+    """A delivery-log query with a bad parameter, e.g. an unknown status."""
+
+
+class UnknownDelivery(NotificationsError, NotFound):
+    """No delivery has this notification id."""
+
+
+class DeliveryAlreadyFinished(NotificationsError, Conflict):
+    """An attempt was recorded for a delivery that is already delivered or failed."""

@@ -1,0 +1,1 @@
+"""The notifications entrypoints: nameko service (RPC and HTTP) and command line."""
