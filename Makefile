@@ -36,7 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy backbone/coso_backbone $(foreach s,$(SERVICES),services/$(s)/coso_$(s))
+	$(BIN)/mypy -p coso_backbone $(foreach s,$(SERVICES),-p coso_$(s))
 	$(BIN)/lint-imports
 	$(BIN)/python -m coso_backbone.asyncapi --check
 

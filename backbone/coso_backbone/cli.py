@@ -12,12 +12,30 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from coso_backbone.config import CosoSettings, load_settings
 from coso_backbone.deadletters import list_dead_letters, replay_dead_letters
+from coso_backbone.errors import CosoError
 from coso_backbone.worker import Loop, run_loops
+
+T = TypeVar("T")
+
+
+def refusing_bad_configuration(call: Callable[[], T]) -> T:
+    """Run a call that reads `coso.options`; a bad option is named, without a traceback."""
+    try:
+        return call()
+    except CosoError as exc:
+        typer.echo(f"bad configuration: coso.options.{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            typer.echo(f"bad configuration: coso.options.{where}: {error['msg']}", err=True)
+    raise typer.Exit(2)
 
 
 def config_path(service: str, default: Path, given: Path | None) -> Path:
@@ -50,7 +68,7 @@ def service_cli(
     def migrate_command(config: Path | None = config_option) -> None:
         """Create or upgrade the service's database schema (idempotent)."""
         _, settings = settings_from(config)
-        migrate(settings)
+        refusing_bad_configuration(lambda: migrate(settings))
         typer.echo(f"{service}: database at {settings.database_url} is up to date")
 
     @app.command("api")
@@ -64,7 +82,8 @@ def service_cli(
         """Run the outbox relay and the consumers until stopped."""
         _, settings = settings_from(config)
         logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service}-worker %(levelname)s %(message)s")
-        run_loops(worker_loops(settings), settings.metrics_port, metrics_host=settings.metrics_host)
+        loops = refusing_bad_configuration(lambda: worker_loops(settings))
+        run_loops(loops, settings.metrics_port, metrics_host=settings.metrics_host)
 
     dead = typer.Typer(help="Dead letters: list and replay", no_args_is_help=True)
     app.add_typer(dead, name="dead-letters")
