@@ -10,6 +10,7 @@ RabbitMQ definitions):
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -143,7 +144,5 @@ class ConfirmingPublisher:
     def close(self) -> None:
         connection, self._connection, self._channel = self._connection, None, None
         if connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection is being thrown away
                 connection.release()
-            except Exception:  # noqa: BLE001 - the connection is being thrown away
-                pass

@@ -50,6 +50,8 @@ from coso_backbone.schema import consumer_checkpoints, dead_letters
 
 log = logging.getLogger(__name__)
 
+_MAX_BACKOFF = 10.0  # seconds between reconnection attempts, at most
+
 
 class HandlerFailed(BackboneError):
     """A handler raised while applying an event (the batch is retried event by event)."""
@@ -183,25 +185,24 @@ class Consumer:
     def _apply_batch(self, pending: Sequence[Incoming], outcome: ApplyOutcome, careful: bool) -> int | None:
         local = ApplyOutcome()
         gap_at: int | None = None
-        with self._engine.connect().execution_options(coso_write=True) as connection:
-            with connection.begin():
-                before = self._load_checkpoints(connection)
-                batch = _Batch(checkpoints=dict(before))
-                for index, item in enumerate(pending):
-                    envelope = item.envelope
-                    position = batch.checkpoints.get(envelope.source, 0)
-                    if envelope.sequence <= position:
-                        local.duplicates += 1
-                        DUPLICATES_SKIPPED.labels(self.name, envelope.source).inc()
-                        continue
-                    if envelope.sequence > position + 1:
-                        gap_at = index
-                        break
-                    self._apply_one(connection, item, batch, local, careful)
-                    batch.checkpoints[envelope.source] = envelope.sequence
-                    batch.changed.add(envelope.source)
-                self._save_checkpoints(connection, batch, before)
-                self._record_dead_letters(connection, batch)
+        with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+            before = self._load_checkpoints(connection)
+            batch = _Batch(checkpoints=dict(before))
+            for index, item in enumerate(pending):
+                envelope = item.envelope
+                position = batch.checkpoints.get(envelope.source, 0)
+                if envelope.sequence <= position:
+                    local.duplicates += 1
+                    DUPLICATES_SKIPPED.labels(self.name, envelope.source).inc()
+                    continue
+                if envelope.sequence > position + 1:
+                    gap_at = index
+                    break
+                self._apply_one(connection, item, batch, local, careful)
+                batch.checkpoints[envelope.source] = envelope.sequence
+                batch.changed.add(envelope.source)
+            self._save_checkpoints(connection, batch, before)
+            self._record_dead_letters(connection, batch)
         for field_name in ("applied", "duplicates", "skipped", "dead_lettered"):
             setattr(outcome, field_name, getattr(outcome, field_name) + getattr(local, field_name))
         return gap_at
@@ -284,7 +285,9 @@ class Consumer:
                     self._apply_one(connection, item, batch, outcome, careful=True)
                     self._record_dead_letters(connection, batch)
 
-    def dead_letter_unparsable(self, body: bytes, headers: Mapping[str, Any], exchange: str, routing_key: str, reason: str) -> None:
+    def dead_letter_unparsable(
+        self, body: bytes, headers: Mapping[str, Any], exchange: str, routing_key: str, reason: str
+    ) -> None:
         """A message that is not even a valid envelope: to the dead-letter queue as it is."""
         log.warning("consumer %s: malformed message on %s/%s: %s", self.name, exchange, routing_key, reason)
         self._dead_letters.send([DeadLetter(body, dict(headers), exchange, routing_key, reason)])
@@ -355,6 +358,7 @@ class ConsumerLoop:
         self._max_wait = max_wait
         self._idle_catch_up = idle_catch_up
         self._buffer: list[Any] = []
+        self._made_progress = False
 
     def declare(self) -> None:
         connection, channel = open_channel(self._uri)
@@ -368,14 +372,17 @@ class ConsumerLoop:
     def run(self, stop: threading.Event) -> None:
         backoff = 0.5
         while not stop.is_set():
+            self._made_progress = False
+            connected_at = time.monotonic()
             try:
                 self._run_connected(stop)
-                backoff = 0.5
             except Exception as exc:  # noqa: BLE001 - reconnect on any broker or source failure
+                if self._made_progress or time.monotonic() - connected_at > _MAX_BACKOFF:
+                    backoff = 0.5  # it had been working: a new failure starts a new backoff
                 log.warning("consumer %s: %s; reconnecting in %.1fs", self._consumer.name, exc, backoff)
                 self._buffer.clear()
                 stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+                backoff = min(backoff * 2, _MAX_BACKOFF)
 
     def _run_connected(self, stop: threading.Event) -> None:
         connection, channel = open_channel(self._uri, heartbeat=0)
@@ -427,4 +434,4 @@ class ConsumerLoop:
             )
         self._consumer.apply(incoming)
         channel.basic_ack(messages[-1].delivery_tag, multiple=True)
-
+        self._made_progress = True

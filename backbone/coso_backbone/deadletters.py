@@ -13,6 +13,7 @@ twice applies once.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,21 +71,26 @@ class DeadLetterQueue:
     def send(self, letters: list[DeadLetter]) -> None:
         if not letters:
             return
-        if self._channel is None:
-            self._connection, self._channel = open_channel(self._uri)
-            declare_dead_letter_queue(self._channel, self._consumer)
-            self._channel.confirm_select()
-        for letter in letters:
-            self._channel.basic_publish_confirm(
-                letter.message(self._consumer), exchange=DEAD_LETTER_EXCHANGE, routing_key=self._consumer
-            )
+        try:
+            if self._channel is None:
+                self._connection, self._channel = open_channel(self._uri)
+                declare_dead_letter_queue(self._channel, self._consumer)
+                self._channel.confirm_select()
+            for letter in letters:
+                self._channel.basic_publish_confirm(
+                    letter.message(self._consumer), exchange=DEAD_LETTER_EXCHANGE, routing_key=self._consumer
+                )
+        except Exception:
+            # A broken connection is thrown away, so the caller's retry (the batch comes
+            # again, unacknowledged) sends on a new one instead of failing forever.
+            self.close()
+            raise
 
     def close(self) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.release()
-            finally:
-                self._connection = self._channel = None
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # the connection is being thrown away
+                connection.release()
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ def list_dead_letters(amqp_uri: str, consumer: str, limit: int = 1000) -> list[L
     connection, channel = open_channel(amqp_uri)
     try:
         queue = declare_dead_letter_queue(channel, consumer)
-        listed = []
+        listed: list[ListedLetter] = []
         while len(listed) < limit:
             message = channel.basic_get(queue, no_ack=False)
             if message is None:
@@ -150,7 +156,9 @@ def replay_dead_letters(amqp_uri: str, consumer: str) -> int:
                 headers.pop(key, None)
             headers[REPLAY] = True
             channel.basic_publish_confirm(
-                amqp.Message(message.body, content_type="application/json", application_headers=headers, delivery_mode=2),
+                amqp.Message(
+                    message.body, content_type="application/json", application_headers=headers, delivery_mode=2
+                ),
                 exchange="",
                 routing_key=target,
             )

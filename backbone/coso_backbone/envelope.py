@@ -90,8 +90,14 @@ class Envelope:
             value = headers.get(f"ce-{name}")
             if value is None or value == "":
                 raise MalformedMessage(f"header ce-{name} is missing")
-            attrs[name] = value.decode() if isinstance(value, bytes) else str(value)
-        text = body.decode("utf-8") if isinstance(body, bytes) else body
+            try:
+                attrs[name] = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+            except UnicodeDecodeError:
+                raise MalformedMessage(f"header ce-{name} is not UTF-8") from None
+        try:
+            text = body.decode("utf-8") if isinstance(body, bytes) else body
+        except UnicodeDecodeError as exc:
+            raise MalformedMessage(f"body is not UTF-8: {exc}") from None
         return cls._from_attrs(attrs, text)
 
     # --- structured JSON (read API) ---------------------------------------
@@ -119,7 +125,10 @@ class Envelope:
             attrs[name] = str(value)
         if "data" not in document:
             raise MalformedMessage("attribute data is missing")
-        return cls._from_attrs(attrs, json.dumps(document["data"], ensure_ascii=False))
+        # Serialised as the event store does (NewEvent.data_json), so an event caught up
+        # through the read API has the same body as when the relay published it.
+        data_json = json.dumps(document["data"], ensure_ascii=False, separators=(",", ":"))
+        return cls._from_attrs(attrs, data_json)
 
     @classmethod
     def _from_attrs(cls, attrs: Mapping[str, str], data_json: str) -> Envelope:

@@ -129,9 +129,8 @@ class EventStore:
 
     @contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
-        with self.engine.connect().execution_options(coso_write=True) as connection:
-            with connection.begin():
-                yield StoreTransaction(connection)
+        with self.engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+            yield StoreTransaction(connection)
 
     def append(self, stream_id: str, expected_version: int, new_events: Sequence[NewEvent]) -> list[RecordedEvent]:
         with self.transaction() as tx:
