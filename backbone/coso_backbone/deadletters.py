@@ -134,13 +134,18 @@ def list_dead_letters(amqp_uri: str, consumer: str, limit: int = 1000) -> list[L
 
 
 def replay_dead_letters(amqp_uri: str, consumer: str) -> int:
-    """Send every dead letter back to the consumer's queue for its source; return how many."""
+    """Send the dead letters back to the consumer's queue for their source; return how many.
+
+    Only the letters in the queue when the replay starts are taken, so a letter that fails
+    again and comes straight back waits for the next replay instead of looping.
+    """
     connection, channel = open_channel(amqp_uri)
     try:
         queue = declare_dead_letter_queue(channel, consumer)
+        waiting = channel.queue_declare(queue, passive=True).message_count
         channel.confirm_select()
         replayed = 0
-        while True:
+        for _ in range(waiting):
             message = channel.basic_get(queue, no_ack=False)
             if message is None:
                 break

@@ -18,6 +18,20 @@ class ConcurrencyError(BackboneError):
         self.actual_version = actual_version
 
 
+class AppendConflict(ConcurrencyError):
+    """The database refused an append as a duplicate stream version or event id."""
+
+    def __init__(self, stream_ids: list[str]) -> None:
+        BackboneError.__init__(
+            self,
+            f"append to {', '.join(stream_ids[:5])}{' …' if len(stream_ids) > 5 else ''} clashed with a concurrent "
+            "writer or reused an event id; reload and retry",
+        )
+        self.stream_id = stream_ids[0] if stream_ids else ""
+        self.expected_version = -1
+        self.actual_version = -1
+
+
 class MalformedMessage(BackboneError):
     """A message that is not a valid coso CloudEvent."""
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from coso_backbone.errors import ConcurrencyError
+from coso_backbone.errors import AppendConflict, ConcurrencyError
 from coso_backbone.events import NewEvent, RecordedEvent
 from coso_backbone.schema import events
 
@@ -88,7 +88,9 @@ class StoreTransaction:
             try:
                 self.connection.execute(insert(events), rows)
             except IntegrityError as exc:
-                raise ConcurrencyError(appends[0].stream_id, appends[0].expected_version, -1) from exc
+                # Another writer took one of these stream versions between our check and our
+                # insert (or an event id was reused): report the streams as they are now.
+                raise AppendConflict([a.stream_id for a in appends]) from exc
         return recorded
 
     def read_stream(self, stream_id: str) -> list[RecordedEvent]:
