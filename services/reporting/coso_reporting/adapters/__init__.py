@@ -1,0 +1,1 @@
+"""Reporting's adapters: projection tables and handlers, queries, the rebuild, migrations."""

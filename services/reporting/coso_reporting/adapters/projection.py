@@ -1,0 +1,213 @@
+"""The live projection: handlers that apply registry and admissions events to the tables.
+
+A handler tallies its one event (domain/tally.py) against what the tables already hold
+and writes the tally; the rebuild does exactly the same with a whole page of events
+(`apply_events`), which is why the two cannot disagree. Writes are SQLAlchemy Core on the
+consumer's connection, inside its transaction (which also moves its checkpoint).
+
+Statements are built once per set of tables. The authority rows are upserted with plain
+`INSERT ... ON CONFLICT ... DO UPDATE` text, which SQLite and PostgreSQL both speak: the
+dialects' own upsert constructs cannot be cached by SQLAlchemy, and compiling one for
+every event cost more than everything else a live event does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Insert,
+    Select,
+    TextClause,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
+
+from coso_backbone.contracts import EventContract
+from coso_backbone.contracts.admissions import CandidateProposed
+from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegistered
+from coso_backbone.envelope import Envelope
+from coso_backbone.handlers import EventHandlers
+from coso_reporting.adapters.tables import LIVE, ProjectionTables
+from coso_reporting.domain.errors import DuplicateRecord
+from coso_reporting.domain.tally import Facts, IndicatorTally, Lookups, WaitingCandidate, lookups_for
+
+_IN_CHUNK = 500
+_UPSERT_CHUNK = 1000  # rows per multi-row upsert (SQLite allows 32,766 parameters)
+
+
+def projection_handlers(tables: ProjectionTables = LIVE) -> EventHandlers:
+    """Handlers of the events the indicators are made of, writing to `tables`."""
+
+    def apply(connection: Connection, envelope: Envelope, event: EventContract) -> None:
+        apply_events(connection, tables, [event])
+
+    return EventHandlers().on(AuthorityRegistered, apply).on(EnterpriseRegistered, apply).on(CandidateProposed, apply)
+
+
+def apply_events(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> IndicatorTally:
+    """Tally events in memory against the stored facts they need, then write the tally."""
+    tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
+    tally.add_all(events)
+    write_tally(connection, tables, tally)
+    return tally
+
+
+class _Statements:
+    """The statements of one set of projection tables, built once."""
+
+    def __init__(self, tables: ProjectionTables) -> None:
+        e, c, w = tables.enterprises, tables.candidates, tables.waiting_candidates
+        ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+        self.enterprise_authorities: Select[Any] = select(e.c.enterprise_id, e.c.authority_id).where(
+            e.c.enterprise_id.in_(ids)
+        )
+        self.waiting_of: Select[Any] = select(w.c.enterprise_id, w.c.candidate_id, w.c.counted_under).where(
+            w.c.enterprise_id.in_(ids)
+        )
+        self.insert_enterprises: Insert = insert(e)
+        self.insert_candidates: Insert = insert(c)
+        self.insert_waiting: Insert = insert(w)
+        self.move_candidate: Update = (
+            update(c).where(c.c.candidate_id == bindparam("moved_candidate")).values(authority_id=bindparam("moved_to"))
+        )
+        self.delete_waiting: Delete = delete(w).where(w.c.enterprise_id.in_(ids))
+        name = tables.authority_indicators.name
+        self.register = _Upsert(name, "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id")
+        self.count = _Upsert(
+            name,
+            f"enterprises = {name}.enterprises + excluded.enterprises, "
+            f"candidates_proposed = {name}.candidates_proposed + excluded.candidates_proposed",
+        )
+
+
+class _Upsert:
+    """A multi-row upsert of authority rows: one statement per chunk of rows."""
+
+    COLUMNS = ("authority_id", "name", "level", "parent_id", "enterprises", "candidates_proposed")
+
+    def __init__(self, table: str, on_conflict: str) -> None:
+        self._head = f"INSERT INTO {table} ({', '.join(self.COLUMNS)}) VALUES "
+        self._tail = f" ON CONFLICT (authority_id) DO UPDATE SET {on_conflict}"
+        self._by_size: dict[int, TextClause] = {}
+
+    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        for start in range(0, len(rows), _UPSERT_CHUNK):
+            chunk = rows[start : start + _UPSERT_CHUNK]
+            params = {f"{column}_{i}": row[column] for i, row in enumerate(chunk) for column in self.COLUMNS}
+            connection.execute(self._statement(len(chunk)), params)
+
+    def _statement(self, size: int) -> TextClause:
+        statement = self._by_size.get(size)
+        if statement is None:
+            values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in self.COLUMNS) + ")" for i in range(size))
+            statement = self._by_size[size] = text(self._head + values + self._tail)
+        return statement
+
+
+@cache
+def _statements(tables: ProjectionTables) -> _Statements:
+    return _Statements(tables)
+
+
+def load_facts(connection: Connection, tables: ProjectionTables, lookups: Lookups) -> Facts:
+    statements = _statements(tables)
+    enterprises: dict[str, str] = {}
+    for chunk in _chunks(sorted(lookups.enterprises)):
+        enterprises.update({e: a for e, a in connection.execute(statements.enterprise_authorities, {"ids": chunk})})
+    waiting: dict[str, list[WaitingCandidate]] = {}
+    for chunk in _chunks(sorted(lookups.waiting_for)):
+        for enterprise_id, candidate_id, counted in connection.execute(statements.waiting_of, {"ids": chunk}):
+            waiting.setdefault(enterprise_id, []).append(WaitingCandidate(candidate_id, enterprise_id, counted))
+    return Facts(enterprises, waiting)
+
+
+def write_tally(connection: Connection, tables: ProjectionTables, tally: IndicatorTally) -> None:
+    """Write what a tally found: a statement or two per table, whatever the number of events."""
+    statements = _statements(tables)
+    _insert_records(connection, statements, tally)
+    if tally.waiting:
+        connection.execute(
+            statements.insert_waiting,
+            [
+                {"enterprise_id": w.enterprise_id, "candidate_id": w.candidate_id, "counted_under": w.counted_under}
+                for w in tally.waiting.values()
+            ],
+        )
+    if tally.moves:
+        connection.execute(
+            statements.move_candidate,
+            [{"moved_candidate": m.candidate_id, "moved_to": m.authority_id} for m in tally.moves],
+        )
+    for chunk in _chunks(sorted(tally.placed_enterprises)):
+        connection.execute(statements.delete_waiting, {"ids": chunk})
+    if tally.registrations:
+        statements.register.execute(
+            connection,
+            [
+                {
+                    "authority_id": r.authority_id,
+                    "name": r.name,
+                    "level": r.level,
+                    "parent_id": r.parent_id,
+                    "enterprises": 0,
+                    "candidates_proposed": 0,
+                }
+                for r in tally.registrations.values()
+            ],
+        )
+    deltas = tally.deltas
+    if deltas:
+        statements.count.execute(
+            connection,
+            [
+                {
+                    "authority_id": authority_id,
+                    "name": None,
+                    "level": None,
+                    "parent_id": None,
+                    "enterprises": delta.enterprises,
+                    "candidates_proposed": delta.candidates_proposed,
+                }
+                for authority_id, delta in deltas.items()
+            ],
+        )
+
+
+def _insert_records(connection: Connection, statements: _Statements, tally: IndicatorTally) -> None:
+    try:
+        if tally.enterprises:
+            connection.execute(
+                statements.insert_enterprises,
+                [{"enterprise_id": e, "authority_id": a} for e, a in tally.enterprises.items()],
+            )
+        if tally.candidates:
+            connection.execute(
+                statements.insert_candidates,
+                [
+                    {"candidate_id": c.candidate_id, "enterprise_id": c.enterprise_id, "authority_id": c.authority_id}
+                    for c in tally.candidates.values()
+                ],
+            )
+    except IntegrityError as exc:
+        recorded = [f"enterprise {e}" for e in tally.enterprises] + [f"candidate {c}" for c in tally.candidates]
+        what = recorded[0] if len(recorded) == 1 else "an enterprise or candidate of these events"
+        field = "enterprise_id" if tally.enterprises and not tally.candidates else "candidate_id"
+        if tally.enterprises and tally.candidates:
+            field = "enterprise_id or candidate_id"
+        raise DuplicateRecord(f"{what} is already recorded", field=field, rule="unique") from exc
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[start : start + _IN_CHUNK] for start in range(0, len(ids), _IN_CHUNK)]

@@ -1,0 +1,372 @@
+"""Rebuilding the projection from its sources while the old tables keep serving.
+
+1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py).
+2. Each source is read page by page from position 0 up to its last position when the
+   rebuild began (or, if it does not say, until it has nothing more). A page is tallied in memory and
+   written in one transaction (`apply_events`, the very code the live handlers run on one
+   event): one statement per table per page instead of several per event. A page holding
+   an event that cannot be applied is applied again event by event, each in a savepoint,
+   as the live consumer does, so only that event is refused.
+3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
+   PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
+   reads first), sets the consumer's checkpoints to the positions the rebuild reached,
+   records the refused events as dead letters, drops the live tables and renames the
+   fresh ones in their place. Readers see the old tables until it commits, then the new.
+   The live consumer goes on from the rebuild's positions: it skips what the rebuild
+   applied and catches up what was appended since.
+
+If anything fails before the swap, the fresh tables are dropped and nothing changed.
+
+Python's cyclic garbage collector is paused while the rebuild runs: each page allocates
+tens of thousands of short-lived objects, and the collector's passes over them (and over
+whatever the caller holds) cost more than half the time; the rebuild makes no reference
+cycles, so refcounting frees each page. Measured on SQLite: ~45,000 events/s with the
+collector running, over 100,000 without.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, Engine, and_, delete, insert, inspect, or_, select, text
+from sqlalchemy.exc import DataError, IntegrityError
+
+from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import DeadLetterSink, Incoming
+from coso_backbone.contracts import EventContract
+from coso_backbone.database import create_database_engine
+from coso_backbone.envelope import Envelope
+from coso_backbone.errors import CosoError, EventSourceUnavailable, MalformedMessage, UnknownEventVersion
+from coso_backbone.handlers import EventHandlers
+from coso_backbone.schema import consumer_checkpoints, dead_letters
+from coso_reporting.adapters.projection import apply_events, projection_handlers
+from coso_reporting.adapters.schema import migrate_engine
+from coso_reporting.adapters.tables import LIVE, REBUILD
+from coso_reporting.domain.errors import RebuildInProgress
+
+DEFAULT_PAGE = 5000  # the read API's largest page
+
+# Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
+# error (the database or a source failing) stops the rebuild, leaving the live tables.
+_REFUSALS = (CosoError, IntegrityError, DataError)
+
+
+class EventSource(Protocol):
+    """A producer's events: `HttpEventSource` over its read API, or an in-process stand-in."""
+
+    def info(self) -> Mapping[str, Any]:
+        """At least `source` (the ce-source); `last_position` if known (for progress)."""
+
+    def read_after(self, position: int, limit: int) -> list[Envelope]: ...
+
+
+Progress = Callable[[str, int, int | None], None]  # source, position reached, last position
+
+
+@dataclass
+class SourceStats:
+    source: str
+    last_position: int | None = None
+    position: int = 0
+    read: int = 0
+    applied: int = 0
+    skipped: int = 0
+    refused: int = 0
+
+
+@dataclass(frozen=True)
+class RefusedEvent:
+    source: str
+    position: int
+    event_type: str
+    reason: str
+
+
+@dataclass
+class RebuildStats:
+    sources: list[SourceStats]
+    refused: list[RefusedEvent] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def events(self) -> int:
+        return sum(s.read for s in self.sources)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+def rebuild(
+    target: CosoSettings | Engine,
+    sources: Sequence[EventSource],
+    *,
+    consumer: str | None = None,
+    page_size: int = DEFAULT_PAGE,
+    dead_letters_to: DeadLetterSink | None = None,
+    progress: Progress | None = None,
+    discard_leftovers: bool = False,
+    read_ahead: bool = False,
+) -> RebuildStats:
+    """Rebuild the projection from `sources` (in the order given) and swap it in.
+
+    `target` is the service's settings (its database is opened and closed here) or an
+    engine. `consumer` names the live consumer whose checkpoints move with the swap
+    (default: the service, `reporting`). Refused events are recorded as that consumer's
+    dead letters, and sent to `dead_letters_to` if given. `discard_leftovers` drops the
+    tables of a rebuild that crashed (otherwise they stop this one). `read_ahead` fetches
+    the next page in a thread while the current one is written: worth it for sources that
+    wait on I/O (HTTP: ~21,000 -> ~32,000 events/s here), not for ones that compute in
+    this process, which would only contend for the GIL.
+    """
+    if isinstance(target, CosoSettings):
+        engine = create_database_engine(target.database_url)
+        consumer = consumer or target.service
+    else:
+        engine = target
+    try:
+        migrate_engine(engine)
+        run = _Rebuild(engine, consumer or "reporting", page_size, dead_letters_to, progress, read_ahead)
+        with _collector_paused():
+            return run.run(sources, discard_leftovers)
+    finally:
+        if isinstance(target, CosoSettings):
+            engine.dispose()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Rebuild:
+    def __init__(
+        self,
+        engine: Engine,
+        consumer: str,
+        page_size: int,
+        sink: DeadLetterSink | None,
+        progress: Progress | None,
+        read_ahead: bool,
+    ) -> None:
+        self._engine = engine
+        self._read_ahead = read_ahead
+        self._consumer = consumer
+        self._page_size = page_size
+        self._sink = sink
+        self._progress = progress
+        self._fresh = REBUILD
+        self._handlers: EventHandlers = projection_handlers(self._fresh)
+        self._refused: list[tuple[Envelope, str]] = []
+
+    def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
+        started = time.perf_counter()
+        self._create_fresh_tables(discard_leftovers)
+        try:
+            stats = [self._replay(source) for source in sources]
+            self._swap(stats)
+        except BaseException:
+            self._drop_fresh_tables()
+            raise
+        refused = [RefusedEvent(e.source, e.sequence, e.type, reason) for e, reason in self._refused]
+        return RebuildStats(stats, refused, time.perf_counter() - started)
+
+    # --- fresh tables ------------------------------------------------------
+    def _create_fresh_tables(self, discard_leftovers: bool) -> None:
+        existing = set(inspect(self._engine).get_table_names())
+        leftovers = [t.name for t in self._fresh.all() if t.name in existing]
+        if leftovers and not discard_leftovers:
+            raise RebuildInProgress(
+                f"tables of another rebuild exist ({', '.join(leftovers)}): it is running, or it crashed; "
+                "discard them only if no rebuild is running",
+                field="discard_leftovers",
+                rule="one rebuild at a time",
+            )
+        self._drop_fresh_tables()
+        self._fresh.authority_indicators.metadata.create_all(self._engine, checkfirst=False)
+
+    def _drop_fresh_tables(self) -> None:
+        with self._write() as connection:
+            for table in self._fresh.all():
+                connection.execute(text(f"DROP TABLE IF EXISTS {_quoted(connection, table.name)}"))
+
+    # --- replay ---------------------------------------------------------------
+    def _replay(self, source: EventSource) -> SourceStats:
+        info = source.info()
+        last = info.get("last_position")
+        stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
+        for page in self._pages(source, stats):
+            parsed = self._parse(page, stats)
+            if parsed:
+                self._apply_page(parsed, stats)
+            if self._progress is not None:
+                self._progress(stats.source, stats.position, stats.last_position)
+        return stats
+
+    def _pages(self, source: EventSource, stats: SourceStats) -> Iterator[list[Envelope]]:
+        """Pages up to the source's last position when the rebuild began: what is appended
+        meanwhile is the live consumer's to apply after the swap, so a busy source cannot
+        keep the rebuild going. With read-ahead, the next page is fetched while this one
+        is written, so a source that waits on I/O (HTTP) costs little time of its own."""
+        if not self._read_ahead:
+            after = 0
+            while stats.last_position is None or after < stats.last_position:
+                page = source.read_after(after, self._page_size)
+                if not page:
+                    return
+                yield page
+                after = page[-1].sequence
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-read") as reader:
+            coming: Future[list[Envelope]] | None = reader.submit(source.read_after, 0, self._page_size)
+            while coming is not None:
+                page = coming.result()
+                if not page:
+                    return
+                after = page[-1].sequence
+                more = stats.last_position is None or after < stats.last_position
+                coming = reader.submit(source.read_after, after, self._page_size) if more else None
+                yield page
+
+    def _parse(self, page: Sequence[Envelope], stats: SourceStats) -> list[tuple[Envelope, EventContract]]:
+        parsed = []
+        for envelope in page:
+            if envelope.source != stats.source or envelope.sequence != stats.position + 1:
+                raise EventSourceUnavailable(
+                    f"{stats.source} answered {envelope.source} #{envelope.sequence} after #{stats.position}"
+                )
+            stats.position = envelope.sequence
+            stats.read += 1
+            try:
+                resolved = self._handlers.resolve(envelope)
+                if resolved is None:
+                    stats.skipped += 1
+                    continue
+                try:
+                    data = resolved.model.model_validate_json(envelope.data_json)
+                except ValidationError:
+                    data = resolved.parse(envelope)  # raises MalformedMessage with the consumer's wording
+            except (UnknownEventVersion, MalformedMessage) as exc:
+                self._refuse(envelope, str(exc), stats)
+                continue
+            parsed.append((envelope, data))
+        return parsed
+
+    def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
+        try:
+            with self._write() as connection:
+                apply_events(connection, self._fresh, [data for _, data in parsed])
+            stats.applied += len(parsed)
+        except _REFUSALS:
+            self._apply_one_by_one(parsed, stats)
+
+    def _apply_one_by_one(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
+        refused: list[tuple[Envelope, str]] = []
+        with self._write() as connection:
+            for envelope, data in parsed:
+                savepoint = connection.begin_nested()
+                try:
+                    apply_events(connection, self._fresh, [data])
+                    savepoint.commit()
+                except _REFUSALS as exc:
+                    savepoint.rollback()
+                    refused.append((envelope, f"handler failed: {type(exc).__name__}: {exc}"))
+        for envelope, reason in refused:
+            self._refuse(envelope, reason, stats)
+        stats.applied += len(parsed) - len(refused)
+
+    def _refuse(self, envelope: Envelope, reason: str, stats: SourceStats) -> None:
+        self._refused.append((envelope, reason))
+        stats.refused += 1
+
+    # --- swap -------------------------------------------------------------------
+    def _swap(self, stats: Sequence[SourceStats]) -> None:
+        positions = {s.source: s.position for s in stats}
+        with self._write() as connection:
+            if connection.dialect.name == "postgresql":
+                # Waits for the consumer's batch in flight and holds back the next one.
+                connection.execute(text("LOCK TABLE consumer_checkpoints IN ACCESS EXCLUSIVE MODE"))
+            self._move_checkpoints(connection, positions)
+            self._record_dead_letters(connection, positions)
+            for live, fresh in zip(LIVE.all(), self._fresh.all(), strict=True):
+                connection.execute(text(f"DROP TABLE IF EXISTS {_quoted(connection, live.name)}"))
+                connection.execute(
+                    text(f"ALTER TABLE {_quoted(connection, fresh.name)} RENAME TO {_quoted(connection, live.name)}")
+                )
+                if connection.dialect.name == "postgresql":
+                    connection.execute(
+                        text(
+                            f"ALTER INDEX IF EXISTS {_quoted(connection, fresh.name + '_pkey')} "
+                            f"RENAME TO {_quoted(connection, live.name + '_pkey')}"
+                        )
+                    )
+
+    def _move_checkpoints(self, connection: Connection, positions: Mapping[str, int]) -> None:
+        """The consumer resumes where the rebuild stopped; sources not rebuilt start over."""
+        connection.execute(delete(consumer_checkpoints).where(consumer_checkpoints.c.consumer == self._consumer))
+        rows = [
+            {"consumer": self._consumer, "source": source, "position": position}
+            for source, position in positions.items()
+            if position > 0
+        ]
+        if rows:
+            connection.execute(insert(consumer_checkpoints), rows)
+
+    def _record_dead_letters(self, connection: Connection, positions: Mapping[str, int]) -> None:
+        """Dead letters up to the new checkpoints are exactly the events the rebuild refused."""
+        mine = dead_letters.c.consumer == self._consumer
+        superseded = or_(
+            dead_letters.c.source.not_in(list(positions)),
+            *[and_(dead_letters.c.source == s, dead_letters.c.position <= p) for s, p in positions.items()],
+        )
+        before = {
+            (source, int(position))
+            for source, position in connection.execute(
+                select(dead_letters.c.source, dead_letters.c.position).where(mine, superseded)
+            )
+        }
+        connection.execute(delete(dead_letters).where(mine, superseded))
+        if not self._refused:
+            return
+        now = datetime.now(UTC)
+        connection.execute(
+            insert(dead_letters),
+            [
+                {
+                    "consumer": self._consumer,
+                    "source": envelope.source,
+                    "position": envelope.sequence,
+                    "event_type": envelope.type,
+                    "reason": reason,
+                    "dead_lettered_at": now,
+                }
+                for envelope, reason in self._refused
+            ],
+        )
+        new = [(e, r) for e, r in self._refused if (e.source, e.sequence) not in before]
+        if new and self._sink is not None:
+            # Sent before the swap commits, as the consumer does: if sending fails, nothing changed.
+            self._sink.send([Incoming.from_catch_up(e).dead_letter(r) for e, r in new])
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+            yield connection
+
+
+def _quoted(connection: Connection, name: str) -> str:
+    return connection.dialect.identifier_preparer.quote(name)

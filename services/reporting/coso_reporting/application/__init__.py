@@ -1,0 +1,1 @@
+"""Reporting's application layer: the indicator queries and the ports they need."""

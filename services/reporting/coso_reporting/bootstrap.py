@@ -1,0 +1,71 @@
+"""Reporting's composition root: the one place where adapters are chosen and wired."""
+
+from __future__ import annotations
+
+from coso_backbone import wiring
+from coso_backbone.config import CosoSettings
+from coso_backbone.deadletters import DeadLetterQueue
+from coso_backbone.eventstore import EventStore
+from coso_backbone.readapi import HttpEventSource
+from coso_reporting.adapters.projection import projection_handlers
+from coso_reporting.adapters.queries import SqlIndicatorQueries
+from coso_reporting.adapters.rebuild import EventSource, Progress, RebuildStats, rebuild
+from coso_reporting.adapters.schema import MIGRATIONS
+from coso_reporting.application.indicators import Indicators
+
+# The producers whose events the projection is made of, in the order a rebuild reads them
+# (registry first, so candidates find their enterprises already recorded).
+SOURCES = ("registry", "admissions")
+
+
+class ReportingApp:
+    """What the entrypoints get: the queries, and the store reporting will record plans in."""
+
+    def __init__(self, settings: CosoSettings, store: EventStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.indicators = Indicators(SqlIndicatorQueries(store.engine, consumer=settings.service))
+
+
+def build(settings: CosoSettings) -> ReportingApp:
+    return ReportingApp(settings, wiring.event_store(settings))
+
+
+def migrate(settings: CosoSettings) -> None:
+    wiring.migrate(settings, MIGRATIONS)
+
+
+def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
+    """The relay of reporting's own events (none yet) and the projection's consumer."""
+    store = wiring.event_store(settings)
+    consumer = wiring.consumer(settings, store, projection_handlers())
+    return [wiring.relay_loop(settings, store), wiring.consumer_loop(settings, consumer, SOURCES)]
+
+
+def consumer_names(settings: CosoSettings) -> list[str]:
+    return [settings.service]
+
+
+def read_api_sources(settings: CosoSettings) -> list[EventSource]:
+    missing = [producer for producer in SOURCES if producer not in settings.read_apis]
+    if missing:
+        raise ValueError(f"read_apis has no URL for {', '.join(missing)}")
+    return [HttpEventSource(settings.read_apis[producer]) for producer in SOURCES]
+
+
+def rebuild_projection(
+    settings: CosoSettings, progress: Progress | None = None, discard_leftovers: bool = False
+) -> RebuildStats:
+    """Rebuild the indicators from the sources' read APIs and swap them in."""
+    sink = DeadLetterQueue(settings.amqp_uri, settings.service)
+    try:
+        return rebuild(
+            settings,
+            read_api_sources(settings),
+            dead_letters_to=sink,
+            progress=progress,
+            discard_leftovers=discard_leftovers,
+            read_ahead=True,
+        )
+    finally:
+        sink.close()

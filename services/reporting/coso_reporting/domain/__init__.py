@@ -1,0 +1,1 @@
+"""Reporting's domain: indicators, their roll-up over the hierarchy, the tally of events."""

@@ -1,0 +1,19 @@
+"""Reporting's exception hierarchy; each refusal names the field and the rule."""
+
+from coso_backbone.errors import Conflict, CosoError, NotFound
+
+
+class ReportingError(CosoError):
+    """Base of every refusal by reporting."""
+
+
+class UnknownAuthority(ReportingError, NotFound):
+    """No indicators exist for the authority: it was never registered nor counted."""
+
+
+class DuplicateRecord(ReportingError, Conflict):
+    """An event registers or proposes, a second time, something already recorded."""
+
+
+class RebuildInProgress(ReportingError, Conflict):
+    """Tables of another rebuild exist: it is running, or it crashed and left them."""

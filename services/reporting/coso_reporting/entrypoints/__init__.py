@@ -1,0 +1,1 @@
+"""Reporting's entrypoints: nameko service (RPC and HTTP) and command line."""

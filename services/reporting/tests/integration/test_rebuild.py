@@ -1,0 +1,208 @@
+"""The rebuild: fresh tables from the sources, swapped in, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from coso_backbone.consumer import Consumer, Incoming
+from coso_backbone.errors import EventSourceUnavailable
+from coso_backbone.schema import consumer_checkpoints, dead_letters
+from coso_reporting.adapters.projection import projection_handlers
+from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.tables import metadata
+from coso_reporting.domain.errors import RebuildInProgress
+
+
+def build_province(world) -> list:
+    """A province with sub-authorities, enterprises and candidates, as the live consumer
+    would receive it: the two sources interleaved, a candidate before its enterprise (and
+    named under another authority), and some events delivered twice."""
+    registry = [
+        world.authority("hn"),
+        world.authority("hn.ba-dinh", parent_id="hn"),
+        world.authority("hn.kcn", parent_id="hn"),
+        world.authority("hn.kcn.thang-long", parent_id="hn.kcn"),
+    ]
+    for n in range(30):
+        registry.append(world.enterprise(f"e{n}", ["hn", "hn.ba-dinh", "hn.kcn", "hn.kcn.thang-long"][n % 4]))
+    admissions = [world.candidate("early", "late", "hn.ba-dinh")]  # its enterprise comes last
+    admissions += [world.candidate(f"c{n}", f"e{n % 30}", "hn") for n in range(45)]
+    registry.append(world.enterprise("late", "hn.kcn.thang-long"))
+    interleaved = []
+    for n in range(max(len(registry), len(admissions))):
+        interleaved += admissions[n : n + 1] + registry[n : n + 1]
+    return interleaved + interleaved[:5]
+
+
+@pytest.mark.parametrize("read_ahead", [False, True], ids=["in-turn", "read-ahead"])
+def test_a_rebuild_yields_what_live_consumption_yields(world, projection, read_ahead: bool) -> None:
+    projection.deliver(build_province(world))
+    live_answer, live_rows = projection.indicators.all(), projection.rows()
+
+    stats = rebuild(projection.engine, world.sources, page_size=7, read_ahead=read_ahead)
+
+    assert projection.indicators.all() == live_answer
+    assert projection.rows() == live_rows
+    assert live_answer["positions"] == {world.registry.source: 35, world.admissions.source: 46}
+    kcn = next(a for a in live_answer["authorities"] if a["authority_id"] == "hn.kcn")
+    assert (kcn["own"], kcn["subtree"]) == (
+        {"enterprises": 7, "candidates_proposed": 11},
+        {"enterprises": 15, "candidates_proposed": 22},
+    )
+    assert (stats.events, [s.applied for s in stats.sources], stats.refused) == (81, [35, 46], [])
+    assert stats.events_per_second > 0
+
+
+def test_the_projection_holds_exactly_the_sources_enterprises_and_candidates(world, projection) -> None:
+    build_province(world)
+    rebuild(projection.engine, world.sources)
+
+    rows = projection.rows()
+    registered = {e.data["enterprise_id"] for e in world.registry.envelopes() if e.event_type == "EnterpriseRegistered"}
+    proposed = {e.data["candidate_id"] for e in world.admissions.envelopes()}
+    assert {r[0] for r in rows["reporting_enterprises"]} == registered
+    assert {r[0] for r in rows["reporting_candidates"]} == proposed
+    assert sum(own for (own, _), _ in projection.counts().values()) == len(registered)
+
+
+def test_the_live_consumer_goes_on_from_where_the_rebuild_stopped(world, projection) -> None:
+    delivered = [world.authority("hn"), world.enterprise("e1", "hn"), world.candidate("c1", "e1", "hn")]
+    rebuild(projection.engine, world.sources)
+
+    again = projection.deliver([*delivered, world.candidate("c2", "e1", "hn")])
+
+    assert (again.applied, again.duplicates) == (1, 3)
+    assert projection.counts() == {"hn": ((1, 2), (1, 2))}
+
+
+def test_events_the_rebuild_refuses_become_dead_letters_and_the_rest_is_counted(world, projection) -> None:
+    world.enterprise("e1", "hn")
+    world.enterprise("e1", "hn", stream="enterprise-again")
+    world.candidate("c1", "e1", "hn")
+    sink = projection.sink
+
+    stats = rebuild(projection.engine, world.sources, dead_letters_to=sink)
+
+    assert [(r.source, r.position) for r in stats.refused] == [(world.registry.source, 2)]
+    assert "enterprise e1 is already recorded" in stats.refused[0].reason
+    assert [letter.headers["ce-sequence"] for letter in sink.letters] == ["2"]
+    with projection.engine.connect() as connection:
+        rows = connection.execute(select(dead_letters.c.source, dead_letters.c.position)).all()
+    assert [tuple(r) for r in rows] == [(world.registry.source, 2)]
+    assert projection.counts() == {"hn": ((1, 1), (1, 1))}
+
+
+def test_a_failed_rebuild_leaves_the_live_indicators_as_they_were(world, projection) -> None:
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn")])
+    before = projection.rows()
+
+    class FailingSource:
+        def info(self) -> dict:
+            return {"source": world.admissions.source}
+
+        def read_after(self, position: int, limit: int) -> list:
+            raise EventSourceUnavailable("admissions is down")
+
+    with pytest.raises(EventSourceUnavailable):
+        rebuild(projection.engine, [world.registry.event_source, FailingSource()])
+
+    assert projection.rows() == before
+    assert not [t for t in inspect(projection.engine).get_table_names() if t.endswith("__rebuild")]
+    with projection.engine.connect() as connection:
+        assert connection.scalar(select(consumer_checkpoints.c.position)) == 2
+
+
+def test_tables_left_by_a_crashed_rebuild_stop_the_next_one_unless_discarded(world, projection) -> None:
+    world.enterprise("e1", "hn")
+    leftover = metadata.tables["reporting_enterprises"].to_metadata(
+        type(metadata)(), name="reporting_enterprises__rebuild"
+    )
+    leftover.create(projection.engine)
+
+    with pytest.raises(RebuildInProgress):
+        rebuild(projection.engine, world.sources)
+    rebuild(projection.engine, world.sources, discard_leftovers=True)
+
+    assert projection.counts() == {"hn": ((1, 0), (1, 0))}
+
+
+def test_the_schema_after_rebuilds_is_the_one_the_migrations_create(world, projection) -> None:
+    def differences() -> list:
+        with projection.engine.connect() as connection:
+            ours = {"include_name": lambda name, kind, _: kind != "table" or name in metadata.tables}
+            return compare_metadata(MigrationContext.configure(connection, opts=ours), metadata)
+
+    assert differences() == []
+    world.authority("hn")
+    rebuild(projection.engine, world.sources)
+    rebuild(projection.engine, world.sources)
+    assert differences() == []
+    assert projection.counts() == {"hn": ((0, 0), (0, 0))}
+
+
+def test_the_old_indicators_keep_serving_until_the_swap(world, projection) -> None:
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn")])
+    for n in range(2, 12):
+        world.enterprise(f"e{n}", "hn")
+    seen_during: list[dict] = []
+
+    def progress(source: str, position: int, last: int | None) -> None:
+        seen_during.append(projection.counts())
+
+    rebuild(projection.engine, world.sources, page_size=3, progress=progress)
+
+    assert len(seen_during) >= 4
+    assert all(counts == {"hn": ((1, 0), (1, 0))} for counts in seen_during)
+    assert projection.counts() == {"hn": ((11, 0), (11, 0))}
+
+
+def test_a_consumer_running_through_a_rebuild_neither_loses_nor_double_counts(world, projection) -> None:
+    world.authority("hn")
+    for n in range(60):
+        world.enterprise(f"e{n}", "hn")
+        world.candidate(f"c{n}", f"e{n}", "hn")
+    by_url = {"registry": world.registry.event_source, "admissions": world.admissions.event_source}
+    consumer = Consumer(
+        "reporting",
+        projection.engine,
+        projection_handlers(),
+        projection.sink,
+        read_apis={"registry": "registry", "admissions": "admissions"},
+        event_source_factory=by_url.__getitem__,
+    )
+    consumer.catch_up()
+    rebuilding = threading.Event()
+    rebuilt = threading.Event()
+
+    def live() -> None:
+        n = 0
+        while not rebuilt.is_set() or n < 5:
+            rebuilding.wait()
+            consumer.apply([Incoming.from_catch_up(world.candidate(f"live{n}", f"e{n % 60}", "hn"))])
+            n += 1
+
+    worker = threading.Thread(target=live)
+    worker.start()
+
+    def slow(source: str, position: int, last: int | None) -> None:
+        rebuilding.set()
+        time.sleep(0.02)
+
+    try:
+        rebuild(projection.engine, world.sources, page_size=10, progress=slow)
+    finally:
+        rebuilt.set()
+        rebuilding.set()
+        worker.join(timeout=60)
+    consumer.catch_up()
+
+    proposed = len(world.admissions.envelopes())
+    assert proposed > 65
+    assert projection.counts() == {"hn": ((60, proposed), (60, proposed))}
+    assert not projection.sink.letters
