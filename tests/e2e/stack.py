@@ -1,0 +1,153 @@
+"""A whole coso stack for end-to-end tests: the four services as separate processes.
+
+Each stack gets its own RabbitMQ vhost, its own PostgreSQL database per service, free ports
+and a unique deployment name, so it shares nothing with other tests or with `make run`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER
+from sqlalchemy import create_engine, text
+
+SERVICES = ("registry", "admissions", "reporting", "notifications")
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def rabbitmq_vhost() -> Iterator[str]:
+    vhost = f"coso-e2e-{uuid.uuid4().hex[:8]}"
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    try:
+        yield "/".join(AMQP_URI.split("/")[:3]) + "/" + vhost
+    finally:
+        rabbitmqctl("delete_vhost", vhost)
+
+
+@contextmanager
+def postgres_databases(names: list[str]) -> Iterator[dict[str, str]]:
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    suffix = uuid.uuid4().hex[:8]
+    created = {name: f"coso_e2e_{name}_{suffix}" for name in names}
+    with admin.connect() as connection:
+        for database in created.values():
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield {name: f"{POSTGRES_SERVER}/{database}" for name, database in created.items()}
+    finally:
+        with admin.connect() as connection:
+            for database in created.values():
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    env: dict[str, str]
+    ports: dict[str, int]
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(self, process: str) -> None:
+        """Start `<service>-api` or `<service>-worker`."""
+        service, kind = process.rsplit("-", 1)
+        log = (self.workdir / f"{process}.log").open("ab")
+        self.processes[process] = subprocess.Popen(
+            [str(BIN / f"coso-{service}"), kind], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def stop(self, process: str, kill: bool = False) -> None:
+        proc = self.processes.pop(process)
+        if kill:
+            proc.kill()
+        else:
+            proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        for service in SERVICES:
+            while True:
+                try:
+                    if requests.get(f"{self.url(service)}/health", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                self.check_alive()
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{service} did not become healthy; logs in {self.workdir}")
+                time.sleep(0.2)
+
+    def check_alive(self) -> None:
+        for name, proc in self.processes.items():
+            if proc.poll() is not None:
+                log = (self.workdir / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log}")
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-2000:]}" for p in sorted(self.workdir.glob("*.log"))
+        )
+
+
+@contextmanager
+def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    with rabbitmq_vhost() as amqp_uri, postgres_databases(list(SERVICES)) as databases:
+        ports = {service: free_port() for service in SERVICES}
+        env = {
+            **os.environ,
+            "COSO_AMQP_URI": amqp_uri,
+            "COSO_DEPLOYMENT": f"e2e-{uuid.uuid4().hex[:6]}",
+            "COSO_REGISTRY_URL": f"http://127.0.0.1:{ports['registry']}",
+            "COSO_ADMISSIONS_URL": f"http://127.0.0.1:{ports['admissions']}",
+            **(extra_env or {}),
+        }
+        for service in SERVICES:
+            upper = service.upper()
+            env[f"COSO_{upper}_DATABASE_URL"] = databases[service]
+            env[f"COSO_{upper}_HTTP"] = f"127.0.0.1:{ports[service]}"
+            env[f"COSO_{upper}_METRICS_PORT"] = str(free_port())
+        for service in SERVICES:
+            subprocess.run([str(BIN / f"coso-{service}"), "migrate"], env=env, check=True, capture_output=True)
+        stack = Stack(workdir, env, ports)
+        try:
+            for service in SERVICES:
+                stack.start(f"{service}-api")
+                stack.start(f"{service}-worker")
+            stack.wait_healthy()
+            yield stack
+        finally:
+            for process in list(stack.processes):
+                stack.stop(process)
+            if os.environ.get("COSO_KEEP_E2E_LOGS") is None:
+                shutil.rmtree(workdir, ignore_errors=True)
