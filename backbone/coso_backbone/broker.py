@@ -11,6 +11,7 @@ RabbitMQ definitions):
 from __future__ import annotations
 
 import contextlib
+import errno
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -40,7 +41,49 @@ def open_channel(amqp_uri: str, heartbeat: int = 0) -> tuple[Connection, Any]:
     """Connect and return the kombu connection and its raw py-amqp channel."""
     connection = Connection(amqp_uri, heartbeat=heartbeat, connect_timeout=10)
     connection.ensure_connection(max_retries=1)
+    _read_ahead(connection.connection.transport)
     return connection, connection.channel()
+
+
+_READ_AHEAD = 16 * 1024
+
+
+def _read_ahead(transport: Any) -> None:
+    """Make py-amqp read the socket in large chunks.
+
+    py-amqp asks the socket for exactly the bytes of the next frame part: three `recv`
+    calls per frame, nine per delivered message, which is most of a consumer's time at
+    thousands of messages a second. Reading what is available (up to 256 KiB) into the
+    transport's own buffer gives the same frames with a fraction of the calls. Applies to
+    plain TCP transports (the only ones with `_quick_recv`); others are left as they are.
+    """
+    if not hasattr(transport, "_quick_recv") or not hasattr(transport, "_read_buffer"):
+        return
+    recv = transport._quick_recv
+    retry = (errno.EAGAIN, errno.EINTR)
+
+    def read(n: int, initial: bool = False, _errnos: tuple[int, ...] = retry) -> bytes:
+        rbuf = transport._read_buffer
+        try:
+            while len(rbuf) < n:
+                try:
+                    chunk = recv(max(n - len(rbuf), _READ_AHEAD))
+                except OSError as exc:
+                    if exc.errno in _errnos:
+                        if initial and transport.raise_on_initial_eintr:
+                            raise TimeoutError() from exc
+                        continue
+                    raise
+                if not chunk:
+                    raise OSError("Server unexpectedly closed connection")
+                rbuf += chunk
+        except BaseException:
+            transport._read_buffer = rbuf
+            raise
+        result, transport._read_buffer = rbuf[:n], rbuf[n:]
+        return bytes(result)
+
+    transport._read = read
 
 
 def declare_events_exchange(channel: Any, producer: str) -> None:

@@ -36,7 +36,7 @@ from coso_backbone.deadletters import (
 )
 from coso_backbone.envelope import Envelope
 from coso_backbone.errors import BackboneError, EventSourceUnavailable, MalformedMessage, UnknownEventVersion
-from coso_backbone.handlers import EventHandlers
+from coso_backbone.handlers import BatchHandler, EventHandlers
 from coso_backbone.metrics import (
     CATCH_UPS,
     CONSUMER_LAG,
@@ -102,6 +102,17 @@ class _Batch:
     checkpoints: dict[str, int]
     changed: set[str] = field(default_factory=set)
     letters: list[tuple[Incoming, str]] = field(default_factory=list)
+    # The run of consecutive events waiting for the same batch handler (fast path only).
+    run_handler: BatchHandler | None = None
+    run: list[tuple[Envelope, Any]] = field(default_factory=list)
+
+    def flush(self, connection: Connection) -> None:
+        if self.run_handler is not None and self.run:
+            try:
+                self.run_handler(connection, self.run)
+            except Exception as exc:
+                raise HandlerFailed(str(exc)) from exc
+        self.run_handler, self.run = None, []
 
 
 class Consumer:
@@ -201,6 +212,7 @@ class Consumer:
                 self._apply_one(connection, item, batch, local, careful)
                 batch.checkpoints[envelope.source] = envelope.sequence
                 batch.changed.add(envelope.source)
+            batch.flush(connection)
             self._save_checkpoints(connection, batch, before)
             self._record_dead_letters(connection, batch)
         for field_name in ("applied", "duplicates", "skipped", "dead_lettered"):
@@ -222,14 +234,14 @@ class Consumer:
             outcome.dead_lettered += 1
             return
         if not careful:
-            try:
-                resolved.handler(connection, envelope, data)
-            except Exception as exc:
-                raise HandlerFailed(str(exc)) from exc
+            if batch.run_handler is not resolved.handler:
+                batch.flush(connection)
+                batch.run_handler = resolved.handler
+            batch.run.append((envelope, data))
         else:
             savepoint = connection.begin_nested()
             try:
-                resolved.handler(connection, envelope, data)
+                resolved.handler(connection, [(envelope, data)])
                 savepoint.commit()
             except Exception as exc:  # noqa: BLE001 - any handler failure becomes a dead letter
                 savepoint.rollback()

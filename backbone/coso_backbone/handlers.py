@@ -1,8 +1,14 @@
-"""What a consumer does with each event type and version it subscribes to."""
+"""What a consumer does with each event type and version it subscribes to.
+
+A handler gets the consumer's connection (its transaction also stores the checkpoint),
+the envelope and the parsed contract. A batch handler gets a list of (envelope, data) in
+order: the consumer hands it every consecutive event it handles in one call, which lets a
+projection write once per batch instead of once per event.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,16 +20,25 @@ from coso_backbone.envelope import Envelope
 from coso_backbone.errors import MalformedMessage, UnknownEventVersion
 
 Handler = Callable[[Connection, Envelope, Any], None]
+BatchHandler = Callable[[Connection, list[tuple[Envelope, Any]]], None]
+
+
+def _one_at_a_time(handler: Handler) -> BatchHandler:
+    def apply(connection: Connection, items: list[tuple[Envelope, Any]]) -> None:
+        for envelope, data in items:
+            handler(connection, envelope, data)
+
+    return apply
 
 
 @dataclass(frozen=True)
 class Resolved:
     model: ContractType
-    handler: Handler
+    handler: BatchHandler
 
     def parse(self, envelope: Envelope) -> Any:
         try:
-            return self.model.model_validate(envelope.data)
+            return self.model.model_validate_json(envelope.data_json)
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or 'data'}: {err['msg']}" for err in exc.errors()
@@ -38,6 +53,15 @@ class EventHandlers:
         self._by_type: dict[tuple[str, str], dict[int, Resolved]] = {}
 
     def on(self, model: ContractType, handler: Handler) -> EventHandlers:
+        return self._register(model, _one_at_a_time(handler))
+
+    def on_batch(self, models: Sequence[ContractType], handler: BatchHandler) -> EventHandlers:
+        """One handler for several event types, called with runs of consecutive events."""
+        for model in models:
+            self._register(model, handler)
+        return self
+
+    def _register(self, model: ContractType, handler: BatchHandler) -> EventHandlers:
         self._by_type.setdefault((model.event_producer, model.event_name), {})[model.event_version] = Resolved(
             model, handler
         )

@@ -60,3 +60,19 @@ class HttpEventSource:
             raise EventSourceUnavailable(f"{url} answered {response.status_code}: {response.text[:200]}")
         result: dict[str, Any] = response.json()
         return result
+
+
+class StoreEventSource:
+    """A producer's event store read in process, page by page, as its read API serves it.
+
+    Same interface as `HttpEventSource`: for rebuilds and benchmarks that run beside the store.
+    """
+
+    def __init__(self, store: EventStore, producer: str, source: str) -> None:
+        self.store, self.producer, self.source = store, producer, source
+
+    def info(self) -> dict[str, Any]:
+        return info(self.store, self.producer, self.source)
+
+    def read_after(self, position: int, limit: int = 1000) -> list[Envelope]:
+        return [Envelope.from_recorded(e, self.producer, self.source) for e in self.store.read_after(position, limit)]

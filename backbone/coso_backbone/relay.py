@@ -88,13 +88,10 @@ class OutboxRelay:
     def _save_position(self, position: int) -> None:
         with self._store.engine.connect().execution_options(coso_write=True) as connection, connection.begin():
             changed = connection.execute(
-                update(relay_checkpoints)
-                .where(relay_checkpoints.c.relay == self._name)
-                .values(position=position)
+                update(relay_checkpoints).where(relay_checkpoints.c.relay == self._name).values(position=position)
             ).rowcount
             if not changed:
                 insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
                 connection.execute(
                     insert(relay_checkpoints).values(relay=self._name, position=position).on_conflict_do_nothing()
                 )
-

@@ -37,15 +37,19 @@ def ignore(*_: Any) -> None:
 
 
 def test_an_event_is_resolved_to_the_handler_of_its_producer_type_and_version(contracts: Any) -> None:
-    def on_v2(*_: Any) -> None:
-        return None
+    calls: list[Any] = []
+
+    def on_v2(connection: Any, received: Any, data: Any) -> None:
+        calls.append((received, data))
 
     handlers = EventHandlers().on(contracts.counted_v1, ignore).on(contracts.counted_v2, on_v2)
 
-    resolved = handlers.resolve(envelope(contracts.producer, version=2, data_json='{"stream":"s","n":1,"note":"x"}'))
+    event = envelope(contracts.producer, version=2, data_json='{"stream":"s","n":1,"note":"x"}')
+    resolved = handlers.resolve(event)
 
     assert resolved is not None
-    assert resolved.handler is on_v2
+    resolved.handler(None, [(event, "first"), (event, "second")])  # type: ignore[arg-type]
+    assert calls == [(event, "first"), (event, "second")]
     assert resolved.parse(envelope(contracts.producer, version=2, data_json='{"stream":"s","n":1,"note":"x"}')) == (
         contracts.counted_v2(stream="s", n=1, note="x")
     )
@@ -78,3 +82,14 @@ def test_data_that_breaks_its_contract_is_malformed_and_the_field_is_named(contr
         resolved.parse(envelope(contracts.producer, data_json='{"stream":"s","n":"many"}'))
     with pytest.raises(MalformedMessage, match="extra: Extra inputs are not permitted"):
         resolved.parse(envelope(contracts.producer, data_json='{"stream":"s","n":1,"extra":true}'))
+
+
+def test_a_batch_handler_serves_every_type_it_was_registered_for(contracts: Any) -> None:
+    def project(connection: Any, items: Any) -> None:
+        return None
+
+    handlers = EventHandlers().on_batch([contracts.counted_v1, contracts.counted_v2], project)
+
+    for version in (1, 2):
+        resolved = handlers.resolve(envelope(contracts.producer, version=version))
+        assert resolved is not None and resolved.handler is project

@@ -16,7 +16,7 @@ PORT = int(os.environ.get("COSO_DEMO_WEBHOOK_PORT", "8099"))
 
 
 class Receiver(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         expected = "sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest()
         valid = hmac.compare_digest(expected, self.headers.get("X-Coso-Signature", ""))
@@ -24,7 +24,7 @@ class Receiver(BaseHTTPRequestHandler):
         self.send_response(204 if valid else 401)
         self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's naming
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

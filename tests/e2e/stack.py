@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER
 from sqlalchemy import create_engine, text
+
+from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER
 
 SERVICES = ("registry", "admissions", "reporting", "notifications")
 BIN = Path(sys.executable).parent

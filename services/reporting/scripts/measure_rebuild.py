@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from coso_backbone import readapi
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
@@ -24,22 +23,10 @@ from coso_backbone.database import create_database_engine
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore, StreamAppend
 from coso_backbone.migrate import upgrade_backbone
+from coso_backbone.readapi import StoreEventSource
 from coso_reporting.adapters.rebuild import EventSource, rebuild
 
 AUTHORITIES = 300
-
-
-class StoreSource:
-    """A producer's event store read in process, as its read API would serve it."""
-
-    def __init__(self, store: EventStore, producer: str, source: str) -> None:
-        self.store, self.producer, self.source = store, producer, source
-
-    def info(self) -> dict[str, Any]:
-        return readapi.info(self.store, self.producer, self.source)
-
-    def read_after(self, position: int, limit: int = 1000) -> list[Envelope]:
-        return [Envelope.from_recorded(e, self.producer, self.source) for e in self.store.read_after(position, limit)]
 
 
 class MemorySource:
@@ -140,8 +127,8 @@ def main() -> None:
     registry = seeded_store(work / "registry.db", lambda: registry_events(args.enterprises))
     admissions = seeded_store(work / "admissions.db", lambda: admissions_events(args.candidates, args.enterprises))
     sources = [
-        StoreSource(registry, "registry", "/coso/measure/registry"),
-        StoreSource(admissions, "admissions", "/coso/measure/admissions"),
+        StoreEventSource(registry, "registry", "/coso/measure/registry"),
+        StoreEventSource(admissions, "admissions", "/coso/measure/admissions"),
     ]
     measure("store sources ", target, list(sources))
     in_memory: list[EventSource] = [MemorySource(s.read_after(0, 10**9), s.source) for s in sources]

@@ -3,8 +3,8 @@
 from collections.abc import Iterator
 
 import pytest
-from coso_backbone.config import CosoSettings
 
+from coso_backbone.config import CosoSettings
 from coso_registry import bootstrap
 from coso_registry.application.commands import RegisterAuthority, RegisterEnterprise
 from coso_registry.domain.errors import EnterpriseAlreadyRegistered, UnknownAuthority

@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
 
+from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
 from coso_registry.domain.authority import Authority
 from coso_registry.domain.enterprise import Enterprise
 from coso_registry.domain.errors import InvalidAuthority, InvalidEnterprise
@@ -10,7 +10,9 @@ from coso_registry.domain.tax_code import TaxCode
 
 
 def test_registering_an_authority_records_authority_registered() -> None:
-    authority = Authority.register("hn.ba-dinh", "Đảng ủy phường Ba Đình", AuthorityLevel.COMMUNE, "hn", date(2025, 7, 1))
+    authority = Authority.register(
+        "hn.ba-dinh", "Đảng ủy phường Ba Đình", AuthorityLevel.COMMUNE, "hn", date(2025, 7, 1)
+    )
     assert authority.pending == [
         AuthorityRegistered(
             authority_id="hn.ba-dinh",

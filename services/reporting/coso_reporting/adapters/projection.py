@@ -50,10 +50,10 @@ _UPSERT_CHUNK = 1000  # rows per multi-row upsert (SQLite allows 32,766 paramete
 def projection_handlers(tables: ProjectionTables = LIVE) -> EventHandlers:
     """Handlers of the events the indicators are made of, writing to `tables`."""
 
-    def apply(connection: Connection, envelope: Envelope, event: EventContract) -> None:
-        apply_events(connection, tables, [event])
+    def apply(connection: Connection, items: list[tuple[Envelope, EventContract]]) -> None:
+        apply_events(connection, tables, [event for _, event in items])
 
-    return EventHandlers().on(AuthorityRegistered, apply).on(EnterpriseRegistered, apply).on(CandidateProposed, apply)
+    return EventHandlers().on_batch([AuthorityRegistered, EnterpriseRegistered, CandidateProposed], apply)
 
 
 def apply_events(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> IndicatorTally:
