@@ -1,7 +1,7 @@
 """Loads a small demo data set into a running local stack through the services' HTTP APIs.
 
 Used by `make run`: waits until the four services answer, registers a province, two wards
-and an industrial-zone committee, a dozen enterprises, and proposes candidates, then stays
+and an industrial-zone committee, six enterprises, and proposes candidates, then stays
 running (so that the process manager keeps the stack up) and prints where to look.
 Running it again is harmless: what exists already is reported and skipped.
 """
@@ -51,9 +51,17 @@ CANDIDATES = [
 ]
 
 
-def tax_code(n: int) -> str:
-    base = f"0109{n:05d}"
-    return base + mst.calc_check_digit(base)
+def tax_codes(count: int) -> list[str]:
+    """Valid 10-digit tax codes (a base whose check digit would be 10 has none, so is skipped)."""
+    codes = []
+    n = 0
+    while len(codes) < count:
+        n += 1
+        base = f"0109{n:05d}"
+        digit = mst.calc_check_digit(base)
+        if len(digit) == 1:
+            codes.append(base + digit)
+    return codes
 
 
 def wait_for(url: str, name: str) -> None:
@@ -71,7 +79,7 @@ def post(url: str, body: dict[str, Any]) -> requests.Response:
     return requests.post(url, json=body, timeout=10)
 
 
-def main() -> None:
+def load() -> None:
     for name, url in (
         ("registry", REGISTRY),
         ("admissions", ADMISSIONS),
@@ -82,11 +90,12 @@ def main() -> None:
     for authority in AUTHORITIES:
         post(f"{REGISTRY}/authorities", {**authority, "effective_from": "2025-07-01"})
     enterprise_ids = []
+    codes = tax_codes(len(ENTERPRISES))
     for n, (name, authority_id, ownership, workers) in enumerate(ENTERPRISES, start=1):
         answer = post(
             f"{REGISTRY}/enterprises",
             {
-                "tax_code": tax_code(n),
+                "tax_code": codes[n - 1],
                 "name": name,
                 "authority_id": authority_id,
                 "ownership": ownership,
@@ -130,6 +139,14 @@ def main() -> None:
         f"  registry API:   {REGISTRY}/enterprises",
         flush=True,
     )
+
+
+def main() -> None:
+    try:
+        load()
+    except SystemExit as failure:
+        # Keep the stack up (the process manager stops everything when one process ends).
+        print(f"the demo data could not be loaded: {failure}", flush=True)
     while True:
         time.sleep(3600)
 

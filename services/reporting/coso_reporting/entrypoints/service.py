@@ -10,6 +10,7 @@ from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_reporting import bootstrap
+from coso_reporting.entrypoints.dashboard import render
 
 web.make_database_driver_green()
 
@@ -27,6 +28,10 @@ class ReportingService(web.BackboneEndpoints):
         return self.app.indicators.of(authority_id)
 
     # --- HTTP --------------------------------------------------------------
+    @http("GET", "/")
+    def dashboard(self, request: Request) -> Response:
+        return Response(render(self.app.indicators.all()), mimetype="text/html")
+
     @http("GET", "/indicators")
     def list_indicators(self, request: Request) -> Response:
         return web.answer(self.app.indicators.all)

@@ -1,0 +1,31 @@
+from coso_reporting.entrypoints.dashboard import render
+
+
+def authority(authority_id: str, name: str, parent: str | None, own: int, subtree: int) -> dict:
+    return {
+        "authority_id": authority_id,
+        "name": name,
+        "parent_id": parent,
+        "own": {"enterprises": own, "candidates_proposed": own},
+        "subtree": {"enterprises": subtree, "candidates_proposed": subtree},
+    }
+
+
+def test_the_dashboard_lists_subordinates_under_their_superior_with_escaped_names() -> None:
+    page = render(
+        {
+            "authorities": [
+                authority("hn.ba-dinh", "Đảng ủy phường <Ba Đình>", "hn", 2, 2),
+                authority("hn", "Thành ủy Hà Nội", None, 0, 2),
+            ],
+            "positions": {"/coso/local/registry": 7},
+        }
+    )
+    assert page.index("Thành ủy Hà Nội") < page.index("Đảng ủy phường &lt;Ba Đình&gt;")
+    assert "<Ba Đình>" not in page
+    assert "/coso/local/registry #7" in page
+    assert 'lang="vi"' in page
+
+
+def test_an_empty_projection_says_there_is_no_data_yet() -> None:
+    assert "Chưa có dữ liệu." in render({"authorities": [], "positions": {}})
