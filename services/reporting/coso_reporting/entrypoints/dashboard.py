@@ -30,7 +30,8 @@ PAGE = """<!doctype html>
 Cập nhật từ sự kiện: {positions}</p>
 <table>
 <thead>
-<tr><th rowspan="2">Đơn vị</th><th colspan="2">Doanh nghiệp</th><th colspan="2">Quần chúng ưu tú được giới thiệu</th></tr>
+<tr><th rowspan="2">Đơn vị</th><th colspan="2">Doanh nghiệp</th>
+<th colspan="2">Quần chúng ưu tú được giới thiệu</th></tr>
 <tr><th>trực tiếp</th><th>cộng dồn</th><th>trực tiếp</th><th>cộng dồn</th></tr>
 </thead>
 <tbody>
