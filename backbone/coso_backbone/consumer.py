@@ -95,6 +95,7 @@ class ApplyOutcome:
     skipped: int = 0
     dead_lettered: int = 0
     caught_up: int = 0
+    unavailable: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -330,25 +331,36 @@ class Consumer:
             self._apply_until_gap([Incoming.from_catch_up(e) for e in envelopes], outcome)
 
     def catch_up(self) -> ApplyOutcome:
-        """Apply everything each configured source has after our checkpoint."""
+        """Apply everything each configured source has after our checkpoint.
+
+        A source whose read API cannot be reached is reported and passed over, so one
+        producer being down does not hold back the others; its events still come through
+        the broker, and a gap in them is filled once its read API answers again.
+        """
         outcome = ApplyOutcome()
         for producer, url in self._read_apis.items():
             if producer not in self._handlers.producers():
                 continue
-            client = self._event_source_factory(url)
-            source = client.info()["source"]
-            self._sources_by_name.setdefault(source, client)
-            while True:
-                position = self.checkpoints().get(source, 0)
-                envelopes = client.read_after(position, self._page_size)
-                if not envelopes:
-                    break
-                CATCH_UPS.labels(self.name, source).inc(len(envelopes))
-                outcome.caught_up += len(envelopes)
-                for envelope in envelopes:
-                    self._seen[source] = max(self._seen.get(source, 0), envelope.sequence)
-                self._apply_until_gap([Incoming.from_catch_up(e) for e in envelopes], outcome)
+            try:
+                self._catch_up_with(self._event_source_factory(url), outcome)
+            except EventSourceUnavailable as exc:
+                outcome.unavailable.append(producer)
+                log.warning("consumer %s: cannot catch up with %s now: %s", self.name, producer, exc)
         return outcome
+
+    def _catch_up_with(self, client: Any, outcome: ApplyOutcome) -> None:
+        source = client.info()["source"]
+        self._sources_by_name.setdefault(source, client)
+        while True:
+            position = self.checkpoints().get(source, 0)
+            envelopes = client.read_after(position, self._page_size)
+            if not envelopes:
+                break
+            CATCH_UPS.labels(self.name, source).inc(len(envelopes))
+            outcome.caught_up += len(envelopes)
+            for envelope in envelopes:
+                self._seen[source] = max(self._seen.get(source, 0), envelope.sequence)
+            self._apply_until_gap([Incoming.from_catch_up(e) for e in envelopes], outcome)
 
 
 class ConsumerLoop:

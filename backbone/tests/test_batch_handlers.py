@@ -1,16 +1,23 @@
-"""Batch handlers: runs of consecutive events in one call, and still one dead letter per bad event."""
+"""Batch handlers (runs of consecutive events in one call, still one dead letter per bad
+event) and catch-up when one source's read API is down."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
+from coso_backbone import contracts as contract_registry
 from coso_backbone.consumer import Consumer, Incoming
+from coso_backbone.contracts import EventContract, contract
 from coso_backbone.envelope import Envelope
+from coso_backbone.errors import EventSourceUnavailable
+from coso_backbone.eventstore import EventStore, StreamAppend
 from coso_backbone.handlers import EventHandlers
+from coso_backbone.readapi import StoreEventSource
 
 
 class KeptLetters:
@@ -75,3 +82,52 @@ def test_a_batch_that_fails_is_applied_event_by_event_and_only_the_bad_event_is_
     assert outcome.dead_lettered == 1
     assert letters.reasons == ["handler failed: ValueError: three is not allowed"]
     assert consumer.checkpoints() == {"/coso/test/batch": 5}
+
+
+class _Unreachable:
+    def info(self) -> dict[str, Any]:
+        raise EventSourceUnavailable("http://down.invalid/events/info: connection refused")
+
+
+@pytest.fixture
+def other_producer(run_id: str) -> Iterator[Any]:
+    producer = run_id + "other"
+
+    @contract(producer, "Counted", 1)
+    class OtherCounted(EventContract):
+        stream: str
+        n: int
+
+    yield OtherCounted
+    contract_registry._REGISTRY.pop((producer, "Counted", 1), None)
+
+
+def test_catch_up_goes_on_with_the_sources_that_answer_when_one_read_api_is_down(
+    contracts: Any, other_producer: Any, engines: Callable[[str], Engine], sqlite_url: str, consumer_sqlite_url: str
+) -> None:
+    store = EventStore(engines(sqlite_url))
+    store.append_many([StreamAppend(f"s{n}", 0, [contracts.v1(f"s{n}", n)]) for n in range(3)])
+    sources: dict[str, Any] = {
+        "http://down": _Unreachable(),
+        "http://up": StoreEventSource(store, contracts.producer, "/coso/test/up"),
+    }
+    applied: list[int] = []
+    handlers = (
+        EventHandlers()
+        .on(other_producer, lambda connection, envelope, data: None)
+        .on(contracts.counted_v1, lambda connection, envelope, data: applied.append(data.n))
+    )
+    consumer = Consumer(
+        "catch-up",
+        engines(consumer_sqlite_url),
+        handlers,
+        KeptLetters(),
+        read_apis={other_producer.event_producer: "http://down", contracts.producer: "http://up"},
+        event_source_factory=sources.__getitem__,
+    )
+
+    outcome = consumer.catch_up()
+
+    assert outcome.unavailable == [other_producer.event_producer]
+    assert applied == [0, 1, 2]
+    assert consumer.checkpoints() == {"/coso/test/up": 3}
