@@ -163,14 +163,17 @@ def registry_worker(database_url: str, amqp_uri: str, deployment: str) -> subpro
         "COSO_REGISTRY_METRICS_PORT": "0",
     }
     worker = Path(sys.executable).parent / "coso-registry"
-    return subprocess.Popen([str(worker), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = Path("bench-results") / "registry-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("ab") as output:
+        return subprocess.Popen([str(worker), "worker"], env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 def _wait_for(predicate: Any, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise TimeoutError("the benchmark pipeline did not finish in time")
+            raise TimeoutError("the benchmark pipeline did not finish in time; see bench-results/registry-worker.log")
         time.sleep(0.02)
 
 
