@@ -2,15 +2,105 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.eventstore import EventStore
+from coso_registry.adapters.access import SqlAccessStore
 from coso_registry.adapters.sql import SqlRegistryQueries, SqlRegistryUnitOfWork
+from coso_registry.application.access import AccessControl
+from coso_registry.application.authorities import Authorities
+from coso_registry.application.guarded import GuardedRegistry
+from coso_registry.application.mass_organizations import MassOrganizations
+from coso_registry.application.organizations import Organizations, UnknownMemberCounts
 from coso_registry.application.registry import Registry
+from coso_registry.domain.errors import InvalidConfiguration
+from coso_registry.domain.rating import RatingRule, RatingRules
+from coso_registry.domain.size_rules import (
+    DEFAULT_MIN_COMMITTEE_MEMBERS,
+    DEFAULT_MIN_FOUNDING_MEMBERS,
+    SizeRule,
+    SizeRules,
+)
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+
+
+def access_control_enabled(settings: CosoSettings) -> bool:
+    """`coso.options.access_control` (default true); the bundled development config.yml sets false."""
+    enabled = settings.options.get("access_control", True)
+    if not isinstance(enabled, bool):
+        raise InvalidConfiguration(
+            f"access_control must be true or false, not {enabled!r}", field="access_control", rule="boolean"
+        )
+    return enabled
+
+
+class _SizeRuleOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    authority_id: str | None = None
+    effective_from: date
+    min_founding_members: int = Field(default=DEFAULT_MIN_FOUNDING_MEMBERS, ge=1)
+    min_committee_members: int = Field(default=DEFAULT_MIN_COMMITTEE_MEMBERS, ge=1)
+
+
+def size_rules(settings: CosoSettings) -> SizeRules:
+    """`coso.options.size_rules`: a list of {authority_id, effective_from, min_founding_members,
+    min_committee_members}; an authority's rule covers its subtree from its date (default 3 and 30)."""
+    raw = settings.options.get("size_rules") or []
+    if not isinstance(raw, list):
+        raise InvalidConfiguration("size_rules must be a list", field="size_rules", rule="list of rules")
+    try:
+        parsed = [_SizeRuleOption.model_validate(item) for item in raw]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidConfiguration(
+            f"size_rules: {where}: {first['msg']}", field="size_rules", rule=first["type"]
+        ) from None
+    return SizeRules(
+        SizeRule(r.authority_id, r.effective_from, r.min_founding_members, r.min_committee_members) for r in parsed
+    )
+
+
+class _RatingRuleOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    authority_id: str | None = None
+    effective_from: date
+    excellent_from: float = Field(default=90, ge=0, le=100)
+    good_from: float = Field(default=70, ge=0, le=100)
+    complete_from: float = Field(default=50, ge=0, le=100)
+    excellent_cap: float = Field(default=0.20, ge=0, le=1)
+
+
+def rating_rules(settings: CosoSettings) -> RatingRules:
+    """`coso.options.rating_rules`: a list of {authority_id, effective_from, excellent_from, good_from,
+    complete_from, excellent_cap}; defaults 90 / 70 / 50 and a cap of 20 % excellent."""
+    raw = settings.options.get("rating_rules") or []
+    if not isinstance(raw, list):
+        raise InvalidConfiguration("rating_rules must be a list", field="rating_rules", rule="list of rules")
+    try:
+        parsed = [_RatingRuleOption.model_validate(item) for item in raw]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidConfiguration(
+            f"rating_rules: {where}: {first['msg']}", field="rating_rules", rule=first["type"]
+        ) from None
+    for rule in parsed:
+        if not rule.excellent_from > rule.good_from > rule.complete_from:
+            raise InvalidConfiguration(
+                "rating_rules: bands must satisfy excellent_from > good_from > complete_from",
+                field="rating_rules",
+                rule="descending bands",
+            )
+    return RatingRules(RatingRule(**r.model_dump()) for r in parsed)
 
 
 class RegistryApp:
@@ -19,7 +109,20 @@ class RegistryApp:
     def __init__(self, settings: CosoSettings, store: EventStore) -> None:
         self.settings = settings
         self.store = store
-        self.registry = Registry(lambda: SqlRegistryUnitOfWork(store), SqlRegistryQueries(store))
+        self.queries = SqlRegistryQueries(store)
+        self.registry = Registry(self.unit_of_work, self.queries)
+        self.authorities = Authorities(self.unit_of_work, self.queries)
+        self.organizations = Organizations(
+            self.unit_of_work, self.queries, size_rules(settings), UnknownMemberCounts(), rating_rules(settings)
+        )
+        self.mass_organizations = MassOrganizations(self.unit_of_work, self.queries)
+        self.access = AccessControl(SqlAccessStore(store), enabled=access_control_enabled(settings))
+        self.guarded = GuardedRegistry(
+            self.registry, self.authorities, self.organizations, self.access, self.mass_organizations
+        )
+
+    def unit_of_work(self) -> SqlRegistryUnitOfWork:
+        return SqlRegistryUnitOfWork(self.store)
 
 
 def build(settings: CosoSettings) -> RegistryApp:

@@ -1,17 +1,156 @@
-"""`coso-registry`: the registry's command line."""
+"""`coso-registry`: the registry's command line (the shared commands, plus import and export
+of enterprises)."""
 
+from __future__ import annotations
+
+import csv
+from datetime import date
 from pathlib import Path
+from typing import Annotated
 
-from coso_backbone.cli import service_cli
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from coso_backbone.cli import config_path, service_cli
+from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.errors import CosoError
 from coso_registry import bootstrap
+from coso_registry.adapters.divisions import divisions
+from coso_registry.adapters.spreadsheets import UnreadableSpreadsheet, count_rows, read_rows, write_rows
+from coso_registry.application.importing import COLUMNS, EnterpriseImport, ImportReport
+from coso_registry.domain.access import parse_grant
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 
 app = service_cli(
     "registry",
-    Path(__file__).resolve().parents[2] / "config.yml",
+    DEFAULT_CONFIG,
     "coso_registry.entrypoints.service:RegistryService",
     bootstrap.migrate,
     bootstrap.worker_loops,
 )
+config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
+console = Console(stderr=True)
+
+
+def _settings(config: Path | None) -> CosoSettings:
+    path = config_path("registry", DEFAULT_CONFIG, config)
+    try:
+        return load_settings(path)
+    except (OSError, KeyError, ValueError) as exc:
+        typer.echo(f"cannot read configuration {path}: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def write_error_report(report: ImportReport, path: Path) -> None:
+    """The refused rows, one line per problem: row, column, reason."""
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["row", "column", "reason"])
+        for error in report.errors:
+            writer.writerow([error.row, error.column, error.reason])
+
+
+@app.command("import-enterprises")
+def import_enterprises(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or .xlsx file, header in row 1")],
+    errors: Annotated[
+        Path | None, typer.Option(help="Where to write the error report (default: FILE.errors.csv)")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date of changes to known enterprises (default today)")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, max=10000, help="Rows appended per transaction")] = 1000,
+    config: Path | None = config_option,
+) -> None:
+    """Register new enterprises and record what changed for known ones (keyed by tax code).
+
+    Importing the same file again records nothing. Bad rows are skipped and listed in the
+    error report; the exit status is 1 when any row was refused."""
+    settings = _settings(config)
+    application = bootstrap.build(settings)
+    effective = date.fromisoformat(as_of) if as_of else None
+    importer = EnterpriseImport(application.unit_of_work, as_of=effective, batch_size=batch_size)
+    try:
+        total = count_rows(file)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task(f"Nhập {file.name}", total=total)
+            report = importer.run(read_rows(file), lambda n: progress.advance(task, n))
+    except UnreadableSpreadsheet as exc:
+        typer.echo(f"cannot read {file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(report.summary())
+    if report.errors:
+        target = errors or file.with_name(file.name + ".errors.csv")
+        write_error_report(report, target)
+        for error in report.errors[:10]:
+            typer.echo(f"  row {error.row}, {error.column}: {error.reason}", err=True)
+        if len(report.errors) > 10:
+            typer.echo(f"  … {len(report.errors) - 10} more", err=True)
+        typer.echo(f"error report: {target}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("export-enterprises")
+def export_enterprises(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write")],
+    config: Path | None = config_option,
+) -> None:
+    """Write every enterprise, in the columns import-enterprises reads."""
+    settings = _settings(config)
+    application = bootstrap.build(settings)
+    try:
+        rows = ([found[c] for c in COLUMNS] for found in application.queries.each_enterprise())
+        written = write_rows(file, COLUMNS, rows)
+    except UnreadableSpreadsheet as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(f"{written} enterprises written to {file}")
+
+
+@app.command("load-divisions")
+def load_divisions(config: Path | None = config_option) -> None:
+    """Register the 34 provinces and their 3,321 communes/wards in force since 2025-07-01
+    (package vietnam-provinces); authorities already registered are left alone."""
+    settings = _settings(config)
+    application = bootstrap.build(settings)
+    try:
+        loaded = application.authorities.register_many(divisions())
+    finally:
+        application.store.engine.dispose()
+    typer.echo(f"{loaded['registered']} authorities registered, {loaded['skipped']} already there")
+
+
+@app.command("create-token")
+def create_token(
+    user: Annotated[str, typer.Argument(help="Who the token is for, e.g. an e-mail address")],
+    authority: Annotated[list[str], typer.Option(help="Authority whose subtree is granted ('*': all)")],
+    role: Annotated[str, typer.Option(help="viewer, editor or administrator")] = "viewer",
+    config: Path | None = config_option,
+) -> None:
+    """Grant a user a role on authority subtrees and print a new API token (shown only once)."""
+    settings = _settings(config)
+    application = bootstrap.build(settings)
+    try:
+        grants = [parse_grant(authority_id, role) for authority_id in authority]
+        token = application.access.issue_token(user, grants)
+    except CosoError as exc:
+        typer.echo(f"{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(token)
+
 
 if __name__ == "__main__":
     app()
