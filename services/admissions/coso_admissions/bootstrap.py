@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from coso_admissions.adapters.federation_inbox import FederationInbox
+from coso_admissions.adapters.personal_data import EnvelopeCipher
 from coso_admissions.adapters.registry_events import registry_event_handlers
 from coso_admissions.adapters.sql import SqlAdmissionsUnitOfWork, SqlCandidateQueries
+from coso_admissions.adapters.vietnam_calendar import vietnam_calendar
 from coso_admissions.application.admissions import Admissions
+from coso_admissions.application.federation import FederationProposals
+from coso_admissions.application.members import Members
+from coso_admissions.domain.calendar import WorkingCalendar
+from coso_admissions.domain.rules import RuleBook
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Consumer
+from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
@@ -27,14 +36,47 @@ def today_in(settings: CosoSettings) -> Callable[[], date]:
     return lambda: datetime.now(zone).date()
 
 
+def working_calendar(settings: CosoSettings) -> WorkingCalendar:
+    """Vietnam's public holidays plus `options.calendar` (extra holidays, make-up working days)."""
+    return vietnam_calendar(settings.options.get("calendar") or {})
+
+
+def rule_book(settings: CosoSettings) -> RuleBook:
+    """The pipeline's rules: the defaults of DOMAIN.md, overridden per authority by `options.rules`."""
+    return RuleBook.from_config(settings.options.get("rules") or [])
+
+
+def envelope_cipher(settings: CosoSettings) -> EnvelopeCipher | None:
+    """The cipher of personal data, if a master key is configured (`options.personal_data.master_keys`)."""
+    configured = (settings.options.get("personal_data") or {}).get("master_keys") or []
+    keys = configured.split(",") if isinstance(configured, str) else list(configured)
+    keys = [k for k in keys if k.strip()]
+    return EnvelopeCipher(keys) if keys else None
+
+
 class AdmissionsApp:
     """What the entrypoints get: the use cases and the store behind them."""
 
     def __init__(self, settings: CosoSettings, store: EventStore) -> None:
         self.settings = settings
         self.store = store
+        cipher = envelope_cipher(settings)
+        rules = rule_book(settings)
         self.admissions = Admissions(
-            lambda: SqlAdmissionsUnitOfWork(store), SqlCandidateQueries(store), today=today_in(settings)
+            lambda: SqlAdmissionsUnitOfWork(store, cipher),
+            SqlCandidateQueries(store, cipher),
+            today=today_in(settings),
+            calendar=working_calendar(settings),
+            rules=rules,
+        )
+        self.federation = FederationProposals(
+            lambda: SqlAdmissionsUnitOfWork(store, cipher), today_in(settings), lambda: str(uuid.uuid4())
+        )
+        self.members = Members(
+            lambda: SqlAdmissionsUnitOfWork(store, cipher),
+            SqlCandidateQueries(store, cipher),
+            today_in(settings),
+            rules,
         )
 
 
@@ -51,14 +93,21 @@ def registry_consumer(settings: CosoSettings, store: EventStore, name: str = CON
     return wiring.consumer(settings, store, registry_event_handlers(), name=name)
 
 
+def federation_inbox(settings: CosoSettings, app: AdmissionsApp, name: str = CONSUMER) -> FederationInbox:
+    """The labour federation's proposals queue; its dead letters share admissions' dead-letter queue."""
+    return FederationInbox(settings.amqp_uri, name, app.federation.propose, DeadLetterQueue(settings.amqp_uri, name))
+
+
 def consumer_names(settings: CosoSettings) -> list[str]:
     return [CONSUMER]
 
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
-    """The admissions worker publishes its own events and consumes the registry's."""
-    store = wiring.event_store(settings)
+    """The admissions worker publishes its own events, consumes the registry's and the federation's proposals."""
+    app = build(settings)
+    store = app.store
     return [
         wiring.relay_loop(settings, store),
         wiring.consumer_loop(settings, registry_consumer(settings, store), CONSUMED_PRODUCERS),
+        ("inbox:labour_federation", federation_inbox(settings, app).run),
     ]

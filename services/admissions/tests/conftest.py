@@ -23,6 +23,9 @@ from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered
 from coso_backbone.deadletters import DeadLetter
 from coso_backbone.envelope import Envelope
 
+# A master key for tests only (a Fernet key); deployments take theirs from COSO_ADMISSIONS_MASTER_KEYS.
+TEST_MASTER_KEY = "iZ8y3mTq9k6v0c9b2Yb2t7W1nQ4l3Jx8mB5sV0aE6dQ="
+
 
 class FakeDeadLetters:
     """Keeps dead letters in a list instead of sending them to RabbitMQ."""
@@ -87,6 +90,49 @@ class RegistryAnnouncements:
         return self.envelope(event, authority_id, f"enterprise-{enterprise_id}")
 
 
+# One candidate's road through the whole pipeline, as (step, body) of `POST /candidates/<id>/<step>`.
+BODY = "Chi bộ Công ty Minh Phát"
+MEMBERS = [
+    {"kind": "official_member", "ref": "m-1", "worked_with_candidate_since": "2023-01-01"},
+    {"kind": "trade_union_committee", "ref": "cdcs-minh-phat", "worked_with_candidate_since": "2023-01-01"},
+]
+ADMISSION_PATH: list[tuple[str, dict[str, Any]]] = [
+    (
+        "awareness-class",
+        {"on": "2024-08-20", "body": "Trung tâm Chính trị", "document": {"number": "CC-7", "issued_on": "2024-08-20"}},
+    ),
+    ("application", {"on": "2024-09-02", "body": BODY}),
+    ("background-check", {"on": "2024-10-01", "body": BODY}),
+    ("introduction", {"on": "2024-11-01", "body": BODY, "introducers": MEMBERS}),
+    ("cell-vote", {"on": "2024-11-15", "body": BODY, "votes_for": 5, "official_members": 6}),
+    (
+        "grassroots-resolution",
+        {"on": "2024-12-16", "body": "Đảng ủy Công ty", "document": {"number": "12-NQ/ĐU", "issued_on": "2024-12-16"}},
+    ),
+    (
+        "decision",
+        {"on": "2025-03-03", "body": "Đảng ủy Khối", "document": {"number": "125-QĐ/ĐU", "issued_on": "2025-03-03"}},
+    ),
+    ("ceremony", {"on": "2025-03-20", "body": BODY}),
+    (
+        "recognition",
+        {
+            "on": "2026-04-01",
+            "body": "Đảng ủy Khối",
+            "votes_for": 6,
+            "official_members": 6,
+            "document": {"number": "40-QĐ/ĐU", "issued_on": "2026-04-01"},
+        },
+    ),
+]
+
+
+@pytest.fixture
+def admission_path() -> list[tuple[str, dict[str, Any]]]:
+    """The steps of a candidate admitted in March 2025 and recognised in April 2026 (dates past Tết Ất Tỵ)."""
+    return ADMISSION_PATH
+
+
 @pytest.fixture
 def settings_for(amqp_uri: str, run_id: str) -> Callable[..., CosoSettings]:
     """Admissions settings for a database; broker names are unique to the test."""
@@ -99,7 +145,7 @@ def settings_for(amqp_uri: str, run_id: str) -> Callable[..., CosoSettings]:
             "amqp_uri": amqp_uri,
             "http_port": 0,
             "metrics_port": 0,
-            "options": {"timezone": "Asia/Ho_Chi_Minh"},
+            "options": {"timezone": "Asia/Ho_Chi_Minh", "personal_data": {"master_keys": TEST_MASTER_KEY}},
         }
         values.update(overrides)
         return CosoSettings.model_validate(values)
@@ -138,3 +184,23 @@ def registry(app: bootstrap.AdmissionsApp, run_id: str) -> RegistryAnnouncements
 @pytest.fixture
 def announcements_for(run_id: str) -> Callable[[bootstrap.AdmissionsApp], RegistryAnnouncements]:
     return lambda app: RegistryAnnouncements(app, f"/coso/{run_id}/registry")
+
+
+@pytest.fixture
+def service(
+    admissions_on: Callable[[str], bootstrap.AdmissionsApp],
+    announcements_for: Callable[[bootstrap.AdmissionsApp], RegistryAnnouncements],
+    sqlite_url: str,
+) -> Iterator[Any]:
+    """The nameko service on SQLite (via `worker_factory`), with one authority and one enterprise announced."""
+    import psycopg2.extensions
+    from nameko.testing.services import worker_factory
+
+    from coso_admissions.entrypoints.service import AdmissionsService
+
+    app = admissions_on(sqlite_url)
+    registry = announcements_for(app)
+    registry.apply(registry.authority("hn.kcn-thang-long"), registry.enterprise("ent-minh-phat", "hn.kcn-thang-long"))
+    yield worker_factory(AdmissionsService, app=app)
+    # Importing the service makes psycopg2 cooperate with eventlet; undo it for other tests.
+    psycopg2.extensions.set_wait_callback(None)

@@ -1,11 +1,17 @@
 """Tables admissions keeps beside its events.
 
-- `admissions_candidates`: the candidates read model, written inline with their events.
+- `admissions_candidates`: the candidates read model (stage, deadlines), written inline with their events.
+- `admissions_members`, `admissions_member_transfers`: the members read model and their
+  transfers (received_on NULL: pending), written inline with the members' events.
+- `admissions_federation_proposals`: which candidate each labour-federation proposal created
+  (a proposal is applied once).
+- `admissions_person_keys`: each person's data key, wrapped by the master key; deleting the
+  row erases the person (see adapters/personal_data.py).
 - `admissions_registry_authorities`, `admissions_registry_enterprises`: what the registry's
   events said, copied by the worker's consumer; admissions' own knowledge of who exists.
 """
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -21,6 +27,12 @@ candidates = Table(
     Column("display_ref", String(64), nullable=True),
     Column("stage", String(30), nullable=False),
     Column("version", Integer, nullable=False),
+    Column("stage_on", Date, nullable=True),
+    Column("file_expires_on", Date, nullable=True, index=True),
+    Column("decision_due", Date, nullable=True, index=True),
+    Column("ceremony_due", Date, nullable=True),
+    Column("probation_ends_on", Date, nullable=True),
+    Column("recognition_due", Date, nullable=True, index=True),
 )
 
 registry_authorities = Table(
@@ -40,4 +52,49 @@ registry_enterprises = Table(
     Column("authority_id", String(100), nullable=False, index=True),
     Column("tax_code", String(20), nullable=False),
     Column("name", String(500), nullable=False),
+)
+
+person_keys = Table(
+    "admissions_person_keys",
+    metadata,
+    Column("person_id", String(100), primary_key=True),
+    Column("wrapped_key", Text, nullable=False),
+)
+
+members = Table(
+    "admissions_members",
+    metadata,
+    Column("member_id", String(100), primary_key=True),
+    Column("authority_id", String(100), nullable=False, index=True),
+    Column("organization", String(300), nullable=False),
+    Column("enterprise_id", String(100), nullable=True, index=True),
+    Column("job_category", String(50), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("admitted_on", Date, nullable=False),
+    Column("official_on", Date, nullable=True),
+    Column("via", String(20), nullable=False),
+)
+
+member_transfers = Table(
+    "admissions_member_transfers",
+    metadata,
+    Column("transfer_id", String(100), primary_key=True),
+    Column("member_id", String(100), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("from_organization", String(300), nullable=False),
+    Column("from_authority_id", String(100), nullable=False, index=True),
+    Column("to_organization", String(300), nullable=False),
+    Column("to_authority_id", String(100), nullable=False, index=True),
+    Column("started_on", Date, nullable=False),
+    Column("present_by", Date, nullable=False),
+    Column("returns_on", Date, nullable=True),
+    Column("received_on", Date, nullable=True),
+)
+
+federation_proposals = Table(
+    "admissions_federation_proposals",
+    metadata,
+    Column("proposal_id", String(100), primary_key=True),
+    Column("federation", String(100), nullable=False),
+    Column("candidate_id", String(100), nullable=False),
 )

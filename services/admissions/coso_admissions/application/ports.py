@@ -22,6 +22,30 @@ class AdmissionsUnitOfWork(Protocol):
     def known_enterprise(self, enterprise_id: str) -> EnterpriseOnRecord | None:
         """The enterprise as the registry's events described it, or None if none did."""
 
+    def candidate_history(self, candidate_id: str) -> list[EventContract]:
+        """The candidate's recorded events in order (empty if it was never proposed)."""
+
+    def enterprise_by_tax_code(self, tax_code: str) -> EnterpriseOnRecord | None:
+        """The enterprise of this printed tax code, as the registry's events described it."""
+
+    def candidate_of_proposal(self, proposal_id: str) -> str | None:
+        """The candidate a federation proposal already created, if any."""
+
+    def remember_proposal(self, proposal_id: str, federation: str, candidate_id: str) -> None:
+        """Record that a federation proposal created this candidate (in this transaction)."""
+
+    def member_history(self, member_id: str) -> list[EventContract]:
+        """The member's recorded events in order (empty if there is no such member)."""
+
+    def authority_known(self, authority_id: str) -> bool:
+        """Whether the registry's events named this authority."""
+
+    def seal_personal_data(self, person_id: str, fields: dict[str, Any]) -> str:
+        """Encrypt a person's fields under their own data key (created on first use)."""
+
+    def erase_person_key(self, person_id: str) -> bool:
+        """Destroy the person's data key; True if there was one."""
+
     def record(self, stream_id: str, expected_version: int, events: Sequence[EventContract], authority: str) -> None:
         """Append events to a stream and update the read model from them."""
 
@@ -30,6 +54,23 @@ class AdmissionsUnitOfWork(Protocol):
 
 class CandidateQueries(Protocol):
     def candidate(self, candidate_id: str) -> dict[str, Any] | None: ...
+
+    def candidate_history(self, candidate_id: str) -> list[tuple[EventContract, dict[str, Any]]]:
+        """Each recorded event of the candidate with its record: type, version, stream_version, recorded_at."""
+
+    def open_personal_data(self, person_id: str, sealed: str) -> dict[str, Any] | None:
+        """The person's fields, or None if their key is gone."""
+
+    def member(self, member_id: str) -> dict[str, Any] | None: ...
+
+    def member_history(self, member_id: str) -> list[tuple[EventContract, dict[str, Any]]]: ...
+
+    def members_of_authority(
+        self, authority_id: str, status: str | None, limit: int, offset: int
+    ) -> list[dict[str, Any]]: ...
+
+    def transfers(self, authority_id: str, pending: bool) -> list[dict[str, Any]]:
+        """Transfers leaving or reaching the authority (only those not yet received if `pending`)."""
 
     def candidates_of_authority(self, authority_id: str, limit: int, offset: int) -> list[dict[str, Any]]: ...
 

@@ -1,18 +1,70 @@
-"""`coso-admissions`: the admissions command line."""
+"""`coso-admissions`: the admissions command line (the backbone's commands, plus `erase` and `import-members`)."""
 
 from pathlib import Path
 
+import typer
+
 from coso_admissions import bootstrap
-from coso_backbone.cli import service_cli
+from coso_admissions.adapters.member_files import read_rows
+from coso_admissions.application.commands import ErasePerson
+from coso_backbone.cli import config_path, service_cli
+from coso_backbone.config import load_settings
+from coso_backbone.errors import CosoError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 
 app = service_cli(
     "admissions",
-    Path(__file__).resolve().parents[2] / "config.yml",
+    DEFAULT_CONFIG,
     "coso_admissions.entrypoints.service:AdmissionsService",
     bootstrap.migrate,
     bootstrap.worker_loops,
     consumer_names=bootstrap.consumer_names,
 )
+
+
+_PERSON = typer.Argument(..., help="The person to forget (their candidate id)")
+_REASON = typer.Option(..., "--reason", help="Why, e.g. 'yêu cầu của chủ thể dữ liệu'")
+_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
+
+
+@app.command("erase")
+def erase_command(candidate_id: str = _PERSON, reason: str = _REASON, config: Path | None = _CONFIG) -> None:
+    """Erase a person's personal data: their key is destroyed, their other records stay."""
+    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    application = bootstrap.build(settings)
+    try:
+        application.admissions.erase_person(candidate_id, ErasePerson(reason=reason))
+    except CosoError as exc:
+        typer.echo(f"refused: {exc.message} (field {exc.field}, rule: {exc.rule})", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(f"admissions: personal data of {candidate_id} erased")
+
+
+_FILE = typer.Argument(..., exists=True, dir_okay=False, help="Members file: CSV (UTF-8) or XLSX")
+
+
+@app.command("import-members")
+def import_members_command(path: Path = _FILE, config: Path | None = _CONFIG) -> None:
+    """Import existing members from CSV/XLSX; prints the row-by-row report of refused rows."""
+    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    application = bootstrap.build(settings)
+    try:
+        report = application.members.import_members(read_rows(path.read_bytes()))
+    except ValueError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        application.store.engine.dispose()
+    for row in report["rows"]:
+        if "member_id" not in row:
+            typer.echo(f"row {row['row']}: {row['field']}: {row['message']} (rule: {row['rule']})")
+    typer.echo(f"admissions: {report['imported']} member(s) imported, {report['refused']} row(s) refused")
+    if report["refused"]:
+        raise typer.Exit(1)
+
 
 if __name__ == "__main__":
     app()

@@ -9,7 +9,18 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_admissions import bootstrap
-from coso_admissions.application.commands import CandidatesOfAuthority, ProposeCandidate
+from coso_admissions.adapters.member_files import read_rows
+from coso_admissions.application.commands import (
+    CandidatesOfAuthority,
+    ChangeMemberStatus,
+    ErasePerson,
+    MembersOfAuthority,
+    ProposeCandidate,
+    ReceiveTransfer,
+    RecordPersonalData,
+    StartTransfer,
+    TransfersOfAuthority,
+)
 from coso_backbone import service_support as web
 
 web.make_database_driver_green()
@@ -29,8 +40,45 @@ class AdmissionsService(web.BackboneEndpoints):
         return self.app.admissions.candidate(candidate_id)
 
     @rpc
+    def advance_candidate(self, candidate_id: str, step: str, **fields: Any) -> dict[str, Any]:
+        """One step of the pipeline, e.g. step="cell-vote" with on, body, votes_for, official_members."""
+        return self.app.admissions.advance(candidate_id, step, fields)
+
+    @rpc
+    def record_personal_data(self, candidate_id: str, **fields: Any) -> dict[str, Any]:
+        return self.app.admissions.record_personal_data(candidate_id, RecordPersonalData.model_validate(fields))
+
+    @rpc
+    def erase_person(self, candidate_id: str, **fields: Any) -> dict[str, Any]:
+        return self.app.admissions.erase_person(candidate_id, ErasePerson.model_validate(fields))
+
+    @rpc
     def list_candidates(self, **fields: Any) -> list[dict[str, Any]]:
         return self.app.admissions.candidates(CandidatesOfAuthority.model_validate(fields))
+
+    @rpc
+    def get_member(self, member_id: str) -> dict[str, Any]:
+        return self.app.members.member(member_id)
+
+    @rpc
+    def list_members(self, **fields: Any) -> list[dict[str, Any]]:
+        return self.app.members.members(MembersOfAuthority.model_validate(fields))
+
+    @rpc
+    def change_member_status(self, member_id: str, **fields: Any) -> dict[str, Any]:
+        return self.app.members.change_status(member_id, ChangeMemberStatus.model_validate(fields))
+
+    @rpc
+    def start_transfer(self, member_id: str, **fields: Any) -> dict[str, Any]:
+        return self.app.members.start_transfer(member_id, StartTransfer.model_validate(fields))
+
+    @rpc
+    def receive_transfer(self, member_id: str, transfer_id: str, **fields: Any) -> dict[str, Any]:
+        return self.app.members.receive_transfer(member_id, transfer_id, ReceiveTransfer.model_validate(fields))
+
+    @rpc
+    def list_transfers(self, **fields: Any) -> list[dict[str, Any]]:
+        return self.app.members.transfers(TransfersOfAuthority.model_validate(fields))
 
     # --- HTTP --------------------------------------------------------------
     @http("POST", "/candidates")
@@ -46,6 +94,64 @@ class AdmissionsService(web.BackboneEndpoints):
             lambda: self.app.admissions.candidates(CandidatesOfAuthority.model_validate(request.args.to_dict()))
         )
 
+    @http("PUT", "/candidates/<string:candidate_id>/personal-data")
+    def put_personal_data(self, request: Request, candidate_id: str) -> Response:
+        return web.answer(
+            lambda: self.app.admissions.record_personal_data(
+                candidate_id, RecordPersonalData.model_validate(web.read_json(request))
+            )
+        )
+
+    @http("POST", "/candidates/<string:candidate_id>/erase")
+    def post_erase(self, request: Request, candidate_id: str) -> Response:
+        return web.answer(
+            lambda: self.app.admissions.erase_person(candidate_id, ErasePerson.model_validate(web.read_json(request)))
+        )
+
+    @http("POST", "/candidates/<string:candidate_id>/<string:step>")
+    def post_candidate_step(self, request: Request, candidate_id: str, step: str) -> Response:
+        return web.answer(lambda: self.app.admissions.advance(candidate_id, step, web.read_json(request)))
+
     @http("GET", "/candidates/<string:candidate_id>")
     def show_candidate(self, request: Request, candidate_id: str) -> Response:
         return web.answer(lambda: self.app.admissions.candidate(candidate_id))
+
+    @http("GET", "/members")
+    def get_members(self, request: Request) -> Response:
+        return web.answer(lambda: self.app.members.members(MembersOfAuthority.model_validate(request.args.to_dict())))
+
+    @http("GET", "/members/<string:member_id>")
+    def show_member(self, request: Request, member_id: str) -> Response:
+        return web.answer(lambda: self.app.members.member(member_id))
+
+    @http("POST", "/members/import")
+    def post_members_file(self, request: Request) -> Response:
+        """A CSV or XLSX file as the request body; answers the row-by-row report."""
+        return web.answer(lambda: self.app.members.import_members(read_rows(request.get_data())))
+
+    @http("POST", "/members/<string:member_id>/status")
+    def post_member_status(self, request: Request, member_id: str) -> Response:
+        return web.answer(
+            lambda: self.app.members.change_status(member_id, ChangeMemberStatus.model_validate(web.read_json(request)))
+        )
+
+    @http("POST", "/members/<string:member_id>/transfers")
+    def post_transfer(self, request: Request, member_id: str) -> Response:
+        return web.answer(
+            lambda: self.app.members.start_transfer(member_id, StartTransfer.model_validate(web.read_json(request))),
+            201,
+        )
+
+    @http("POST", "/members/<string:member_id>/transfers/<string:transfer_id>/receipt")
+    def post_transfer_receipt(self, request: Request, member_id: str, transfer_id: str) -> Response:
+        return web.answer(
+            lambda: self.app.members.receive_transfer(
+                member_id, transfer_id, ReceiveTransfer.model_validate(web.read_json(request))
+            )
+        )
+
+    @http("GET", "/transfers")
+    def get_transfers(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.members.transfers(TransfersOfAuthority.model_validate(request.args.to_dict()))
+        )

@@ -8,7 +8,6 @@ and problem documents are what an HTTP client would get.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,21 +16,6 @@ from werkzeug.wrappers import Request
 
 # nameko's testing module imports eventlet, which warns that it is deprecated (see DESIGN.md).
 pytestmark = pytest.mark.filterwarnings(r"ignore:(?s).*Eventlet is deprecated")
-
-
-@pytest.fixture
-def service(admissions_on, announcements_for, sqlite_url: str) -> Iterator[Any]:
-    import psycopg2.extensions
-    from nameko.testing.services import worker_factory
-
-    from coso_admissions.entrypoints.service import AdmissionsService
-
-    app = admissions_on(sqlite_url)
-    registry = announcements_for(app)
-    registry.apply(registry.authority("hn.kcn-thang-long"), registry.enterprise("ent-minh-phat", "hn.kcn-thang-long"))
-    yield worker_factory(AdmissionsService, app=app)
-    # Importing the service makes psycopg2 cooperate with eventlet; undo it for other tests.
-    psycopg2.extensions.set_wait_callback(None)
 
 
 def request(method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> Request:

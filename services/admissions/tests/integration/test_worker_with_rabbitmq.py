@@ -16,10 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import amqp
 import pytest
 
 from coso_admissions import bootstrap
-from coso_admissions.application.commands import ProposeCandidate
+from coso_admissions.application.commands import CandidatesOfAuthority, ProposeCandidate
 from coso_admissions.domain.errors import UnknownEnterprise
 from coso_backbone import wiring
 from coso_backbone.broker import (
@@ -33,6 +34,7 @@ from coso_backbone.broker import (
 from coso_backbone.consumer import ConsumerLoop
 from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
 from coso_backbone.database import create_database_engine
+from coso_backbone.deadletters import list_dead_letters
 from coso_backbone.eventstore import EventStore
 from coso_backbone.migrate import upgrade_backbone
 from coso_backbone.relay import OutboxRelay
@@ -197,7 +199,103 @@ def test_the_worker_relay_publishes_candidate_proposed_with_its_authority_and_no
     }
 
 
-def test_the_worker_runs_the_relay_and_the_registry_consumer(settings_for, sqlite_url: str) -> None:
+def test_the_worker_runs_the_relay_the_registry_consumer_and_the_federation_inbox(
+    settings_for, sqlite_url: str
+) -> None:
     loops = bootstrap.worker_loops(settings_for(sqlite_url))
 
-    assert [name for name, _ in loops] == ["relay", "consumer:admissions"]
+    assert [name for name, _ in loops] == ["relay", "consumer:admissions", "inbox:labour_federation"]
+
+
+def test_personal_data_leaves_admissions_only_as_ciphertext(
+    admissions_on, announcements_for, sqlite_url: str, amqp_uri: str, run_id: str, run_in_background, queues
+) -> None:
+    app = admissions_on(sqlite_url)
+    registry = announcements_for(app)
+    registry.apply(registry.enterprise("ent-minh-phat", "hn.kcn-thang-long"))
+    probe = f"{run_id}-personal-probe"
+    queues.append((probe, None))
+    connection, channel = open_channel(amqp_uri)
+    try:
+        declare_events_exchange(channel, "admissions")
+        channel.queue_declare(probe, durable=False, auto_delete=False)
+        channel.queue_bind(probe, "admissions.events", "PersonalDataRecorded")
+        app.admissions.propose_candidate(
+            ProposeCandidate.model_validate(
+                {
+                    "enterprise_id": "ent-minh-phat",
+                    "source_channel": "youth_union",
+                    "job_category": "technician",
+                    "proposed_on": "2025-09-01",
+                    "personal": {
+                        "full_name": "Lê Văn Cường",
+                        "birth_date": "1995-02-03",
+                        "national_id": "001095000111",
+                    },
+                }
+            )
+        )
+        run_in_background(wiring.relay_loop(app.settings, app.store)[1])
+
+        def our_message() -> Any:
+            while (message := channel.basic_get(probe, no_ack=True)) is not None:
+                if message.headers.get("ce-source") == app.settings.source:
+                    return message
+            return None
+
+        message = wait_until(our_message, "the relay to publish PersonalDataRecorded")
+    finally:
+        connection.release()
+
+    body = message.body.decode() if isinstance(message.body, bytes) else message.body
+    assert set(json.loads(body)) == {"candidate_id", "authority_id", "recorded_on", "sealed"}
+    for secret in ("Lê Văn Cường", "Cường", "1995-02-03", "001095000111"):
+        assert secret not in body
+
+
+def test_federation_proposals_are_validated_on_arrival_and_bad_ones_dead_lettered_with_the_reason(
+    admissions_on, announcements_for, sqlite_url: str, amqp_uri: str, run_id: str, run_in_background, queues
+) -> None:
+    app = admissions_on(sqlite_url)
+    registry = announcements_for(app)
+    registry.apply(registry.enterprise("ent-minh-phat", "hn.kcn-thang-long", tax_code="0100109106"))
+    name = f"{run_id}-admissions"
+    inbox = bootstrap.federation_inbox(app.settings, app, name=name)
+    queues.extend([(inbox.queue, None), (dead_letter_queue(name), name)])
+    good = {
+        "proposal_id": f"{run_id}-p1",
+        "federation": "ldld-ha-noi",
+        "enterprise_tax_code": "0100109106",
+        "job_category": "production_worker",
+        "proposed_on": "2025-09-01",
+        "full_name": "Trịnh Văn Dũng",
+        "birth_date": "1996-07-08",
+    }
+    bad = [
+        b"not json",
+        json.dumps({**good, "proposal_id": f"{run_id}-p2", "job_category": "astronaut"}).encode(),
+        json.dumps({**good, "proposal_id": f"{run_id}-p3", "enterprise_tax_code": "0109999999"}).encode(),
+    ]
+    connection, channel = open_channel(amqp_uri)
+    try:
+        inbox.declare(channel)
+        for body in [json.dumps(good).encode(), *bad, json.dumps(good).encode()]:  # the good one twice
+            channel.basic_publish(
+                amqp.Message(body, content_type="application/json"),
+                exchange="labour_federation.events",
+                routing_key="CandidateProposalSubmitted",
+            )
+    finally:
+        connection.release()
+
+    run_in_background(inbox.run)
+    wait_until(lambda: inbox.applied + inbox.refused == 5, "the inbox to take the five messages")
+
+    assert (inbox.applied, inbox.refused) == (2, 3)
+    [candidate] = app.admissions.candidates(CandidatesOfAuthority(authority_id="hn.kcn-thang-long"))
+    shown = app.admissions.candidate(candidate["candidate_id"])
+    assert (shown["source_channel"], shown["personal"]["full_name"]) == ("labour_federation", "Trịnh Văn Dũng")
+    reasons = [letter.reason for letter in list_dead_letters(amqp_uri, name)]
+    assert reasons[0].startswith("body is not JSON")
+    assert reasons[1].startswith("job_category: Input should be")
+    assert reasons[2].startswith("enterprise_tax_code: enterprise 0109999999 is not known")

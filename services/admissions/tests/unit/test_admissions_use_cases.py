@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from coso_admissions.application.admissions import Admissions
 from coso_admissions.application.commands import CandidatesOfAuthority, ProposeCandidate
+from coso_admissions.domain.calendar import WorkingCalendar
 from coso_admissions.domain.enterprise import EnterpriseOnRecord
 from coso_admissions.domain.errors import InvalidCandidate, UnknownAuthority, UnknownCandidate, UnknownEnterprise
 from coso_backbone.contracts import EventContract
@@ -36,6 +37,9 @@ class FakeUnitOfWork:
     def known_enterprise(self, enterprise_id: str) -> EnterpriseOnRecord | None:
         return self.enterprises.get(enterprise_id)
 
+    def candidate_history(self, candidate_id: str) -> list[EventContract]:
+        return [e for stream, _, events, _ in self.committed if stream == f"candidate-{candidate_id}" for e in events]
+
     def record(self, stream_id: str, expected_version: int, events: Sequence[EventContract], authority: str) -> None:
         self._pending.append((stream_id, expected_version, list(events), authority))
 
@@ -46,6 +50,9 @@ class FakeUnitOfWork:
 class FakeQueries:
     def candidate(self, candidate_id: str) -> dict[str, Any] | None:
         return None
+
+    def candidate_history(self, candidate_id: str) -> list[tuple[EventContract, dict[str, Any]]]:
+        return []
 
     def candidates_of_authority(self, authority_id: str, limit: int, offset: int) -> list[dict[str, Any]]:
         return []
@@ -58,7 +65,8 @@ MINH_PHAT = EnterpriseOnRecord("ent-1", "hn.kcn-thang-long", "0100109106", "Côn
 
 
 def admissions(uow: FakeUnitOfWork, today: date = date(2025, 9, 15)) -> Admissions:
-    return Admissions(lambda: uow, FakeQueries(), today=lambda: today, new_id=lambda: "c-42")
+    calendar = WorkingCalendar(lambda day: False)
+    return Admissions(lambda: uow, FakeQueries(), today=lambda: today, calendar=calendar, new_id=lambda: "c-42")
 
 
 def command(**overrides: Any) -> ProposeCandidate:
