@@ -1,7 +1,9 @@
-"""coso notifications: tells the outside world when something happens.
+"""coso notifications: makes sure the right office hears of a deadline in time.
 
-Rules fire on other services' events (for now: a candidate was proposed) and schedule a
-notification for every webhook subscribed to the rule; a deliverer posts each one, signed,
-retrying with exponential backoff, and keeps a delivery log. Publishes `notifications.*`
-events; consumes `admissions.*`.
+Event rules fire on other services' events (a candidate was proposed); deadline rules fire
+on the deadlines admissions' events carry (decision, ceremony, probation, recognition, file
+expiry), evaluated by a scheduler on a working-day calendar. Notifications reach
+subscriptions (per authority subtree and role) by webhook, email, AMQP or the in-app feed,
+exactly once per rule, subject, due date and recipient, retried with backoff and kept in a
+delivery log. Publishes `notifications.*` events; consumes `admissions.*`.
 """

@@ -9,29 +9,38 @@ from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.eventstore import EventStore
 from coso_backbone.handlers import EventHandlers
+from coso_notifications.adapters.channels import AmqpExchangeSender, FeedSender, SmtpEmailSender
 from coso_notifications.adapters.clock import SystemClock
 from coso_notifications.adapters.consumed_events import event_handlers
-from coso_notifications.adapters.metrics import PrometheusDeliveryMetrics, report_pending
+from coso_notifications.adapters.metrics import PrometheusDeliveryMetrics, PrometheusSchedulerMetrics, report_pending
 from coso_notifications.adapters.sql import SqlDeliveries, SqlDeliveryQueries
+from coso_notifications.adapters.sql_deadlines import SqlReminders, SqlSubscriptions
+from coso_notifications.adapters.templates import JinjaTemplates
 from coso_notifications.adapters.webhook_sender import HttpWebhookSender
+from coso_notifications.adapters.working_days import national_calendar
+from coso_notifications.application.deadline_scheduler import DeadlineScheduler
 from coso_notifications.application.delivering import Deliverer
 from coso_notifications.application.delivery_log import DeliveryLog
 from coso_notifications.application.options import NotificationOptions
-from coso_notifications.application.ports import Clock, WebhookSender
+from coso_notifications.application.ports import ChannelSender, Clock, WebhookSender
 from coso_notifications.application.scheduling import NotificationScheduler
+from coso_notifications.application.subscriptions import Subscriptions
+from coso_notifications.domain.calendar import WorkingCalendar
+from coso_notifications.domain.rules import Channel
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "notifications"
-CONSUMES = ("admissions",)
+CONSUMES = ("admissions", "registry")
 
 
 class NotificationsApp:
-    """What the entrypoints get: the delivery log and the store behind it."""
+    """What the entrypoints get: the delivery log, the subscriptions and the store behind them."""
 
     def __init__(self, settings: CosoSettings, store: EventStore) -> None:
         self.settings = settings
         self.store = store
         self.log = DeliveryLog(SqlDeliveryQueries(store))
+        self.subscriptions = Subscriptions(SqlSubscriptions(store))
 
 
 def build(settings: CosoSettings) -> NotificationsApp:
@@ -51,13 +60,69 @@ def options_of(settings: CosoSettings) -> NotificationOptions:
 
 def handlers(settings: CosoSettings, clock: Clock | None = None) -> EventHandlers:
     options = options_of(settings)
-    return event_handlers(NotificationScheduler(options.subscriptions(), clock or SystemClock()))
+    scheduler = NotificationScheduler(
+        options.subscriptions(),
+        clock or SystemClock(),
+        JinjaTemplates(options.templates_dir or None),
+        options.fixed_subscriptions(),
+    )
+    return event_handlers(scheduler, options.minimum_official_members)
+
+
+def calendar(settings: CosoSettings) -> WorkingCalendar:
+    option = options_of(settings).calendar
+    return national_calendar(option.country, option.extra_holidays, option.extra_working_days, option.weekend)
+
+
+def deadline_scheduler(settings: CosoSettings, store: EventStore, clock: Clock | None = None) -> DeadlineScheduler:
+    options = options_of(settings)
+    return DeadlineScheduler(
+        SqlReminders(store),
+        options.rulebook(),
+        calendar(settings),
+        clock or SystemClock(),
+        options.calendar.zone(),
+        JinjaTemplates(options.templates_dir or None),
+        options.fixed_subscriptions(),
+        batch_size=options.scheduler_batch_size,
+        poll_seconds=options.scheduler_poll_seconds,
+        metrics=PrometheusSchedulerMetrics(),
+        digest_hour=options.digest_hour,
+    )
+
+
+def channels(settings: CosoSettings) -> dict[Channel, ChannelSender]:
+    """The non-webhook channels: the feed always, email when an SMTP host is set, AMQP always."""
+    options = options_of(settings)
+    chosen: dict[Channel, ChannelSender] = {
+        Channel.FEED: FeedSender(),
+        Channel.AMQP: AmqpExchangeSender(options.amqp.uri or settings.amqp_uri, options.request_timeout_seconds),
+    }
+    if options.email.host:
+        email = options.email
+        chosen[Channel.EMAIL] = SmtpEmailSender(
+            email.host,
+            email.port,
+            email.sender,
+            email.sender_name,
+            email.username,
+            email.password,
+            email.starttls,
+            options.request_timeout_seconds,
+        )
+    return chosen
 
 
 def deliverer(
     settings: CosoSettings, store: EventStore, clock: Clock | None = None, sender: WebhookSender | None = None
 ) -> Deliverer:
     options = options_of(settings)
+    fixed_secrets = {s.target: s.secret for s in options.fixed_subscriptions() if s.channel is Channel.WEBHOOK}
+    subscriptions = SqlSubscriptions(store)
+
+    def webhook_secret(url: str) -> str | None:
+        return fixed_secrets.get(url) or subscriptions.secret_for(url)
+
     return Deliverer(
         SqlDeliveries(store),
         sender or HttpWebhookSender(options.request_timeout_seconds),
@@ -69,17 +134,22 @@ def deliverer(
         # A claim outlives the longest request, so a live deliverer's claim never expires under it.
         claim_for=timedelta(seconds=options.request_timeout_seconds + 60),
         poll_seconds=options.poll_seconds,
+        channels=channels(settings),
+        webhook_secret=webhook_secret,
+        concurrency=options.concurrency,
     )
 
 
 def worker_loops(settings: CosoSettings, consumer_name: str = CONSUMER) -> list[tuple[str, wiring.Loop]]:
-    """The worker publishes notifications' events, consumes admissions' and delivers."""
+    """The worker publishes notifications' events, consumes admissions' and registry's,
+    schedules deadline reminders and delivers."""
     store = wiring.event_store(settings)
     consumer = wiring.consumer(settings, store, handlers(settings), consumer_name)
     report_pending(SqlDeliveries(store).pending_count)
     return [
         wiring.relay_loop(settings, store),
         wiring.consumer_loop(settings, consumer, CONSUMES),
+        ("deadline-scheduler", deadline_scheduler(settings, store).run),
         ("deliverer", deliverer(settings, store).run),
     ]
 

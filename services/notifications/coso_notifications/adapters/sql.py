@@ -4,15 +4,17 @@ repository and the delivery-log queries, over the event store and the delivery l
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 
-from coso_backbone.eventstore import EventStore, StoreTransaction
+from coso_backbone.eventstore import EventStore, StoreTransaction, StreamAppend
 from coso_backbone.metrics import EVENTS_APPENDED
-from coso_notifications.adapters.tables import deliveries
+from coso_notifications.adapters.tables import deliveries, subscriptions
 from coso_notifications.domain.delivery import Delivery, DeliveryStatus, stream_of_notification
+from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.rules import Channel, Rule
 
 SERVICE = "notifications"
@@ -46,7 +48,7 @@ def _row_values(delivery: Delivery) -> dict[str, Any]:
     }
 
 
-def _delivery(mapping: Any) -> Delivery:
+def delivery_of(mapping: Any) -> Delivery:
     return Delivery(
         notification_id=mapping["notification_id"],
         rule=Rule(mapping["rule"]),
@@ -67,6 +69,57 @@ def _delivery(mapping: Any) -> Delivery:
     )
 
 
+def subscription_of(mapping: object) -> Subscription:
+    row = dict(mapping)  # type: ignore[call-overload]
+    return Subscription(
+        subscription_id=row["subscription_id"],
+        authority=row["authority"],
+        role=row["role"],
+        channel=Channel(row["channel"]),
+        target=row["target"],
+        rules=frozenset(Rule(r) for r in json.loads(row["rules"])),
+        secret=row["secret"],
+        language=row["language"],
+        digest=bool(row["digest"]),
+    )
+
+
+def add_new_deliveries(connection: Connection, scheduled: list[Delivery]) -> int:
+    """Add the deliveries whose notification id is not in the log yet (the exactly-once key),
+    their events and rows in one go; returns how many were new."""
+    fresh: dict[str, Delivery] = {d.notification_id: d for d in scheduled}
+    ids = list(fresh)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(deliveries.c.notification_id).where(deliveries.c.notification_id.in_(chunk))
+        for (known,) in connection.execute(query):
+            fresh.pop(known, None)
+    if not fresh:
+        return 0
+    new = list(fresh.values())
+    StoreTransaction(connection).append_many(
+        [StreamAppend(d.stream_id, d.version, [event.to_new_event(d.authority) for event in d.pending]) for d in new]
+    )
+    for delivery in new:
+        delivery.version += len(delivery.pending)
+        delivery.pending.clear()
+    connection.execute(insert(deliveries), [_row_values(d) for d in new])
+    EVENTS_APPENDED.labels(SERVICE).inc(len(new))
+    return len(new)
+
+
+def save_delivery(connection: Connection, delivery: Delivery) -> bool:
+    """Append the delivery's new events and update its log row; False if the row moved on."""
+    read_at = delivery.version
+    _append_pending(connection, delivery)
+    updated = connection.execute(
+        update(deliveries)
+        .where(and_(deliveries.c.notification_id == delivery.notification_id, deliveries.c.version == read_at))
+        .values(**_row_values(delivery))
+    ).rowcount
+    return bool(updated)
+
+
 def _append_pending(connection: Connection, delivery: Delivery) -> None:
     """Append the delivery's new events at the version it was read at; then it is at the new one."""
     new_events = [event.to_new_event(delivery.authority) for event in delivery.pending]
@@ -84,6 +137,9 @@ class SqlScheduleLedger:
     def is_scheduled(self, notification_id: str) -> bool:
         query = select(deliveries.c.notification_id).where(deliveries.c.notification_id == notification_id)
         return self._connection.execute(query).first() is not None
+
+    def subscriptions(self) -> list[Subscription]:
+        return [subscription_of(r._mapping) for r in self._connection.execute(select(subscriptions))]
 
     def add(self, delivery: Delivery) -> None:
         _append_pending(self._connection, delivery)
@@ -109,7 +165,7 @@ class SqlDeliveries:
             .limit(limit)
         )
         with self._engine.connect() as connection:
-            return [_delivery(r._mapping) for r in connection.execute(query)]
+            return [delivery_of(r._mapping) for r in connection.execute(query)]
 
     def claim(self, delivery: Delivery, now: datetime, until: datetime) -> bool:
         with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
@@ -129,14 +185,8 @@ class SqlDeliveries:
 
     def save(self, delivery: Delivery) -> None:
         appended = len(delivery.pending)
-        read_at = delivery.version
         with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
-            _append_pending(connection, delivery)
-            connection.execute(
-                update(deliveries)
-                .where(and_(deliveries.c.notification_id == delivery.notification_id, deliveries.c.version == read_at))
-                .values(**_row_values(delivery))
-            )
+            save_delivery(connection, delivery)
         EVENTS_APPENDED.labels(SERVICE).inc(appended)
 
     def pending_count(self) -> int:
@@ -160,7 +210,9 @@ class SqlDeliveryQueries:
         self._store = store
         self._engine = store.engine
 
-    def deliveries(self, status: DeliveryStatus | None, limit: int, offset: int) -> list[dict[str, Any]]:
+    def deliveries(
+        self, status: DeliveryStatus | None, limit: int, offset: int, filters: Mapping[str, str] | None = None
+    ) -> list[dict[str, Any]]:
         query = (
             select(*_LOG_COLUMNS)
             .order_by(deliveries.c.scheduled_at.desc(), deliveries.c.notification_id)
@@ -169,8 +221,38 @@ class SqlDeliveryQueries:
         )
         if status is not None:
             query = query.where(deliveries.c.status == status.value)
+        for name, value in (filters or {}).items():
+            query = query.where(deliveries.c[name] == value)
         with self._engine.connect() as connection:
             return [_log_entry(r._mapping) for r in connection.execute(query)]
+
+    def feed(self, recipient: str, limit: int, offset: int) -> list[dict[str, Any]]:
+        query = (
+            select(*_LOG_COLUMNS, deliveries.c.body)
+            .where(and_(deliveries.c.channel == Channel.FEED.value, deliveries.c.target == recipient))
+            .order_by(deliveries.c.scheduled_at.desc(), deliveries.c.notification_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        items = []
+        with self._engine.connect() as connection:
+            for row in connection.execute(query):
+                entry = _log_entry(row._mapping)
+                payload = json.loads(entry.pop("body"))
+                items.append(
+                    {
+                        "notification_id": entry["notification_id"],
+                        "rule": entry["rule"],
+                        "subject": entry["subject"],
+                        "authority": entry["authority"],
+                        "due_on": payload.get("due_on"),
+                        "title": payload.get("title", ""),
+                        "text": payload.get("text", ""),
+                        "status": entry["status"],
+                        "scheduled_at": entry["scheduled_at"],
+                    }
+                )
+        return items
 
     def delivery(self, notification_id: str) -> dict[str, Any] | None:
         query = select(*_LOG_COLUMNS, deliveries.c.body).where(deliveries.c.notification_id == notification_id)

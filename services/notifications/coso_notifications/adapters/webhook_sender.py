@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import requests
 
 from coso_notifications.domain.webhook import WebhookAnswer, WebhookRequest
@@ -12,7 +14,14 @@ _DETAIL = 200
 class HttpWebhookSender:
     def __init__(self, timeout_seconds: float = 10.0) -> None:
         self._timeout = timeout_seconds
-        self._session = requests.Session()
+        self._local = threading.local()  # a Session per thread: requests does not promise more
+
+    @property
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
 
     def send(self, request: WebhookRequest) -> WebhookAnswer:
         try:

@@ -1,1 +1,2 @@
-"""The notifications application layer: scheduling, delivering, the delivery log, and their ports."""
+"""The notifications application layer: scheduling (event rules and the deadline scheduler),
+deadline tracking, delivering, subscriptions, the delivery log, and their ports."""

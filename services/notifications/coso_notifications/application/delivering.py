@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from coso_notifications.application.ports import Clock, DeliveryMetrics, DeliveryRepository, WebhookSender
+from coso_notifications.application.ports import (
+    ChannelSender,
+    Clock,
+    DeliveryMetrics,
+    DeliveryRepository,
+    WebhookSender,
+)
 from coso_notifications.domain.delivery import Delivery, DeliveryStatus
 from coso_notifications.domain.retry import RetryPolicy
-from coso_notifications.domain.rules import WebhookSubscription
-from coso_notifications.domain.webhook import webhook_request
+from coso_notifications.domain.rules import Channel, WebhookSubscription
+from coso_notifications.domain.webhook import WebhookAnswer, webhook_request
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,9 @@ class Deliverer:
         batch_size: int = 50,
         claim_for: timedelta = timedelta(minutes=2),
         poll_seconds: float = 1.0,
+        channels: Mapping[Channel, ChannelSender] | None = None,
+        webhook_secret: Callable[[str], str | None] | None = None,
+        concurrency: int = 1,
     ) -> None:
         self._repository = repository
         self._sender = sender
@@ -48,28 +58,50 @@ class Deliverer:
         self._batch_size = batch_size
         self._claim_for = claim_for
         self._poll_seconds = poll_seconds
+        self._channels = dict(channels or {})
+        self._webhook_secret = webhook_secret
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="deliverer") if concurrency > 1 else None
 
     def deliver_due(self) -> int:
-        """Attempt every delivery due now (at most one batch); return how many were attempted."""
-        attempted = 0
-        for delivery in self._repository.due(self._clock.now(), self._batch_size):
-            now = self._clock.now()  # a pass can take long: each claim runs from its own start
-            if not self._repository.claim(delivery, now, now + self._claim_for):
-                continue
-            self._attempt(delivery)
-            attempted += 1
-        return attempted
+        """Attempt every delivery due now (at most one batch); return how many were attempted.
+
+        With `concurrency` > 1 the claimed deliveries of a batch are sent by that many threads
+        (each claim, attempt and record of a delivery stays in one thread, in order).
+        """
+        due = self._repository.due(self._clock.now(), self._batch_size)
+        if self._pool is None:
+            return sum(self._claim_and_attempt(delivery) for delivery in due)
+        return sum(self._pool.map(self._claim_and_attempt, due))
+
+    def _claim_and_attempt(self, delivery: Delivery) -> int:
+        now = self._clock.now()  # a pass can take long: each claim runs from its own start
+        if not self._repository.claim(delivery, now, now + self._claim_for):
+            return 0
+        self._attempt(delivery)
+        return 1
+
+    def _send(self, delivery: Delivery) -> WebhookAnswer | str:
+        """The answer of the target, or why no attempt can ever be made."""
+        if delivery.channel is Channel.WEBHOOK:
+            secret = self._secrets.get(delivery.target)
+            if secret is None and self._webhook_secret is not None:
+                secret = self._webhook_secret(delivery.target)
+            if secret is None:
+                return f"no webhook is configured for {delivery.target} any more"
+            return self._sender.send(webhook_request(delivery, secret, self._clock.now()))
+        channel = self._channels.get(delivery.channel)
+        if channel is None:
+            return f"the {delivery.channel.value} channel is not configured"
+        return channel.send(delivery, self._clock.now())
 
     def _attempt(self, delivery: Delivery) -> None:
-        secret = self._secrets.get(delivery.target)
-        if secret is None:
-            delivery.undeliverable(self._clock.now(), f"no webhook is configured for {delivery.target} any more")
+        answer = self._send(delivery)
+        if isinstance(answer, str):
+            delivery.undeliverable(self._clock.now(), answer)
+        elif answer.accepted:
+            delivery.delivered(self._clock.now())
         else:
-            answer = self._sender.send(webhook_request(delivery, secret, self._clock.now()))
-            if answer.accepted:
-                delivery.delivered(self._clock.now())
-            else:
-                delivery.attempt_failed(self._clock.now(), answer.reason, self._policy)
+            delivery.attempt_failed(self._clock.now(), answer.reason, self._policy)
         self._repository.save(delivery)
         if delivery.status is DeliveryStatus.DELIVERED:
             self._metrics.delivered(delivery)

@@ -73,24 +73,27 @@ class Delivery:
         authority: str,
         payload: dict[str, Any],
         now: datetime,
+        channel: Channel = Channel.WEBHOOK,
+        held: bool = False,
     ) -> Delivery:
+        """A new delivery, due now; a `held` one (a daily digest's item) is never due by itself."""
         delivery = cls(
             notification_id=notification_id,
             rule=rule,
             subject=subject,
-            channel=Channel.WEBHOOK,
+            channel=channel,
             target=target,
             authority=authority,
             body=canonical_json(payload),
             scheduled_at=now,
-            next_attempt_at=now,
+            next_attempt_at=None if held else now,
         )
         delivery.pending.append(
             NotificationScheduled(
                 notification_id=notification_id,
                 rule=rule.value,
                 subject=subject,
-                channel=Channel.WEBHOOK.value,
+                channel=channel.value,
                 target=target,
                 payload=payload,
                 first_attempt_at=now,

@@ -29,3 +29,27 @@ class UnknownDelivery(NotificationsError, NotFound):
 
 class DeliveryAlreadyFinished(NotificationsError, Conflict):
     """An attempt was recorded for a delivery that is already delivered or failed."""
+
+
+class UnknownChannel(NotificationsError, InvalidInput):
+    """A channel name that no channel answers to."""
+
+
+class InvalidSubscription(NotificationsError, InvalidInput):
+    """A subscription that cannot receive anything (no authority, a bad address, no secret)."""
+
+
+class UnknownSubscription(NotificationsError, NotFound):
+    """No subscription has this id."""
+
+
+class SubscriptionConflict(NotificationsError, Conflict):
+    """A subscription that clashes with an existing one (the same webhook URL with another secret)."""
+
+
+class InvalidDeadlineRule(NotificationsError, InvalidInput):
+    """A deadline rule setting that makes no sense (negative working days, an unknown role list)."""
+
+
+class InvalidCalendar(NotificationsError, InvalidInput):
+    """A working-day calendar setting that cannot be used."""

@@ -9,18 +9,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from coso_notifications.domain.errors import InvalidWebhook, UnknownRule
+from coso_notifications.domain.errors import InvalidWebhook, UnknownChannel, UnknownRule
 
 # Namespace of notification ids (uuid5): fixed forever, or every id would change.
 _NOTIFICATION_NAMESPACE = uuid.UUID("5b0c6f3e-2f4a-5d8e-9c1b-636f736f6e6f")
 
 
 class Rule(StrEnum):
-    """The rules notifications knows."""
+    """The rules notifications knows: one that fires on an event, the others on deadlines."""
 
     CANDIDATE_PROPOSED = "candidate_proposed"
+    DECISION_DUE_SOON = "decision_due_soon"
+    DECISION_OVERDUE = "decision_overdue"
+    CEREMONY_OVERDUE = "ceremony_overdue"
+    PROBATION_ENDING = "probation_ending"
+    RECOGNITION_OVERDUE = "recognition_overdue"
+    FILE_EXPIRING = "file_expiring"
+    ENTERPRISE_READY = "enterprise_ready_for_organization"
+    DAILY_DIGEST = "daily_digest"  # one message a day gathering a digest subscription's reminders
 
     @classmethod
     def parse(cls, name: str, field: str = "rule") -> Rule:
@@ -32,7 +41,23 @@ class Rule(StrEnum):
 
 
 class Channel(StrEnum):
+    """How a notification reaches its recipient."""
+
     WEBHOOK = "webhook"
+    EMAIL = "email"
+    AMQP = "amqp"
+    FEED = "feed"
+    DIGEST = "digest"  # held for the recipient's daily digest (its target: '<channel>:<target>')
+
+    @classmethod
+    def parse(cls, name: str, field: str = "channel") -> Channel:
+        try:
+            return cls(name)
+        except ValueError:
+            known = ", ".join(c.value for c in cls)
+            raise UnknownChannel(
+                f"channel {name!r} is unknown (known: {known})", field=field, rule=f"one of {known}"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -85,3 +110,12 @@ def check_unique_urls(subscriptions: Mapping[str, WebhookSubscription]) -> None:
 def notification_id(rule: Rule, subject: str, target: str) -> str:
     """The same for the same rule, subject and target, on every run and every machine."""
     return str(uuid.uuid5(_NOTIFICATION_NAMESPACE, f"{rule.value}\n{subject}\n{target}"))
+
+
+def deadline_notification_id(rule: Rule, subject: str, due_on: date, channel: Channel, target: str) -> str:
+    """The exactly-once key of a deadline reminder: rule, subject, due date and recipient.
+
+    A deadline moved to another date (an extension) is a new key, so it is reminded again.
+    """
+    key = f"{rule.value}\n{subject}\n{due_on.isoformat()}\n{channel.value}:{target}"
+    return str(uuid.uuid5(_NOTIFICATION_NAMESPACE, key))

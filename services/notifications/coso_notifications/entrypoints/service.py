@@ -1,4 +1,5 @@
-"""The notifications nameko service: the delivery log over RPC and HTTP, thin: parse, delegate, answer."""
+"""The notifications nameko service: the delivery log, the in-app feed and the subscriptions over
+RPC and HTTP; thin: parse, delegate, answer."""
 
 from __future__ import annotations
 
@@ -20,23 +21,69 @@ class NotificationsService(web.BackboneEndpoints):
 
     # --- RPC ---------------------------------------------------------------
     @rpc
-    def deliveries(self, status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        return self.app.log.deliveries(status, limit, offset)
+    def deliveries(
+        self, status: str | None = None, limit: int = 100, offset: int = 0, **filters: str
+    ) -> list[dict[str, Any]]:
+        return self.app.log.deliveries(status, limit, offset, filters)
 
     @rpc
     def delivery(self, notification_id: str) -> dict[str, Any]:
         return self.app.log.delivery(notification_id)
 
+    @rpc
+    def feed(self, recipient: str, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return self.app.log.feed(recipient, limit, offset)
+
+    @rpc
+    def subscriptions(
+        self, authority: str | None = None, role: str | None = None, channel: str | None = None
+    ) -> list[dict[str, object]]:
+        return self.app.subscriptions.list(authority, role, channel)
+
     # --- HTTP --------------------------------------------------------------
     @http("GET", "/deliveries")
     def list_deliveries(self, request: Request) -> Response:
+        filters = {k: v for k, v in request.args.items() if k not in ("status", "limit", "offset")}
         return web.answer(
             lambda: self.app.log.deliveries(
                 request.args.get("status"),
                 int(request.args.get("limit", "100")),
                 int(request.args.get("offset", "0")),
+                filters,
             )
         )
+
+    @http("GET", "/dead-letters")
+    def dead_letters(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.log.failed(int(request.args.get("limit", "100")), int(request.args.get("offset", "0")))
+        )
+
+    @http("GET", "/feed")
+    def show_feed(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.log.feed(
+                request.args.get("recipient"),
+                int(request.args.get("limit", "50")),
+                int(request.args.get("offset", "0")),
+            )
+        )
+
+    @http("POST", "/subscriptions")
+    def subscribe(self, request: Request) -> Response:
+        return web.answer(lambda: self.app.subscriptions.subscribe(web.read_json(request)), 201)
+
+    @http("GET", "/subscriptions")
+    def list_subscriptions(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.subscriptions.list(
+                request.args.get("authority"), request.args.get("role"), request.args.get("channel")
+            )
+        )
+
+    @http("DELETE", "/subscriptions/<string:subscription_id>")
+    def unsubscribe(self, request: Request, subscription_id: str) -> Response:
+        return web.answer(lambda: self.app.subscriptions.unsubscribe(subscription_id))
 
     @http("GET", "/deliveries/<string:notification_id>")
     def show_delivery(self, request: Request, notification_id: str) -> Response:

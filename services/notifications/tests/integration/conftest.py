@@ -8,30 +8,41 @@ and cannot import each other.
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import ApplyOutcome, Consumer, Incoming
+from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.envelope import Envelope
 from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore
 from coso_notifications import bootstrap
 from coso_notifications.adapters.sql import SqlDeliveryQueries
+from coso_notifications.adapters.sql_deadlines import SqlDeadlineBook, SqlSubscriptions
+from coso_notifications.application import deadline_tracking
+from coso_notifications.application.deadline_scheduler import DeadlineScheduler
 from coso_notifications.application.delivering import Deliverer
 from coso_notifications.application.delivery_log import DeliveryLog
 from coso_notifications.application.ports import WebhookSender
+from coso_notifications.application.subscriptions import Subscriptions
+from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 from coso_notifications.domain.delivery import stream_of_notification
 
 SECRET = "bí-mật-của-thử-nghiệm"
@@ -134,6 +145,34 @@ class Notifications:
     source: str
     sequence: int = 0
     stores: list[EventStore] = field(default_factory=list)
+    other_sequences: dict[str, int] = field(default_factory=dict)
+
+    def _write(self) -> Any:
+        return self.store.engine.connect().execution_options(coso_write=True)
+
+    def track(self, *deadlines: Deadline) -> None:
+        """Deadlines as admissions' deadline events will give them, through the handlers' own calls.
+
+        Admissions publishes no deadline event yet: the tests feed the deadline book the way
+        the consumer's handlers will, in one transaction.
+        """
+        with self._write() as connection, connection.begin():
+            for deadline in deadlines:
+                deadline_tracking.deadline_set(SqlDeadlineBook(connection), deadline)
+
+    def meet(self, subject: str, kind: DeadlineKind) -> None:
+        with self._write() as connection, connection.begin():
+            deadline_tracking.deadline_met(SqlDeadlineBook(connection), subject, kind)
+
+    def subscribe(self, **request: Any) -> dict[str, Any]:
+        return dict(Subscriptions(SqlSubscriptions(self.store)).subscribe(request))
+
+    def scheduler(self, fresh_store: bool = False) -> DeadlineScheduler:
+        store = self.store
+        if fresh_store:
+            store = wiring.event_store(self.settings)
+            self.stores.append(store)
+        return bootstrap.deadline_scheduler(self.settings, store, self.clock)
 
     def proposal(self, candidate_id: str | None = None) -> Incoming:
         """A new CandidateProposed from admissions, as the consumer would receive it."""
@@ -162,6 +201,31 @@ class Notifications:
             envelope, envelope.data_json.encode(), envelope.amqp_headers(), "admissions.events", "CandidateProposed"
         )
 
+    def event(self, data: EventContract) -> Incoming:
+        """An admissions (or registry) event, next in its source's sequence, as the consumer would receive it."""
+        producer = data.event_producer
+        if producer == "admissions":
+            self.sequence += 1
+            sequence, source = self.sequence, self.source
+        else:
+            self.other_sequences[producer] = sequence = self.other_sequences.get(producer, 0) + 1
+            source = self.source.replace("/admissions", f"/{producer}")
+        envelope = Envelope(
+            id=str(uuid.uuid4()),
+            source=source,
+            producer=producer,
+            event_type=data.event_name,
+            version=data.event_version,
+            time=self.clock.now(),
+            subject=f"{producer}-{sequence}",
+            sequence=sequence,
+            authority=getattr(data, "authority_id", "hn"),
+            data_json=data.model_dump_json(),
+        )
+        return Incoming(
+            envelope, envelope.data_json.encode(), envelope.amqp_headers(), f"{producer}.events", data.event_name
+        )
+
     def apply(self, *incoming: Incoming, consumer: Consumer | None = None) -> ApplyOutcome:
         return (consumer or self.consumer).apply(list(incoming))
 
@@ -176,8 +240,14 @@ class Notifications:
             self.stores.append(store)
         return bootstrap.deliverer(self.settings, store, self.clock, sender)
 
-    def log(self, status: str | None = None) -> list[dict[str, Any]]:
-        return DeliveryLog(SqlDeliveryQueries(self.store)).deliveries(status)
+    def log(self, status: str | None = None, **filters: str) -> list[dict[str, Any]]:
+        return DeliveryLog(SqlDeliveryQueries(self.store)).deliveries(status, filters=filters)
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        return DeliveryLog(SqlDeliveryQueries(self.store)).failed()
+
+    def entry_feed(self, recipient: str) -> list[dict[str, Any]]:
+        return DeliveryLog(SqlDeliveryQueries(self.store)).feed(recipient)
 
     def entry(self, notification_id: str) -> dict[str, Any]:
         return DeliveryLog(SqlDeliveryQueries(self.store)).delivery(notification_id)
@@ -193,7 +263,7 @@ class Notifications:
         attempts = 0
         for _ in range(max_rounds):
             attempts += deliverer.deliver_due()
-            pending = self.log("pending")
+            pending = [p for p in self.log("pending") if p["next_attempt_at"]]  # held digest items wait
             if not pending:
                 return attempts
             next_at = min(datetime.fromisoformat(p["next_attempt_at"]) for p in pending)
@@ -225,6 +295,41 @@ def notifications(database_url: str, amqp_uri: str, run_id: str) -> Iterator[Cal
     yield open_service
     for service in opened:
         service.close()
+
+
+# --- an SMTP sink ------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.port = free_port()
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd hook
+                parsed = BytesParser(policy=default_policy).parsebytes(envelope.original_content or envelope.content)
+                sink.messages.append(parsed)  # type: ignore[arg-type]
+                return "250 Message accepted for delivery"
+
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def close(self) -> None:
+        self._controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    yield sink
+    sink.close()
 
 
 # --- RabbitMQ ---------------------------------------------------------------------

@@ -7,10 +7,13 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 import requests
+
+from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 
 # nameko's standalone RPC proxy imports eventlet, which warns that it is deprecated.
 pytestmark = pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
@@ -80,11 +83,52 @@ def test_the_delivery_log_is_served_over_http_and_rpc(
         assert unknown.status_code == 404
         assert "coso_notifications_pending 1.0" in metrics
 
+        # Subscriptions: created, listed by authority/role/channel, refused with field and rule, deleted.
+        feed_request = {"authority": "hn", "role": "organization_department", "channel": "feed", "target": "btc-hn"}
+        created = requests.post(f"{base}/subscriptions", json=feed_request, timeout=5)
+        assert created.status_code == 201
+        subscription = created.json()
+        assert (subscription["channel"], subscription["target"], subscription["signed"]) == ("feed", "btc-hn", False)
+        bad_email = requests.post(
+            f"{base}/subscriptions", json={**feed_request, "channel": "email", "target": "not-an-address"}, timeout=5
+        )
+        assert bad_email.status_code == 422
+        assert (bad_email.json()["field"], bad_email.json()["rule"]) == ("target", "email address")
+        unsigned = requests.post(
+            f"{base}/subscriptions", json={**feed_request, "channel": "webhook", "target": hook.url}, timeout=5
+        )
+        assert (unsigned.status_code, unsigned.json()["field"]) == (422, "secret")
+        listed = requests.get(f"{base}/subscriptions", params={"authority": "hn", "channel": "feed"}, timeout=5)
+        assert [s["subscription_id"] for s in listed.json()] == [subscription["subscription_id"]]
+        assert requests.get(f"{base}/subscriptions", params={"role": "nobody"}, timeout=5).json() == []
+
+        # The in-app feed and the dead letters.
+        service.track(Deadline("c-late", DeadlineKind.DECISION_DUE, date(2025, 11, 20), "hn.kcn"))
+        service.scheduler().evaluate()
+        service.deliverer().deliver_due()
+        feed = requests.get(f"{base}/feed", params={"recipient": "btc-hn"}, timeout=5).json()
+        assert [(i["rule"], i["subject"]) for i in feed] == [("decision_overdue", "c-late")]
+        assert feed[0]["title"].startswith("[Quá hạn] Quyết định kết nạp")
+        assert requests.get(f"{base}/feed", timeout=5).json()["field"] == "recipient"
+        assert requests.get(f"{base}/dead-letters", timeout=5).json() == []
+        by_rule = requests.get(f"{base}/deliveries", params={"rule": "decision_overdue"}, timeout=5).json()
+        assert [e["channel"] for e in by_rule] == ["feed"]
+        bad_filter = requests.get(f"{base}/deliveries", params={"colour": "red"}, timeout=5)
+        assert (bad_filter.status_code, bad_filter.json()["field"]) == (422, "colour")
+
+        gone = requests.delete(f"{base}/subscriptions/{subscription['subscription_id']}", timeout=5)
+        assert gone.status_code == 200
+        assert requests.delete(f"{base}/subscriptions/{subscription['subscription_id']}", timeout=5).status_code == 404
+        assert requests.get(f"{base}/subscriptions", timeout=5).json() == []
+
         from nameko.standalone.rpc import ClusterRpcProxy
 
         with ClusterRpcProxy({"AMQP_URI": vhost_uri}, timeout=10) as rpc:
-            assert [e["subject"] for e in rpc.notifications.deliveries(status="delivered")] == ["c-sent"]
+            delivered_feed = rpc.notifications.deliveries(status="delivered", channel="feed")
+            assert [e["subject"] for e in delivered_feed] == ["c-late"]
             assert rpc.notifications.delivery(delivered["notification_id"])["attempts"] == 1
+            assert [i["subject"] for i in rpc.notifications.feed("btc-hn")] == ["c-late"]
+            assert rpc.notifications.subscriptions(authority="hn") == []
     finally:
         api.terminate()
         api.wait(timeout=15)

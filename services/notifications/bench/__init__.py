@@ -1,0 +1,1 @@
+"""Notifications' benchmarks (run from the repository root with `.venv/bin/python -m`)."""
