@@ -7,11 +7,16 @@ from coso_backbone.config import CosoSettings
 from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
+from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import EventSource, Progress, RebuildStats, rebuild
 from coso_reporting.adapters.schema import MIGRATIONS
+from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.indicators import Indicators
+from coso_reporting.application.plans import Plans
+from coso_reporting.application.reports import Reports
 
 # The producers whose events the projection is made of, in the order a rebuild reads them
 # (registry first, so candidates find their enterprises already recorded).
@@ -19,12 +24,41 @@ SOURCES = ("registry", "admissions")
 
 
 class ReportingApp:
-    """What the entrypoints get: the queries, and the store reporting will record plans in."""
+    """What the entrypoints get: the indicator queries and the plans (recorded in `store`)."""
 
     def __init__(self, settings: CosoSettings, store: EventStore) -> None:
         self.settings = settings
         self.store = store
-        self.indicators = Indicators(SqlIndicatorQueries(store.engine, consumer=settings.service))
+        queries = SqlIndicatorQueries(store.engine, consumer=settings.service)
+        self.history = SqlIndicatorHistory(store.engine)
+        self.indicators = Indicators(queries)
+        self.plans = Plans(
+            lambda: SqlPlanUnitOfWork(store),
+            SqlPlanQueries(store.engine),
+            queries,
+            self.history,
+            tolerance=behind_schedule_tolerance(settings),
+        )
+        self.reports = Reports(queries, self.history)
+        font_dir = settings.options.get("pdf_font_dir")
+        self.exports = Exports(
+            self.reports,
+            self.plans,
+            queries,
+            {
+                "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
+                "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, lambda document: pdf.write_pdf(document, font_dir)),
+            },
+            place=str(settings.options.get("report_place", "")),
+        )
+
+
+def behind_schedule_tolerance(settings: CosoSettings) -> float:
+    """`options.behind_schedule_tolerance` (default 0): how far progress may trail the period."""
+    value = float(settings.options.get("behind_schedule_tolerance", 0.0))
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"options.behind_schedule_tolerance must be between 0 and 1, not {value}")
+    return value
 
 
 def build(settings: CosoSettings) -> ReportingApp:

@@ -14,6 +14,7 @@ every event cost more than everything else a live event does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -38,22 +39,59 @@ from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.admissions import CandidateProposed
 from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegistered
 from coso_backbone.envelope import Envelope
+from coso_backbone.eventstore import StoreTransaction, StreamAppend
 from coso_backbone.handlers import EventHandlers
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
+from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
+from coso_reporting.domain.hierarchy import subtree_totals
+from coso_reporting.domain.indicators import AuthorityCounts, Counts
 from coso_reporting.domain.tally import Facts, IndicatorTally, Lookups, WaitingCandidate, lookups_for
 
 _IN_CHUNK = 500
 _UPSERT_CHUNK = 1000  # rows per multi-row upsert (SQLite allows 32,766 parameters)
 
 
-def projection_handlers(tables: ProjectionTables = LIVE) -> EventHandlers:
-    """Handlers of the events the indicators are made of, writing to `tables`."""
+def projection_handlers(tables: ProjectionTables = LIVE, announce: bool = True) -> EventHandlers:
+    """Handlers of the events the indicators are made of, writing to `tables`.
+
+    With `announce`, each batch that changes an authority's subtree totals also records
+    `IndicatorChanged` events in reporting's own store, in the same transaction (the
+    relay publishes them). A rebuild does not announce: it recounts, nothing changes.
+    """
 
     def apply(connection: Connection, items: list[tuple[Envelope, EventContract]]) -> None:
+        before = _subtree_totals(connection, tables) if announce else {}
         apply_events(connection, tables, [event for _, event in items])
+        if announce:
+            _announce(connection, before, _subtree_totals(connection, tables))
 
     return EventHandlers().on_batch([AuthorityRegistered, EnterpriseRegistered, CandidateProposed], apply)
+
+
+def _subtree_totals(connection: Connection, tables: ProjectionTables) -> dict[str, Counts]:
+    rows = connection.execute(select(tables.authority_indicators)).all()
+    return subtree_totals(
+        AuthorityCounts(r.authority_id, r.name, r.level, r.parent_id, Counts(r.enterprises, r.candidates_proposed))
+        for r in rows
+    )
+
+
+def _announce(connection: Connection, before: dict[str, Counts], after: dict[str, Counts]) -> None:
+    changes = indicator_changes(before, after, date.today())
+    if not changes:
+        return
+    store = StoreTransaction(connection)
+    store.append_many(
+        [
+            StreamAppend(
+                stream_of_indicators(authority_id),
+                store.stream_version(stream_of_indicators(authority_id)),
+                [event.to_new_event(authority_id) for event in events],
+            )
+            for authority_id, events in changes.items()
+        ]
+    )
 
 
 def apply_events(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> IndicatorTally:
@@ -73,9 +111,14 @@ class _Statements:
         self.enterprise_authorities: Select[Any] = select(e.c.enterprise_id, e.c.authority_id).where(
             e.c.enterprise_id.in_(ids)
         )
-        self.waiting_of: Select[Any] = select(w.c.enterprise_id, w.c.candidate_id, w.c.counted_under).where(
-            w.c.enterprise_id.in_(ids)
-        )
+        self.waiting_of: Select[Any] = select(
+            w.c.enterprise_id,
+            w.c.candidate_id,
+            w.c.counted_under,
+            w.c.proposed_on,
+            w.c.source_channel,
+            w.c.job_category,
+        ).where(w.c.enterprise_id.in_(ids))
         self.insert_enterprises: Insert = insert(e)
         self.insert_candidates: Insert = insert(c)
         self.insert_waiting: Insert = insert(w)
@@ -84,11 +127,33 @@ class _Statements:
         )
         self.delete_waiting: Delete = delete(w).where(w.c.enterprise_id.in_(ids))
         name = tables.authority_indicators.name
-        self.register = _Upsert(name, "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id")
+        self.register = _Upsert(
+            name,
+            _Upsert.COLUMNS,
+            "authority_id",
+            "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id",
+        )
         self.count = _Upsert(
             name,
+            _Upsert.COLUMNS,
+            "authority_id",
             f"enterprises = {name}.enterprises + excluded.enterprises, "
             f"candidates_proposed = {name}.candidates_proposed + excluded.candidates_proposed",
+        )
+        daily = tables.daily_indicators.name
+        self.count_daily = _Upsert(
+            daily,
+            ("authority_id", "day", "enterprises", "candidates_proposed"),
+            "authority_id, day",
+            f"enterprises = {daily}.enterprises + excluded.enterprises, "
+            f"candidates_proposed = {daily}.candidates_proposed + excluded.candidates_proposed",
+        )
+        kinds = tables.daily_candidates.name
+        self.count_kinds = _Upsert(
+            kinds,
+            ("authority_id", "day", "source_channel", "job_category", "candidates"),
+            "authority_id, day, source_channel, job_category",
+            f"candidates = {kinds}.candidates + excluded.candidates",
         )
 
 
@@ -97,21 +162,22 @@ class _Upsert:
 
     COLUMNS = ("authority_id", "name", "level", "parent_id", "enterprises", "candidates_proposed")
 
-    def __init__(self, table: str, on_conflict: str) -> None:
-        self._head = f"INSERT INTO {table} ({', '.join(self.COLUMNS)}) VALUES "
-        self._tail = f" ON CONFLICT (authority_id) DO UPDATE SET {on_conflict}"
+    def __init__(self, table: str, columns: Sequence[str], key: str, on_conflict: str) -> None:
+        self.columns = tuple(columns)
+        self._head = f"INSERT INTO {table} ({', '.join(self.columns)}) VALUES "
+        self._tail = f" ON CONFLICT ({key}) DO UPDATE SET {on_conflict}"
         self._by_size: dict[int, TextClause] = {}
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         for start in range(0, len(rows), _UPSERT_CHUNK):
             chunk = rows[start : start + _UPSERT_CHUNK]
-            params = {f"{column}_{i}": row[column] for i, row in enumerate(chunk) for column in self.COLUMNS}
+            params = {f"{column}_{i}": row[column] for i, row in enumerate(chunk) for column in self.columns}
             connection.execute(self._statement(len(chunk)), params)
 
     def _statement(self, size: int) -> TextClause:
         statement = self._by_size.get(size)
         if statement is None:
-            values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in self.COLUMNS) + ")" for i in range(size))
+            values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in self.columns) + ")" for i in range(size))
             statement = self._by_size[size] = text(self._head + values + self._tail)
         return statement
 
@@ -128,8 +194,12 @@ def load_facts(connection: Connection, tables: ProjectionTables, lookups: Lookup
         enterprises.update({e: a for e, a in connection.execute(statements.enterprise_authorities, {"ids": chunk})})
     waiting: dict[str, list[WaitingCandidate]] = {}
     for chunk in _chunks(sorted(lookups.waiting_for)):
-        for enterprise_id, candidate_id, counted in connection.execute(statements.waiting_of, {"ids": chunk}):
-            waiting.setdefault(enterprise_id, []).append(WaitingCandidate(candidate_id, enterprise_id, counted))
+        for enterprise_id, candidate_id, counted, proposed_on, channel, job in connection.execute(
+            statements.waiting_of, {"ids": chunk}
+        ):
+            waiting.setdefault(enterprise_id, []).append(
+                WaitingCandidate(candidate_id, enterprise_id, counted, proposed_on, channel, job)
+            )
     return Facts(enterprises, waiting)
 
 
@@ -141,7 +211,14 @@ def write_tally(connection: Connection, tables: ProjectionTables, tally: Indicat
         connection.execute(
             statements.insert_waiting,
             [
-                {"enterprise_id": w.enterprise_id, "candidate_id": w.candidate_id, "counted_under": w.counted_under}
+                {
+                    "enterprise_id": w.enterprise_id,
+                    "candidate_id": w.candidate_id,
+                    "counted_under": w.counted_under,
+                    "proposed_on": w.proposed_on,
+                    "source_channel": w.source_channel,
+                    "job_category": w.job_category,
+                }
                 for w in tally.waiting.values()
             ],
         )
@@ -183,6 +260,29 @@ def write_tally(connection: Connection, tables: ProjectionTables, tally: Indicat
                 for authority_id, delta in deltas.items()
             ],
         )
+    daily = tally.daily_deltas
+    if daily:
+        statements.count_daily.execute(
+            connection,
+            [
+                {
+                    "authority_id": authority_id,
+                    "day": day,
+                    "enterprises": delta.enterprises,
+                    "candidates_proposed": delta.candidates_proposed,
+                }
+                for (authority_id, day), delta in daily.items()
+            ],
+        )
+    kinds = tally.candidate_kinds
+    if kinds:
+        statements.count_kinds.execute(
+            connection,
+            [
+                {"authority_id": a, "day": d, "source_channel": c, "job_category": j, "candidates": n}
+                for (a, d, c, j), n in kinds.items()
+            ],
+        )
 
 
 def _insert_records(connection: Connection, statements: _Statements, tally: IndicatorTally) -> None:
@@ -196,7 +296,14 @@ def _insert_records(connection: Connection, statements: _Statements, tally: Indi
             connection.execute(
                 statements.insert_candidates,
                 [
-                    {"candidate_id": c.candidate_id, "enterprise_id": c.enterprise_id, "authority_id": c.authority_id}
+                    {
+                        "candidate_id": c.candidate_id,
+                        "enterprise_id": c.enterprise_id,
+                        "authority_id": c.authority_id,
+                        "proposed_on": c.proposed_on,
+                        "source_channel": c.source_channel,
+                        "job_category": c.job_category,
+                    }
                     for c in tally.candidates.values()
                 ],
             )

@@ -170,7 +170,7 @@ class _Rebuild:
         self._sink = sink
         self._progress = progress
         self._fresh = REBUILD
-        self._handlers: EventHandlers = projection_handlers(self._fresh)
+        self._handlers: EventHandlers = projection_handlers(self._fresh, announce=False)
         self._refused: list[tuple[Envelope, str]] = []
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:

@@ -7,6 +7,12 @@
 - `reporting_candidates`: every proposed candidate and the authority it counts under.
 - `reporting_waiting_candidates`: candidates whose enterprise is not known yet, by
   enterprise, so they can be moved when it arrives (usually empty).
+- `reporting_daily_indicators`: the dated history of the own counts: per authority and
+  day (ISO `YYYY-MM-DD`: the enterprise's registration date, the candidate's proposal
+  date) how many enterprises were registered and candidates proposed. Sums over a range
+  of days answer "achieved in a period, as of a date".
+- `reporting_daily_candidates`: proposed candidates per authority, day, source channel and
+  job category (the admissions report's axes).
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
@@ -46,6 +52,9 @@ candidates = Table(
     Column("candidate_id", String(100), primary_key=True),
     Column("enterprise_id", String(100), nullable=False),
     Column("authority_id", String(100), nullable=False),
+    Column("proposed_on", String(10), nullable=True),  # ISO date; null for rows of before 0002
+    Column("source_channel", String(40), nullable=True),  # null for rows of before 0003
+    Column("job_category", String(40), nullable=True),
 )
 
 waiting_candidates = Table(
@@ -54,6 +63,28 @@ waiting_candidates = Table(
     Column("enterprise_id", String(100), primary_key=True),
     Column("candidate_id", String(100), primary_key=True),
     Column("counted_under", String(100), nullable=False),
+    Column("proposed_on", String(10), nullable=True),
+    Column("source_channel", String(40), nullable=True),
+    Column("job_category", String(40), nullable=True),
+)
+
+daily_indicators = Table(
+    "reporting_daily_indicators",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("enterprises", Integer, nullable=False),
+    Column("candidates_proposed", Integer, nullable=False),
+)
+
+daily_candidates = Table(
+    "reporting_daily_candidates",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("source_channel", String(40), primary_key=True),
+    Column("job_category", String(40), primary_key=True),
+    Column("candidates", Integer, nullable=False),
 )
 
 
@@ -65,9 +96,18 @@ class ProjectionTables:
     enterprises: Table
     candidates: Table
     waiting_candidates: Table
+    daily_indicators: Table
+    daily_candidates: Table
 
     def all(self) -> tuple[Table, ...]:
-        return (self.authority_indicators, self.enterprises, self.candidates, self.waiting_candidates)
+        return (
+            self.authority_indicators,
+            self.enterprises,
+            self.candidates,
+            self.waiting_candidates,
+            self.daily_indicators,
+            self.daily_candidates,
+        )
 
     def renamed(self, suffix: str) -> ProjectionTables:
         """The same tables named `<name><suffix>`, in a metadata of their own."""
@@ -75,5 +115,7 @@ class ProjectionTables:
         return ProjectionTables(*(table.to_metadata(other, name=f"{table.name}{suffix}") for table in self.all()))
 
 
-LIVE = ProjectionTables(authority_indicators, enterprises, candidates, waiting_candidates)
+LIVE = ProjectionTables(
+    authority_indicators, enterprises, candidates, waiting_candidates, daily_indicators, daily_candidates
+)
 REBUILD = LIVE.renamed("__rebuild")  # where a rebuild writes before it swaps

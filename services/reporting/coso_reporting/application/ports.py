@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Collection, Sequence
+from datetime import date
+from types import TracebackType
+from typing import Any, Protocol, Self
 
-from coso_reporting.domain.indicators import AuthorityCounts
+from coso_backbone.contracts import EventContract
+from coso_reporting.domain.indicators import AuthorityCounts, Counts
 
 
 class IndicatorQueries(Protocol):
@@ -13,3 +17,40 @@ class IndicatorQueries(Protocol):
 
     def positions(self) -> dict[str, int]:
         """How far the projection has applied each source (ce-source -> position)."""
+
+
+class IndicatorHistory(Protocol):
+    def counts_between(self, start: date, end: date) -> dict[str, Counts]:
+        """Own counts per authority of the events dated from `start` to `end` (both included)."""
+
+    def monthly(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
+        """Counts per month (`YYYY-MM`) from `start` to `end`, summed over `authorities` (None: all)."""
+
+    def candidates_by_kind(
+        self, start: date, end: date, authorities: Collection[str] | None = None
+    ) -> dict[tuple[str, str], int]:
+        """Candidates proposed from `start` to `end` per (source channel, job category), over `authorities`."""
+
+
+class PlanUnitOfWork(Protocol):
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def stream_version(self, stream_id: str) -> int: ...
+
+    def plan_events(self, stream_id: str) -> list[EventContract]:
+        """The events of a plan's stream, as contracts, in order (empty if none)."""
+
+    def record(
+        self, stream_id: str, expected_version: int, events: Sequence[EventContract], authority: str
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class PlanQueries(Protocol):
+    def plans(self, authority_id: str | None) -> list[dict[str, Any]]:
+        """Plans (id, authority, title, period, adoption date), of one authority or all."""

@@ -1,6 +1,6 @@
 """Reporting's exception hierarchy; each refusal names the field and the rule."""
 
-from coso_backbone.errors import Conflict, CosoError, NotFound
+from coso_backbone.errors import Conflict, CosoError, InvalidInput, NotFound
 
 
 class ReportingError(CosoError):
@@ -17,3 +17,19 @@ class DuplicateRecord(ReportingError, Conflict):
 
 class RebuildInProgress(ReportingError, Conflict):
     """Tables of another rebuild exist: it is running, or it crashed and left them."""
+
+
+class InvalidPlan(ReportingError, InvalidInput):
+    """A plan, target or split breaks a rule (blank title, shares not summing to the target…)."""
+
+
+class UnknownPlan(ReportingError, NotFound):
+    """No plan has the given id."""
+
+
+class DuplicatePlan(ReportingError, Conflict):
+    """A plan with the given id was already adopted."""
+
+
+class InvalidReportRequest(ReportingError, InvalidInput):
+    """A report was asked for with a bad period or date."""

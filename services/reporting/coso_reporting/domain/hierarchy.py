@@ -36,3 +36,33 @@ def subordinates(authorities: Iterable[AuthorityCounts]) -> Mapping[str, list[st
         if authority.parent_id is not None and authority.parent_id != authority.authority_id:
             children.setdefault(authority.parent_id, []).append(authority.authority_id)
     return {parent: sorted(ids) for parent, ids in children.items()}
+
+
+def buckets_under(authorities: Iterable[AuthorityCounts], root: str) -> dict[str, str]:
+    """Each authority of `root`'s subtree, mapped to the direct subordinate of `root` whose
+    subtree holds it (`root` itself maps to `root`). Summing own counts by bucket gives the
+    subtree totals of `root`'s subordinates in one pass, whatever the size of the tree."""
+    children = subordinates(authorities)
+    buckets = {root: root}
+    for child in children.get(root, []):
+        stack = [child]
+        while stack:
+            current = stack.pop()
+            if current in buckets:
+                continue
+            buckets[current] = child
+            stack.extend(children.get(current, []))
+    return buckets
+
+
+def sum_by_bucket(own: Mapping[str, Counts], buckets: Mapping[str, str]) -> tuple[dict[str, Counts], Counts]:
+    """Own counts summed per bucket (see `buckets_under`), and their grand total."""
+    sums: dict[str, Counts] = {}
+    total = Counts()
+    for authority_id, counts in own.items():
+        bucket = buckets.get(authority_id)
+        if bucket is None:
+            continue
+        sums[bucket] = sums.get(bucket, Counts()) + counts
+        total = total + counts
+    return sums, total

@@ -56,3 +56,24 @@ class AuthorityCounts:
     def known(self) -> bool:
         """Worth showing: registered, or something is counted under it."""
         return self.registered or not self.own.is_zero
+
+
+# Report axes of proposed candidates (values of the admissions contract), Vietnamese labels.
+SOURCE_CHANNEL_LABELS: dict[str, str] = {
+    "enterprise_trade_union": "Công đoàn cơ sở doanh nghiệp",
+    "labour_federation": "Liên đoàn Lao động",
+    "industrial_zone_committee": "Đảng ủy khu công nghiệp",
+    "commune_committee": "Đảng ủy xã, phường",
+    "youth_union": "Đoàn Thanh niên",
+    "enterprise_owner": "Chủ doanh nghiệp",
+    "other": "Khác",
+}
+JOB_CATEGORY_LABELS: dict[str, str] = {
+    "production_worker": "Công nhân trực tiếp sản xuất",
+    "technician": "Kỹ thuật viên",
+    "manager": "Quản lý",
+    "owner": "Chủ doanh nghiệp",
+    "security_guard": "Bảo vệ",
+    "retiree": "Hưu trí",
+    "other": "Khác",
+}

@@ -9,6 +9,10 @@ where an enterprise belongs. Until the enterprise is known (registry and admissi
 events are not ordered with each other) it counts under the authority its own event
 names, and it moves when the enterprise arrives. So the counts do not depend on the
 order in which the two sources' events are applied.
+
+The tally also keeps the dated history: each count is added on its day too (the
+enterprise's registration date, the candidate's proposal date), and a candidate that
+moves takes its day with it, so "achieved between two dates" follows the same rule.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ class CandidateRecord:
     candidate_id: str
     enterprise_id: str
     authority_id: str
+    proposed_on: str | None = None  # ISO date
+    source_channel: str | None = None
+    job_category: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,15 @@ class WaitingCandidate:
     candidate_id: str
     enterprise_id: str
     counted_under: str
+    proposed_on: str | None = None  # ISO date; None for rows recorded before the history
+    source_channel: str | None = None
+    job_category: str | None = None
+
+    @property
+    def kind(self) -> tuple[str, str] | None:
+        if self.source_channel is None or self.job_category is None:
+            return None
+        return (self.source_channel, self.job_category)
 
 
 @dataclass(frozen=True)
@@ -121,17 +137,35 @@ class IndicatorTally:
         self.placed_enterprises: set[str] = set()  # whose earlier waiting candidates were placed
         self._waiting_by_enterprise: dict[str, list[str]] = {}
         self._deltas: dict[str, list[int]] = {}
+        self._daily: dict[tuple[str, str], list[int]] = {}
+        self._kinds: dict[tuple[str, str, str, str], int] = {}
 
     @property
     def deltas(self) -> dict[str, Counts]:
         """Change of own counts per authority touched (a zero change is kept: the row must exist)."""
         return {authority: Counts(e, c) for authority, (e, c) in self._deltas.items()}
 
+    @property
+    def daily_deltas(self) -> dict[tuple[str, str], Counts]:
+        """Change of own counts per (authority, ISO day) touched."""
+        return {key: Counts(e, c) for key, (e, c) in self._daily.items()}
+
+    @property
+    def candidate_kinds(self) -> dict[tuple[str, str, str, str], int]:
+        """Change of candidates per (authority, ISO day, source channel, job category)."""
+        return dict(self._kinds)
+
     def add(self, event: EventContract) -> None:
         if isinstance(event, CandidateProposed):
-            self.candidate_proposed(event.candidate_id, event.enterprise_id, event.authority_id)
+            self.candidate_proposed(
+                event.candidate_id,
+                event.enterprise_id,
+                event.authority_id,
+                event.proposed_on.isoformat(),
+                (event.source_channel.value, event.job_category.value),
+            )
         elif isinstance(event, EnterpriseRegistered):
-            self.enterprise_registered(event.enterprise_id, event.authority_id)
+            self.enterprise_registered(event.enterprise_id, event.authority_id, event.registered_on.isoformat())
         elif isinstance(event, AuthorityRegistered):
             self.authority_registered(event.authority_id, event.name, event.level.value, event.parent_id)
 
@@ -143,44 +177,81 @@ class IndicatorTally:
     def authority_registered(self, authority_id: str, name: str, level: str, parent_id: str | None) -> None:
         self.registrations[authority_id] = Registration(authority_id, name, level, parent_id)
 
-    def enterprise_registered(self, enterprise_id: str, authority_id: str) -> None:
+    def enterprise_registered(self, enterprise_id: str, authority_id: str, registered_on: str | None = None) -> None:
         if enterprise_id in self.enterprises or self._facts.enterprise_authority(enterprise_id) is not None:
             raise DuplicateRecord(
                 f"enterprise {enterprise_id} is already recorded", field="enterprise_id", rule="unique"
             )
         self.enterprises[enterprise_id] = authority_id
-        self._count(authority_id, enterprises=1)
+        self._count(authority_id, registered_on, enterprises=1)
         stored = self._facts.waiting_candidates(enterprise_id)
         if stored:
             self.placed_enterprises.add(enterprise_id)
         for waiting in stored:
             self.moves.append(Move(waiting.candidate_id, authority_id))
-            self._move_candidate(waiting.counted_under, authority_id)
+            self._move_candidate(waiting.counted_under, authority_id, waiting.proposed_on, waiting.kind)
         for candidate_id in self._waiting_by_enterprise.pop(enterprise_id, []):
             waiting = self.waiting.pop(candidate_id)
             record = self.candidates[candidate_id]
-            self.candidates[candidate_id] = CandidateRecord(candidate_id, record.enterprise_id, authority_id)
-            self._move_candidate(waiting.counted_under, authority_id)
+            self.candidates[candidate_id] = CandidateRecord(
+                candidate_id,
+                record.enterprise_id,
+                authority_id,
+                record.proposed_on,
+                record.source_channel,
+                record.job_category,
+            )
+            self._move_candidate(waiting.counted_under, authority_id, waiting.proposed_on, waiting.kind)
 
-    def candidate_proposed(self, candidate_id: str, enterprise_id: str, authority_id: str) -> None:
+    def candidate_proposed(
+        self,
+        candidate_id: str,
+        enterprise_id: str,
+        authority_id: str,
+        proposed_on: str | None = None,
+        kind: tuple[str, str] | None = None,
+    ) -> None:
         if candidate_id in self.candidates:
             raise DuplicateRecord(f"candidate {candidate_id} is already recorded", field="candidate_id", rule="unique")
         enterprise_authority = self.enterprises.get(enterprise_id) or self._facts.enterprise_authority(enterprise_id)
         authority = counted_under(authority_id, enterprise_authority)
-        self.candidates[candidate_id] = CandidateRecord(candidate_id, enterprise_id, authority)
+        channel, job = kind if kind is not None else (None, None)
+        self.candidates[candidate_id] = CandidateRecord(
+            candidate_id, enterprise_id, authority, proposed_on, channel, job
+        )
         if enterprise_authority is None:
-            self.waiting[candidate_id] = WaitingCandidate(candidate_id, enterprise_id, authority)
+            self.waiting[candidate_id] = WaitingCandidate(
+                candidate_id, enterprise_id, authority, proposed_on, channel, job
+            )
             self._waiting_by_enterprise.setdefault(enterprise_id, []).append(candidate_id)
-        self._count(authority, candidates=1)
+        self._count(authority, proposed_on, candidates=1, kind=kind)
 
-    def _move_candidate(self, source: str, target: str) -> None:
-        self._count(source, candidates=-1)
-        self._count(target, candidates=1)
+    def _move_candidate(self, source: str, target: str, day: str | None, kind: tuple[str, str] | None) -> None:
+        self._count(source, day, candidates=-1, kind=kind)
+        self._count(target, day, candidates=1, kind=kind)
 
-    def _count(self, authority_id: str, enterprises: int = 0, candidates: int = 0) -> None:
+    def _count(
+        self,
+        authority_id: str,
+        day: str | None,
+        enterprises: int = 0,
+        candidates: int = 0,
+        kind: tuple[str, str] | None = None,
+    ) -> None:
         delta = self._deltas.get(authority_id)
         if delta is None:
             self._deltas[authority_id] = [enterprises, candidates]
         else:
             delta[0] += enterprises
             delta[1] += candidates
+        if day is None:
+            return
+        if kind is not None and candidates:
+            key = (authority_id, day, *kind)
+            self._kinds[key] = self._kinds.get(key, 0) + candidates
+        dated = self._daily.get((authority_id, day))
+        if dated is None:
+            self._daily[(authority_id, day)] = [enterprises, candidates]
+        else:
+            dated[0] += enterprises
+            dated[1] += candidates

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from nameko.rpc import rpc
@@ -9,8 +11,12 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
+from coso_backbone.errors import CosoError
 from coso_reporting import bootstrap
-from coso_reporting.entrypoints.dashboard import render
+from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
+from coso_reporting.application.exports import ExportedFile
+from coso_reporting.domain.errors import InvalidReportRequest
+from coso_reporting.entrypoints.dashboard import render, static_file
 
 web.make_database_driver_green()
 
@@ -27,10 +33,54 @@ class ReportingService(web.BackboneEndpoints):
             return self.app.indicators.all()
         return self.app.indicators.of(authority_id)
 
+    @rpc
+    def adopt_plan(self, **fields: Any) -> dict[str, Any]:
+        return self.app.plans.adopt(AdoptPlan.model_validate(fields))
+
+    @rpc
+    def set_target(self, plan_id: str, indicator: str, value: int) -> dict[str, Any]:
+        return self.app.plans.set_target(
+            SetTarget.model_validate({"plan_id": plan_id, "indicator": indicator, "value": value})
+        )
+
+    @rpc
+    def split_target(self, plan_id: str, indicator: str, shares: list[dict[str, Any]]) -> dict[str, Any]:
+        return self.app.plans.split_target(
+            SplitTarget.model_validate({"plan_id": plan_id, "indicator": indicator, "shares": shares})
+        )
+
+    @rpc
+    def indicator_report(self, authority_id: str, start: str, end: str) -> dict[str, Any]:
+        """The indicator report of an authority for a period (ISO dates), rolled up by subordinate."""
+        first, last = parse_date(start, "from"), parse_date(end, "to")
+        if first is None or last is None:
+            raise InvalidReportRequest("a report needs both dates of its period", field="from", rule="required")
+        return self.app.reports.indicator_report(authority_id, first, last)
+
+    @rpc
+    def plan(self, plan_id: str) -> dict[str, Any]:
+        return self.app.plans.plan(plan_id)
+
+    @rpc
+    def plans(self, authority_id: str | None = None) -> dict[str, Any]:
+        return self.app.plans.plans(authority_id)
+
+    @rpc
+    def plan_progress(self, plan_id: str, as_of: str | None = None) -> dict[str, Any]:
+        return self.app.plans.progress(plan_id, parse_date(as_of, "as_of"))
+
     # --- HTTP --------------------------------------------------------------
     @http("GET", "/")
     def dashboard(self, request: Request) -> Response:
         return Response(render(self.app.indicators.all()), mimetype="text/html")
+
+    @http("GET", "/static/<string:name>")
+    def static(self, request: Request, name: str) -> Response:
+        found = static_file(name)
+        if found is None:
+            return web.problem(404, "Not found", f"no static file {name!r}", field="name", rule="exists")
+        content, content_type = found
+        return Response(content, mimetype=content_type, headers={"Cache-Control": "max-age=3600"})
 
     @http("GET", "/indicators")
     def list_indicators(self, request: Request) -> Response:
@@ -39,3 +89,110 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/indicators/<string:authority_id>")
     def show_indicators(self, request: Request, authority_id: str) -> Response:
         return web.answer(lambda: self.app.indicators.of(authority_id))
+
+    @http("GET", "/reports/indicators")
+    def indicator_report_http(self, request: Request) -> Response:
+        def call() -> dict[str, Any]:
+            start, end = period(request)
+            return self.app.reports.indicator_report(request.args.get("authority_id", ""), start, end)
+
+        return web.answer(call)
+
+    @http("GET", "/reports/indicators.<string:file_format>")
+    def indicator_report_file(self, request: Request, file_format: str) -> Response:
+        def make() -> ExportedFile:
+            start, end = period(request)
+            return self.app.exports.indicator_report(file_format, request.args.get("authority_id", ""), start, end)
+
+        return download(make)
+
+    @http("GET", "/reports/admissions")
+    def admissions_report(self, request: Request) -> Response:
+        def call() -> dict[str, Any]:
+            start, end = period(request)
+            return self.app.reports.admissions(request.args.get("authority_id", ""), start, end)
+
+        return web.answer(call)
+
+    @http("GET", "/reports/trend")
+    def trend(self, request: Request) -> Response:
+        def call() -> dict[str, Any]:
+            start, end = period(request)
+            return self.app.reports.trend(request.args.get("authority_id", ""), start, end)
+
+        return web.answer(call)
+
+    @http("GET", "/plans/<string:plan_id>/progress.<string:file_format>")
+    def plan_progress_file(self, request: Request, plan_id: str, file_format: str) -> Response:
+        return download(
+            lambda: self.app.exports.plan_progress(file_format, plan_id, parse_date(request.args.get("as_of"), "as_of"))
+        )
+
+    @http("GET", "/plans")
+    def list_plans(self, request: Request) -> Response:
+        return web.answer(lambda: self.app.plans.plans(request.args.get("authority_id")))
+
+    @http("POST", "/plans")
+    def adopt_plan_http(self, request: Request) -> Response:
+        return web.answer(lambda: self.app.plans.adopt(AdoptPlan.model_validate(web.read_json(request))), 201)
+
+    @http("GET", "/plans/<string:plan_id>")
+    def show_plan(self, request: Request, plan_id: str) -> Response:
+        return web.answer(lambda: self.app.plans.plan(plan_id))
+
+    @http("PUT", "/plans/<string:plan_id>/targets/<string:indicator>")
+    def set_target_http(self, request: Request, plan_id: str, indicator: str) -> Response:
+        def call() -> dict[str, Any]:
+            body = web.read_json(request)
+            return self.app.plans.set_target(
+                SetTarget.model_validate({**body, "plan_id": plan_id, "indicator": indicator})
+            )
+
+        return web.answer(call)
+
+    @http("PUT", "/plans/<string:plan_id>/targets/<string:indicator>/split")
+    def split_target_http(self, request: Request, plan_id: str, indicator: str) -> Response:
+        def call() -> dict[str, Any]:
+            body = web.read_json(request)
+            return self.app.plans.split_target(
+                SplitTarget.model_validate({**body, "plan_id": plan_id, "indicator": indicator})
+            )
+
+        return web.answer(call)
+
+    @http("GET", "/plans/<string:plan_id>/progress")
+    def plan_progress_http(self, request: Request, plan_id: str) -> Response:
+        return web.answer(lambda: self.app.plans.progress(plan_id, parse_date(request.args.get("as_of"), "as_of")))
+
+
+def parse_date(value: str | None, field: str) -> date | None:
+    """An ISO date from a query parameter, or a refusal naming the parameter."""
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidReportRequest(
+            f"{field} must be a date YYYY-MM-DD, not {value!r}", field=field, rule="iso_date"
+        ) from None
+
+
+def period(request: Request) -> tuple[date, date]:
+    """`from` and `to` query parameters (default: this year up to today)."""
+    today = date.today()
+    start = parse_date(request.args.get("from"), "from") or date(today.year, 1, 1)
+    end = parse_date(request.args.get("to"), "to") or today
+    return start, end
+
+
+def download(make: Callable[[], ExportedFile]) -> Response:
+    """The file as an attachment, or the problem document of a refusal."""
+    try:
+        exported = make()
+    except CosoError:
+        return web.answer(make)
+    return Response(
+        exported.content,
+        mimetype=exported.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 
 from coso_backbone import service_support as web
+from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.tables import LIVE
 
 
@@ -110,3 +111,19 @@ def test_an_unknown_authority_is_answered_with_a_404_problem_naming_the_field(wo
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert (body["title"], body["field"], body["rule"]) == ("UnknownAuthority", "authority_id", "exists")
+
+
+def test_applying_events_records_indicator_changed_for_the_authority_and_its_superiors(world, projection) -> None:
+    projection.deliver(
+        [world.authority("hn"), world.authority("hn.kcn", parent_id="hn"), world.enterprise("e1", "hn.kcn")]
+    )
+    projection.deliver([world.candidate("c1", "e1", "hn.kcn"), world.candidate("c2", "e1", "hn.kcn")])
+    recorded = [e for e in EventStore(projection.engine).read_after(0, 1000) if e.event_type == "IndicatorChanged"]
+    candidates = [
+        (e.data["authority_id"], e.data["previous"], e.data["value"])
+        for e in recorded
+        if e.data["indicator"] == "candidates_proposed"
+    ]
+    # One announcement per authority for the batch of two proposals, not one per proposal.
+    assert sorted(candidates) == [("hn", 0, 2), ("hn.kcn", 0, 2)]
+    assert {e.stream_id for e in recorded} == {"indicators-hn", "indicators-hn.kcn"}

@@ -29,3 +29,18 @@ def test_the_dashboard_lists_subordinates_under_their_superior_with_escaped_name
 
 def test_an_empty_projection_says_there_is_no_data_yet() -> None:
     assert "Chưa có dữ liệu." in render({"authorities": [], "positions": {}})
+
+
+def test_the_chart_library_is_served_from_the_package_and_nothing_outside_static() -> None:
+    from coso_reporting.entrypoints.dashboard import static_file
+
+    found = static_file("chart.umd.min.js")
+    assert found is not None and found[1] == "text/javascript" and b"Chart.js v4" in found[0][:200]
+    assert static_file("../dashboard.py") is None
+    assert static_file("missing.js") is None
+
+
+def test_the_page_loads_chart_js_locally_never_from_a_cdn() -> None:
+    page = render({"authorities": [], "positions": {}})
+    assert '<script src="/static/chart.umd.min.js"></script>' in page
+    assert "http://" not in page and "https://" not in page

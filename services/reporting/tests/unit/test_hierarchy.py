@@ -40,3 +40,23 @@ def test_a_cycle_in_the_parent_links_counts_each_authority_once() -> None:
 def test_subordinates_are_the_direct_children_sorted() -> None:
     tree = [node("hn", None), node("hn.z", "hn"), node("hn.a", "hn"), node("hn.a.x", "hn.a"), node("c", "c")]
     assert subordinates(tree) == {"hn": ["hn.a", "hn.z"], "hn.a": ["hn.a.x"]}
+
+
+def test_buckets_map_each_descendant_to_the_subordinate_whose_subtree_holds_it() -> None:
+    from coso_reporting.domain.hierarchy import buckets_under, sum_by_bucket
+    from coso_reporting.domain.indicators import AuthorityCounts, Counts
+
+    tree = [
+        AuthorityCounts("vn", "TW", "central", None, Counts()),
+        AuthorityCounts("p1", "Tỉnh 1", "province", "vn", Counts()),
+        AuthorityCounts("p1.x", "Xã", "commune", "p1", Counts()),
+        AuthorityCounts("p2", "Tỉnh 2", "province", "vn", Counts()),
+        AuthorityCounts("other", "Khác", "province", None, Counts()),
+    ]
+    buckets = buckets_under(tree, "vn")
+    assert buckets == {"vn": "vn", "p1": "p1", "p1.x": "p1", "p2": "p2"}
+    sums, total = sum_by_bucket(
+        {"p1.x": Counts(1, 2), "p1": Counts(1, 0), "vn": Counts(0, 1), "other": Counts(5, 5)}, buckets
+    )
+    assert sums == {"p1": Counts(2, 2), "vn": Counts(0, 1)}
+    assert total == Counts(2, 3)

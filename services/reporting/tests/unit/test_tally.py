@@ -43,7 +43,7 @@ def test_a_candidate_counts_under_the_authority_of_its_enterprise() -> None:
 def test_a_candidate_of_an_unknown_enterprise_counts_under_its_own_authority_and_waits() -> None:
     tally = IndicatorTally(Facts()).add_all([candidate("c1", "e9", "hn")])
     assert tally.deltas == {"hn": Counts(0, 1)}
-    assert tally.waiting == {"c1": WaitingCandidate("c1", "e9", "hn")}
+    assert tally.waiting == {"c1": WaitingCandidate("c1", "e9", "hn", "2025-01-02", "labour_federation", "technician")}
 
 
 def test_an_enterprise_arriving_later_in_the_run_takes_over_its_waiting_candidates() -> None:
@@ -93,3 +93,22 @@ def test_lookups_name_the_enterprises_candidates_need_and_the_new_enterprises() 
     lookups = lookups_for([candidate("c1", "e1", "hn"), enterprise("e2", "hn"), candidate("c2", "e2", "hn")])
     assert lookups.enterprises == {"e1", "e2"}
     assert lookups.waiting_for == {"e2"}
+
+
+def test_the_dated_history_counts_each_event_on_its_own_day() -> None:
+    tally = IndicatorTally(Facts()).add_all([enterprise("e1", "hn"), candidate("c1", "e1", "hn")])
+    assert tally.daily_deltas == {("hn", "2024-05-06"): Counts(1, 0), ("hn", "2025-01-02"): Counts(0, 1)}
+
+
+def test_a_waiting_candidate_moves_in_the_dated_history_on_its_proposal_day() -> None:
+    facts = Facts(waiting={"e9": [WaitingCandidate("c1", "e9", "hn", "2025-01-02", "youth_union", "technician")]})
+    tally = IndicatorTally(facts).add_all([enterprise("e9", "hn.kcn")])
+    assert tally.daily_deltas == {
+        ("hn.kcn", "2024-05-06"): Counts(1, 0),
+        ("hn", "2025-01-02"): Counts(0, -1),
+        ("hn.kcn", "2025-01-02"): Counts(0, 1),
+    }
+    assert tally.candidate_kinds == {
+        ("hn", "2025-01-02", "youth_union", "technician"): -1,
+        ("hn.kcn", "2025-01-02", "youth_union", "technician"): 1,
+    }

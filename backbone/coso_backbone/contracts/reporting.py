@@ -1,0 +1,86 @@
+"""Events published by the reporting service (exchange `reporting.events`).
+
+Plans and targets are reporting's own write model: a plan (*kế hoạch, đề án*) of an
+authority for a period sets targets (*chỉ tiêu*) per indicator, which it may split
+among its direct subordinate authorities. Each plan is one event stream, `plan-<plan_id>`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from coso_backbone.contracts import EventContract, contract
+
+
+class TargetIndicator(StrEnum):
+    """What a target counts (chỉ tiêu), within the plan's period and authority subtree."""
+
+    MEMBERS_ADMITTED = "members_admitted"
+    MEMBERS_ADMITTED_PRODUCTION_WORKERS = "members_admitted_production_workers"
+    ORGANIZATIONS_FOUNDED = "organizations_founded"
+    ENTERPRISES_WITH_TRADE_UNION = "enterprises_with_trade_union"
+    ENTERPRISES_WITH_PARTY_ORGANIZATION = "enterprises_with_party_organization"
+    CANDIDATES_PROPOSED = "candidates_proposed"
+    ENTERPRISES_REGISTERED = "enterprises_registered"
+
+
+@contract("reporting", "PlanAdopted", 1)
+class PlanAdopted(EventContract):
+    """An authority adopted a plan (kế hoạch / đề án) for a period, still without targets."""
+
+    plan_id: str = Field(description="Identifier of the plan (stream `plan-<plan_id>`)")
+    authority_id: str = Field(description="Authority whose plan it is; targets count over its subtree")
+    title: str = Field(description="Title, e.g. 'Kế hoạch phát triển đảng viên trong doanh nghiệp năm 2026'")
+    period_start: date = Field(description="First day of the period the targets are for")
+    period_end: date = Field(description="Last day of the period (inclusive)")
+    adopted_on: date = Field(description="Date the plan was adopted (date of the decision)")
+
+
+@contract("reporting", "TargetSet", 1)
+class TargetSet(EventContract):
+    """A plan's target for one indicator was set (or changed) for the whole plan."""
+
+    plan_id: str = Field(description="The plan")
+    authority_id: str = Field(description="The plan's authority")
+    indicator: TargetIndicator = Field(description="What the target counts")
+    value: int = Field(ge=0, description="How many, over the whole period and the authority's subtree")
+
+
+class TargetShare(BaseModel):
+    """One subordinate authority's share of a split target."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    authority_id: str = Field(description="A direct subordinate of the plan's authority")
+    value: int = Field(ge=0, description="Its share of the target")
+
+
+@contract("reporting", "TargetSplit", 1)
+class TargetSplit(EventContract):
+    """A plan's target for one indicator was split among subordinate authorities.
+
+    The shares add up to the target; a later split replaces an earlier one.
+    """
+
+    plan_id: str = Field(description="The plan")
+    authority_id: str = Field(description="The plan's authority")
+    indicator: TargetIndicator = Field(description="Which target is split")
+    shares: list[TargetShare] = Field(description="Share per subordinate authority, summing to the target")
+
+
+@contract("reporting", "IndicatorChanged", 1)
+class IndicatorChanged(EventContract):
+    """An indicator's value for an authority (counted over its subtree) changed.
+
+    Published for subscribers (notifications, a superior authority's deployment, a
+    dashboard): `value` is the new running total, `previous` the one before.
+    """
+
+    authority_id: str = Field(description="Authority whose subtree total changed")
+    indicator: str = Field(description="Indicator key, e.g. 'candidates_proposed' or 'enterprises'")
+    value: int = Field(description="New total over the authority's subtree")
+    previous: int = Field(description="Total before the change")
+    as_of: date = Field(description="Date the change was observed")

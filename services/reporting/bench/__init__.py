@@ -1,0 +1,1 @@
+"""Reporting's benchmarks (run from the repository root with `.venv/bin/python -m`)."""

@@ -1,0 +1,281 @@
+"""A synthetic national data set, and reporting's figures on it.
+
+    .venv/bin/python -m services.reporting.bench.national --scale 0.01            # SQLite, CI size
+    .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres    # national, PostgreSQL
+
+The data set (at --scale 1): one central root, 34 provinces, 3,321 communes/wards and two
+industrial-zone committees per province; 940,000 enterprises registered 2021–2025; 140,000
+proposed candidates a year over 2021–2025 (700,000), each with a source channel and job
+category. Deterministic (seeded). Not yet in it, because their events do not exist yet:
+the 5.6 million members, admissions decisions and the 2025 reorganization (registry's
+renamed/merged events are being added); the generator is where they will go.
+
+Printed figures: the rebuild rate (all events, from memory, into the target database),
+the p95 latency of the indicator report, the trend and a plan's progress at national,
+province and commune level, and the time of one province's XLSX and PDF export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+
+from coso_backbone.contracts import EventContract
+from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
+from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
+from coso_backbone.contracts.reporting import TargetIndicator
+from coso_backbone.database import create_database_engine
+from coso_backbone.envelope import Envelope
+from coso_backbone.events import RecordedEvent
+from coso_backbone.eventstore import EventStore
+from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
+from coso_reporting.adapters.queries import SqlIndicatorQueries
+from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.schema import migrate_engine
+from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
+from coso_reporting.application.exports import Exports, FileFormat
+from coso_reporting.application.plans import Plans
+from coso_reporting.application.reports import Reports
+
+PROVINCES = 34
+COMMUNES = 3321
+ZONES_PER_PROVINCE = 2
+ENTERPRISES = 940_000
+ADMISSIONS_PER_YEAR = 140_000
+YEARS = (2021, 2022, 2023, 2024, 2025)
+POSTGRES_SERVER = os.environ.get("COSO_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+
+
+class MemorySource:
+    def __init__(self, envelopes: list[Envelope], source: str) -> None:
+        self.envelopes, self.source = envelopes, source
+
+    def info(self) -> dict[str, Any]:
+        return {"source": self.source, "last_position": len(self.envelopes)}
+
+    def read_after(self, position: int, limit: int = 1000) -> list[Envelope]:
+        return self.envelopes[position : position + limit]
+
+
+def national_events(scale: float, seed: int = 2025) -> tuple[list[EventContract], list[EventContract], list[str]]:
+    """(registry events, admissions events, commune ids) of the synthetic nation."""
+    rng = random.Random(seed)
+    registry: list[EventContract] = [
+        AuthorityRegistered(
+            authority_id="vn",
+            name="Ban Chấp hành Trung ương",
+            level=AuthorityLevel.CENTRAL,
+            parent_id=None,
+            effective_from=date(2025, 7, 1),
+        )
+    ]
+    units: list[str] = []
+    communes: list[str] = []
+    for p in range(1, PROVINCES + 1):
+        province = f"p{p:02d}"
+        registry.append(
+            AuthorityRegistered(
+                authority_id=province,
+                name=f"Tỉnh ủy số {p}",
+                level=AuthorityLevel.PROVINCE,
+                parent_id="vn",
+                effective_from=date(2025, 7, 1),
+            )
+        )
+        for z in range(1, ZONES_PER_PROVINCE + 1):
+            zone = f"{province}.kcn{z}"
+            registry.append(
+                AuthorityRegistered(
+                    authority_id=zone,
+                    name=f"Đảng ủy các khu công nghiệp {z} – tỉnh {p}",
+                    level=AuthorityLevel.INDUSTRIAL_ZONE,
+                    parent_id=province,
+                    effective_from=date(2025, 7, 1),
+                )
+            )
+            units.append(zone)
+    for c in range(COMMUNES):
+        province = f"p{c % PROVINCES + 1:02d}"
+        commune = f"{province}.x{c:04d}"
+        registry.append(
+            AuthorityRegistered(
+                authority_id=commune,
+                name=f"Đảng ủy xã/phường {c}",
+                level=AuthorityLevel.COMMUNE,
+                parent_id=province,
+                effective_from=date(2025, 7, 1),
+            )
+        )
+        units.append(commune)
+        communes.append(commune)
+    start, days = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days + 1
+    enterprise_units: list[str] = []
+    for n in range(max(1, round(ENTERPRISES * scale))):
+        unit = rng.choice(units)
+        enterprise_units.append(unit)
+        registry.append(
+            EnterpriseRegistered(
+                enterprise_id=f"e{n}",
+                tax_code="0100109106",
+                name=f"Công ty TNHH số {n}",
+                authority_id=unit,
+                ownership=rng.choice(list(Ownership)),
+                worker_count=rng.randint(5, 3000),
+                registered_on=start + timedelta(days=rng.randrange(days)),
+            )
+        )
+    admissions: list[EventContract] = []
+    channels, jobs = list(SourceChannel), list(JobCategory)
+    for year in YEARS:
+        first = date(year, 1, 1)
+        for n in range(max(1, round(ADMISSIONS_PER_YEAR * scale))):
+            enterprise = rng.randrange(len(enterprise_units))
+            admissions.append(
+                CandidateProposed(
+                    candidate_id=f"c{year}-{n}",
+                    enterprise_id=f"e{enterprise}",
+                    authority_id=enterprise_units[enterprise],
+                    source_channel=rng.choice(channels),
+                    job_category=rng.choice(jobs),
+                    proposed_on=first + timedelta(days=rng.randrange(365)),
+                )
+            )
+    return registry, admissions, communes
+
+
+def envelopes(events: list[EventContract], producer: str, source: str) -> list[Envelope]:
+    recorded_at = datetime.now(UTC)
+    out = []
+    for position, event in enumerate(events, start=1):
+        new = event.to_new_event("vn")
+        recorded = RecordedEvent(
+            position=position,
+            event_id=new.event_id,
+            stream_id=f"{producer}-{position}",
+            stream_version=1,
+            event_type=new.event_type,
+            event_version=new.version,
+            authority=new.authority,
+            data_json=new.data_json(),
+            recorded_at=recorded_at,
+        )
+        out.append(Envelope.from_recorded(recorded, producer, source))
+    return out
+
+
+def p95(call: Callable[[], Any], runs: int) -> float:
+    call()  # warm
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.quantiles(timings, n=20)[18] if len(timings) >= 2 else timings[0]
+
+
+@contextmanager
+def target_database(postgres: bool) -> Iterator[str]:
+    if not postgres:
+        with tempfile.TemporaryDirectory() as work:
+            yield f"sqlite:///{Path(work) / 'reporting.db'}"
+        return
+    name = f"coso_bench_reporting_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def measure(engine: Engine, communes: list[str], runs: int) -> None:
+    queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
+    today = lambda: date(2025, 6, 30)  # noqa: E731
+    plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), queries, history, today=today)
+    reports = Reports(queries, history)
+    plans.adopt(
+        AdoptPlan(
+            plan_id="vn-2025",
+            authority_id="vn",
+            title="Kế hoạch năm 2025",
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 12, 31),
+        )
+    )
+    target = 140_000
+    plans.set_target(SetTarget(plan_id="vn-2025", indicator=TargetIndicator.CANDIDATES_PROPOSED, value=target))
+    shares = [Share(authority_id=f"p{p:02d}", value=target // PROVINCES) for p in range(1, PROVINCES + 1)]
+    shares[0] = Share(authority_id="p01", value=target - (target // PROVINCES) * (PROVINCES - 1))
+    plans.split_target(SplitTarget(plan_id="vn-2025", indicator=TargetIndicator.CANDIDATES_PROPOSED, shares=shares))
+    year = (date(2025, 1, 1), date(2025, 6, 30))
+    levels = {"national": "vn", "province": "p01", "commune": communes[0]}
+    for level, authority in levels.items():
+        report = p95(lambda a=authority: reports.indicator_report(a, *year), runs)  # type: ignore[misc]
+        trend = p95(lambda a=authority: reports.trend(a, date(2021, 1, 1), date(2025, 12, 31)), runs)  # type: ignore[misc]
+        print(f"  {level:9s} indicator report p95 {report:8.1f} ms   trend (5 years) p95 {trend:8.1f} ms")
+    print(f"  national  plan progress (34 shares) p95 {p95(lambda: plans.progress('vn-2025'), runs):8.1f} ms")
+    exports = Exports(
+        reports,
+        plans,
+        queries,
+        {
+            "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
+            "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
+        },
+        today=today,
+    )
+    for file_format in ("xlsx", "pdf"):
+        started = time.perf_counter()
+        exported = exports.indicator_report(file_format, "p01", *year)
+        print(
+            f"  one province's {file_format.upper()} export: {time.perf_counter() - started:.2f} s "
+            f"({len(exported.content):,} bytes)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.01, help="1 = national size (default 0.01)")
+    parser.add_argument("--postgres", action="store_true", help="measure on PostgreSQL (COSO_TEST_POSTGRES)")
+    parser.add_argument("--runs", type=int, default=30, help="runs per latency figure")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    registry, admissions, communes = national_events(args.scale)
+    sources = [
+        MemorySource(envelopes(registry, "registry", "/coso/bench/registry"), "/coso/bench/registry"),
+        MemorySource(envelopes(admissions, "admissions", "/coso/bench/admissions"), "/coso/bench/admissions"),
+    ]
+    print(
+        f"synthetic nation at scale {args.scale}: {len(registry):,} registry and {len(admissions):,} admissions "
+        f"events, generated in {time.perf_counter() - started:.1f} s"
+    )
+    with target_database(args.postgres) as url:
+        engine = create_database_engine(url)
+        migrate_engine(engine)
+        stats = rebuild(engine, sources)
+        print(
+            f"  rebuild into {engine.dialect.name}: {stats.events:,} events in {stats.seconds:.2f} s = "
+            f"{stats.events_per_second:,.0f} events/s"
+        )
+        measure(engine, communes, args.runs)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""The plans' use cases: adopt a plan, set and split its targets, and its progress as of a date.
+
+Achievements come from the projection's dated history, summed over the period up to the
+date and rolled up each authority's subtree. `ACHIEVED_BY` says which target indicators
+can be computed today and from which counted indicator; the others answer `achieved:
+null` until the projections they need exist (admissions' members, registry's
+organizations and mass organizations) — adding one is adding an entry here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from coso_backbone.contracts.reporting import TargetIndicator
+from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
+from coso_reporting.application.ports import IndicatorHistory, IndicatorQueries, PlanQueries, PlanUnitOfWork
+from coso_reporting.domain.errors import DuplicatePlan, InvalidPlan, UnknownAuthority, UnknownPlan
+from coso_reporting.domain.hierarchy import buckets_under, subordinates, sum_by_bucket
+from coso_reporting.domain.indicators import AuthorityCounts, Counts
+from coso_reporting.domain.plans import TARGET_LABELS, Plan, stream_of_plan
+from coso_reporting.domain.progress import TargetProgress, expected_share
+
+ACHIEVED_BY: dict[TargetIndicator, Callable[[Counts], int]] = {
+    TargetIndicator.CANDIDATES_PROPOSED: lambda counts: counts.candidates_proposed,
+    TargetIndicator.ENTERPRISES_REGISTERED: lambda counts: counts.enterprises,
+}
+
+
+class Plans:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], PlanUnitOfWork],
+        queries: PlanQueries,
+        indicators: IndicatorQueries,
+        history: IndicatorHistory,
+        tolerance: float = 0.0,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._queries = queries
+        self._indicators = indicators
+        self._history = history
+        self._tolerance = tolerance
+        self._today = today
+
+    # --- commands ------------------------------------------------------------
+    def adopt(self, command: AdoptPlan) -> dict[str, Any]:
+        authorities = {a.authority_id for a in self._indicators.authorities() if a.registered}
+        if command.authority_id not in authorities:
+            raise UnknownAuthority(
+                f"authority {command.authority_id} is not registered", field="authority_id", rule="exists"
+            )
+        plan_id = command.plan_id or str(uuid.uuid4())
+        plan = Plan.adopt(
+            plan_id,
+            command.authority_id,
+            command.title,
+            command.period_start,
+            command.period_end,
+            command.adopted_on or self._today(),
+        )
+        with self._unit_of_work() as uow:
+            if uow.stream_version(stream_of_plan(plan_id)) != 0:
+                raise DuplicatePlan(f"plan {plan_id} is already adopted", field="plan_id", rule="unique")
+            uow.record(stream_of_plan(plan_id), 0, plan.pending, plan.authority_id)
+            uow.commit()
+        return {"plan_id": plan_id}
+
+    def set_target(self, command: SetTarget) -> dict[str, Any]:
+        with self._unit_of_work() as uow:
+            plan = self._load(uow, command.plan_id)
+            plan.set_target(command.indicator, command.value)
+            uow.record(stream_of_plan(plan.plan_id), plan.version, plan.pending, plan.authority_id)
+            uow.commit()
+        return plan.as_dict()
+
+    def split_target(self, command: SplitTarget) -> dict[str, Any]:
+        shares: dict[str, int] = {}
+        for share in command.shares:
+            if share.authority_id in shares:
+                raise InvalidPlan(
+                    f"authority {share.authority_id} has two shares", field="shares.authority_id", rule="unique"
+                )
+            shares[share.authority_id] = share.value
+        with self._unit_of_work() as uow:
+            plan = self._load(uow, command.plan_id)
+            direct = set(subordinates(self._indicators.authorities()).get(plan.authority_id, []))
+            strangers = sorted(set(shares) - direct - {plan.authority_id})
+            if strangers:
+                raise InvalidPlan(
+                    f"not a direct subordinate of {plan.authority_id}: {', '.join(strangers)}",
+                    field="shares.authority_id",
+                    rule="subordinate",
+                )
+            plan.split_target(command.indicator, shares)
+            uow.record(stream_of_plan(plan.plan_id), plan.version, plan.pending, plan.authority_id)
+            uow.commit()
+        return plan.as_dict()
+
+    # --- queries -------------------------------------------------------------
+    def plan(self, plan_id: str) -> dict[str, Any]:
+        with self._unit_of_work() as uow:
+            return self._load(uow, plan_id).as_dict()
+
+    def plans(self, authority_id: str | None = None) -> dict[str, Any]:
+        return {"plans": self._queries.plans(authority_id)}
+
+    def progress(self, plan_id: str, as_of: date | None = None) -> dict[str, Any]:
+        """Each target's achievement over the period up to `as_of` (default today), and its shares'."""
+        with self._unit_of_work() as uow:
+            plan = self._load(uow, plan_id)
+        day = as_of or self._today()
+        share = expected_share(plan.period_start, plan.period_end, day)
+        authorities = self._indicators.authorities()
+        totals = self._achieved(authorities, plan.authority_id, plan.period_start, min(day, plan.period_end))
+        names = {a.authority_id: a.name for a in authorities}
+        targets = []
+        for indicator, value in plan.targets.items():
+            measure = ACHIEVED_BY.get(indicator)
+
+            def achieved(authority_id: str, measure: Callable[[Counts], int] | None = measure) -> int | None:
+                if measure is None:
+                    return None
+                return measure(totals.get(authority_id, Counts())) if day >= plan.period_start else 0
+
+            entry = {
+                "indicator": indicator.value,
+                "label": TARGET_LABELS[indicator],
+                **TargetProgress(value, achieved(plan.authority_id), share).as_dict(self._tolerance),
+                "split": [
+                    {
+                        "authority_id": authority_id,
+                        "name": names.get(authority_id),
+                        **TargetProgress(part, achieved(authority_id), share).as_dict(self._tolerance),
+                    }
+                    for authority_id, part in plan.splits.get(indicator, {}).items()
+                ],
+            }
+            targets.append(entry)
+        return {
+            **plan.as_dict(),
+            "authority_name": names.get(plan.authority_id),
+            "as_of": day.isoformat(),
+            "expected_share": round(share, 4),
+            "behind_schedule_tolerance": self._tolerance,
+            "targets": targets,
+        }
+
+    def _achieved(self, authorities: list[AuthorityCounts], root: str, start: date, end: date) -> dict[str, Counts]:
+        """Subtree totals of `root` and of its direct subordinates (the shares) within the dates."""
+        if end < start:
+            return {}
+        sums, total = sum_by_bucket(self._history.counts_between(start, end), buckets_under(authorities, root))
+        return {**sums, root: total}
+
+    @staticmethod
+    def _load(uow: PlanUnitOfWork, plan_id: str) -> Plan:
+        events = uow.plan_events(stream_of_plan(plan_id))
+        if not events:
+            raise UnknownPlan(f"no plan has id {plan_id}", field="plan_id", rule="exists")
+        return Plan.replay(events)

@@ -1,0 +1,180 @@
+/* coso dashboard: pickers, charts (Chart.js), report and plan tables, export links. */
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const charts = {};
+window.cosoCharts = charts;
+
+function iso(d) { return d.toISOString().slice(0, 10); }
+
+function escapeHtml(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+async function getJson(url) {
+  const response = await fetch(url);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.detail || response.statusText);
+  return body;
+}
+
+function draw(id, config) {
+  if (charts[id]) charts[id].destroy();
+  config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, config.options || {});
+  charts[id] = new Chart($(id), config);
+  const points = config.data.datasets.reduce((n, d) => n + d.data.length, 0);
+  $(id).dataset.points = String(points);
+}
+
+function fillAuthorities(answer, selected) {
+  const byParent = {};
+  const ids = new Set(answer.authorities.map((a) => a.authority_id));
+  for (const a of answer.authorities) {
+    const parent = ids.has(a.parent_id) ? a.parent_id : "";
+    (byParent[parent] = byParent[parent] || []).push(a);
+  }
+  const select = $("authority");
+  select.innerHTML = "";
+  const add = (parent, depth) => {
+    for (const a of byParent[parent] || []) {
+      const option = document.createElement("option");
+      option.value = a.authority_id;
+      option.textContent = "\u00a0\u00a0".repeat(depth) + (a.name || a.authority_id);
+      select.appendChild(option);
+      add(a.authority_id, depth + 1);
+    }
+  };
+  add("", 0);
+  if (selected && ids.has(selected)) select.value = selected;
+}
+
+function query() {
+  return new URLSearchParams({ authority_id: $("authority").value, from: $("from").value, to: $("to").value });
+}
+
+async function showReport(params) {
+  const report = await getJson("/reports/indicators?" + params);
+  const body = $("report-table").tBodies[0];
+  const rows = report.rows.map((r, i) =>
+    `<tr><td>${i + 1}</td><td class="name">${escapeHtml(r.name)}</td><td>${r.in_period.enterprises}</td>` +
+    `<td>${r.in_period.candidates_proposed}</td><td>${r.cumulative.enterprises}</td><td>${r.cumulative.candidates_proposed}</td></tr>`);
+  const t = report.totals;
+  rows.push(`<tr class="totals"><td></td><td class="name">Tổng cộng</td><td>${t.in_period.enterprises}</td>` +
+    `<td>${t.in_period.candidates_proposed}</td><td>${t.cumulative.enterprises}</td><td>${t.cumulative.candidates_proposed}</td></tr>`);
+  body.innerHTML = rows.join("");
+  draw("chart-units", {
+    type: "bar",
+    data: {
+      labels: report.rows.map((r) => r.name),
+      datasets: [
+        { label: "Quần chúng ưu tú được giới thiệu (trong kỳ)", data: report.rows.map((r) => r.in_period.candidates_proposed), backgroundColor: "#c62828" },
+        { label: "Doanh nghiệp (trong kỳ)", data: report.rows.map((r) => r.in_period.enterprises), backgroundColor: "#ef9a9a" },
+      ],
+    },
+    options: { plugins: { title: { display: true, text: "Kết quả theo đơn vị trực thuộc" } } },
+  });
+}
+
+async function showTrend(params) {
+  const trend = await getJson("/reports/trend?" + params);
+  draw("chart-trend", {
+    type: "line",
+    data: {
+      labels: trend.months.map((m) => m.month),
+      datasets: [
+        { label: "Quần chúng ưu tú được giới thiệu", data: trend.months.map((m) => m.candidates_proposed), borderColor: "#c62828", backgroundColor: "#c62828" },
+        { label: "Doanh nghiệp đăng ký", data: trend.months.map((m) => m.enterprises), borderColor: "#555", backgroundColor: "#555" },
+      ],
+    },
+    options: { plugins: { title: { display: true, text: "Diễn biến theo tháng" } } },
+  });
+}
+
+async function showChannels(params) {
+  const report = await getJson("/reports/admissions?" + params);
+  const rows = report.rows.filter((r) => r.total > 0);
+  draw("chart-channels", {
+    type: "doughnut",
+    data: {
+      labels: rows.map((r) => r.label),
+      datasets: [{ label: "Quần chúng ưu tú", data: rows.map((r) => r.total),
+        backgroundColor: ["#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#1565c0", "#6a1b9a", "#757575"] }],
+    },
+    options: { plugins: { title: { display: true, text: `Nguồn giới thiệu quần chúng ưu tú (${report.total})` } } },
+  });
+}
+
+function percent(value) { return value === null || value === undefined ? "—" : (value * 100).toFixed(1) + "%"; }
+
+async function showPlans(params) {
+  const authority = params.get("authority_id");
+  const asOf = params.get("to");
+  const listed = await getJson("/plans?authority_id=" + encodeURIComponent(authority));
+  const rows = [];
+  const labels = [];
+  const achieved = [];
+  const expected = [];
+  for (const plan of listed.plans) {
+    const progress = await getJson(`/plans/${encodeURIComponent(plan.plan_id)}/progress?as_of=${asOf}`);
+    const exportLinks = `<a href="/plans/${encodeURIComponent(plan.plan_id)}/progress.xlsx?as_of=${asOf}">Excel</a> · ` +
+      `<a href="/plans/${encodeURIComponent(plan.plan_id)}/progress.pdf?as_of=${asOf}">PDF</a>`;
+    for (const target of progress.targets) {
+      const verdict = target.behind_schedule === null ? "Chưa có số liệu"
+        : target.behind_schedule ? '<span class="behind">Chậm tiến độ</span>' : '<span class="on-track">Đạt tiến độ</span>';
+      rows.push(`<tr><td class="name">${escapeHtml(progress.title)}</td><td class="name">${escapeHtml(target.label)}</td>` +
+        `<td>${target.target}</td><td>${target.achieved ?? "—"}</td><td>${percent(target.progress)}</td>` +
+        `<td>${percent(target.expected_share)}</td><td>${verdict}</td><td>${exportLinks}</td></tr>`);
+      if (target.progress !== null) {
+        labels.push(target.label);
+        achieved.push(Math.round(target.progress * 1000) / 10);
+        expected.push(Math.round(target.expected_share * 1000) / 10);
+      }
+    }
+  }
+  $("plans-table").tBodies[0].innerHTML = rows.join("") ||
+    '<tr><td class="name" colspan="8">Đơn vị chưa có kế hoạch.</td></tr>';
+  draw("chart-plans", {
+    type: "bar",
+    data: {
+      labels,
+      datasets: [
+        { label: "Đã đạt (%)", data: achieved, backgroundColor: "#c62828" },
+        { label: "Tiến độ yêu cầu (%)", data: expected, backgroundColor: "#bdbdbd" },
+      ],
+    },
+    options: { indexAxis: "y", plugins: { title: { display: true, text: "Tiến độ thực hiện chỉ tiêu" } } },
+  });
+}
+
+async function load() {
+  document.body.dataset.ready = "0";
+  $("error").textContent = "";
+  const params = query();
+  $("export-xlsx").href = "/reports/indicators.xlsx?" + params;
+  $("export-pdf").href = "/reports/indicators.pdf?" + params;
+  history.replaceState(null, "", "?" + params);
+  try {
+    await Promise.all([showReport(params), showTrend(params), showChannels(params), showPlans(params)]);
+  } catch (error) {
+    $("error").textContent = "Không tải được số liệu: " + error.message;
+  }
+  document.body.dataset.ready = "1";
+}
+
+async function start() {
+  const given = new URLSearchParams(location.search);
+  const today = new Date();
+  $("from").value = given.get("from") || iso(new Date(Date.UTC(today.getFullYear(), 0, 1)));
+  $("to").value = given.get("to") || iso(today);
+  try {
+    fillAuthorities(await getJson("/indicators"), given.get("authority_id"));
+  } catch (error) {
+    $("error").textContent = "Không tải được danh sách đơn vị: " + error.message;
+  }
+  $("pickers").addEventListener("submit", (event) => { event.preventDefault(); load(); });
+  $("authority").addEventListener("change", load);
+  if ($("authority").value) await load();
+  else document.body.dataset.ready = "1";
+}
+
+start();

@@ -1,0 +1,104 @@
+"""Fixtures of reporting's integration tests: the nameko service run in a subprocess
+(`nameko run`, real RabbitMQ) over a projection of a small province."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import amqp
+import pytest
+import requests
+import yaml
+
+from coso_backbone.broker import open_channel
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def reporting_api(tmp_path: Path, amqp_uri: str, world, projection_at) -> Iterator[str]:
+    """reporting's API on a free port, over a projection of a small province."""
+    database_url = f"sqlite:///{tmp_path / 'reporting.db'}"
+    projection_at(database_url).deliver(
+        [
+            world.authority("hn"),
+            world.authority("hn.kcn", parent_id="hn"),
+            world.enterprise("e1", "hn.kcn"),
+            world.enterprise("e2", "hn"),
+            world.candidate("c1", "e1", "hn.kcn"),
+        ]
+    )
+    port = free_port()
+    config = tmp_path / "config.yml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "AMQP_URI": amqp_uri,
+                "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                "coso": {
+                    "service": "reporting",
+                    "deployment": "test",
+                    "database_url": database_url,
+                    "amqp_uri": amqp_uri,
+                    "http_port": port,
+                    "metrics_port": 0,
+                },
+            }
+        )
+    )
+    log = (tmp_path / "nameko.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nameko",
+            "run",
+            "--config",
+            str(config),
+            "coso_reporting.entrypoints.service:ReportingService",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the service did not start: {(tmp_path / 'nameko.log').read_text()[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        _delete_rpc_queue_if_unused(amqp_uri)
+
+
+def _delete_rpc_queue_if_unused(amqp_uri: str) -> None:
+    """nameko's RPC queue is durable: remove it unless another reporting service uses it."""
+    connection, channel = open_channel(amqp_uri)
+    try:
+        channel.queue_delete("rpc-reporting", if_unused=True)
+    except amqp.exceptions.PreconditionFailed:
+        pass
+    finally:
+        connection.release()

@@ -1,0 +1,36 @@
+"""Upgrading a projection of revision p0001 keeps its rows and adds the dated history tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+
+from coso_backbone.database import create_database_engine
+from coso_backbone.migrate import upgrade, upgrade_backbone
+from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
+
+
+def test_a_projection_of_the_first_revision_upgrades_in_place(database_url: str) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        upgrade_backbone(engine)
+        upgrade(engine, MIGRATIONS, VERSION_TABLE, "p0001")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO reporting_candidates (candidate_id, enterprise_id, authority_id) "
+                    "VALUES ('c1', 'e1', 'hn')"
+                )
+            )
+        migrate_engine(engine)
+        schema = inspect(engine)
+        assert {"proposed_on", "source_channel", "job_category"} <= {
+            c["name"] for c in schema.get_columns("reporting_candidates")
+        }
+        assert {"reporting_daily_indicators", "reporting_daily_candidates", "reporting_plans"} <= set(
+            schema.get_table_names()
+        )
+        with engine.connect() as connection:
+            kept = connection.execute(text("SELECT candidate_id, proposed_on FROM reporting_candidates")).all()
+        assert [tuple(r) for r in kept] == [("c1", None)]
+    finally:
+        engine.dispose()
