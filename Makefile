@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PARTS  := backbone services/registry services/admissions services/reporting services/notifications
 SERVICES := registry admissions reporting notifications
 
-.PHONY: install run test lint bench migrate docs clean
+.PHONY: install run test lint bench bench-backbone bench-registry bench-admissions bench-reporting bench-notifications migrate docs clean
 
 install: $(STAMP)
 
@@ -44,9 +44,28 @@ lint: install
 docs: install
 	$(BIN)/python -m coso_backbone.asyncapi
 
-## bench: the benchmarks; figures are printed and written to bench-results/.
-bench: install
+## bench: every benchmark, on SQLite and PostgreSQL; figures are printed (the backbone's are
+## also written to bench-results/). Each part can run alone: make bench-<part>.
+bench: bench-backbone bench-registry bench-admissions bench-reporting bench-notifications
+
+bench-backbone: install
 	$(BIN)/python -m bench
+
+bench-registry: install
+	$(BIN)/python -m services.registry.bench.registry_bench
+	$(BIN)/python -m services.registry.bench.registry_bench --postgres
+
+bench-admissions: install
+	$(BIN)/python -m services.admissions.bench.admissions_bench --bulk 150000
+	$(BIN)/python -m services.admissions.bench.admissions_bench --postgres --bulk 150000
+
+bench-reporting: install
+	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05}
+	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05} --postgres
+
+bench-notifications: install
+	$(BIN)/python -m services.notifications.bench.scheduler
+	$(BIN)/python -m services.notifications.bench.scheduler --postgres
 
 clean:
 	rm -rf var bench-results .pytest_cache .mypy_cache .ruff_cache
