@@ -79,6 +79,37 @@ def post(url: str, body: dict[str, Any]) -> requests.Response:
     return requests.post(url, json=body, timeout=10)
 
 
+def adopt_plan() -> None:
+    """The province's 2026 plan, with its targets split among its units (idempotent)."""
+    body = {
+        "plan_id": "demo-2026",
+        "authority_id": "hn",
+        "title": "Kế hoạch phát triển đảng viên trong doanh nghiệp năm 2026",
+        "period_start": "2026-01-01",
+        "period_end": "2026-12-31",
+        "adopted_on": "2026-01-15",
+    }
+    for _ in range(60):  # reporting learns of the authority from registry's events
+        plan = post(f"{REPORTING}/plans", body)
+        if plan.status_code != 404:
+            break
+        time.sleep(0.5)
+    if plan.status_code == 409:
+        return
+    if plan.status_code != 201:
+        sys.exit(f"adopting the demo plan failed: {plan.status_code} {plan.text}")
+    targets = {"candidates_proposed": (12, [4, 3, 5]), "enterprises_registered": (8, [3, 2, 3])}
+    units = ["hn.ba-dinh", "hn.dong-anh", "hn.kcn-thang-long"]
+    for indicator, (value, shares) in targets.items():
+        url = f"{REPORTING}/plans/demo-2026/targets/{indicator}"
+        requests.put(url, json={"value": value}, timeout=10)
+        requests.put(
+            f"{url}/split",
+            json={"shares": [{"authority_id": a, "value": v} for a, v in zip(units, shares, strict=True)]},
+            timeout=10,
+        )
+
+
 def load() -> None:
     for name, url in (
         ("registry", REGISTRY),
@@ -100,7 +131,7 @@ def load() -> None:
                 "authority_id": authority_id,
                 "ownership": ownership,
                 "worker_count": workers,
-                "registered_on": "2025-09-01",
+                "registered_on": "2026-03-02",
                 "enterprise_id": f"demo-{n}",
             },
         )
@@ -131,6 +162,7 @@ def load() -> None:
         if answer.status_code not in (201, 409):
             sys.exit(f"proposing a candidate failed: {answer.status_code} {answer.text}")
         proposed += 1
+    adopt_plan()
     print(
         f"demo data loaded: {len(AUTHORITIES)} authorities, {len(ENTERPRISES)} enterprises, {proposed} candidates.\n"
         f"  dashboard:      {REPORTING}/\n"
