@@ -131,6 +131,7 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
             "COSO_DEPLOYMENT": f"e2e-{uuid.uuid4().hex[:6]}",
             "COSO_REGISTRY_URL": f"http://127.0.0.1:{ports['registry']}",
             "COSO_ADMISSIONS_URL": f"http://127.0.0.1:{ports['admissions']}",
+            "COSO_REPORTING_URL": f"http://127.0.0.1:{ports['reporting']}",
             **(extra_env or {}),
         }
         for service in SERVICES:

@@ -84,3 +84,65 @@ class IndicatorChanged(EventContract):
     value: int = Field(description="New total over the authority's subtree")
     previous: int = Field(description="Total before the change")
     as_of: date = Field(description="Date the change was observed")
+
+
+class CheckpointKind(StrEnum):
+    """Which checkpoint of a plan's period was evaluated."""
+
+    QUARTER = "quarter"  # end of a quarter (quý)
+    HALF_YEAR = "half_year"  # 6-month summary (sơ kết 6 tháng)
+    YEAR = "year"  # yearly summary (tổng kết năm)
+    MONTH = "month"  # end of another configured month
+    PERIOD_END = "period_end"  # last day of the plan's period
+
+
+_CHECKPOINT = "Day the checkpoint falls on; progress is counted over the period up to this day included"
+
+
+@contract("reporting", "PlanBehindSchedule", 1)
+class PlanBehindSchedule(EventContract):
+    """At a checkpoint, one of a plan's targets was behind schedule: its progress (achieved /
+    target) trailed the share of the period elapsed by more than the configured tolerance.
+
+    Recorded once per plan, checkpoint and target, in the plan's stream; recorded again at the
+    next checkpoint if the target is still behind.
+    """
+
+    plan_id: str = Field(description="The plan")
+    authority_id: str = Field(description="The plan's authority (its subscribers are told)")
+    title: str = Field(description="The plan's title")
+    indicator: TargetIndicator = Field(description="The target behind schedule")
+    checkpoint: date = Field(description=_CHECKPOINT)
+    checkpoint_kind: CheckpointKind = Field(description="quarter, half_year (sơ kết), year (tổng kết), ...")
+    target: int = Field(ge=0, description="The target over the whole period")
+    achieved: int = Field(ge=0, description="Achieved over the period up to the checkpoint")
+    progress: float = Field(ge=0, description="achieved / target (1 for a target of 0)")
+    expected_share: float = Field(ge=0, le=1, description="Share of the period elapsed at the checkpoint")
+
+
+@contract("reporting", "PlanBackOnSchedule", 1)
+class PlanBackOnSchedule(EventContract):
+    """At a checkpoint, a target that was behind schedule at the previous evaluated checkpoint
+    no longer is."""
+
+    plan_id: str = Field(description="The plan")
+    authority_id: str = Field(description="The plan's authority")
+    indicator: TargetIndicator = Field(description="The target back on schedule")
+    checkpoint: date = Field(description=_CHECKPOINT)
+    checkpoint_kind: CheckpointKind = Field(description="quarter, half_year (sơ kết), year (tổng kết), ...")
+    target: int = Field(ge=0, description="The target over the whole period")
+    achieved: int = Field(ge=0, description="Achieved over the period up to the checkpoint")
+    progress: float = Field(ge=0, description="achieved / target")
+    expected_share: float = Field(ge=0, le=1, description="Share of the period elapsed at the checkpoint")
+
+
+@contract("reporting", "PlanCheckpointEvaluated", 1)
+class PlanCheckpointEvaluated(EventContract):
+    """A plan's checkpoint was evaluated (after the PlanBehindSchedule / PlanBackOnSchedule it
+    gave, in the same append): it is never evaluated again."""
+
+    plan_id: str = Field(description="The plan")
+    authority_id: str = Field(description="The plan's authority")
+    checkpoint: date = Field(description=_CHECKPOINT)
+    checkpoint_kind: CheckpointKind = Field(description="quarter, half_year (sơ kết), year (tổng kết), ...")
+    behind: list[TargetIndicator] = Field(description="The targets behind schedule at the checkpoint")

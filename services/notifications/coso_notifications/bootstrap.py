@@ -30,7 +30,7 @@ from coso_notifications.domain.rules import Channel
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "notifications"
-CONSUMES = ("admissions", "registry")
+CONSUMES = ("admissions", "registry", "reporting")
 
 
 class NotificationsApp:
@@ -66,7 +66,7 @@ def handlers(settings: CosoSettings, clock: Clock | None = None) -> EventHandler
         JinjaTemplates(options.templates_dir or None),
         options.fixed_subscriptions(),
     )
-    return event_handlers(scheduler, options.minimum_official_members)
+    return event_handlers(scheduler, options.minimums())
 
 
 def calendar(settings: CosoSettings) -> WorkingCalendar:

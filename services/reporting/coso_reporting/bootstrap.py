@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.deadletters import DeadLetterQueue
@@ -15,8 +19,10 @@ from coso_reporting.adapters.rebuild import EventSource, Progress, RebuildStats,
 from coso_reporting.adapters.schema import MIGRATIONS
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.indicators import Indicators
+from coso_reporting.application.plan_checkpoints import PlanCheckpoints
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
+from coso_reporting.domain.checkpoints import DEFAULT_MONTHS, Checkpoints
 
 # The producers whose events the projection is made of, in the order a rebuild reads them
 # (registry first, so candidates find their enterprises already recorded).
@@ -61,6 +67,33 @@ def behind_schedule_tolerance(settings: CosoSettings) -> float:
     return value
 
 
+def plan_checkpoints(
+    settings: CosoSettings, store: EventStore, today: Callable[[], date] | None = None
+) -> PlanCheckpoints:
+    """The checkpoint evaluator of `options.plan_checkpoints` ({months: [3, 6, 9, 12],
+    catch_up_days: 92, poll_seconds: 3600, time_zone: Asia/Ho_Chi_Minh}); `today` is the clock
+    (tests move it), by default the day in `time_zone`."""
+    option = dict(settings.options.get("plan_checkpoints") or {})
+    unknown = sorted(set(option) - {"months", "catch_up_days", "poll_seconds", "time_zone"})
+    if unknown:
+        raise ValueError(f"options.plan_checkpoints: unknown settings {', '.join(unknown)}")
+    zone = ZoneInfo(str(option.get("time_zone", "Asia/Ho_Chi_Minh")))
+    catch_up_days = int(option.get("catch_up_days", 92))
+    if catch_up_days < 0:
+        raise ValueError(f"options.plan_checkpoints.catch_up_days must not be negative, not {catch_up_days}")
+    app = ReportingApp(settings, store)
+    return PlanCheckpoints(
+        app.plans,
+        lambda: SqlPlanUnitOfWork(store),
+        SqlPlanQueries(store.engine),
+        Checkpoints(tuple(int(m) for m in option.get("months", DEFAULT_MONTHS))),
+        today or (lambda: datetime.now(zone).date()),
+        tolerance=behind_schedule_tolerance(settings),
+        catch_up_days=catch_up_days,
+        poll_seconds=float(option.get("poll_seconds", 3600)),
+    )
+
+
 def build(settings: CosoSettings) -> ReportingApp:
     return ReportingApp(settings, wiring.event_store(settings))
 
@@ -70,10 +103,15 @@ def migrate(settings: CosoSettings) -> None:
 
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
-    """The relay of reporting's own events (none yet) and the projection's consumer."""
+    """The relay of reporting's own events (plans, checkpoints), the projection's consumer and
+    the plans' checkpoint evaluator."""
     store = wiring.event_store(settings)
     consumer = wiring.consumer(settings, store, projection_handlers())
-    return [wiring.relay_loop(settings, store), wiring.consumer_loop(settings, consumer, SOURCES)]
+    return [
+        wiring.relay_loop(settings, store),
+        wiring.consumer_loop(settings, consumer, SOURCES),
+        ("plan-checkpoints", plan_checkpoints(settings, store).run),
+    ]
 
 
 def consumer_names(settings: CosoSettings) -> list[str]:

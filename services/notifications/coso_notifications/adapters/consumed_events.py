@@ -14,13 +14,22 @@
   | AdmissionDecided | decision_due and file_expiry met; ceremony_due ← ceremony_due |
   | AdmissionCeremonyHeld | ceremony_due met; probation_end ← probation_ends_on; recognition_due ← recognition_due |
   | MemberRecognised, ProbationaryMemberRemoved, CandidateWithdrawn, CandidateRejected | all closed |
-- Members (admissions' `MemberEnrolled`, `MemberStatusChanged`) and party organizations
-  (registry's `OrganizationFounded`, `OrganizationDissolved`) per enterprise: the
-  `enterprise_ready` condition of an enterprise with enough official members and no organization.
+- Members (admissions' `MemberEnrolled`, `MemberStatusChanged`, an official
+  `MemberTransferReceived`), party organizations (registry's `OrganizationFounded`, `...Renamed`,
+  `...Upgraded`, `...Transferred`, `...Dissolved`, and `AuthorityMerged`/`AuthorityDissolved`
+  moving them to a successor) and trade unions (`MassOrganizationFounded`,
+  `MassMembershipCounted`, `MassOrganizationDissolved`): the conditions `enterprise_ready` (enough
+  official members, or a trade union with members, and no organization) and
+  `organization_below_minimum`. A member is tied to an organization by its `organization`
+  (admissions gives an id or a name: matched against registry's id and name) or by working in
+  an enterprise the organization covers.
+- Reporting's `PlanBehindSchedule` (a plan's target behind at a checkpoint) tracks the condition
+  `plan_behind` dated the checkpoint, told once per checkpoint; `PlanBackOnSchedule` closes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Connection
@@ -38,9 +47,24 @@ from coso_backbone.contracts.admissions import (
     MemberEnrolled,
     MemberRecognised,
     MemberStatusChanged,
+    MemberTransferReceived,
     ProbationaryMemberRemoved,
+    TransferKind,
 )
-from coso_backbone.contracts.registry import OrganizationDissolved, OrganizationFounded
+from coso_backbone.contracts.registry import (
+    AuthorityDissolved,
+    AuthorityMerged,
+    MassMembershipCounted,
+    MassOrganizationDissolved,
+    MassOrganizationFounded,
+    MassOrganizationKind,
+    OrganizationDissolved,
+    OrganizationFounded,
+    OrganizationRenamed,
+    OrganizationTransferred,
+    OrganizationUpgraded,
+)
+from coso_backbone.contracts.reporting import PlanBackOnSchedule, PlanBehindSchedule
 from coso_backbone.envelope import Envelope
 from coso_backbone.handlers import EventHandlers
 from coso_notifications.adapters.sql import SqlScheduleLedger
@@ -48,6 +72,7 @@ from coso_notifications.adapters.sql_deadlines import SqlDeadlineBook, SqlPartyP
 from coso_notifications.application import deadline_tracking
 from coso_notifications.application.scheduling import NotificationScheduler
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
+from coso_notifications.domain.membership import MinimumBook
 from coso_notifications.domain.scheduling import Trigger
 
 
@@ -109,48 +134,166 @@ def register_deadline_events(handlers: EventHandlers) -> EventHandlers:
     return handlers
 
 
-def register_presence_events(handlers: EventHandlers, minimum: int) -> EventHandlers:
-    """Members (admissions) and party organizations (registry) per enterprise: the
-    `enterprise_ready_for_organization` condition opens when an enterprise reaches `minimum`
-    official members without an organization, and closes when one is founded."""
+def register_presence_events(handlers: EventHandlers, minimums: MinimumBook) -> EventHandlers:
+    """Members (admissions), party organizations and trade unions (registry): the conditions
+    `enterprise_ready_for_organization` (enough official members, or a trade union with members,
+    and no organization) and `organization_below_minimum` (an organization with fewer official
+    members than the minimum in force for its authority)."""
 
-    def check(connection: Connection, enterprise_id: str, authority_id: str, on: date) -> None:
+    def enterprise(connection: Connection, enterprise_id: str, authority_id: str, on: date) -> None:
         deadline_tracking.enterprise_checked(
-            SqlDeadlineBook(connection), SqlPartyPresence(connection), enterprise_id, authority_id, on, minimum
+            SqlDeadlineBook(connection), SqlPartyPresence(connection), enterprise_id, authority_id, on, minimums
         )
+
+    def organizations(connection: Connection, organization_ids: set[str], on: date) -> None:
+        for organization_id in sorted(organization_ids):
+            deadline_tracking.organization_checked(
+                SqlDeadlineBook(connection), SqlPartyPresence(connection), organization_id, on, minimums
+            )
+
+    def member_changed(connection: Connection, member_id: str, on: date, change: Callable[[], None]) -> None:
+        """Apply a change to a member; re-check its enterprises and organizations before and after."""
+        presence = SqlPartyPresence(connection)
+        before, tied = presence.enterprise_of(member_id), set(presence.organizations_of_member(member_id))
+        change()
+        after = presence.enterprise_of(member_id)
+        tied |= set(presence.organizations_of_member(member_id))
+        for place in {p for p in (before, after) if p is not None}:
+            enterprise(connection, place[0], place[1], on)
+        organizations(connection, tied, on)
 
     def on_member_enrolled(connection: Connection, envelope: Envelope, event: MemberEnrolled) -> None:
         presence = SqlPartyPresence(connection)
-        presence.member(event.member_id, event.enterprise_id, event.authority_id, event.status.value)
-        if event.enterprise_id is not None:
-            check(connection, event.enterprise_id, event.authority_id, event.official_on or event.admitted_on)
+        member_changed(
+            connection,
+            event.member_id,
+            event.official_on or event.admitted_on,
+            lambda: presence.member(
+                event.member_id, event.enterprise_id, event.authority_id, event.status.value, event.organization
+            ),
+        )
 
     def on_member_status_changed(connection: Connection, envelope: Envelope, event: MemberStatusChanged) -> None:
         presence = SqlPartyPresence(connection)
-        presence.member(event.member_id, None, event.authority_id, event.status.value)
-        known = presence.enterprise_of(event.member_id)
-        if known is not None:
-            check(connection, known[0], known[1], event.on)
+        member_changed(
+            connection,
+            event.member_id,
+            event.on,
+            lambda: presence.member(event.member_id, None, event.authority_id, event.status.value),
+        )
+
+    def on_transfer_received(connection: Connection, envelope: Envelope, event: MemberTransferReceived) -> None:
+        if event.kind is not TransferKind.OFFICIAL:
+            return  # a temporary transfer keeps the member in its organization
+        presence = SqlPartyPresence(connection)
+        member_changed(
+            connection,
+            event.member_id,
+            event.on,
+            lambda: presence.transferred(event.member_id, event.to_organization, event.to_authority_id),
+        )
 
     def on_organization_founded(connection: Connection, envelope: Envelope, event: OrganizationFounded) -> None:
-        SqlPartyPresence(connection).organization(event.organization_id, event.enterprise_ids, event.authority_id)
+        SqlPartyPresence(connection).organization(
+            event.organization_id, event.enterprise_ids, event.authority_id, event.name, event.official_members
+        )
         for enterprise_id in event.enterprise_ids:
-            check(connection, enterprise_id, event.authority_id, event.founded_on)
+            enterprise(connection, enterprise_id, event.authority_id, event.founded_on)
+        organizations(connection, {event.organization_id}, event.founded_on)
+
+    def on_organization_changed(
+        connection: Connection,
+        envelope: Envelope,
+        event: OrganizationRenamed | OrganizationUpgraded | OrganizationTransferred,
+    ) -> None:
+        presence = SqlPartyPresence(connection)
+        if isinstance(event, OrganizationRenamed):
+            known = presence.organization_changed(event.organization_id, name=event.name)
+        elif isinstance(event, OrganizationUpgraded):
+            known = presence.organization_changed(event.organization_id, declared=event.official_members)
+        else:
+            known = presence.organization_changed(event.organization_id, authority_id=event.authority_id)
+        if known:
+            organizations(connection, {event.organization_id}, event.effective_from)
 
     def on_organization_dissolved(connection: Connection, envelope: Envelope, event: OrganizationDissolved) -> None:
         for enterprise_id, authority_id in SqlPartyPresence(connection).dissolve(event.organization_id):
-            check(connection, enterprise_id, authority_id, event.effective_from)
+            enterprise(connection, enterprise_id, authority_id, event.effective_from)
+        organizations(connection, {event.organization_id}, event.effective_from)  # closes its condition
+
+    def on_authority_succeeded(
+        connection: Connection, envelope: Envelope, event: AuthorityMerged | AuthorityDissolved
+    ) -> None:
+        successor = event.successor_id
+        if successor is None:
+            return
+        presence = SqlPartyPresence(connection)
+        moved = set(presence.organizations_under(event.authority_id))
+        for organization_id in moved:
+            presence.organization_changed(organization_id, authority_id=successor)
+        organizations(connection, moved, event.effective_from)
+
+    def on_mass_founded(connection: Connection, envelope: Envelope, event: MassOrganizationFounded) -> None:
+        SqlPartyPresence(connection).mass_organization(
+            event.mass_organization_id, event.kind.value, event.enterprise_id, event.authority_id, event.members
+        )
+        if event.kind is MassOrganizationKind.TRADE_UNION:
+            enterprise(connection, event.enterprise_id, event.authority_id, event.founded_on)
+
+    def on_mass_counted(connection: Connection, envelope: Envelope, event: MassMembershipCounted) -> None:
+        place = SqlPartyPresence(connection).mass_counted(event.mass_organization_id, event.members)
+        if place is not None:
+            enterprise(connection, place[0], place[1], event.counted_on)
+
+    def on_mass_dissolved(connection: Connection, envelope: Envelope, event: MassOrganizationDissolved) -> None:
+        place = SqlPartyPresence(connection).mass_dissolved(event.mass_organization_id)
+        if place is not None:
+            enterprise(connection, place[0], place[1], event.effective_from)
 
     handlers.on(MemberEnrolled, on_member_enrolled).on(MemberStatusChanged, on_member_status_changed)
-    return handlers.on(OrganizationFounded, on_organization_founded).on(
-        OrganizationDissolved, on_organization_dissolved
-    )
+    handlers.on(MemberTransferReceived, on_transfer_received)
+    handlers.on(OrganizationFounded, on_organization_founded).on(OrganizationDissolved, on_organization_dissolved)
+    for changed in (OrganizationRenamed, OrganizationUpgraded, OrganizationTransferred):
+        handlers.on(changed, on_organization_changed)
+    handlers.on(AuthorityMerged, on_authority_succeeded).on(AuthorityDissolved, on_authority_succeeded)
+    handlers.on(MassOrganizationFounded, on_mass_founded).on(MassMembershipCounted, on_mass_counted)
+    return handlers.on(MassOrganizationDissolved, on_mass_dissolved)
 
 
-def event_handlers(scheduler: NotificationScheduler, minimum_official_members: int = 3) -> EventHandlers:
+def register_plan_events(handlers: EventHandlers) -> EventHandlers:
+    """Reporting's checkpoints: a target behind schedule at a checkpoint is told once to the
+    plan's authority's subscribers (`plan_behind_schedule`); back on schedule closes it."""
+
+    def on_behind(connection: Connection, envelope: Envelope, event: PlanBehindSchedule) -> None:
+        context = {
+            "title": event.title,
+            "plan_id": event.plan_id,
+            "indicator": event.indicator.value,
+            "checkpoint_kind": event.checkpoint_kind.value,
+            "target": str(event.target),
+            "achieved": str(event.achieved),
+            "progress_percent": f"{event.progress * 100:.1f}",
+            "expected_percent": f"{event.expected_share * 100:.1f}",
+        }
+        subject = plan_target_subject(event.plan_id, event.indicator.value)
+        deadline = Deadline(subject, DeadlineKind.PLAN_BEHIND, event.checkpoint, event.authority_id, context)
+        deadline_tracking.deadline_set(SqlDeadlineBook(connection), deadline)
+
+    def on_back(connection: Connection, envelope: Envelope, event: PlanBackOnSchedule) -> None:
+        subject = plan_target_subject(event.plan_id, event.indicator.value)
+        deadline_tracking.deadline_met(SqlDeadlineBook(connection), subject, DeadlineKind.PLAN_BEHIND)
+
+    return handlers.on(PlanBehindSchedule, on_behind).on(PlanBackOnSchedule, on_back)
+
+
+def plan_target_subject(plan_id: str, indicator: str) -> str:
+    return f"{plan_id}/{indicator}"
+
+
+def event_handlers(scheduler: NotificationScheduler, minimums: MinimumBook | None = None) -> EventHandlers:
     def on_candidate_proposed(connection: Connection, envelope: Envelope, event: CandidateProposed) -> None:
         scheduler.candidate_proposed(SqlScheduleLedger(connection), trigger_of(envelope), event)
         deadline_tracking.candidate_described(SqlDeadlineBook(connection), event)
 
     handlers = register_deadline_events(EventHandlers().on(CandidateProposed, on_candidate_proposed))
-    return register_presence_events(handlers, minimum_official_members)
+    return register_plan_events(register_presence_events(handlers, minimums or MinimumBook()))

@@ -17,18 +17,22 @@ from coso_notifications.adapters.tables import (
     deadlines,
     deliveries,
     firings,
+    mass_organizations,
     members,
     organizations,
+    party_organizations,
     subjects,
     subscriptions,
 )
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 from coso_notifications.domain.delivery import Delivery, DeliveryStatus
+from coso_notifications.domain.membership import OrganizationStrength
 from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.rules import Channel, Rule
 
 OPEN, CLOSED = "open", "closed"
 OFFICIAL = "official"
+TRADE_UNION = "trade_union"
 
 
 class SqlDeadlineBook:
@@ -227,22 +231,37 @@ class SqlSubscriptions:
 
 
 class SqlPartyPresence:
-    """Members and organizations per enterprise, on the consumer's connection."""
+    """Members, party organizations and trade unions per enterprise, on the consumer's connection."""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
 
-    def member(self, member_id: str, enterprise_id: str | None, authority_id: str, status: str) -> None:
+    # --- members -------------------------------------------------------------------------
+    def member(
+        self,
+        member_id: str,
+        enterprise_id: str | None,
+        authority_id: str,
+        status: str,
+        organization: str | None = None,
+    ) -> None:
         values = {"authority_id": authority_id, "status": status}
         if enterprise_id is not None:
             values["enterprise_id"] = enterprise_id
+        if organization is not None:
+            values["organization"] = organization
+        self._upsert_member(member_id, values)
+
+    def transferred(self, member_id: str, organization: str, authority_id: str) -> None:
+        """The member now belongs to `organization`; the enterprise it works in is no longer known."""
+        values = {"organization": organization, "authority_id": authority_id, "enterprise_id": None}
+        self._upsert_member(member_id, values)
+
+    def _upsert_member(self, member_id: str, values: Mapping[str, str | None]) -> None:
         where = members.c.member_id == member_id
         if self._connection.execute(update(members).where(where).values(**values)).rowcount == 0:
-            self._connection.execute(
-                insert(members).values(
-                    member_id=member_id, enterprise_id=enterprise_id, authority_id=authority_id, status=status
-                )
-            )
+            row = {"enterprise_id": None, "status": "unknown", "organization": None, **values}
+            self._connection.execute(insert(members).values(member_id=member_id, **row))
 
     def enterprise_of(self, member_id: str) -> tuple[str, str] | None:
         query = select(members.c.enterprise_id, members.c.authority_id).where(members.c.member_id == member_id)
@@ -253,11 +272,14 @@ class SqlPartyPresence:
         query = select(func.count()).where(and_(members.c.enterprise_id == enterprise_id, members.c.status == OFFICIAL))
         return int(self._connection.scalar(query) or 0)
 
+    # --- party organizations -------------------------------------------------------------
     def has_organization(self, enterprise_id: str) -> bool:
         query = select(organizations.c.organization_id).where(organizations.c.enterprise_id == enterprise_id)
         return self._connection.execute(query.limit(1)).first() is not None
 
-    def organization(self, organization_id: str, enterprise_ids: list[str], authority_id: str) -> None:
+    def organization(
+        self, organization_id: str, enterprise_ids: list[str], authority_id: str, name: str = "", declared: int = 0
+    ) -> None:
         self._connection.execute(delete(organizations).where(organizations.c.organization_id == organization_id))
         if enterprise_ids:
             self._connection.execute(
@@ -267,6 +289,92 @@ class SqlPartyPresence:
                     for e in set(enterprise_ids)
                 ],
             )
+        where = party_organizations.c.organization_id == organization_id
+        self._connection.execute(delete(party_organizations).where(where))
+        self._connection.execute(
+            insert(party_organizations).values(
+                organization_id=organization_id,
+                name=name or organization_id,
+                authority_id=authority_id,
+                declared_members=declared,
+                armed=False,
+            )
+        )
+
+    def organization_changed(
+        self,
+        organization_id: str,
+        *,
+        name: str | None = None,
+        authority_id: str | None = None,
+        declared: int | None = None,
+    ) -> bool:
+        """Record a rename, a transfer or a new declared count; False if the organization is unknown."""
+        values: dict[str, object] = {}
+        if name is not None:
+            values["name"] = name
+        if authority_id is not None:
+            values["authority_id"] = authority_id
+            self._connection.execute(
+                update(organizations)
+                .where(organizations.c.organization_id == organization_id)
+                .values(authority_id=authority_id)
+            )
+        if declared is not None:
+            values["declared_members"] = declared
+        where = party_organizations.c.organization_id == organization_id
+        return bool(self._connection.execute(update(party_organizations).where(where).values(**values)).rowcount)
+
+    def strength(self, organization_id: str) -> tuple[OrganizationStrength, str, str] | None:
+        """What is known of the organization's official members, its authority and its name."""
+        found = self._connection.execute(
+            select(party_organizations).where(party_organizations.c.organization_id == organization_id)
+        ).first()
+        if found is None:
+            return None
+        covered = select(organizations.c.enterprise_id).where(organizations.c.organization_id == organization_id)
+        known = self._connection.scalar(
+            select(func.count()).where(
+                and_(
+                    members.c.status == OFFICIAL,
+                    or_(
+                        members.c.organization.in_([organization_id, found.name]),
+                        members.c.enterprise_id.in_(covered.scalar_subquery()),
+                    ),
+                )
+            )
+        )
+        strength = OrganizationStrength(found.declared_members, int(known or 0), bool(found.armed))
+        return strength, found.authority_id, found.name
+
+    def arm(self, organization_id: str) -> None:
+        where = party_organizations.c.organization_id == organization_id
+        self._connection.execute(update(party_organizations).where(where).values(armed=True))
+
+    def organizations_of_member(self, member_id: str) -> list[str]:
+        """The organizations the member is tied to: by its organization (id or name), or by its enterprise."""
+        row = self._connection.execute(
+            select(members.c.organization, members.c.enterprise_id).where(members.c.member_id == member_id)
+        ).first()
+        if row is None:
+            return []
+        found: set[str] = set()
+        if row.organization:
+            query = select(party_organizations.c.organization_id).where(
+                or_(
+                    party_organizations.c.organization_id == row.organization,
+                    party_organizations.c.name == row.organization,
+                )
+            )
+            found.update(self._connection.scalars(query))
+        if row.enterprise_id is not None:
+            query = select(organizations.c.organization_id).where(organizations.c.enterprise_id == row.enterprise_id)
+            found.update(self._connection.scalars(query))
+        return sorted(found)
+
+    def organizations_under(self, authority_id: str) -> list[str]:
+        query = select(party_organizations.c.organization_id).where(party_organizations.c.authority_id == authority_id)
+        return list(self._connection.scalars(query))
 
     def dissolve(self, organization_id: str) -> list[tuple[str, str]]:
         query = select(organizations.c.enterprise_id, organizations.c.authority_id).where(
@@ -274,11 +382,61 @@ class SqlPartyPresence:
         )
         covered = [(r.enterprise_id, r.authority_id) for r in self._connection.execute(query)]
         self._connection.execute(delete(organizations).where(organizations.c.organization_id == organization_id))
+        self._connection.execute(
+            delete(party_organizations).where(party_organizations.c.organization_id == organization_id)
+        )
         return covered
 
+    # --- mass organizations --------------------------------------------------------------
+    def mass_organization(
+        self, mass_organization_id: str, kind: str, enterprise_id: str, authority_id: str, member_count: int
+    ) -> None:
+        where = mass_organizations.c.mass_organization_id == mass_organization_id
+        self._connection.execute(delete(mass_organizations).where(where))
+        self._connection.execute(
+            insert(mass_organizations).values(
+                mass_organization_id=mass_organization_id,
+                kind=kind,
+                enterprise_id=enterprise_id,
+                authority_id=authority_id,
+                members=member_count,
+            )
+        )
+
+    def mass_counted(self, mass_organization_id: str, member_count: int) -> tuple[str, str] | None:
+        """Record a new count; the (enterprise, authority) of the mass organization, if known."""
+        where = mass_organizations.c.mass_organization_id == mass_organization_id
+        self._connection.execute(update(mass_organizations).where(where).values(members=member_count))
+        return self._mass_place(mass_organization_id)
+
+    def mass_dissolved(self, mass_organization_id: str) -> tuple[str, str] | None:
+        place = self._mass_place(mass_organization_id)
+        where = mass_organizations.c.mass_organization_id == mass_organization_id
+        self._connection.execute(delete(mass_organizations).where(where))
+        return place
+
+    def _mass_place(self, mass_organization_id: str) -> tuple[str, str] | None:
+        row = self._connection.execute(
+            select(mass_organizations.c.enterprise_id, mass_organizations.c.authority_id).where(
+                mass_organizations.c.mass_organization_id == mass_organization_id
+            )
+        ).first()
+        return None if row is None else (row.enterprise_id, row.authority_id)
+
+    def union_members(self, enterprise_id: str) -> int:
+        query = select(func.coalesce(func.sum(mass_organizations.c.members), 0)).where(
+            and_(mass_organizations.c.enterprise_id == enterprise_id, mass_organizations.c.kind == TRADE_UNION)
+        )
+        return int(self._connection.scalar(query) or 0)
+
+    # --- conditions ----------------------------------------------------------------------
     def open_if_absent(self, deadline: Deadline) -> None:
+        """Open the condition from its date, or, if it is open, keep its date (it fired once for
+        that date) and take the new authority and context."""
         key = and_(deadlines.c.subject == deadline.subject, deadlines.c.kind == deadline.kind.value)
         found = self._connection.execute(select(deadlines.c.status).where(key)).first()
         if found is not None and found.status == OPEN:
+            context = json.dumps(dict(deadline.context), ensure_ascii=False)
+            self._connection.execute(update(deadlines).where(key).values(authority=deadline.authority, context=context))
             return
         SqlDeadlineBook(self._connection).track(deadline)

@@ -89,7 +89,9 @@ members = Table(
     Column("enterprise_id", String(200), nullable=True),
     Column("authority_id", String(100), nullable=False),
     Column("status", String(30), nullable=False),
+    Column("organization", String(300), nullable=True),  # id or name, as admissions gives it
     Index("ix_notifications_members_enterprise", "enterprise_id", "status"),
+    Index("ix_notifications_members_organization", "organization", "status"),
 )
 
 organizations = Table(
@@ -99,4 +101,28 @@ organizations = Table(
     Column("enterprise_id", String(200), primary_key=True),
     Column("authority_id", String(100), nullable=False),
     Index("ix_notifications_organizations_enterprise", "enterprise_id"),
+)
+
+# Party organizations themselves, for the below-minimum rule: registry's declared count of
+# official members, and whether admissions' count has reached the minimum once (`armed`).
+party_organizations = Table(
+    "notifications_party_organizations",
+    metadata,
+    Column("organization_id", String(200), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("authority_id", String(100), nullable=False),
+    Column("declared_members", Integer, nullable=False),
+    Column("armed", Boolean, nullable=False),
+)
+
+# Grassroots trade unions (and other mass organizations) per enterprise, with their member counts.
+mass_organizations = Table(
+    "notifications_mass_organizations",
+    metadata,
+    Column("mass_organization_id", String(200), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("enterprise_id", String(200), nullable=False),
+    Column("authority_id", String(100), nullable=False),
+    Column("members", Integer, nullable=False),
+    Index("ix_notifications_mass_organizations_enterprise", "enterprise_id"),
 )

@@ -14,6 +14,8 @@ options:
   email: {host: 127.0.0.1, port: 25, sender: thongbao@coso.local}
   amqp: {uri: ""}   # empty: the service's own broker
   scheduler_poll_seconds: 60
+  minimum_official_members: 3
+  minimum_official_members_overrides: [{authority: hn, effective_from: 2026-01-01, minimum: 5}]
 ```
 Subscriptions listed here are fixed; more are added over the HTTP API.
 A webhook with an empty url is left out, so an unset `COSO_NOTIFICATIONS_WEBHOOK_URL`
@@ -31,6 +33,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from coso_notifications.domain.deadlines import DEFAULT_RULES, DeadlineRule, RuleBook, RuleOverride
 from coso_notifications.domain.errors import InvalidCalendar, InvalidDeadlineRule
+from coso_notifications.domain.membership import MinimumBook, MinimumOverride
 from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.retry import RetryPolicy
 from coso_notifications.domain.rules import Rule, WebhookSubscription, check_unique_urls
@@ -105,6 +108,14 @@ class RuleOverrideOption(DeadlineRuleOption):
     rule: str
 
 
+class MinimumOverrideOption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    authority: Text = ""
+    effective_from: date
+    minimum: int
+
+
 class EmailOption(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -147,7 +158,8 @@ class NotificationOptions(BaseModel):
     amqp: AmqpOption = Field(default_factory=AmqpOption)
     scheduler_poll_seconds: float = Field(default=60.0, gt=0, le=86400)
     scheduler_batch_size: int = Field(default=500, ge=1, le=10000)
-    minimum_official_members: int = Field(default=3, ge=1, le=100)  # to found a party organization
+    minimum_official_members: int = Field(default=3, ge=1, le=100)  # to found (and keep) a party organization
+    minimum_official_members_overrides: list[MinimumOverrideOption] = Field(default_factory=list)
     digest_hour: int = Field(default=7, ge=0, le=23)  # local hour from which the daily digest goes out
     templates_dir: Text = ""
 
@@ -167,7 +179,15 @@ class NotificationOptions(BaseModel):
         parsed.rulebook()
         parsed.fixed_subscriptions()
         parsed.calendar.zone()
+        parsed.minimums()
         return parsed
+
+    def minimums(self) -> MinimumBook:
+        """The minimum of official members: the default, and per authority subtree from a date."""
+        overrides = [
+            MinimumOverride(o.authority, o.effective_from, o.minimum) for o in self.minimum_official_members_overrides
+        ]
+        return MinimumBook(self.minimum_official_members, overrides)
 
     def rulebook(self) -> RuleBook:
         """The deadline rules: the defaults with `deadline_rules` applied, and the overrides."""

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 from coso_notifications.domain.delivery import Delivery, DeliveryStatus
+from coso_notifications.domain.membership import OrganizationStrength
 from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.reminders import Message
 from coso_notifications.domain.rules import Channel, Rule
@@ -79,25 +80,23 @@ class DeadlineBook(Protocol):
 
 
 class PartyPresence(Protocol):
-    """Official members and party organizations per enterprise, from admissions' and registry's
-    events, written inside the consumer's transaction."""
-
-    def member(self, member_id: str, enterprise_id: str | None, authority_id: str, status: str) -> None:
-        """Record a member (or its new status); an unknown enterprise is kept as None."""
-
-    def enterprise_of(self, member_id: str) -> tuple[str, str] | None:
-        """The member's (enterprise, authority), if known."""
-        ...
+    """Official members, party organizations and trade unions per enterprise, from admissions'
+    and registry's events, written inside the consumer's transaction."""
 
     def official_members(self, enterprise_id: str) -> int: ...
 
+    def union_members(self, enterprise_id: str) -> int:
+        """Members of the enterprise's grassroots trade unions."""
+        ...
+
     def has_organization(self, enterprise_id: str) -> bool: ...
 
-    def organization(self, organization_id: str, enterprise_ids: list[str], authority_id: str) -> None: ...
-
-    def dissolve(self, organization_id: str) -> list[tuple[str, str]]:
-        """Forget the organization; the (enterprise, authority) pairs it covered."""
+    def strength(self, organization_id: str) -> tuple[OrganizationStrength, str, str] | None:
+        """The organization's official members (declared, known, armed), authority and name; None if unknown."""
         ...
+
+    def arm(self, organization_id: str) -> None:
+        """From now on admissions' count of the organization's official members is trusted."""
 
     def open_if_absent(self, deadline: Deadline) -> None:
         """Track a condition from its date, unless it is already open (its date stays)."""

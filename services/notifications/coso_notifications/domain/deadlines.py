@@ -30,6 +30,12 @@ class DeadlineKind(StrEnum):
     # A condition rather than a deadline: since `due_on`, the enterprise has enough official
     # members for a party organization and none covers it (closed when one is founded).
     ENTERPRISE_READY = "enterprise_ready"
+    # A condition: since `due_on`, a party organization has fewer official members than the
+    # minimum in force (closed when it recovers or is dissolved; a new breach fires again).
+    ORGANIZATION_BELOW_MINIMUM = "organization_below_minimum"
+    # A plan's target (subject '<plan>/<indicator>') found behind schedule by reporting at the
+    # checkpoint `due_on`; a later checkpoint still behind moves it (and fires again).
+    PLAN_BEHIND = "plan_behind"
 
 
 class Timing(StrEnum):
@@ -95,6 +101,8 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
     DeadlineRule(Rule.RECOGNITION_OVERDUE, DeadlineKind.RECOGNITION_DUE, Timing.OVERDUE),
     DeadlineRule(Rule.FILE_EXPIRING, DeadlineKind.FILE_EXPIRY, Timing.BEFORE, 20),
     DeadlineRule(Rule.ENTERPRISE_READY, DeadlineKind.ENTERPRISE_READY, Timing.REACHED),
+    DeadlineRule(Rule.ORGANIZATION_BELOW_MINIMUM, DeadlineKind.ORGANIZATION_BELOW_MINIMUM, Timing.REACHED),
+    DeadlineRule(Rule.PLAN_BEHIND_SCHEDULE, DeadlineKind.PLAN_BEHIND, Timing.REACHED),
 )
 
 
@@ -147,8 +155,3 @@ class RuleBook:
         """The setting with the most working days among the rule and its overrides (to bound a query)."""
         candidates = [rule, *(o.rule for o in self.overrides if o.rule.rule is rule.rule)]
         return max(candidates, key=lambda r: r.working_days)
-
-
-def ready_for_organization(official_members: int, has_organization: bool, minimum: int) -> bool:
-    """An enterprise with at least `minimum` official members (default 3) and no party organization."""
-    return official_members >= minimum and not has_organization

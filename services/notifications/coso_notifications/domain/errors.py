@@ -53,3 +53,7 @@ class InvalidDeadlineRule(NotificationsError, InvalidInput):
 
 class InvalidCalendar(NotificationsError, InvalidInput):
     """A working-day calendar setting that cannot be used."""
+
+
+class InvalidMinimum(NotificationsError, InvalidInput):
+    """A minimum of official members that is not a positive count."""

@@ -29,6 +29,8 @@ class Rule(StrEnum):
     RECOGNITION_OVERDUE = "recognition_overdue"
     FILE_EXPIRING = "file_expiring"
     ENTERPRISE_READY = "enterprise_ready_for_organization"
+    ORGANIZATION_BELOW_MINIMUM = "organization_below_minimum"
+    PLAN_BEHIND_SCHEDULE = "plan_behind_schedule"
     DAILY_DIGEST = "daily_digest"  # one message a day gathering a digest subscription's reminders
 
     @classmethod

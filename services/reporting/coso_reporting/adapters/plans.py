@@ -14,7 +14,14 @@ from typing import Any
 from sqlalchemy import Column, Date, Engine, MetaData, String, Table, func, insert, select
 
 from coso_backbone.contracts import EventContract
-from coso_backbone.contracts.reporting import PlanAdopted, TargetSet, TargetSplit
+from coso_backbone.contracts.reporting import (
+    PlanAdopted,
+    PlanBackOnSchedule,
+    PlanBehindSchedule,
+    PlanCheckpointEvaluated,
+    TargetSet,
+    TargetSplit,
+)
 from coso_backbone.unit_of_work import SqlUnitOfWork, row
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.domain.indicators import Counts
@@ -36,6 +43,9 @@ PLAN_EVENTS: dict[str, type[EventContract]] = {
     "PlanAdopted": PlanAdopted,
     "TargetSet": TargetSet,
     "TargetSplit": TargetSplit,
+    "PlanBehindSchedule": PlanBehindSchedule,
+    "PlanBackOnSchedule": PlanBackOnSchedule,
+    "PlanCheckpointEvaluated": PlanCheckpointEvaluated,
 }
 
 

@@ -149,6 +149,20 @@ class Plans:
             "targets": targets,
         }
 
+    def measure(self, plan: Plan, day: date) -> dict[TargetIndicator, TargetProgress]:
+        """The plan's own targets' progress over its period up to `day` (no shares)."""
+        share = expected_share(plan.period_start, plan.period_end, day)
+        authorities = self._indicators.authorities()
+        totals = self._achieved(authorities, plan.authority_id, plan.period_start, min(day, plan.period_end))
+        measured = {}
+        for indicator, value in plan.targets.items():
+            measure = ACHIEVED_BY.get(indicator)
+            achieved = None
+            if measure is not None:
+                achieved = measure(totals.get(plan.authority_id, Counts())) if day >= plan.period_start else 0
+            measured[indicator] = TargetProgress(value, achieved, share)
+        return measured
+
     def _achieved(self, authorities: list[AuthorityCounts], root: str, start: date, end: date) -> dict[str, Counts]:
         """Subtree totals of `root` and of its direct subordinates (the shares) within the dates."""
         if end < start:

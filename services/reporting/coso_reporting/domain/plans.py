@@ -10,10 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from coso_backbone.contracts import EventContract
-from coso_backbone.contracts.reporting import PlanAdopted, TargetIndicator, TargetSet, TargetShare, TargetSplit
+from coso_backbone.contracts.reporting import (
+    CheckpointKind,
+    PlanAdopted,
+    PlanBackOnSchedule,
+    PlanBehindSchedule,
+    PlanCheckpointEvaluated,
+    TargetIndicator,
+    TargetSet,
+    TargetShare,
+    TargetSplit,
+)
 from coso_reporting.domain.errors import InvalidPlan
+from coso_reporting.domain.progress import TargetProgress
 
 # Vietnamese labels of the target indicators (the English key is the API name).
 TARGET_LABELS: dict[TargetIndicator, str] = {
@@ -41,6 +53,8 @@ class Plan:
     adopted_on: date
     targets: dict[TargetIndicator, int] = field(default_factory=dict)
     splits: dict[TargetIndicator, dict[str, int]] = field(default_factory=dict)
+    evaluated: set[date] = field(default_factory=set)  # checkpoints already evaluated
+    behind: set[TargetIndicator] = field(default_factory=set)  # behind at the last evaluated checkpoint
     version: int = 0
     pending: list[EventContract] = field(default_factory=list)
 
@@ -120,6 +134,51 @@ class Plan:
             )
         )
 
+    def evaluate_checkpoint(
+        self,
+        checkpoint: date,
+        kind: CheckpointKind,
+        progress: Mapping[TargetIndicator, TargetProgress],
+        tolerance: float,
+    ) -> None:
+        """Record, once per checkpoint, each target behind schedule, each target back on
+        schedule since the last checkpoint, and that the checkpoint was evaluated.
+
+        A target whose achievement cannot be computed is neither behind nor back.
+        """
+        if checkpoint in self.evaluated:
+            return
+        behind: list[TargetIndicator] = []
+        for indicator, measured in progress.items():
+            late = measured.behind(tolerance)
+            if late is None or measured.achieved is None:
+                continue
+            figures: dict[str, Any] = {
+                "plan_id": self.plan_id,
+                "authority_id": self.authority_id,
+                "indicator": indicator,
+                "checkpoint": checkpoint,
+                "checkpoint_kind": kind,
+                "target": measured.target,
+                "achieved": measured.achieved,
+                "progress": round(measured.ratio or 0.0, 4),
+                "expected_share": round(measured.expected_share, 4),
+            }
+            if late:
+                behind.append(indicator)
+                self._record(PlanBehindSchedule(title=self.title, **figures))
+            elif indicator in self.behind:
+                self._record(PlanBackOnSchedule(**figures))
+        self._record(
+            PlanCheckpointEvaluated(
+                plan_id=self.plan_id,
+                authority_id=self.authority_id,
+                checkpoint=checkpoint,
+                checkpoint_kind=kind,
+                behind=behind,
+            )
+        )
+
     # --- state from events ---------------------------------------------------
     @classmethod
     def from_adoption(cls, event: PlanAdopted) -> Plan:
@@ -154,6 +213,9 @@ class Plan:
             self.targets[event.indicator] = event.value
         elif isinstance(event, TargetSplit):
             self.splits[event.indicator] = {s.authority_id: s.value for s in event.shares}
+        elif isinstance(event, PlanCheckpointEvaluated):
+            self.evaluated.add(event.checkpoint)
+            self.behind = set(event.behind)
 
     def as_dict(self) -> dict[str, object]:
         return {
