@@ -149,10 +149,12 @@ class BackboneEndpoints:
     """The read API, metrics and health check, the same in every service.
 
     A service's nameko class inherits these; its `app` dependency must offer `store`
-    (the EventStore) and `settings` (CosoSettings).
+    (the EventStore) and `settings` (CosoSettings). A service that documents its HTTP API
+    sets `openapi` to a `coso_backbone.openapi.OpenApi`; without one `/openapi.json` is 404.
     """
 
     app: Any
+    openapi: Any = None
 
     @http("GET", "/events")
     def events(self, request: Request) -> Response:
@@ -169,3 +171,9 @@ class BackboneEndpoints:
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
         return health(self.app.store)
+
+    @http("GET", "/openapi.json")
+    def openapi_document(self, request: Request) -> Response:
+        if self.openapi is None:
+            return problem(404, "No OpenAPI document", "this service does not document its HTTP API")
+        return json_response(self.openapi.document())

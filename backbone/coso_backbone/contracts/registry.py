@@ -253,6 +253,33 @@ class OrganizationDissolved(EventContract):
     effective_from: date
 
 
+@contract("registry", "OrganizationsMerged", 1)
+class OrganizationsMerged(EventContract):
+    """Several party organizations were merged into this one (hợp nhất); each merged one has its
+    own OrganizationMergedInto. Their members now count in this organization."""
+
+    organization_id: str = Field(description="The successor organization")
+    merged_ids: list[str] = Field(description="Organizations merged into it (they cease to exist)")
+    kind: OrganizationKind = Field(description="Kind of the successor after the merger")
+    authority_id: str = Field(description="Superior authority of the successor from effective_from on")
+    enterprise_ids: list[str] = Field(description="Every enterprise the successor covers after the merger")
+    official_members: int | None = Field(
+        default=None, ge=0, description="Official members after the merger, when stated or known; else null"
+    )
+    decision_number: str = Field(description=_DECISION)
+    effective_from: date
+
+
+@contract("registry", "OrganizationMergedInto", 1)
+class OrganizationMergedInto(EventContract):
+    """A party organization ceased to exist by merger into another; its members moved there."""
+
+    organization_id: str
+    successor_id: str = Field(description="Organization it was merged into")
+    decision_number: str = Field(description=_DECISION)
+    effective_from: date
+
+
 class QualityLevel(StrEnum):
     EXCELLENT = "excellent"  # hoàn thành xuất sắc nhiệm vụ
     GOOD = "good"  # hoàn thành tốt nhiệm vụ

@@ -9,6 +9,7 @@ where two units of a province share a codename.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from datetime import date
 
 from vietnam_provinces import Province, VietNamDivisionType, Ward
@@ -33,10 +34,34 @@ def _ward_name(ward: Ward) -> str:
     return "Đảng ủy " + ward.name[:1].lower() + ward.name[1:]
 
 
-def divisions(effective_from: date = REORGANIZED_ON) -> list[RegisterAuthority]:
-    """Provinces first, then their communes, ready to register."""
+def province_ids() -> dict[int, str]:
+    """Authority identifier of each province, by its official code."""
+    return {int(p.code): _slug(p.codename) for p in Province.iter_all()}
+
+
+def ward_ids() -> dict[Ward, str]:
+    """Authority identifier of each commune, ward and special zone, in code order."""
+    ids = province_ids()
+    wards = sorted(Ward.iter_all(), key=lambda w: int(w.code))
+    shared = Counter((int(w.province_code), w.codename) for w in wards)
+    found: dict[Ward, str] = {}
+    for ward in wards:
+        slug = _slug(ward.codename)
+        if shared[(int(ward.province_code), ward.codename)] > 1:
+            slug = f"{slug}-{int(ward.code):05d}"
+        found[ward] = f"{ids[int(ward.province_code)]}.{slug}"
+    return found
+
+
+def divisions(
+    effective_from: date = REORGANIZED_ON, provinces_only: Collection[str] | None = None
+) -> list[RegisterAuthority]:
+    """Provinces first, then their communes, ready to register (all 34 provinces, or those
+    whose identifiers are in `provinces_only`)."""
     provinces = sorted(Province.iter_all(), key=lambda p: int(p.code))
     ids = {int(p.code): _slug(p.codename) for p in provinces}
+    if provinces_only is not None:
+        provinces = [p for p in provinces if ids[int(p.code)] in provinces_only]
     commands = [
         RegisterAuthority(
             authority_id=ids[int(p.code)],
@@ -47,16 +72,14 @@ def divisions(effective_from: date = REORGANIZED_ON) -> list[RegisterAuthority]:
         )
         for p in provinces
     ]
-    wards = sorted(Ward.iter_all(), key=lambda w: int(w.code))
-    shared = Counter((int(w.province_code), w.codename) for w in wards)
-    for ward in wards:
+    wanted = {int(p.code) for p in provinces}
+    for ward, authority_id in ward_ids().items():
+        if int(ward.province_code) not in wanted:
+            continue
         province_id = ids[int(ward.province_code)]
-        slug = _slug(ward.codename)
-        if shared[(int(ward.province_code), ward.codename)] > 1:
-            slug = f"{slug}-{int(ward.code):05d}"
         commands.append(
             RegisterAuthority(
-                authority_id=f"{province_id}.{slug}",
+                authority_id=authority_id,
                 name=_ward_name(ward),
                 level=AuthorityLevel.COMMUNE,
                 parent_id=province_id,

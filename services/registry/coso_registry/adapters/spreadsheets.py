@@ -1,4 +1,4 @@
-"""Reading and writing enterprise spreadsheets: CSV (UTF-8, Excel's BOM welcome) and XLSX.
+"""Reading and writing spreadsheets of enterprises and organizations: CSV (UTF-8, Excel's BOM welcome) and XLSX.
 
 XLSX files are read in openpyxl's read-only mode and written in write-only mode, so a file of
 a hundred thousand rows streams through without being held in memory.
@@ -7,7 +7,7 @@ a hundred thousand rows streams through without being held in memory.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +42,19 @@ def count_rows(path: Path) -> int | None:
         workbook.close()
 
 
-def read_rows(path: Path) -> Iterator[Row]:
-    """(spreadsheet row number, {column: value}) for each non-empty data row; row 1 is the header."""
+Columns = Callable[[object], str]
+
+
+def read_rows(path: Path, columns_of: Columns = column_of) -> Iterator[Row]:
+    """(spreadsheet row number, {column: value}) for each non-empty data row; row 1 is the header,
+    read into column names by `columns_of` (default: the enterprise columns and their aliases)."""
     if _kind(path) == ".csv":
-        yield from _read_csv(path)
+        yield from _read_csv(path, columns_of)
     else:
-        yield from _read_xlsx(path)
+        yield from _read_xlsx(path, columns_of)
 
 
-def _read_csv(path: Path) -> Iterator[Row]:
+def _read_csv(path: Path, column_of: Columns) -> Iterator[Row]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -62,7 +66,7 @@ def _read_csv(path: Path) -> Iterator[Row]:
                 yield number, dict(zip(columns, values, strict=False))
 
 
-def _read_xlsx(path: Path) -> Iterator[Row]:
+def _read_xlsx(path: Path, column_of: Columns) -> Iterator[Row]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)

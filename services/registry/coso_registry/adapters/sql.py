@@ -30,8 +30,10 @@ from coso_backbone.contracts.registry import (
     MassOrganizationFounded,
     OrganizationDissolved,
     OrganizationFounded,
+    OrganizationMergedInto,
     OrganizationRated,
     OrganizationRenamed,
+    OrganizationsMerged,
     OrganizationTransferred,
     OrganizationUpgraded,
     WorkforceCounted,
@@ -229,7 +231,9 @@ class SqlRegistryUnitOfWork(SqlUnitOfWork):
             | OrganizationRenamed
             | OrganizationUpgraded
             | OrganizationTransferred
-            | OrganizationDissolved,
+            | OrganizationDissolved
+            | OrganizationsMerged
+            | OrganizationMergedInto,
         ):
             self._apply_organization(event)
         elif isinstance(
@@ -256,7 +260,9 @@ class SqlRegistryUnitOfWork(SqlUnitOfWork):
         | OrganizationRenamed
         | OrganizationUpgraded
         | OrganizationTransferred
-        | OrganizationDissolved,
+        | OrganizationDissolved
+        | OrganizationsMerged
+        | OrganizationMergedInto,
     ) -> None:
         if isinstance(event, OrganizationFounded):
             self.connection.execute(
@@ -285,6 +291,23 @@ class SqlRegistryUnitOfWork(SqlUnitOfWork):
             changes = {"authority_id": event.authority_id}
         elif isinstance(event, OrganizationDissolved):
             changes = {"dissolved_on": event.effective_from}
+        elif isinstance(event, OrganizationMergedInto):
+            changes = {"dissolved_on": event.effective_from, "merged_into": event.successor_id}
+        elif isinstance(event, OrganizationsMerged):
+            changes = {"kind": event.kind.value, "authority_id": event.authority_id}
+            covered = set(
+                self.connection.execute(
+                    select(organization_enterprises.c.enterprise_id).where(
+                        organization_enterprises.c.organization_id == event.organization_id
+                    )
+                ).scalars()
+            )
+            added = [e for e in event.enterprise_ids if e not in covered]
+            if added:
+                self.connection.execute(
+                    insert(organization_enterprises),
+                    [{"organization_id": event.organization_id, "enterprise_id": e} for e in added],
+                )
         self.connection.execute(
             update(organizations)
             .where(organizations.c.organization_id == event.organization_id)

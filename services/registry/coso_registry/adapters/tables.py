@@ -95,6 +95,7 @@ organizations = Table(
     Column("decision_number", String(100), nullable=False),
     Column("official_members_at_founding", Integer, nullable=False),
     Column("dissolved_on", Date, nullable=True),
+    Column("merged_into", String(100), nullable=True),
     Column("version", Integer, nullable=False),
 )
 

@@ -115,6 +115,34 @@ class Authorities:
                 uow.commit()
         return {"registered": len(appends), "skipped": len(commands) - len(appends)}
 
+    def load_history(
+        self,
+        registrations: Sequence[RegisterAuthority],
+        changes: Sequence[MergeAuthorities | SplitAuthority | DissolveAuthority],
+        progress: Callable[[int], None] = lambda n: None,
+    ) -> dict[str, int]:
+        """Reference data with its history: register the units, then apply the restructurings
+        in order, one transaction each. A change whose units have already ended is skipped, so
+        loading the same history again records nothing."""
+        loaded = self.register_many(registrations)
+        applied = skipped = 0
+        for change in changes:
+            ending = change.merged_ids if isinstance(change, MergeAuthorities) else [change.authority_id]
+            with self._unit_of_work() as uow:
+                current = [uow.authority(i) for i in ending]
+            progress(1)
+            if all(a is not None and a.ending is not None for a in current):
+                skipped += 1
+                continue
+            if isinstance(change, MergeAuthorities):
+                self.merge(change)
+            elif isinstance(change, SplitAuthority):
+                self.split(change)
+            else:
+                self.dissolve(change)
+            applied += 1
+        return {**loaded, "changes_applied": applied, "changes_skipped": skipped}
+
     def rename(self, command: RenameAuthority) -> dict[str, Any]:
         with self._unit_of_work() as uow:
             authority = _load(uow, command.authority_id)

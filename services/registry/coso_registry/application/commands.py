@@ -140,6 +140,25 @@ class DissolveOrganization(OrganizationChange):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class MergeOrganizations(Command):
+    merged_ids: list[str] = Field(min_length=1, max_length=50, description="Organizations that cease to exist")
+    successor_id: str = Field(min_length=1, max_length=100, description="Organization that takes them over")
+    decision_number: str = Field(min_length=1, max_length=100)
+    effective_from: date
+    kind: OrganizationKind | None = Field(
+        default=None, description="Successor's kind after the merger (default: as is)"
+    )
+    authority_id: str | None = Field(
+        default=None, max_length=100, description="Successor's authority, required to merge across authorities"
+    )
+    official_members: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Official members after the merger (default: the known counts summed)",
+    )
+
+
 class RateOrganization(Command):
     organization_id: str = Field(min_length=1, max_length=100)
     year: int = Field(ge=2000, le=2100)

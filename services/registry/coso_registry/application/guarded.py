@@ -16,6 +16,7 @@ from coso_registry.application.commands import (
     FoundOrganization,
     MassOrganizationChange,
     MergeAuthorities,
+    MergeOrganizations,
     MoveEnterprise,
     OrganizationChange,
     RateOrganization,
@@ -162,6 +163,17 @@ class GuardedRegistry:
             self.access.require(principal, command.authority_id, Role.EDITOR)
         result: dict[str, Any] = getattr(self._organizations, action)(command)
         return result
+
+    def merge_organizations(self, principal: Principal, command: MergeOrganizations) -> dict[str, Any]:
+        """Editor over the successor's authority, every merged one's, and the stated one."""
+        successor = self._organizations.organization(command.successor_id)
+        self.access.require(principal, successor["authority_id"], Role.EDITOR, "successor_id")
+        for merged_id in command.merged_ids:
+            merged = self._organizations.organization(merged_id)
+            self.access.require(principal, merged["authority_id"], Role.EDITOR, "merged_ids")
+        if command.authority_id is not None:
+            self.access.require(principal, command.authority_id, Role.EDITOR)
+        return self._organizations.merge(command)
 
     def organization(self, principal: Principal, organization_id: str) -> dict[str, Any]:
         found = self._organizations.organization(organization_id)

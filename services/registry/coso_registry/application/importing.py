@@ -116,7 +116,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _tax_code_text(value: Any) -> str:
+def tax_code_text(value: Any) -> str:
     """Spreadsheets store tax codes as numbers and drop the leading zero: put it back."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -130,7 +130,7 @@ def _parse(row: dict[str, Any]) -> tuple[ImportedEnterprise, TaxCode]:
     cleaned = {k: _cell(v) for k, v in row.items() if k in COLUMNS}
     cleaned = {k: v for k, v in cleaned.items() if v is not None}
     if "tax_code" in cleaned:
-        cleaned["tax_code"] = _tax_code_text(cleaned["tax_code"])
+        cleaned["tax_code"] = tax_code_text(cleaned["tax_code"])
     for text_column in ("name", "authority_id", "sector", "address", "industrial_zone_id", "director"):
         if text_column in cleaned and not isinstance(cleaned[text_column], str):
             cleaned[text_column] = str(cleaned[text_column])

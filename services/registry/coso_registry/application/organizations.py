@@ -13,6 +13,7 @@ from coso_registry.application.authorities import record
 from coso_registry.application.commands import (
     DissolveOrganization,
     FoundOrganization,
+    MergeOrganizations,
     OrganizationChange,
     RateOrganization,
     RenameOrganization,
@@ -23,6 +24,7 @@ from coso_registry.application.ports import MemberCounts, RegistryQueries, Regis
 from coso_registry.domain.errors import (
     EnterpriseAlreadyCovered,
     EnterpriseNotOperating,
+    InvalidOrganization,
     UnknownAuthority,
     UnknownEnterprise,
     UnknownOrganization,
@@ -158,6 +160,59 @@ class Organizations:
         return self._change(
             command, lambda uow, o: o.dissolve(command.reason, command.decision_number, command.effective_from)
         )
+
+    def merge(self, command: MergeOrganizations) -> dict[str, Any]:
+        """Several organizations into one; their member counts follow into the successor."""
+        with self._unit_of_work() as uow:
+            successor = self._load(uow, command.successor_id, "successor_id")
+            merged = [self._load(uow, m, "merged_ids") for m in dict.fromkeys(command.merged_ids)]
+            if len(merged) != len(command.merged_ids):
+                raise InvalidOrganization("an organization is named twice", field="merged_ids", rule="distinct")
+            authority_id = command.authority_id or successor.authority_id
+            if command.authority_id is not None and uow.authority_on(authority_id, command.effective_from) is None:
+                raise UnknownAuthority(
+                    f"authority {authority_id} does not exist on {command.effective_from.isoformat()}",
+                    field="authority_id",
+                    rule="exists on the effective date",
+                )
+            members = command.official_members
+            if members is None:
+                counts = [
+                    self._members.official_members(o.organization_id, command.effective_from)
+                    for o in [successor, *merged]
+                ]
+                members = None if any(c is None for c in counts) else sum(c or 0 for c in counts)
+            loaded = {o.organization_id: o.version for o in [successor, *merged]}
+            successor.absorb(
+                merged,
+                command.decision_number,
+                command.effective_from,
+                self._rule(uow, authority_id, command.effective_from),
+                command.kind,
+                command.authority_id,
+                members,
+            )
+            record(
+                uow,
+                [
+                    (stream_of_organization(o.organization_id), loaded[o.organization_id], o.pending, o.authority_id)
+                    for o in [successor, *merged]
+                ],
+            )
+            uow.commit()
+        return {
+            "organization_id": successor.organization_id,
+            "merged_ids": [o.organization_id for o in merged],
+            "official_members": members,
+            "version": loaded[successor.organization_id] + len(successor.pending),
+        }
+
+    @staticmethod
+    def _load(uow: RegistryUnitOfWork, organization_id: str, field: str) -> Organization:
+        organization = uow.organization(organization_id)
+        if organization is None:
+            raise UnknownOrganization(f"organization {organization_id} is not registered", field=field, rule="exists")
+        return organization
 
     def rate(self, command: RateOrganization) -> dict[str, Any]:
         def change(uow: RegistryUnitOfWork, organization: Organization) -> None:

@@ -1,5 +1,5 @@
 """Party organizations in enterprises (tổ chức cơ sở đảng): founded by a decision, renamed,
-upgraded from cell to committee, transferred to another authority, dissolved."""
+upgraded from cell to committee, transferred to another authority, merged, dissolved."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from coso_backbone.contracts.registry import (
     OrganizationDissolved,
     OrganizationFounded,
     OrganizationKind,
+    OrganizationMergedInto,
     OrganizationRated,
     OrganizationRenamed,
+    OrganizationsMerged,
     OrganizationTransferred,
     OrganizationUpgraded,
 )
@@ -32,6 +34,21 @@ def _required(value: str, field_name: str, what: str) -> str:
     return value.strip()
 
 
+def _check_coverage(kind: OrganizationKind, enterprises: Sequence[str]) -> None:
+    if kind is OrganizationKind.COMBINED_CELL and len(enterprises) < 2:
+        raise InvalidOrganization(
+            "a combined cell (chi bộ ghép) covers at least two enterprises",
+            field="enterprise_ids",
+            rule="at least two for combined_cell",
+        )
+    if kind is not OrganizationKind.COMBINED_CELL and len(enterprises) != 1:
+        raise InvalidOrganization(
+            f"a {kind.value} covers exactly one enterprise, not {len(enterprises)}; state kind combined_cell",
+            field="enterprise_ids" if len(enterprises) == 0 else "kind",
+            rule="exactly one enterprise unless combined_cell",
+        )
+
+
 @dataclass
 class Organization:
     organization_id: str
@@ -41,6 +58,7 @@ class Organization:
     enterprise_ids: list[str]
     founded_on: date
     dissolved_on: date | None = None
+    merged_into: str | None = None
     ratings: dict[int, float] = field(default_factory=dict)
     version: int = 0
     pending: list[EventContract] = field(default_factory=list)
@@ -59,16 +77,7 @@ class Organization:
         rule: SizeRule,
     ) -> Organization:
         enterprises = list(dict.fromkeys(enterprise_ids))
-        if kind is OrganizationKind.COMBINED_CELL and len(enterprises) < 2:
-            raise InvalidOrganization(
-                "a combined cell (chi bộ ghép) covers at least two enterprises",
-                field="enterprise_ids",
-                rule="at least two for combined_cell",
-            )
-        if kind is not OrganizationKind.COMBINED_CELL and len(enterprises) != 1:
-            raise InvalidOrganization(
-                f"a {kind.value} covers exactly one enterprise", field="enterprise_ids", rule="exactly one"
-            )
+        _check_coverage(kind, enterprises)
         if official_members < rule.min_founding_members:
             raise InvalidOrganization(
                 f"founding needs at least {rule.min_founding_members} official members, "
@@ -131,6 +140,13 @@ class Organization:
             self.dissolved_on = event.effective_from
         elif isinstance(event, OrganizationRated):
             self.ratings[event.year] = event.score
+        elif isinstance(event, OrganizationsMerged):
+            self.kind = event.kind
+            self.authority_id = event.authority_id
+            self.enterprise_ids = list(event.enterprise_ids)
+        elif isinstance(event, OrganizationMergedInto):
+            self.dissolved_on = event.effective_from
+            self.merged_into = event.successor_id
 
     def _record(self, event: EventContract) -> None:
         self.apply(event)
@@ -215,6 +231,84 @@ class Organization:
                 effective_from=on,
             )
         )
+
+    def absorb(
+        self,
+        merged: Sequence[Organization],
+        decision_number: str,
+        on: date,
+        rule: SizeRule,
+        kind: OrganizationKind | None = None,
+        authority_id: str | None = None,
+        official_members: int | None = None,
+    ) -> None:
+        """Merge other organizations into this one. They must answer to this one's authority
+        unless the decision states the successor's authority (`authority_id`); the successor
+        covers all their enterprises, and its size is checked when its member count is known."""
+        self._check_active(on)
+        if not merged:
+            raise InvalidOrganization("name the organizations to merge", field="merged_ids", rule="at least one")
+        seen: set[str] = set()
+        for other in merged:
+            if other.organization_id == self.organization_id:
+                raise InvalidOrganization(
+                    f"organization {self.organization_id} cannot be merged into itself",
+                    field="merged_ids",
+                    rule="differs from successor_id",
+                )
+            if other.organization_id in seen:
+                raise InvalidOrganization(
+                    f"organization {other.organization_id} is named twice", field="merged_ids", rule="distinct"
+                )
+            seen.add(other.organization_id)
+            other._check_active(on)
+            if authority_id is None and other.authority_id != self.authority_id:
+                raise InvalidOrganization(
+                    f"organization {other.organization_id} answers to {other.authority_id}, the successor to "
+                    f"{self.authority_id}; state the successor's authority (authority_id) to merge across authorities",
+                    field="merged_ids",
+                    rule="same authority, or authority_id stated",
+                )
+        new_kind = kind or self.kind
+        enterprises = list(dict.fromkeys([*self.enterprise_ids, *(e for o in merged for e in o.enterprise_ids)]))
+        _check_coverage(new_kind, enterprises)
+        if official_members is not None:
+            if official_members < rule.min_founding_members:
+                raise InvalidOrganization(
+                    f"after the merger {official_members} official members, fewer than "
+                    f"{rule.min_founding_members} ({rule.describe()})",
+                    field="official_members",
+                    rule=f">= {rule.min_founding_members} official members",
+                )
+            if new_kind is OrganizationKind.GRASSROOTS_COMMITTEE and official_members < rule.min_committee_members:
+                raise InvalidOrganization(
+                    f"a grassroots committee needs at least {rule.min_committee_members} official members, "
+                    f"not {official_members} ({rule.describe()})",
+                    field="official_members",
+                    rule=f">= {rule.min_committee_members} official members for grassroots_committee",
+                )
+        number = _required(decision_number, "decision_number", "the decision's number")
+        self._record(
+            OrganizationsMerged(
+                organization_id=self.organization_id,
+                merged_ids=[o.organization_id for o in merged],
+                kind=new_kind,
+                authority_id=authority_id or self.authority_id,
+                enterprise_ids=enterprises,
+                official_members=official_members,
+                decision_number=number,
+                effective_from=on,
+            )
+        )
+        for other in merged:
+            other._record(
+                OrganizationMergedInto(
+                    organization_id=other.organization_id,
+                    successor_id=self.organization_id,
+                    decision_number=number,
+                    effective_from=on,
+                )
+            )
 
     def rate(self, year: int, score: float, rated_on: date, rule: RatingRule) -> None:
         """The annual rating; the level follows from the score under the rule in force."""

@@ -17,8 +17,16 @@ from coso_backbone.config import CosoSettings, load_settings
 from coso_backbone.errors import CosoError
 from coso_registry import bootstrap
 from coso_registry.adapters.divisions import divisions
+from coso_registry.adapters.legacy_divisions import reorganization
 from coso_registry.adapters.spreadsheets import UnreadableSpreadsheet, count_rows, read_rows, write_rows
+from coso_registry.application.commands import DissolveAuthority, MergeAuthorities, SplitAuthority
 from coso_registry.application.importing import COLUMNS, EnterpriseImport, ImportReport
+from coso_registry.application.organization_import import (
+    ORGANIZATION_COLUMNS,
+    OrganizationImport,
+    organization_column_of,
+    organization_rows,
+)
 from coso_registry.domain.access import parse_grant
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
@@ -50,6 +58,20 @@ def write_error_report(report: ImportReport, path: Path) -> None:
         writer.writerow(["row", "column", "reason"])
         for error in report.errors:
             writer.writerow([error.row, error.column, error.reason])
+
+
+def _finish(report: ImportReport, file: Path, errors: Path | None) -> None:
+    """Print the summary; write the error report and exit 1 when rows were refused."""
+    typer.echo(report.summary())
+    if report.errors:
+        target = errors or file.with_name(file.name + ".errors.csv")
+        write_error_report(report, target)
+        for error in report.errors[:10]:
+            typer.echo(f"  row {error.row}, {error.column}: {error.reason}", err=True)
+        if len(report.errors) > 10:
+            typer.echo(f"  … {len(report.errors) - 10} more", err=True)
+        typer.echo(f"error report: {target}", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("import-enterprises")
@@ -87,16 +109,7 @@ def import_enterprises(
         raise typer.Exit(2) from None
     finally:
         application.store.engine.dispose()
-    typer.echo(report.summary())
-    if report.errors:
-        target = errors or file.with_name(file.name + ".errors.csv")
-        write_error_report(report, target)
-        for error in report.errors[:10]:
-            typer.echo(f"  row {error.row}, {error.column}: {error.reason}", err=True)
-        if len(report.errors) > 10:
-            typer.echo(f"  … {len(report.errors) - 10} more", err=True)
-        typer.echo(f"error report: {target}", err=True)
-        raise typer.Exit(1)
+    _finish(report, file, errors)
 
 
 @app.command("export-enterprises")
@@ -118,17 +131,107 @@ def export_enterprises(
     typer.echo(f"{written} enterprises written to {file}")
 
 
-@app.command("load-divisions")
-def load_divisions(config: Path | None = config_option) -> None:
-    """Register the 34 provinces and their 3,321 communes/wards in force since 2025-07-01
-    (package vietnam-provinces); authorities already registered are left alone."""
+@app.command("import-organizations")
+def import_organizations(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or .xlsx file, header in row 1")],
+    errors: Annotated[
+        Path | None, typer.Option(help="Where to write the error report (default: FILE.errors.csv)")
+    ] = None,
+    config: Path | None = config_option,
+) -> None:
+    """Found the party organizations of a file (keyed by organization_id; enterprises by tax code).
+
+    Importing the same file again records nothing; bad rows are skipped and listed in the error
+    report (row, column, reason); the exit status is 1 when any row was refused."""
+    settings = _settings(config)
+    application = bootstrap.build(settings)
+    importer = OrganizationImport(application.organizations, application.queries, application.unit_of_work)
+    try:
+        total = count_rows(file)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(f"Nhập {file.name}", total=total)
+            report = importer.run(read_rows(file, organization_column_of), lambda n: progress.advance(task, n))
+    except UnreadableSpreadsheet as exc:
+        typer.echo(f"cannot read {file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    _finish(report, file, errors)
+
+
+@app.command("export-organizations")
+def export_organizations(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write")],
+    config: Path | None = config_option,
+) -> None:
+    """Write every party organization, in the columns import-organizations reads."""
     settings = _settings(config)
     application = bootstrap.build(settings)
     try:
-        loaded = application.authorities.register_many(divisions())
+        written = write_rows(file, ORGANIZATION_COLUMNS, organization_rows(application.queries))
+    except UnreadableSpreadsheet as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
     finally:
         application.store.engine.dispose()
-    typer.echo(f"{loaded['registered']} authorities registered, {loaded['skipped']} already there")
+    typer.echo(f"{written} party organizations written to {file}")
+
+
+@app.command("load-divisions")
+def load_divisions(
+    with_history: Annotated[
+        bool,
+        typer.Option(
+            "--with-history",
+            help="Also the 63 provinces, districts and 10,040 wards before 2025-07-01 (vietnamadminunits), "
+            "merged into their successors on 2025-07-01, districts dissolved",
+        ),
+    ] = False,
+    province: Annotated[
+        list[str] | None, typer.Option(help="Only this new province (e.g. bac-ninh) and what preceded it")
+    ] = None,
+    legacy_from: Annotated[str, typer.Option(help="Effective date of the legacy units")] = "2020-01-01",
+    config: Path | None = config_option,
+) -> None:
+    """Register the 34 provinces and their 3,321 communes/wards in force since 2025-07-01
+    (package vietnam-provinces); authorities already registered are left alone, history
+    already recorded is not recorded again."""
+    settings = _settings(config)
+    application = bootstrap.build(settings)
+    only = set(province) if province else None
+    try:
+        loaded = application.authorities.register_many(divisions(provinces_only=only))
+        typer.echo(f"{loaded['registered']} authorities registered, {loaded['skipped']} already there")
+        if with_history:
+            plan = reorganization(only, legacy_from=date.fromisoformat(legacy_from))
+            changes: list[MergeAuthorities | SplitAuthority | DissolveAuthority] = [
+                *plan.ward_mergers,
+                *plan.ward_splits,
+                *plan.dissolutions,
+                *plan.province_mergers,
+            ]
+            with Progress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+            ) as progress:
+                task = progress.add_task("Lịch sử sắp xếp 2025", total=len(changes))
+                history = application.authorities.load_history(
+                    plan.registrations, changes, lambda n: progress.advance(task, n)
+                )
+            typer.echo(
+                f"{history['registered']} legacy authorities registered, {history['skipped']} already there; "
+                f"{history['changes_applied']} restructurings recorded, {history['changes_skipped']} already there"
+            )
+    except CosoError as exc:
+        typer.echo(f"{exc.field}: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        application.store.engine.dispose()
 
 
 @app.command("create-token")

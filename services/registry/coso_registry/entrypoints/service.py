@@ -1,8 +1,8 @@
 """The registry's nameko service: RPC and HTTP, thin: parse, delegate, answer.
 
-HTTP callers present `Authorization: Bearer <token>` (unless access control is switched off);
-each use case checks the caller's grants. RPC is for trusted services inside one authority's
-deployment and runs unrestricted.
+HTTP callers present `Authorization: Bearer <token>`, RPC callers the same `Bearer <token>`
+as nameko context data `authorization` (unless access control is switched off); every command
+and query goes through `GuardedRegistry`, which checks the caller's grants.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
@@ -29,6 +30,7 @@ from coso_registry.application.commands import (
     FoundOrganization,
     MassOrganizationChange,
     MergeAuthorities,
+    MergeOrganizations,
     MoveEnterprise,
     OrganizationChange,
     RateOrganization,
@@ -47,8 +49,18 @@ from coso_registry.application.commands import (
 from coso_registry.application.guarded import ENTERPRISE_CHANGES
 from coso_registry.domain.access import Principal
 from coso_registry.domain.errors import InvalidQuery
+from coso_registry.entrypoints.openapi_routes import REGISTRY_API
 
 web.make_database_driver_green()
+
+
+class RpcAuthorization(ContextDataProvider):
+    """`Bearer <token>` from the RPC caller's context data `authorization`
+    (`ClusterRpcProxy(config, context_data={"authorization": "Bearer ..."})`); it travels on
+    with any RPC call the worker makes in turn."""
+
+    context_key = "authorization"
+
 
 ENTERPRISE_COMMANDS: dict[str, type[EnterpriseChange]] = {
     "update": UpdateEnterprise,
@@ -97,56 +109,79 @@ def number_of(request: Request, name: str, default: int) -> int:
 class RegistryService(web.BackboneEndpoints):
     name = "registry"
     app: bootstrap.RegistryApp = web.WiredApplication(bootstrap.build)
+    rpc_authorization: str | None = RpcAuthorization()
+    openapi = REGISTRY_API
 
     def caller(self, request: Request) -> Principal:
         return self.app.access.authenticate(request.headers.get("Authorization"))
 
-    # --- RPC (trusted services: unrestricted) --------------------------------------------
+    def rpc_caller(self) -> Principal:
+        return self.app.access.authenticate(self.rpc_authorization)
+
+    # --- RPC: the caller's token travels as context data `authorization` -------------------
     @rpc
     def register_authority(self, **fields: Any) -> dict[str, Any]:
-        return self.app.authorities.register(RegisterAuthority.model_validate(fields))
+        return self.app.guarded.register_authority(self.rpc_caller(), RegisterAuthority.model_validate(fields))
 
     @rpc
     def rename_authority(self, **fields: Any) -> dict[str, Any]:
-        return self.app.authorities.rename(RenameAuthority.model_validate(fields))
+        return self.app.guarded.rename_authority(self.rpc_caller(), RenameAuthority.model_validate(fields))
 
     @rpc
     def reparent_authority(self, **fields: Any) -> dict[str, Any]:
-        return self.app.authorities.reparent(ReparentAuthority.model_validate(fields))
+        return self.app.guarded.reparent_authority(self.rpc_caller(), ReparentAuthority.model_validate(fields))
 
     @rpc
     def merge_authorities(self, **fields: Any) -> dict[str, Any]:
-        return self.app.authorities.merge(MergeAuthorities.model_validate(fields))
+        return self.app.guarded.merge_authorities(self.rpc_caller(), MergeAuthorities.model_validate(fields))
 
     @rpc
     def split_authority(self, **fields: Any) -> dict[str, Any]:
-        return self.app.authorities.split(SplitAuthority.model_validate(fields))
+        return self.app.guarded.split_authority(self.rpc_caller(), SplitAuthority.model_validate(fields))
 
     @rpc
     def dissolve_authority(self, **fields: Any) -> dict[str, Any]:
-        return self.app.authorities.dissolve(DissolveAuthority.model_validate(fields))
+        return self.app.guarded.dissolve_authority(self.rpc_caller(), DissolveAuthority.model_validate(fields))
 
     @rpc
     def authority_subtree(self, authority_id: str, as_of: str) -> list[dict[str, Any]]:
-        return self.app.authorities.subtree(authority_id, date.fromisoformat(as_of))
+        return self.app.guarded.subtree(self.rpc_caller(), authority_id, date.fromisoformat(as_of))
 
     @rpc
     def authority_successors(self, authority_id: str, on: str) -> dict[str, Any]:
-        return self.app.authorities.successors(authority_id, date.fromisoformat(on))
+        return self.app.guarded.successors(self.rpc_caller(), authority_id, date.fromisoformat(on))
 
     @rpc
     def register_enterprise(self, **fields: Any) -> dict[str, Any]:
-        return self.app.registry.register_enterprise(RegisterEnterprise.model_validate(fields))
+        return self.app.guarded.register_enterprise(self.rpc_caller(), RegisterEnterprise.model_validate(fields))
 
     @rpc
     def change_enterprise(self, action: str, **fields: Any) -> dict[str, Any]:
-        command = ENTERPRISE_COMMANDS[action].model_validate(fields)
-        result: dict[str, Any] = getattr(self.app.registry, ENTERPRISE_CHANGES[action])(command)
-        return result
+        principal = self.rpc_caller()
+        command_type = ENTERPRISE_COMMANDS.get(action)
+        if command_type is None:
+            raise InvalidQuery(f"no enterprise action {action!r}", field="action", rule=", ".join(ENTERPRISE_COMMANDS))
+        return self.app.guarded.change_enterprise(principal, action, command_type.model_validate(fields))
 
     @rpc
     def get_enterprise(self, enterprise_id: str) -> dict[str, Any]:
-        return self.app.registry.enterprise(enterprise_id)
+        return self.app.guarded.enterprise(self.rpc_caller(), enterprise_id)
+
+    @rpc
+    def enterprises(self, authority_id: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        return self.app.guarded.enterprises(self.rpc_caller(), authority_id, limit, offset)
+
+    @rpc
+    def found_organization(self, **fields: Any) -> dict[str, Any]:
+        return self.app.guarded.found_organization(self.rpc_caller(), FoundOrganization.model_validate(fields))
+
+    @rpc
+    def merge_organizations(self, **fields: Any) -> dict[str, Any]:
+        return self.app.guarded.merge_organizations(self.rpc_caller(), MergeOrganizations.model_validate(fields))
+
+    @rpc
+    def get_organization(self, organization_id: str) -> dict[str, Any]:
+        return self.app.guarded.organization(self.rpc_caller(), organization_id)
 
     # --- HTTP: authorities ---------------------------------------------------------------
     @http("POST", "/authorities")
@@ -297,6 +332,17 @@ class RegistryService(web.BackboneEndpoints):
             lambda: self.app.guarded.organizations(
                 self.caller(request), number_of(request, "limit", 100), number_of(request, "offset", 0)
             )
+        )
+
+    @http("POST", "/organization-mergers")
+    def post_organization_merger(self, request: Request) -> Response:
+        """Several party organizations merged into one: {merged_ids, successor_id, decision_number,
+        effective_from, kind?, authority_id?, official_members?}."""
+        return web.answer(
+            lambda: self.app.guarded.merge_organizations(
+                self.caller(request), MergeOrganizations.model_validate(web.read_json(request))
+            ),
+            201,
         )
 
     @http("GET", "/organizations/<string:organization_id>")

@@ -9,7 +9,9 @@ import pytest
 from coso_backbone.config import CosoSettings
 from coso_registry import bootstrap
 from coso_registry.application.commands import (
+    FoundOrganization,
     MergeAuthorities,
+    MergeOrganizations,
     RegisterAuthority,
     RegisterEnterprise,
     SuspendEnterprise,
@@ -130,3 +132,34 @@ def test_changing_the_hierarchy_needs_an_administrator(app: bootstrap.RegistryAp
             RegisterAuthority(authority_id="hn", name="HN", level="province", effective_from="2024-01-01"),
         )
     assert refused.value.field == "parent_id"
+
+
+def test_merging_organizations_needs_editor_over_every_organization_involved(app: bootstrap.RegistryApp) -> None:
+    organizations = []
+    for tax_code, authority_id in (("0100109106", "bn.a"), ("0100109106-001", "bn.b")):
+        enterprise = _enterprise(app, tax_code, authority_id)
+        founding = FoundOrganization(
+            name=f"Chi bộ {tax_code}",
+            kind="grassroots_cell",
+            authority_id=authority_id,
+            enterprise_ids=[enterprise],
+            decision_number="1",
+            founded_on="2024-02-01",
+            official_members=4,
+        )
+        organizations.append(app.organizations.found(founding)["organization_id"])
+    merger = MergeOrganizations(
+        merged_ids=[organizations[1]],
+        successor_id=organizations[0],
+        decision_number="2",
+        effective_from="2024-06-01",
+        kind="combined_cell",
+        authority_id="bn.a",
+    )
+    editor_a = _caller(app, Grant("bn.a", Role.EDITOR))
+    with pytest.raises(AccessDenied) as refused:
+        app.guarded.merge_organizations(editor_a, merger)
+    assert refused.value.field == "merged_ids"
+    both = _caller(app, Grant("bn.a", Role.EDITOR), Grant("bn.b", Role.EDITOR))
+    assert app.guarded.merge_organizations(both, merger)["merged_ids"] == [organizations[1]]
+    assert app.guarded.organization(both, organizations[0])["authority_id"] == "bn.a"

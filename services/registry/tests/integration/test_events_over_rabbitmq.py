@@ -24,6 +24,7 @@ from coso_registry.application.commands import (
     FoundMassOrganization,
     FoundOrganization,
     MergeAuthorities,
+    MergeOrganizations,
     MoveEnterprise,
     RateOrganization,
     RegisterAuthority,
@@ -126,6 +127,32 @@ def _every_kind_of_change(app: bootstrap.RegistryApp) -> None:
     m.change_chair(ChangeMassChair(mass_organization_id=union, chair="Lê Văn C", effective_from="2022-01-01"))
     m.dissolve(DissolveMassOrganization(mass_organization_id=union, reason="giải thể", effective_from="2023-11-01"))
     o.rate(RateOrganization(organization_id=founded, year=2022, score=88, rated_on="2023-01-10"))
+    e2 = str(
+        r.register_enterprise(
+            RegisterEnterprise(tax_code="0100109106-001", name="DN 2", authority_id="bn.b", registered_on="2020-01-01")
+        )["enterprise_id"]
+    )
+    small = o.found(
+        FoundOrganization(
+            name="Chi bộ DN 2",
+            kind="grassroots_cell",
+            authority_id="bn.b",
+            enterprise_ids=[e2],
+            decision_number="6",
+            founded_on="2022-07-01",
+            official_members=3,
+        )
+    )["organization_id"]
+    o.merge(
+        MergeOrganizations(
+            merged_ids=[small],
+            successor_id=founded,
+            decision_number="7",
+            effective_from="2023-02-01",
+            kind="combined_cell",
+            official_members=34,
+        )
+    )
     o.dissolve(
         DissolveOrganization(
             organization_id=founded, reason="giải thể", decision_number="5", effective_from="2023-12-01"

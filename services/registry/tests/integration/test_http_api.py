@@ -197,3 +197,11 @@ def test_party_organizations_are_founded_and_seen_only_within_the_callers_subtre
     assert api.post(f"/mass-organizations/{union_id}/members", counted, insider).status_code == 200
     assert api.get(f"/mass-organizations?enterprise_id={enterprise}", insider).json()[0]["members"] == 64
     assert api.get(f"/mass-organizations?enterprise_id={enterprise}", outsider).status_code == 403
+
+
+def test_the_openapi_document_is_served_without_a_token(api: Api) -> None:
+    served = api.get("/openapi.json", {})
+    assert served.status_code == 200
+    document = served.json()
+    assert document["openapi"] == "3.1.0"
+    assert "/authorities/{authority_id}/subtree" in document["paths"]

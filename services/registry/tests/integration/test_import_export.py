@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from coso_backbone.config import CosoSettings
 from coso_registry import bootstrap
 from coso_registry.adapters.spreadsheets import read_rows
-from coso_registry.application.commands import RegisterAuthority
+from coso_registry.application.commands import RegisterAuthority, RegisterEnterprise
 from coso_registry.application.importing import EnterpriseImport
 from coso_registry.entrypoints.cli import app as cli
 
@@ -140,3 +140,62 @@ def test_the_cli_writes_the_error_report_and_export_round_trips(
         assert again.exit_code == 0, again.output
         assert "2 unchanged" in again.output
         assert app.store.last_position() == position
+
+
+def test_party_organizations_import_row_by_row_idempotently_and_round_trip_through_export(
+    app: bootstrap.RegistryApp, settings: CosoSettings, tmp_path: Path
+) -> None:
+    first, second, third = tax_codes(3)
+    for code in (first, second, third):
+        app.registry.register_enterprise(
+            RegisterEnterprise(tax_code=code, name=f"DN {code}", authority_id="bn.a", registered_on="2020-01-01")
+        )
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Mã tổ chức đảng", "Tên tổ chức đảng", "kind", "authority_id", "Mã số thuế", "Số quyết định",
+                  "Ngày thành lập", "official_members"])  # fmt: skip
+    sheet.append(["cb-1", "Chi bộ DN 1", "grassroots_cell", "bn.a", int(first), "1-QĐ", date(2024, 1, 5), 5])  # 2
+    sheet.append(["cb-2", "Chi bộ ghép", "combined_cell", "bn.a", f"{second};{third}", "2-QĐ", "2024-02-01", 4])  # 3
+    sheet.append(["cb-3", "Chi bộ lạ", "grassroots_cell", "bn.a", "0100109106", "3", "2024-02-01", 5])  # 4: unknown
+    sheet.append(["cb-4", "Chi bộ nhỏ", "grassroots_cell", "bn.a", first, "4", "2024-02-01", 5])  # 5: covered
+    sheet.append(["cb-5", "Chi bộ ít", "party_cell", "bn.a", third, "5", "2024-02-01", 2])  # 6: bad kind
+    sheet.append(["cb-1", "Chi bộ DN 1", "grassroots_cell", "bn.a", first, "1-QĐ", "2024-01-05", 5])  # 7: twice
+    source = tmp_path / "to-chuc.xlsx"
+    workbook.save(source)
+    config = tmp_path / "registry.yml"
+    config.write_text(
+        "coso:\n  service: registry\n"
+        f"  database_url: {settings.database_url}\n  amqp_uri: {settings.amqp_uri}\n"
+        "  http_port: 0\n  metrics_port: 0\n"
+    )
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["import-organizations", str(source), "--config", str(config)])
+    assert imported.exit_code == 1, imported.output
+    assert "2 registered" in imported.output and "4 rejected" in imported.output
+    report = (tmp_path / "to-chuc.xlsx.errors.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert {tuple(line.split(",")[:2]) for line in report} == {
+        ("4", "tax_codes"),
+        ("5", "enterprise_ids"),
+        ("6", "kind"),
+        ("7", "organization_id"),
+    }
+    assert sorted(app.organizations.organization("cb-2")["enterprise_ids"]) == sorted(
+        e["enterprise_id"] for e in app.registry.enterprises("bn.a") if e["tax_code"] in (second, third)
+    )
+    position = app.store.last_position()
+    again = runner.invoke(cli, ["import-organizations", str(source), "--config", str(config)])
+    assert "2 unchanged" in again.output and app.store.last_position() == position
+    for exported_name in ("to-chuc.csv", "to-chuc-2.xlsx"):
+        exported = runner.invoke(cli, ["export-organizations", str(tmp_path / exported_name), "--config", str(config)])
+        assert exported.exit_code == 0, exported.output
+        back = runner.invoke(cli, ["import-organizations", str(tmp_path / exported_name), "--config", str(config)])
+        assert back.exit_code == 0, back.output
+        assert "2 unchanged" in back.output and app.store.last_position() == position
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(
+        "organization_id,name,kind,authority_id,tax_codes,decision_number,founded_on,official_members\n"
+        f"cb-1,Chi bộ mới,grassroots_cell,bn.a,{first},1-QĐ,2024-01-05,5\n"
+    )
+    changed = runner.invoke(cli, ["import-organizations", str(renamed), "--config", str(config)])
+    assert changed.exit_code == 1 and "row 2, name" in changed.output

@@ -14,12 +14,18 @@ from coso_registry.application.commands import (
     DissolveOrganization,
     FoundMassOrganization,
     FoundOrganization,
+    MergeOrganizations,
     RateOrganization,
     RegisterAuthority,
     RegisterEnterprise,
     TransferOrganization,
 )
-from coso_registry.domain.errors import EnterpriseAlreadyCovered, EnterpriseNotOperating, InvalidOrganization
+from coso_registry.domain.errors import (
+    EnterpriseAlreadyCovered,
+    EnterpriseNotOperating,
+    InvalidOrganization,
+    OrganizationDissolvedAlready,
+)
 
 
 @pytest.fixture
@@ -151,3 +157,28 @@ def test_an_enterprise_has_one_active_mass_organization_of_each_kind(app: bootst
         DissolveMassOrganization(mass_organization_id=union_id, reason="giải thể", effective_from="2025-01-01")
     )
     assert app.mass_organizations.found(union.model_copy(update={"founded_on": date(2025, 2, 1)}))["version"] == 1
+
+
+def test_merged_organizations_end_and_the_successor_covers_their_enterprises(app: bootstrap.RegistryApp) -> None:
+    first, second = _enterprise(app, "0100109106"), _enterprise(app, "0100109106-001")
+    successor = app.organizations.found(_found([first], 6))["organization_id"]
+    merged = app.organizations.found(_found([second], 5))["organization_id"]
+    merger = MergeOrganizations(
+        merged_ids=[merged],
+        successor_id=successor,
+        decision_number="20-QĐ/ĐU",
+        effective_from="2025-09-01",
+        kind="combined_cell",
+    )
+    done = app.organizations.merge(merger)
+    assert done["merged_ids"] == [merged] and done["official_members"] is None
+    after = app.organizations.organization(successor)
+    assert sorted(after["enterprise_ids"]) == sorted([first, second]) and after["kind"] == "combined_cell"
+    gone = app.organizations.organization(merged)
+    assert gone["merged_into"] == successor and gone["dissolved_on"] == "2025-09-01"
+    with pytest.raises(OrganizationDissolvedAlready):
+        app.organizations.merge(merger)
+    third = _enterprise(app, "0100109106-002")
+    with pytest.raises(EnterpriseAlreadyCovered):
+        app.organizations.found(_found([second], 5))
+    assert app.organizations.found(_found([third], 5))["version"] == 1

@@ -1,0 +1,296 @@
+"""The registry's HTTP JSON API as an OpenAPI 3.1 document: every `@http` route of
+`RegistryService` is declared here (a test fails when one is missing)."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from coso_backbone.openapi import OpenApi, Parameter, Route, date_parameter, integer_parameter
+from coso_registry.application.commands import (
+    ChangeMassChair,
+    CloseEnterprise,
+    CountMassMembers,
+    CountWorkforce,
+    DissolveAuthority,
+    DissolveMassOrganization,
+    DissolveOrganization,
+    FoundMassOrganization,
+    FoundOrganization,
+    MergeAuthorities,
+    MergeOrganizations,
+    MoveEnterprise,
+    RateOrganization,
+    RegisterAuthority,
+    RegisterEnterprise,
+    RenameAuthority,
+    RenameOrganization,
+    ReparentAuthority,
+    ResumeEnterprise,
+    SplitAuthority,
+    SuspendEnterprise,
+    TransferOrganization,
+    UpdateEnterprise,
+    UpgradeOrganization,
+)
+
+AUTHORITIES = ("authorities",)
+ENTERPRISES = ("enterprises",)
+ORGANIZATIONS = ("party organizations",)
+MASS = ("mass organizations",)
+
+_PAGE = (integer_parameter("limit", "Most records to answer", 100), integer_parameter("offset", "Records to skip", 0))
+
+ROUTES = [
+    # --- authorities
+    Route(
+        "POST",
+        "/authorities",
+        "Register an authority",
+        "post_authority",
+        RegisterAuthority,
+        status=201,
+        errors=(409, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "GET",
+        "/authorities",
+        "The hierarchy as of a day, as far as the caller may see it",
+        "get_authorities",
+        query=(
+            date_parameter("as_of", "Day of the hierarchy (default today)"),
+            Parameter(
+                "nested",
+                "1 or true: nested tree instead of a flat list",
+                {"type": "string", "enum": ["1", "true", "0", "false"]},
+            ),
+        ),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "GET",
+        "/authorities/<string:authority_id>",
+        "One authority with its timeline",
+        "show_authority",
+        errors=(404,),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "GET",
+        "/authorities/<string:authority_id>/subtree",
+        "The subtree of an authority as of a day",
+        "get_subtree",
+        query=(date_parameter("as_of", "Day of the hierarchy (default today)"),),
+        errors=(404, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "GET",
+        "/authorities/<string:authority_id>/ratings",
+        "Quality levels given under an authority in a year, against its cap on excellent",
+        "get_ratings",
+        query=(integer_parameter("year", "Rating year (default this year)"),),
+        errors=(404, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "GET",
+        "/authorities/<string:authority_id>/successor",
+        "The successors of a merged, split or dissolved authority on a later day",
+        "get_successor",
+        query=(date_parameter("on", "Day of the lookup (default today)"),),
+        errors=(404, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "POST",
+        "/authorities/<string:authority_id>/rename",
+        "Rename an authority from a day",
+        "post_rename",
+        RenameAuthority,
+        errors=(404, 409, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "POST",
+        "/authorities/<string:authority_id>/reparent",
+        "Place an authority under another parent from a day",
+        "post_reparent",
+        ReparentAuthority,
+        errors=(404, 409, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "POST",
+        "/authorities/<string:authority_id>/split",
+        "Split an authority into several successors",
+        "post_split",
+        SplitAuthority,
+        errors=(404, 409, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "POST",
+        "/authorities/<string:authority_id>/dissolve",
+        "Dissolve an authority",
+        "post_dissolve",
+        DissolveAuthority,
+        errors=(404, 409, 422),
+        tags=AUTHORITIES,
+    ),
+    Route(
+        "POST",
+        "/authority-mergers",
+        "Merge several authorities into one successor",
+        "post_merger",
+        MergeAuthorities,
+        status=201,
+        errors=(404, 409, 422),
+        tags=AUTHORITIES,
+    ),
+    # --- enterprises
+    Route(
+        "POST",
+        "/enterprises",
+        "Register an enterprise (tax code validated and unique)",
+        "post_enterprise",
+        RegisterEnterprise,
+        status=201,
+        errors=(404, 409, 422),
+        tags=ENTERPRISES,
+    ),
+    Route(
+        "GET",
+        "/enterprises",
+        "A page of the enterprises the caller may see",
+        "list_enterprises",
+        query=(Parameter("authority_id", "Only enterprises in this authority's subtree"), *_PAGE),
+        tags=ENTERPRISES,
+    ),
+    Route(
+        "GET",
+        "/enterprises/<string:enterprise_id>",
+        "One enterprise",
+        "show_enterprise",
+        errors=(404,),
+        tags=ENTERPRISES,
+    ),
+    Route(
+        "POST",
+        "/enterprises/<string:enterprise_id>/<string:action>",
+        "Change an enterprise: update, move, suspend, resume, close or count its workforce",
+        "post_enterprise_change",
+        (UpdateEnterprise, MoveEnterprise, SuspendEnterprise, ResumeEnterprise, CloseEnterprise, CountWorkforce),
+        errors=(404, 409, 422),
+        tags=ENTERPRISES,
+        path_enums={"action": ("update", "move", "suspend", "resume", "close", "workforce")},
+        description="The body is the command of the action (enterprise_id comes from the path).",
+    ),
+    # --- party organizations
+    Route(
+        "POST",
+        "/organizations",
+        "Found a party organization",
+        "post_organization",
+        FoundOrganization,
+        status=201,
+        errors=(404, 409, 422),
+        tags=ORGANIZATIONS,
+    ),
+    Route(
+        "GET",
+        "/organizations",
+        "A page of the party organizations the caller may see",
+        "list_organizations",
+        query=_PAGE,
+        tags=ORGANIZATIONS,
+    ),
+    Route(
+        "POST",
+        "/organization-mergers",
+        "Merge several party organizations into one (same authority, or the successor's authority stated)",
+        "post_organization_merger",
+        MergeOrganizations,
+        status=201,
+        errors=(404, 409, 422),
+        tags=ORGANIZATIONS,
+    ),
+    Route(
+        "GET",
+        "/organizations/<string:organization_id>",
+        "One party organization",
+        "show_organization",
+        errors=(404,),
+        tags=ORGANIZATIONS,
+    ),
+    Route(
+        "GET",
+        "/organizations/<string:organization_id>/size",
+        "The organization's size against the size rules in force on a day",
+        "organization_size",
+        query=(date_parameter("on", "Day of the rules (default today)"),),
+        errors=(404, 422),
+        tags=ORGANIZATIONS,
+    ),
+    Route(
+        "POST",
+        "/organizations/<string:organization_id>/<string:action>",
+        "Change a party organization: rate, rename, upgrade, transfer or dissolve",
+        "post_organization_change",
+        (RateOrganization, RenameOrganization, UpgradeOrganization, TransferOrganization, DissolveOrganization),
+        errors=(404, 409, 422),
+        tags=ORGANIZATIONS,
+        path_enums={"action": ("rate", "rename", "upgrade", "transfer", "dissolve")},
+        description="The body is the command of the action (organization_id comes from the path).",
+    ),
+    # --- mass organizations
+    Route(
+        "POST",
+        "/mass-organizations",
+        "Found a mass organization in an enterprise",
+        "post_mass_organization",
+        FoundMassOrganization,
+        status=201,
+        errors=(404, 409, 422),
+        tags=MASS,
+    ),
+    Route(
+        "GET",
+        "/mass-organizations",
+        "The mass organizations of one enterprise",
+        "list_mass_organizations",
+        query=(Parameter("enterprise_id", "The enterprise", required=True),),
+        errors=(404, 422),
+        tags=MASS,
+    ),
+    Route(
+        "GET",
+        "/mass-organizations/<string:mass_organization_id>",
+        "One mass organization",
+        "show_mass_organization",
+        errors=(404,),
+        tags=MASS,
+    ),
+    Route(
+        "POST",
+        "/mass-organizations/<string:mass_organization_id>/<string:action>",
+        "Change a mass organization: count members, change chair or dissolve",
+        "post_mass_organization_change",
+        (CountMassMembers, ChangeMassChair, DissolveMassOrganization),
+        errors=(404, 409, 422),
+        tags=MASS,
+        path_enums={"action": ("members", "chair", "dissolve")},
+        description="The body is the command of the action (mass_organization_id comes from the path).",
+    ),
+]
+
+REGISTRY_API = OpenApi(
+    "coso registry",
+    version("coso-registry"),
+    ROUTES,
+    description=(
+        "Authorities with an effective-dated hierarchy, enterprises, party and mass organizations. "
+        "Callers present `Authorization: Bearer <token>`; refusals are RFC 9457 problem documents "
+        "naming the field and the rule."
+    ),
+)
