@@ -302,6 +302,12 @@ class MemberTransferStarted(EventContract):
     document: Document | None = Field(default=None, description="The transfer letter (giấy giới thiệu)")
     present_by: date = Field(description="The member must present the letter to the destination by this date")
     returns_on: date | None = Field(default=None, description="End of a temporary transfer")
+    job_category: JobCategory | None = Field(
+        default=None, description="What the member does (lets another deployment enrol the member it receives)"
+    )
+    status: MemberStatus | None = Field(default=None, description="The member's status when transferred")
+    admitted_on: date | None = Field(default=None, description="The member's date of admission")
+    official_on: date | None = Field(default=None, description="The member's date of recognition, if official")
 
 
 @contract("admissions", "MemberTransferReceived", 1)
@@ -315,6 +321,56 @@ class MemberTransferReceived(EventContract):
     to_authority_id: str = Field(description="Authority that received the member")
     on: date = Field(description="Date of receipt")
     body: str = Field(description="Who confirmed the receipt")
+
+
+@contract("admissions", "TransferReceiptConfirmed", 1)
+class TransferReceiptConfirmed(EventContract):
+    """Another deployment's admissions confirmed it received a member transferred to one of its authorities.
+
+    Published by the destination's admissions (stream `incoming-transfer-<transfer_id>`); the
+    source deployment, whose `ce-source` is `from_source`, consumes it and records
+    `MemberTransferReceived` on the member. Within one deployment the receipt is recorded
+    directly as `MemberTransferReceived`.
+    """
+
+    transfer_id: str = Field(description="The transfer, as the source's MemberTransferStarted named it")
+    member_id: str = Field(description="The member, as the source knows them")
+    from_source: str = Field(description="ce-source of the source deployment's admissions, e.g. /coso/hn/admissions")
+    from_authority_id: str = Field(description="Authority the member leaves")
+    to_authority_id: str = Field(description="Authority that received the member")
+    to_organization: str = Field(description="Organization that received the member")
+    kind: TransferKind = Field(description="Official or temporary")
+    on: date = Field(description="Date of receipt")
+    body: str = Field(description="Who confirmed the receipt")
+
+
+class MemberRating(StrEnum):
+    """Annual rating of a party member (xếp loại chất lượng đảng viên)."""
+
+    EXCELLENT = "excellent"  # hoàn thành xuất sắc nhiệm vụ
+    GOOD = "good"  # hoàn thành tốt nhiệm vụ
+    COMPLETE = "complete"  # hoàn thành nhiệm vụ
+    NOT_COMPLETE = "not_complete"  # không hoàn thành nhiệm vụ
+
+
+@contract("admissions", "MemberRated", 1)
+class MemberRated(EventContract):
+    """A member was rated for a year (đánh giá, xếp loại chất lượng đảng viên hằng năm).
+
+    One rating per member per year; a later `MemberRated` for the same year is a correction
+    (`correction` true, with `previous_rating` and a reason) and replaces the earlier one.
+    """
+
+    member_id: str = Field(description="The member")
+    authority_id: str = Field(description="Authority of the member's party organization when rated")
+    year: int = Field(description="The year rated, e.g. 2025")
+    rating: MemberRating = Field(description="excellent, good, complete or not_complete")
+    rated_on: date = Field(description="Date of the rating")
+    body: str = Field(description="Who rated, e.g. 'Chi bộ Công ty X' (the cell's meeting)")
+    document: Document | None = Field(default=None, description="Minutes or decision of the rating, if any")
+    correction: bool = Field(default=False, description="Whether this replaces an earlier rating of the same year")
+    previous_rating: MemberRating | None = Field(default=None, description="The rating replaced (corrections)")
+    reason: str | None = Field(default=None, description="Why the earlier rating was corrected")
 
 
 # --- Inbound: the labour federation ---------------------------------------------------------

@@ -8,15 +8,21 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from coso_admissions.adapters.access import SqlAccessStore
 from coso_admissions.adapters.federation_inbox import FederationInbox
+from coso_admissions.adapters.peer_events import peer_event_handlers
 from coso_admissions.adapters.personal_data import EnvelopeCipher
 from coso_admissions.adapters.registry_events import registry_event_handlers
 from coso_admissions.adapters.sql import SqlAdmissionsUnitOfWork, SqlCandidateQueries
 from coso_admissions.adapters.vietnam_calendar import vietnam_calendar
+from coso_admissions.application.access import AccessControl
 from coso_admissions.application.admissions import Admissions
 from coso_admissions.application.federation import FederationProposals
+from coso_admissions.application.guarded import GuardedAdmissions
+from coso_admissions.application.incoming import IncomingTransfers
 from coso_admissions.application.members import Members
 from coso_admissions.domain.calendar import WorkingCalendar
+from coso_admissions.domain.errors import InvalidGrant
 from coso_admissions.domain.rules import RuleBook
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
@@ -27,6 +33,7 @@ from coso_backbone.eventstore import EventStore
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "admissions"
 CONSUMED_PRODUCERS = ("registry",)
+PEER_CONSUMER = "admissions-peers"
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
@@ -54,6 +61,18 @@ def envelope_cipher(settings: CosoSettings) -> EnvelopeCipher | None:
     return EnvelopeCipher(keys) if keys else None
 
 
+def access_control_enabled(settings: CosoSettings) -> bool:
+    """`coso.options.access_control` (default true); the bundled development config.yml turns it off."""
+    enabled = settings.options.get("access_control", True)
+    if isinstance(enabled, str) and enabled.strip().lower() in ("true", "false"):
+        return enabled.strip().lower() == "true"
+    if not isinstance(enabled, bool):
+        raise InvalidGrant(
+            f"access_control must be true or false, not {enabled!r}", field="access_control", rule="boolean"
+        )
+    return enabled
+
+
 class AdmissionsApp:
     """What the entrypoints get: the use cases and the store behind them."""
 
@@ -78,6 +97,18 @@ class AdmissionsApp:
             today_in(settings),
             rules,
         )
+        self.incoming = IncomingTransfers(
+            lambda: SqlAdmissionsUnitOfWork(store, cipher), SqlCandidateQueries(store, cipher), today_in(settings)
+        )
+        self.access = AccessControl(SqlAccessStore(store), enabled=access_control_enabled(settings))
+        self.guarded = GuardedAdmissions(
+            self.admissions,
+            self.members,
+            SqlCandidateQueries(store, cipher),
+            self.access,
+            self.federation,
+            self.incoming,
+        )
 
 
 def build(settings: CosoSettings) -> AdmissionsApp:
@@ -98,16 +129,48 @@ def federation_inbox(settings: CosoSettings, app: AdmissionsApp, name: str = CON
     return FederationInbox(settings.amqp_uri, name, app.federation.propose, DeadLetterQueue(settings.amqp_uri, name))
 
 
+def peer_read_api(settings: CosoSettings) -> str | None:
+    """`options.peer_admissions_url`: the read API of the other deployment's admissions, if transfers cross."""
+    url = str(settings.options.get("peer_admissions_url") or "").strip()
+    return url or None
+
+
+def peer_consumer_name(settings: CosoSettings) -> str:
+    """Named after the deployment: deployments sharing a vhost each need their own queue."""
+    return f"{PEER_CONSUMER}-{settings.deployment}"
+
+
+def peer_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
+    """The consumer of another deployment's admissions events (transfers between authorities).
+
+    The backbone keys read APIs by producer, so this consumer has its own name and one peer
+    (more peers need read APIs per source: see the report on the backbone).
+    """
+    url = peer_read_api(settings)
+    name = peer_consumer_name(settings)
+    handlers = peer_event_handlers(settings.source, envelope_cipher(settings), today_in(settings))
+    return Consumer(
+        name,
+        store.engine,
+        handlers,
+        DeadLetterQueue(settings.amqp_uri, name),
+        read_apis={"admissions": url} if url else {},
+    )
+
+
 def consumer_names(settings: CosoSettings) -> list[str]:
-    return [CONSUMER]
+    return [CONSUMER, peer_consumer_name(settings)] if peer_read_api(settings) else [CONSUMER]
 
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
     """The admissions worker publishes its own events, consumes the registry's and the federation's proposals."""
     app = build(settings)
     store = app.store
-    return [
+    loops = [
         wiring.relay_loop(settings, store),
         wiring.consumer_loop(settings, registry_consumer(settings, store), CONSUMED_PRODUCERS),
         ("inbox:labour_federation", federation_inbox(settings, app).run),
     ]
+    if peer_read_api(settings):
+        loops.append(wiring.consumer_loop(settings, peer_consumer(settings, store), ("admissions",)))
+    return loops

@@ -145,7 +145,11 @@ def settings_for(amqp_uri: str, run_id: str) -> Callable[..., CosoSettings]:
             "amqp_uri": amqp_uri,
             "http_port": 0,
             "metrics_port": 0,
-            "options": {"timezone": "Asia/Ho_Chi_Minh", "personal_data": {"master_keys": TEST_MASTER_KEY}},
+            "options": {
+                "timezone": "Asia/Ho_Chi_Minh",
+                "personal_data": {"master_keys": TEST_MASTER_KEY},
+                "access_control": False,
+            },
         }
         values.update(overrides)
         return CosoSettings.model_validate(values)

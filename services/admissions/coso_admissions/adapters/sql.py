@@ -6,15 +6,17 @@ connection, so a person's new data key commits with the event that uses it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import exists, insert, literal, select, union, update
+from sqlalchemy import Connection, exists, func, insert, literal, select, union, update
 
 from coso_admissions.adapters.personal_data import EnvelopeCipher
 from coso_admissions.adapters.tables import (
     candidates,
     federation_proposals,
+    incoming_transfers,
+    member_ratings,
     member_transfers,
     members,
     registry_authorities,
@@ -30,6 +32,7 @@ from coso_backbone.contracts.admissions import (
     CandidateProposed,
     CandidateStep,
     MemberEnrolled,
+    MemberRated,
     MemberStatus,
     MemberStatusChanged,
     MemberTransferReceived,
@@ -37,6 +40,7 @@ from coso_backbone.contracts.admissions import (
     PersonalDataErased,
     PersonalDataRecorded,
     TransferKind,
+    TransferReceiptConfirmed,
 )
 from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore, StoreTransaction
@@ -44,6 +48,8 @@ from coso_backbone.unit_of_work import SqlUnitOfWork, row
 
 # Deadline columns of the read model, filled from the events that carry them.
 _BUMP = "__events__"
+# What a transfer tells the destination about the member (kept only for incoming transfers).
+_MEMBER_PARTICULARS = {"job_category", "status", "admitted_on", "official_on"}
 _DEADLINES = ("file_expires_on", "decision_due", "ceremony_due", "probation_ends_on", "recognition_due")
 
 
@@ -85,7 +91,12 @@ class SqlAdmissionsUnitOfWork(SqlUnitOfWork):
         return [parse_recorded(r) for r in self.read_stream(stream_of_member(member_id))]
 
     def authority_known(self, authority_id: str) -> bool:
-        return bool(self.connection.scalar(select(exists(_named(authority_id)))))
+        return authority_named(self.connection, authority_id)
+
+    def incoming_transfer(self, transfer_id: str) -> dict[str, Any] | None:
+        t = incoming_transfers
+        found = self.connection.execute(select(t).where(t.c.transfer_id == transfer_id)).first()
+        return dict(found._mapping) if found else None
 
     def seal_personal_data(self, person_id: str, fields: dict[str, Any]) -> str:
         if self._cipher is None:
@@ -152,7 +163,9 @@ class SqlAdmissionsUnitOfWork(SqlUnitOfWork):
             self._update_member(event.member_id, values)
         elif isinstance(event, MemberTransferStarted):
             self.connection.execute(
-                insert(member_transfers).values(**event.model_dump(exclude={"on", "document"}), started_on=event.on)
+                insert(member_transfers).values(
+                    **event.model_dump(exclude={"on", "document", *_MEMBER_PARTICULARS}), started_on=event.on
+                )
             )
         elif isinstance(event, MemberTransferReceived):
             self.connection.execute(
@@ -163,6 +176,25 @@ class SqlAdmissionsUnitOfWork(SqlUnitOfWork):
             if event.kind is TransferKind.OFFICIAL:
                 self._update_member(
                     event.member_id, {"organization": event.to_organization, "authority_id": event.to_authority_id}
+                )
+        elif isinstance(event, TransferReceiptConfirmed):
+            self.connection.execute(
+                update(incoming_transfers)
+                .where(incoming_transfers.c.transfer_id == event.transfer_id)
+                .values(received_on=event.on)
+            )
+        elif isinstance(event, MemberRated):
+            r = member_ratings
+            values = {"authority_id": event.authority_id, "rating": event.rating.value, "rated_on": event.rated_on}
+            if event.correction:
+                self.connection.execute(
+                    update(r)
+                    .where(r.c.member_id == event.member_id, r.c.year == event.year)
+                    .values(**values, corrections=r.c.corrections + 1)
+                )
+            else:
+                self.connection.execute(
+                    insert(r).values(member_id=event.member_id, year=event.year, corrections=0, **values)
                 )
         elif isinstance(event, CandidateStep):
             step: dict[str, Any] = {"stage_on": event.on}
@@ -176,6 +208,34 @@ class SqlAdmissionsUnitOfWork(SqlUnitOfWork):
 
     def _update_member(self, member_id: str, values: dict[str, Any]) -> None:
         self.connection.execute(update(members).where(members.c.member_id == member_id).values(**values))
+
+
+class ConnectionUnitOfWork(SqlAdmissionsUnitOfWork):
+    """The admissions unit of work inside a transaction someone else owns: a consumer's.
+
+    A handler of another deployment's events appends admissions events on the consumer's
+    connection, so they commit (or roll back) with the consumer's checkpoint.
+    """
+
+    def __init__(self, connection: Connection, cipher: EnvelopeCipher | None = None) -> None:
+        super().__init__(EventStore(connection.engine), cipher)
+        self._given = connection
+
+    def __enter__(self) -> ConnectionUnitOfWork:
+        self._connection = self._given
+        self._transaction = None
+        self._tx = StoreTransaction(self._given)
+        self._committed = False
+        self.recorded = []
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connection = self._tx = None
+
+
+def authority_named(connection: Connection, authority_id: str) -> bool:
+    """Whether the registry's events named this authority (directly or through an enterprise)."""
+    return bool(connection.scalar(select(exists(_named(authority_id)))))
 
 
 _CANDIDATE_VIEW = (
@@ -224,15 +284,22 @@ class SqlCandidateQueries:
             for r in recorded
         ]
 
-    def candidates_of_authority(self, authority_id: str, limit: int, offset: int) -> list[dict[str, Any]]:
-        query = (
-            _CANDIDATE_VIEW.where(candidates.c.authority_id == authority_id)
-            .order_by(candidates.c.proposed_on.desc(), candidates.c.candidate_id)
-            .limit(limit)
-            .offset(offset)
-        )
+    def candidates_of_authority(
+        self, authority_id: str | None, limit: int, offset: int, within: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        query = _CANDIDATE_VIEW
+        if authority_id is not None:
+            query = query.where(candidates.c.authority_id == authority_id)
+        if within is not None:
+            query = query.where(candidates.c.authority_id.in_(sorted(within)))
+        query = query.order_by(candidates.c.proposed_on.desc(), candidates.c.candidate_id).limit(limit).offset(offset)
         with self._engine.connect() as connection:
             return [row(r._mapping) for r in connection.execute(query)]
+
+    def enterprise_authority(self, enterprise_id: str) -> str | None:
+        e = registry_enterprises
+        with self._engine.connect() as connection:
+            return connection.scalar(select(e.c.authority_id).where(e.c.enterprise_id == enterprise_id))
 
     def authority_known(self, authority_id: str) -> bool:
         with self._engine.connect() as connection:
@@ -247,14 +314,48 @@ class SqlCandidateQueries:
         return self._history(stream_of_member(member_id))
 
     def members_of_authority(
-        self, authority_id: str, status: str | None, limit: int, offset: int
+        self,
+        authority_id: str | None,
+        status: str | None,
+        limit: int,
+        offset: int,
+        within: Collection[str] | None = None,
     ) -> list[dict[str, Any]]:
-        query = select(members).where(members.c.authority_id == authority_id)
+        query = select(members)
+        if authority_id is not None:
+            query = query.where(members.c.authority_id == authority_id)
+        if within is not None:
+            query = query.where(members.c.authority_id.in_(sorted(within)))
         if status is not None:
             query = query.where(members.c.status == status)
         query = query.order_by(members.c.admitted_on.desc(), members.c.member_id).limit(limit).offset(offset)
         with self._engine.connect() as connection:
             return [row(r._mapping) for r in connection.execute(query)]
+
+    def ratings(self, authority_id: str, year: int) -> dict[str, Any]:
+        r = member_ratings
+        query = (
+            select(r.c.rating, func.count().label("members"))
+            .where(r.c.authority_id == authority_id, r.c.year == year)
+            .group_by(r.c.rating)
+        )
+        with self._engine.connect() as connection:
+            counts = {row.rating: int(row.members) for row in connection.execute(query)}
+        return {"authority_id": authority_id, "year": year, "rated": sum(counts.values()), "by_rating": counts}
+
+    def incoming_transfer(self, transfer_id: str) -> dict[str, Any] | None:
+        t = incoming_transfers
+        with self._engine.connect() as connection:
+            found = connection.execute(select(t).where(t.c.transfer_id == transfer_id)).first()
+        return row(found._mapping) if found else None
+
+    def incoming_transfers(self, authority_id: str, pending: bool) -> list[dict[str, Any]]:
+        t = incoming_transfers
+        query = select(t).where(t.c.to_authority_id == authority_id)
+        if pending:
+            query = query.where(t.c.received_on.is_(None))
+        with self._engine.connect() as connection:
+            return [row(r._mapping) for r in connection.execute(query.order_by(t.c.started_on, t.c.transfer_id))]
 
     def transfers(self, authority_id: str, pending: bool) -> list[dict[str, Any]]:
         t = member_transfers

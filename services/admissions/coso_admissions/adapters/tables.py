@@ -3,15 +3,22 @@
 - `admissions_candidates`: the candidates read model (stage, deadlines), written inline with their events.
 - `admissions_members`, `admissions_member_transfers`: the members read model and their
   transfers (received_on NULL: pending), written inline with the members' events.
+- `admissions_member_ratings`: each member's rating per year (a correction replaces it).
 - `admissions_federation_proposals`: which candidate each labour-federation proposal created
   (a proposal is applied once).
 - `admissions_person_keys`: each person's data key, wrapped by the master key; deleting the
   row erases the person (see adapters/personal_data.py).
 - `admissions_registry_authorities`, `admissions_registry_enterprises`: what the registry's
   events said, copied by the worker's consumer; admissions' own knowledge of who exists.
+- `admissions_authority_successions`: which authority took over one merged, split or dissolved
+  (from the registry's events), so that a grant on the successor covers the predecessor's files.
+- `admissions_api_tokens`, `admissions_grants`: access control (hashes of API tokens; roles
+  granted on authority subtrees, with or without personal data). Never published.
+- `admissions_incoming_transfers`: members another deployment transfers to one of this
+  deployment's authorities (from its `MemberTransferStarted`), pending until confirmed here.
 """
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -91,10 +98,67 @@ member_transfers = Table(
     Column("received_on", Date, nullable=True),
 )
 
+member_ratings = Table(
+    "admissions_member_ratings",
+    metadata,
+    Column("member_id", String(100), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("authority_id", String(100), nullable=False, index=True),
+    Column("rating", String(20), nullable=False),
+    Column("rated_on", Date, nullable=False),
+    Column("corrections", Integer, nullable=False),
+)
+
 federation_proposals = Table(
     "admissions_federation_proposals",
     metadata,
     Column("proposal_id", String(100), primary_key=True),
     Column("federation", String(100), nullable=False),
     Column("candidate_id", String(100), nullable=False),
+)
+
+authority_successions = Table(
+    "admissions_authority_successions",
+    metadata,
+    Column("predecessor_id", String(100), primary_key=True),
+    Column("successor_id", String(100), primary_key=True),
+    Column("effective_from", Date, nullable=False),
+)
+
+api_tokens = Table(
+    "admissions_api_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_name", String(200), nullable=False, index=True),
+    Column("created_at", Date, nullable=False),
+)
+
+grants = Table(
+    "admissions_grants",
+    metadata,
+    Column("user_name", String(200), primary_key=True),
+    Column("authority_id", String(100), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("personal_data", Boolean, nullable=False),
+)
+
+incoming_transfers = Table(
+    "admissions_incoming_transfers",
+    metadata,
+    Column("transfer_id", String(100), primary_key=True),
+    Column("member_id", String(100), nullable=False),
+    Column("from_source", String(300), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("from_organization", String(300), nullable=False),
+    Column("from_authority_id", String(100), nullable=False),
+    Column("to_organization", String(300), nullable=False),
+    Column("to_authority_id", String(100), nullable=False, index=True),
+    Column("started_on", Date, nullable=False),
+    Column("present_by", Date, nullable=False),
+    Column("returns_on", Date, nullable=True),
+    Column("received_on", Date, nullable=True),
+    Column("job_category", String(50), nullable=True),
+    Column("status", String(30), nullable=True),
+    Column("admitted_on", Date, nullable=True),
+    Column("official_on", Date, nullable=True),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -151,10 +151,11 @@ class Admissions:
             "history": [{**recorded, "data": event.model_dump(mode="json")} for event, recorded in history],
         }
 
-    def candidates(self, query: CandidatesOfAuthority) -> list[dict[str, Any]]:
-        if not self._queries.authority_known(query.authority_id):
+    def candidates(self, query: CandidatesOfAuthority, within: Collection[str] | None = None) -> list[dict[str, Any]]:
+        """One authority's candidates (or all), only of the authorities `within` if given (access scope)."""
+        if query.authority_id is not None and not self._queries.authority_known(query.authority_id):
             raise UnknownAuthority(query.authority_id)
-        return self._queries.candidates_of_authority(query.authority_id, query.limit, query.offset)
+        return self._queries.candidates_of_authority(query.authority_id, query.limit, query.offset, within)
 
 
 def _erased_or_none(candidate: Candidate) -> dict[str, str] | None:

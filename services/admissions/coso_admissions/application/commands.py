@@ -11,6 +11,7 @@ from coso_backbone.contracts.admissions import (
     Document,
     Introducer,
     JobCategory,
+    MemberRating,
     MemberStatus,
     SourceChannel,
     TransferKind,
@@ -68,9 +69,9 @@ class ProposeCandidate(Command):
 
 
 class CandidatesOfAuthority(Command):
-    """Which candidates to list: those of one authority, a page at a time."""
+    """Which candidates to list: those of one authority (or all the caller may see), a page at a time."""
 
-    authority_id: str = Field(min_length=1, max_length=100)
+    authority_id: str | None = Field(default=None, min_length=1, max_length=100)
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)
 
@@ -152,6 +153,29 @@ class StartTransfer(Command):
     document: Document | None = None
 
 
+class RateMember(Command):
+    """The member's annual rating (xếp loại chất lượng đảng viên); once a year unless a stated correction."""
+
+    year: int = Field(ge=1930, le=2100, description="The year rated")
+    rating: MemberRating = Field(description="excellent, good, complete or not_complete")
+    on: date = Field(description="Date of the rating; not in the future")
+    body: str = Field(min_length=1, max_length=300, description="Who rated, e.g. 'Chi bộ Công ty X'")
+    document: Document | None = None
+    correction_reason: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="Given only to correct the year's earlier rating: why it is corrected",
+    )
+
+
+class RatingsOfAuthority(Command):
+    """How the members of an authority were rated in a year."""
+
+    authority_id: str = Field(min_length=1, max_length=100)
+    year: int = Field(ge=1930, le=2100)
+
+
 class ReceiveTransfer(Command):
     """The destination confirms it received the member."""
 
@@ -160,7 +184,9 @@ class ReceiveTransfer(Command):
 
 
 class MembersOfAuthority(Command):
-    authority_id: str = Field(min_length=1, max_length=100)
+    """Which members to list: those of one authority (or all the caller may see), a page at a time."""
+
+    authority_id: str | None = Field(default=None, min_length=1, max_length=100)
     status: MemberStatus | None = None
     limit: int = Field(default=100, ge=1, le=1000)
     offset: int = Field(default=0, ge=0)

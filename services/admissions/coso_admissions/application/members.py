@@ -1,9 +1,9 @@
-"""The members use cases: enrolment after the pipeline, import, status changes and transfers."""
+"""The members use cases: enrolment after the pipeline, import, status changes, transfers, annual ratings."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -14,6 +14,8 @@ from coso_admissions.application.commands import (
     ImportedMember,
     MembersOfAuthority,
     PersonalFields,
+    RateMember,
+    RatingsOfAuthority,
     ReceiveTransfer,
     StartTransfer,
     TransfersOfAuthority,
@@ -118,6 +120,22 @@ class Members:
             uow.commit()
         return member.summary()
 
+    def rate(self, member_id: str, command: RateMember) -> dict[str, Any]:
+        with self._unit_of_work() as uow:
+            member = self._load(uow, member_id)
+            member.rate(
+                command.year,
+                command.rating,
+                command.on,
+                self._today(),
+                command.body,
+                command.document,
+                command.correction_reason,
+            )
+            _save(uow, member)
+            uow.commit()
+        return member.summary()
+
     def receive_transfer(self, member_id: str, transfer_id: str, command: ReceiveTransfer) -> dict[str, Any]:
         with self._unit_of_work() as uow:
             member = self._load(uow, member_id)
@@ -126,14 +144,20 @@ class Members:
             uow.commit()
         return member.summary()
 
-    def import_members(self, rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-        """Import existing members row by row: good rows are recorded together, bad rows reported."""
+    def import_members(
+        self, rows: Iterable[Mapping[str, Any]], may_write: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
+        """Import existing members row by row: good rows are recorded together, bad rows reported.
+
+        `may_write(authority_id)` raises if the caller may not add members there (access control);
+        such a row is reported like any refused row.
+        """
         report: list[dict[str, Any]] = []
         imported = 0
         with self._unit_of_work() as uow:
             for number, raw in enumerate(rows, start=2):  # row 1 holds the headers
                 try:
-                    member_id = self._import_one(uow, raw)
+                    member_id = self._import_one(uow, raw, may_write)
                 except ValidationError as exc:
                     for err in exc.errors():
                         field = ".".join(str(p) for p in err["loc"])
@@ -146,8 +170,12 @@ class Members:
             uow.commit()
         return {"imported": imported, "refused": sum(1 for r in report if "member_id" not in r), "rows": report}
 
-    def _import_one(self, uow: AdmissionsUnitOfWork, raw: Mapping[str, Any]) -> str:
+    def _import_one(
+        self, uow: AdmissionsUnitOfWork, raw: Mapping[str, Any], may_write: Callable[[str], None] | None
+    ) -> str:
         row = ImportedMember.model_validate({k: v for k, v in raw.items() if v not in (None, "")})
+        if may_write is not None:
+            may_write(row.authority_id)
         if not uow.authority_known(row.authority_id):
             raise UnknownAuthority(row.authority_id)
         member_id = row.member_id or self._new_id()
@@ -207,9 +235,12 @@ class Members:
             "history": [{**recorded, "data": event.model_dump(mode="json")} for event, recorded in history],
         }
 
-    def members(self, query: MembersOfAuthority) -> list[dict[str, Any]]:
+    def members(self, query: MembersOfAuthority, within: Collection[str] | None = None) -> list[dict[str, Any]]:
         status = query.status.value if query.status else None
-        return self._queries.members_of_authority(query.authority_id, status, query.limit, query.offset)
+        return self._queries.members_of_authority(query.authority_id, status, query.limit, query.offset, within)
+
+    def ratings(self, query: RatingsOfAuthority) -> dict[str, Any]:
+        return self._queries.ratings(query.authority_id, query.year)
 
     def transfers(self, query: TransfersOfAuthority) -> list[dict[str, Any]]:
         return self._queries.transfers(query.authority_id, query.pending)

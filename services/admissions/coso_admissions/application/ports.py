@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -40,6 +40,9 @@ class AdmissionsUnitOfWork(Protocol):
     def authority_known(self, authority_id: str) -> bool:
         """Whether the registry's events named this authority."""
 
+    def incoming_transfer(self, transfer_id: str) -> dict[str, Any] | None:
+        """A transfer arriving from another deployment (dates as dates), or None."""
+
     def seal_personal_data(self, person_id: str, fields: dict[str, Any]) -> str:
         """Encrypt a person's fields under their own data key (created on first use)."""
 
@@ -66,13 +69,33 @@ class CandidateQueries(Protocol):
     def member_history(self, member_id: str) -> list[tuple[EventContract, dict[str, Any]]]: ...
 
     def members_of_authority(
-        self, authority_id: str, status: str | None, limit: int, offset: int
-    ) -> list[dict[str, Any]]: ...
+        self,
+        authority_id: str | None,
+        status: str | None,
+        limit: int,
+        offset: int,
+        within: Collection[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Members of one authority (None: any), only of the authorities `within` if given."""
+
+    def ratings(self, authority_id: str, year: int) -> dict[str, Any]:
+        """How many of the authority's members got each rating in the year."""
+
+    def incoming_transfers(self, authority_id: str, pending: bool) -> list[dict[str, Any]]:
+        """Transfers from other deployments to the authority (only those not yet confirmed if `pending`)."""
+
+    def incoming_transfer(self, transfer_id: str) -> dict[str, Any] | None: ...
 
     def transfers(self, authority_id: str, pending: bool) -> list[dict[str, Any]]:
         """Transfers leaving or reaching the authority (only those not yet received if `pending`)."""
 
-    def candidates_of_authority(self, authority_id: str, limit: int, offset: int) -> list[dict[str, Any]]: ...
+    def candidates_of_authority(
+        self, authority_id: str | None, limit: int, offset: int, within: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Candidates of one authority (None: any), only of the authorities `within` if given."""
+
+    def enterprise_authority(self, enterprise_id: str) -> str | None:
+        """The authority of an enterprise the registry's events named, or None."""
 
     def authority_known(self, authority_id: str) -> bool:
         """Whether the registry's events named this authority (directly or through an enterprise)."""

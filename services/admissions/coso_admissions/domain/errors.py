@@ -1,6 +1,6 @@
 """The admissions exception hierarchy; each refusal names the field and the rule."""
 
-from coso_backbone.errors import Conflict, CosoError, InvalidInput, NotFound
+from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound
 
 
 class AdmissionsError(CosoError):
@@ -88,3 +88,18 @@ class UnknownMember(AdmissionsError, NotFound):
 class MemberAlreadyImported(AdmissionsError, Conflict):
     def __init__(self, member_id: str) -> None:
         super().__init__(f"member {member_id} is already in admissions' records", field="member_id", rule="unique")
+
+
+class AccessDenied(AdmissionsError, Forbidden):
+    """The caller has no token, an unknown one, or no grant over the authority concerned."""
+
+
+class InvalidGrant(AdmissionsError, InvalidInput):
+    """A grant names no authority or an unknown role."""
+
+
+class UnknownTransfer(AdmissionsError, NotFound):
+    def __init__(self, transfer_id: str) -> None:
+        super().__init__(
+            f"no transfer {transfer_id} is arriving here", field="transfer_id", rule="an incoming transfer"
+        )

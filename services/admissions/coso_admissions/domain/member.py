@@ -2,7 +2,8 @@
 
 Rebuilt from its stream `member-<id>` like the candidate. Statuses move only along the
 allowed transitions; a transfer (chuyển sinh hoạt đảng) stays pending until the destination
-confirms receipt, and only one transfer is pending at a time.
+confirms receipt, and only one transfer is pending at a time. Each year the member is rated
+once (xếp loại chất lượng); a second rating of the same year must say it is a correction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from coso_backbone.contracts.admissions import (
     Document,
     JobCategory,
     MemberEnrolled,
+    MemberRated,
+    MemberRating,
     MemberStatus,
     MemberStatusChanged,
     MemberTransferReceived,
@@ -66,6 +69,7 @@ class Member:
     temporary_organization: str | None = None
     sealed_personal_data: str | None = None
     erased: bool = False
+    ratings: dict[int, MemberRating] = field(default_factory=dict)
     version: int = 0
     pending: list[EventContract] = field(default_factory=list)
 
@@ -185,6 +189,10 @@ class Member:
                 document=document,
                 present_by=on + timedelta(days=rules.transfer_letter_days),
                 returns_on=returns_on,
+                job_category=self.job_category,
+                status=self.status,
+                admitted_on=self.admitted_on,
+                official_on=self.official_on,
             )
         )
 
@@ -207,6 +215,61 @@ class Member:
                 to_authority_id=pending.to_authority_id,
                 on=on,
                 body=body,
+            )
+        )
+
+    def rate(
+        self,
+        year: int,
+        rating: MemberRating,
+        on: date,
+        today: date,
+        body: str,
+        document: Document | None = None,
+        correction_reason: str | None = None,
+    ) -> None:
+        """The annual rating: once per year; a second one for the same year only as a stated correction."""
+        if on > today:
+            raise StepRefused(f"{on.isoformat()} is after today", field="on", rule="not in the future")
+        if year > on.year:
+            raise StepRefused(
+                f"a rating on {on.isoformat()} cannot be for {year}", field="year", rule="not after the rating's year"
+            )
+        if year < self.admitted_on.year:
+            raise StepRefused(
+                f"member {self.member_id} was admitted in {self.admitted_on.year}, after {year}",
+                field="year",
+                rule="not before the year of admission",
+            )
+        if self.status not in ACTIVE:
+            raise StepOutOfOrder(
+                f"member {self.member_id} is {self.status.value}", field="status", rule="only active members are rated"
+            )
+        previous = self.ratings.get(year)
+        if previous is not None and not correction_reason:
+            raise StepOutOfOrder(
+                f"member {self.member_id} is already rated {previous.value} for {year}",
+                field="year",
+                rule="one rating per member per year; a correction states its reason",
+            )
+        if previous is None and correction_reason:
+            raise StepOutOfOrder(
+                f"member {self.member_id} has no rating for {year} to correct",
+                field="correction_reason",
+                rule="only an existing rating is corrected",
+            )
+        self._raise(
+            MemberRated(
+                member_id=self.member_id,
+                authority_id=self.authority_id,
+                year=year,
+                rating=rating,
+                rated_on=on,
+                body=body,
+                document=document,
+                correction=previous is not None,
+                previous_rating=previous,
+                reason=correction_reason,
             )
         )
 
@@ -254,6 +317,8 @@ class Member:
                     self.temporary_organization = None
                 else:
                     self.temporary_organization = event.to_organization
+            case MemberRated():
+                self.ratings[event.year] = event.rating
             case PersonalDataRecorded():
                 self.sealed_personal_data = event.sealed
             case PersonalDataErased():
@@ -281,6 +346,7 @@ class Member:
                 "to_authority_id": transfer.to_authority_id,
                 "present_by": transfer.present_by.isoformat(),
             },
+            "ratings": {str(year): rating.value for year, rating in sorted(self.ratings.items())},
             "personal_data": "erased" if self.erased else ("recorded" if self.sealed_personal_data else "none"),
             "version": self.version + len(self.pending),
         }

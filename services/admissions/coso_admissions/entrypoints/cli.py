@@ -1,4 +1,5 @@
-"""`coso-admissions`: the admissions command line (the backbone's commands, plus `erase` and `import-members`)."""
+"""`coso-admissions`: the admissions command line (the backbone's commands, plus `erase`, `import-members`,
+`import-proposals`, `create-token`)."""
 
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import typer
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
 from coso_admissions.application.commands import ErasePerson
+from coso_admissions.domain.access import parse_grant
 from coso_backbone.cli import config_path, service_cli
 from coso_backbone.config import load_settings
 from coso_backbone.errors import CosoError
@@ -64,6 +66,60 @@ def import_members_command(path: Path = _FILE, config: Path | None = _CONFIG) ->
     typer.echo(f"admissions: {report['imported']} member(s) imported, {report['refused']} row(s) refused")
     if report["refused"]:
         raise typer.Exit(1)
+
+
+_PROPOSALS = typer.Argument(..., exists=True, dir_okay=False, help="Proposals file: CSV (UTF-8) or XLSX")
+
+
+@app.command("import-proposals")
+def import_proposals_command(path: Path = _PROPOSALS, config: Path | None = _CONFIG) -> None:
+    """Import labour-federation proposals from CSV/XLSX (once per proposal_id); prints the refused rows."""
+    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    application = bootstrap.build(settings)
+    try:
+        report = application.federation.import_rows(read_rows(path.read_bytes()))
+    except ValueError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        application.store.engine.dispose()
+    for row in report["rows"]:
+        if "candidate_id" not in row:
+            typer.echo(f"row {row['row']}: {row['field']}: {row['message']} (rule: {row['rule']})")
+    typer.echo(
+        f"admissions: {report['proposed']} proposal(s) applied, {report['duplicates']} already applied, "
+        f"{report['refused']} row(s) refused"
+    )
+    if report["refused"]:
+        raise typer.Exit(1)
+
+
+_USER = typer.Argument(..., help="Who the token is for, e.g. an e-mail address")
+_AUTHORITY = typer.Option(..., "--authority", help="Authority whose subtree is granted ('*': all); repeatable")
+_ROLE = typer.Option("viewer", "--role", help="viewer, editor or administrator")
+_PERSONAL = typer.Option(False, "--personal-data", help="The grant also reads and writes personal data")
+
+
+@app.command("create-token")
+def create_token_command(
+    user: str = _USER,
+    authority: list[str] = _AUTHORITY,
+    role: str = _ROLE,
+    personal_data: bool = _PERSONAL,
+    config: Path | None = _CONFIG,
+) -> None:
+    """Grant a user a role on authority subtrees and print a new API token (shown only once)."""
+    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    application = bootstrap.build(settings)
+    try:
+        grants = [parse_grant(authority_id, role, personal_data) for authority_id in authority]
+        token = application.access.issue_token(user, grants)
+    except CosoError as exc:
+        typer.echo(f"{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(token)
 
 
 if __name__ == "__main__":

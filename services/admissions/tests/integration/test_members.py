@@ -223,3 +223,35 @@ def test_a_probationary_member_removed_by_the_pipeline_is_removed_from_the_membe
     member = known.members.member(candidate_id)
     assert member["status"] == "removed"
     assert member["history"][-1]["data"]["reason"] == "không được công nhận"
+
+
+def test_a_members_annual_rating_is_recorded_counted_and_a_second_one_for_the_year_answers_409(
+    service: Any,
+) -> None:
+    service.post_members_file(Request(EnvironBuilder(method="POST", data=CSV.encode()).get_environ()))
+    rating = {"year": 2025, "rating": "good", "on": "2025-12-20", "body": "Chi bộ Minh Phát"}
+
+    first = service.post_member_rating(json_request("/members/m-an/ratings", rating), "m-an")
+    again = service.post_member_rating(json_request("/members/m-an/ratings", rating), "m-an")
+    corrected = service.post_member_rating(
+        json_request("/members/m-an/ratings", {**rating, "rating": "excellent", "correction_reason": "phúc tra"}),
+        "m-an",
+    )
+
+    assert first.status_code == 201
+    assert again.status_code == 409 and json.loads(again.get_data())["field"] == "year"
+    assert corrected.status_code == 201
+    assert json.loads(corrected.get_data())["ratings"] == {"2025": "excellent"}
+    summary = service.get_ratings(
+        Request(EnvironBuilder(query_string={"authority_id": "hn.kcn-thang-long", "year": "2025"}).get_environ())
+    )
+    assert json.loads(summary.get_data()) == {
+        "authority_id": "hn.kcn-thang-long",
+        "year": 2025,
+        "rated": 1,
+        "by_rating": {"excellent": 1},
+    }
+
+
+def json_request(path: str, body: Any) -> Request:
+    return Request(EnvironBuilder(method="POST", path=path, data=json.dumps(body)).get_environ())

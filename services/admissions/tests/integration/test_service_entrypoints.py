@@ -86,11 +86,11 @@ def test_posting_an_unknown_source_channel_answers_422_naming_source_channel(ser
     assert [e["field"] for e in json.loads(answer.get_data())["errors"]] == ["source_channel"]
 
 
-def test_listing_without_an_authority_answers_422_naming_authority_id(service: Any) -> None:
-    answer = service.get_candidates(request("GET", "/candidates"))
+def test_listing_with_a_bad_page_size_answers_422_naming_limit(service: Any) -> None:
+    answer = service.get_candidates(request("GET", "/candidates", query={"limit": "0"}))
 
     assert answer.status_code == 422
-    assert [e["field"] for e in json.loads(answer.get_data())["errors"]] == ["authority_id"]
+    assert [e["field"] for e in json.loads(answer.get_data())["errors"]] == ["limit"]
 
 
 def test_reading_a_candidate_never_proposed_answers_404(service: Any) -> None:

@@ -9,7 +9,14 @@ import pytest
 from coso_admissions.domain.errors import StepOutOfOrder, StepRefused
 from coso_admissions.domain.member import Member
 from coso_admissions.domain.rules import AdmissionRules
-from coso_backbone.contracts.admissions import JobCategory, MemberEnrolled, MemberStatus, TransferKind
+from coso_backbone.contracts.admissions import (
+    JobCategory,
+    MemberEnrolled,
+    MemberRated,
+    MemberRating,
+    MemberStatus,
+    TransferKind,
+)
 
 TODAY = date(2026, 6, 1)
 RULES = AdmissionRules()
@@ -84,3 +91,45 @@ def test_a_transfer_stays_pending_until_the_destination_confirms_and_only_one_at
 
     assert second.value.rule == "one pending transfer at a time"
     assert (member.organization, member.authority_id, member.pending_transfer) == ("Chi bộ X", "hn.ba-dinh", None)
+
+
+def test_a_member_is_rated_once_a_year_and_a_second_rating_is_refused_unless_a_stated_correction() -> None:
+    member = enrolled()
+    member.rate(2025, MemberRating.GOOD, date(2025, 12, 20), TODAY, "Chi bộ Công ty Minh Phát")
+
+    with pytest.raises(StepOutOfOrder) as refused:
+        member.rate(2025, MemberRating.EXCELLENT, date(2025, 12, 28), TODAY, "Chi bộ Công ty Minh Phát")
+    assert (refused.value.field, refused.value.rule) == (
+        "year",
+        "one rating per member per year; a correction states its reason",
+    )
+
+    member.rate(2025, MemberRating.EXCELLENT, date(2026, 1, 5), TODAY, "Đảng ủy Khối", correction_reason="phúc tra")
+    corrected = member.pending[-1]
+    assert isinstance(corrected, MemberRated)
+    assert (corrected.correction, corrected.previous_rating) == (True, MemberRating.GOOD)
+    assert member.ratings == {2025: MemberRating.EXCELLENT}
+
+
+def test_a_correction_needs_an_earlier_rating_and_a_rating_cannot_precede_admission_or_come_from_the_future() -> None:
+    member = enrolled()
+    with pytest.raises(StepOutOfOrder) as nothing:
+        member.rate(2025, MemberRating.GOOD, date(2025, 12, 20), TODAY, "Chi bộ", correction_reason="nhầm")
+    with pytest.raises(StepRefused) as early:
+        member.rate(2019, MemberRating.GOOD, date(2025, 12, 20), TODAY, "Chi bộ")
+    with pytest.raises(StepRefused) as ahead:
+        member.rate(2026, MemberRating.GOOD, date(2025, 12, 20), TODAY, "Chi bộ")
+
+    assert nothing.value.field == "correction_reason"
+    assert (early.value.field, early.value.rule) == ("year", "not before the year of admission")
+    assert (ahead.value.field, ahead.value.rule) == ("year", "not after the rating's year")
+
+
+def test_a_deceased_member_is_not_rated() -> None:
+    member = enrolled()
+    member.change_status(MemberStatus.DECEASED, date(2025, 3, 1), TODAY)
+
+    with pytest.raises(StepOutOfOrder) as refused:
+        member.rate(2025, MemberRating.GOOD, date(2025, 12, 20), TODAY, "Chi bộ")
+
+    assert refused.value.rule == "only active members are rated"
