@@ -6,7 +6,9 @@ handled on its own and acknowledged after its transaction commits:
 
 - valid: the proposal becomes a candidate (once per `proposal_id`);
 - invalid (not JSON, breaks the contract, refused by a rule such as an unknown enterprise):
-  sent with its reason to the backbone's dead-letter queue `<consumer>.dead-letters`, then
+  sent with its reason to the backbone's dead-letter queue `<consumer>.dead-letters` with its
+  personal fields withheld (`application.federation.withheld`; an unparsable body becomes an
+  opaque marker with its size), then
   acknowledged; `coso-admissions dead-letters list|replay` work on it as on any dead letter
   (a replay sends it back to this queue);
 - anything else (database or broker down): not acknowledged, so it comes again after reconnecting.
@@ -23,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from coso_admissions.application.federation import withheld
 from coso_backbone.broker import consumer_queue, declare_dead_letter_queue, declare_events_exchange, open_channel
 from coso_backbone.consumer import DeadLetterSink
 from coso_backbone.contracts.admissions import CandidateProposalSubmitted
@@ -81,6 +84,7 @@ class FederationInbox:
         body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
         reason = refusal(body, self._propose)
         if reason is not None:
+            body, reason = withheld(body, reason)
             info = message.delivery_info or {}
             self._dead_letters.send(
                 [

@@ -8,6 +8,7 @@ answers the candidate it already created. The same proposals also arrive as CSV/
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -22,6 +23,28 @@ from coso_backbone.contracts.admissions import CandidateProposalSubmitted
 from coso_backbone.errors import CosoError
 
 PERSONAL = ("full_name", "birth_date", "national_id")
+WITHHELD = "[withheld]"
+WITHHELD_NOTE = " (personal fields withheld)"
+
+
+def withheld(body: bytes, reason: str) -> tuple[bytes, str]:
+    """A refused message as it may be kept as a dead letter: personal fields replaced by
+    "[withheld]" (also in the reason), a body that is not a JSON object replaced by an opaque
+    marker with its size, so erasing a person never has to reach into dead-letter queues."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        marker = {"withheld": "unparsable message", "size": len(body)}
+        return json.dumps(marker).encode(), reason + WITHHELD_NOTE
+    for name in PERSONAL:
+        if name in data:
+            value = data[name]
+            if isinstance(value, str | int | float) and str(value).strip():
+                reason = reason.replace(str(value), WITHHELD)
+            data[name] = WITHHELD
+    return json.dumps(data, ensure_ascii=False).encode(), reason + WITHHELD_NOTE
 
 
 class FederationProposals:

@@ -1,14 +1,15 @@
 """The admissions nameko service: RPC and HTTP, thin: parse, delegate, answer.
 
 HTTP callers present `Authorization: Bearer <token>` (unless access control is switched off);
-each use case checks the caller's grants (application/guarded.py). RPC is for trusted services
-inside one authority's deployment and runs unrestricted.
+RPC callers the same `Bearer <token>` as nameko context data `authorization`; each use case
+checks the caller's grants (application/guarded.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
@@ -35,75 +36,95 @@ from coso_backbone import service_support as web
 web.make_database_driver_green()
 
 
+class RpcAuthorization(ContextDataProvider):
+    """`Bearer <token>` from the RPC caller's context data `authorization`
+    (`ClusterRpcProxy(config, context_data={"authorization": "Bearer ..."})`); it travels on
+    with any RPC call the worker makes in turn."""
+
+    context_key = "authorization"
+
+
 class AdmissionsService(web.BackboneEndpoints):
     name = "admissions"
     app: bootstrap.AdmissionsApp = web.WiredApplication(bootstrap.build)
+    rpc_authorization: str | None = RpcAuthorization()
     openapi = ADMISSIONS_API
 
     def caller(self, request: Request) -> Principal:
         return self.app.access.authenticate(request.headers.get("Authorization"))
 
-    # --- RPC (trusted services: unrestricted) ---------------------------------------------------------------
+    def rpc_caller(self) -> Principal:
+        return self.app.access.authenticate(self.rpc_authorization)
+
+    # --- RPC: the caller's token travels as context data `authorization` -------------------
     @rpc
     def propose_candidate(self, **fields: Any) -> dict[str, Any]:
-        return self.app.admissions.propose_candidate(ProposeCandidate.model_validate(fields))
+        return self.app.guarded.propose_candidate(self.rpc_caller(), ProposeCandidate.model_validate(fields))
 
     @rpc
     def get_candidate(self, candidate_id: str) -> dict[str, Any]:
-        return self.app.admissions.candidate(candidate_id)
+        return self.app.guarded.candidate(self.rpc_caller(), candidate_id)
 
     @rpc
     def advance_candidate(self, candidate_id: str, step: str, **fields: Any) -> dict[str, Any]:
         """One step of the pipeline, e.g. step="cell-vote" with on, body, votes_for, official_members."""
-        return self.app.admissions.advance(candidate_id, step, fields)
+        return self.app.guarded.advance(self.rpc_caller(), candidate_id, step, fields)
 
     @rpc
     def record_personal_data(self, candidate_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.admissions.record_personal_data(candidate_id, RecordPersonalData.model_validate(fields))
+        return self.app.guarded.record_personal_data(
+            self.rpc_caller(), candidate_id, RecordPersonalData.model_validate(fields)
+        )
 
     @rpc
     def erase_person(self, candidate_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.admissions.erase_person(candidate_id, ErasePerson.model_validate(fields))
+        return self.app.guarded.erase_person(self.rpc_caller(), candidate_id, ErasePerson.model_validate(fields))
 
     @rpc
     def list_candidates(self, **fields: Any) -> list[dict[str, Any]]:
-        return self.app.admissions.candidates(CandidatesOfAuthority.model_validate(fields))
+        return self.app.guarded.candidates(self.rpc_caller(), CandidatesOfAuthority.model_validate(fields))
 
     @rpc
     def get_member(self, member_id: str) -> dict[str, Any]:
-        return self.app.members.member(member_id)
+        return self.app.guarded.member(self.rpc_caller(), member_id)
 
     @rpc
     def list_members(self, **fields: Any) -> list[dict[str, Any]]:
-        return self.app.members.members(MembersOfAuthority.model_validate(fields))
+        return self.app.guarded.members(self.rpc_caller(), MembersOfAuthority.model_validate(fields))
 
     @rpc
     def change_member_status(self, member_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.members.change_status(member_id, ChangeMemberStatus.model_validate(fields))
+        return self.app.guarded.change_member_status(
+            self.rpc_caller(), member_id, ChangeMemberStatus.model_validate(fields)
+        )
 
     @rpc
     def start_transfer(self, member_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.members.start_transfer(member_id, StartTransfer.model_validate(fields))
+        return self.app.guarded.start_transfer(self.rpc_caller(), member_id, StartTransfer.model_validate(fields))
 
     @rpc
     def receive_transfer(self, member_id: str, transfer_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.members.receive_transfer(member_id, transfer_id, ReceiveTransfer.model_validate(fields))
+        return self.app.guarded.receive_transfer(
+            self.rpc_caller(), member_id, transfer_id, ReceiveTransfer.model_validate(fields)
+        )
 
     @rpc
     def rate_member(self, member_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.members.rate(member_id, RateMember.model_validate(fields))
+        return self.app.guarded.rate_member(self.rpc_caller(), member_id, RateMember.model_validate(fields))
 
     @rpc
     def member_ratings(self, **fields: Any) -> dict[str, Any]:
-        return self.app.members.ratings(RatingsOfAuthority.model_validate(fields))
+        return self.app.guarded.ratings(self.rpc_caller(), RatingsOfAuthority.model_validate(fields))
 
     @rpc
     def confirm_incoming_transfer(self, transfer_id: str, **fields: Any) -> dict[str, Any]:
-        return self.app.incoming.confirm(transfer_id, ReceiveTransfer.model_validate(fields))
+        return self.app.guarded.confirm_incoming_transfer(
+            self.rpc_caller(), transfer_id, ReceiveTransfer.model_validate(fields)
+        )
 
     @rpc
     def list_transfers(self, **fields: Any) -> list[dict[str, Any]]:
-        return self.app.members.transfers(TransfersOfAuthority.model_validate(fields))
+        return self.app.guarded.transfers(self.rpc_caller(), TransfersOfAuthority.model_validate(fields))
 
     # --- HTTP --------------------------------------------------------------
     @http("POST", "/candidates")

@@ -299,3 +299,56 @@ def test_federation_proposals_are_validated_on_arrival_and_bad_ones_dead_lettere
     assert reasons[0].startswith("body is not JSON")
     assert reasons[1].startswith("job_category: Input should be")
     assert reasons[2].startswith("enterprise_tax_code: enterprise 0109999999 is not known")
+
+
+def test_a_refused_federation_proposal_is_dead_lettered_without_its_name_or_national_id(
+    admissions_on, sqlite_url: str, amqp_uri: str, run_id: str, run_in_background, queues
+) -> None:
+    app = admissions_on(sqlite_url)
+    name = f"{run_id}-admissions-withheld"
+    inbox = bootstrap.federation_inbox(app.settings, app, name=name)
+    queues.extend([(inbox.queue, None), (dead_letter_queue(name), name)])
+    refused = {  # the enterprise is unknown here, so the proposal is refused by a rule
+        "proposal_id": f"{run_id}-p-withheld",
+        "federation": "ldld-ha-noi",
+        "enterprise_tax_code": "0109999999",
+        "job_category": "production_worker",
+        "proposed_on": "2025-09-01",
+        "full_name": "Lê Thị Hồng Nhung",
+        "birth_date": "1994-02-17",
+        "national_id": "001194012345",
+    }
+    unparsable = b"not json, Le Thi Hong Nhung 001194012345"
+    connection, channel = open_channel(amqp_uri)
+    try:
+        inbox.declare(channel)
+        for body in [json.dumps(refused).encode(), unparsable]:
+            channel.basic_publish(
+                amqp.Message(body, content_type="application/json"),
+                exchange="labour_federation.events",
+                routing_key="CandidateProposalSubmitted",
+            )
+    finally:
+        connection.release()
+
+    run_in_background(inbox.run)
+    wait_until(lambda: inbox.refused == 2, "the inbox to refuse both messages")
+
+    connection, channel = open_channel(amqp_uri)
+    try:  # the dead-letter queue's own copies, read without acknowledging
+        copies = [channel.basic_get(dead_letter_queue(name), no_ack=False) for _ in range(2)]
+        channel.close()
+    finally:
+        connection.release()
+    assert all(copy is not None for copy in copies)
+    for copy in copies:
+        kept = copy.body.decode() + json.dumps(copy.headers, ensure_ascii=False, default=str)
+        for personal in ("Lê Thị Hồng Nhung", "Le Thi Hong Nhung", "1994-02-17", "001194012345"):
+            assert personal not in kept
+    first, second = (json.loads(copy.body) for copy in copies)
+    assert first["proposal_id"] == refused["proposal_id"]
+    assert (first["full_name"], first["birth_date"], first["national_id"]) == ("[withheld]",) * 3
+    assert second == {"withheld": "unparsable message", "size": len(unparsable)}
+    reasons = [letter.reason for letter in list_dead_letters(amqp_uri, name)]
+    assert reasons[0].startswith("enterprise_tax_code: enterprise 0109999999 is not known")
+    assert all(reason.endswith("(personal fields withheld)") for reason in reasons)
