@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nameko.contextdata import ContextDataProvider
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -24,6 +25,14 @@ from coso_backbone.config import CosoSettings
 from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound
 from coso_backbone.eventstore import EventStore
 from coso_backbone.metrics import REQUEST_LATENCY
+
+
+class RpcAuthorization(ContextDataProvider):
+    """`Bearer <token>` from the RPC caller's context data `authorization`
+    (`ClusterRpcProxy(config, context_data={"authorization": "Bearer ..."})`); it travels on
+    with any RPC call the worker makes in turn."""
+
+    context_key = "authorization"
 
 
 class WiredApplication(DependencyProvider):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
@@ -36,18 +35,10 @@ from coso_backbone import service_support as web
 web.make_database_driver_green()
 
 
-class RpcAuthorization(ContextDataProvider):
-    """`Bearer <token>` from the RPC caller's context data `authorization`
-    (`ClusterRpcProxy(config, context_data={"authorization": "Bearer ..."})`); it travels on
-    with any RPC call the worker makes in turn."""
-
-    context_key = "authorization"
-
-
 class AdmissionsService(web.BackboneEndpoints):
     name = "admissions"
     app: bootstrap.AdmissionsApp = web.WiredApplication(bootstrap.build)
-    rpc_authorization: str | None = RpcAuthorization()
+    rpc_authorization: str | None = web.RpcAuthorization()
     openapi = ADMISSIONS_API
 
     def caller(self, request: Request) -> Principal:

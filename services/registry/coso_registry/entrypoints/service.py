@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
@@ -52,14 +51,6 @@ from coso_registry.domain.errors import InvalidQuery
 from coso_registry.entrypoints.openapi_routes import REGISTRY_API
 
 web.make_database_driver_green()
-
-
-class RpcAuthorization(ContextDataProvider):
-    """`Bearer <token>` from the RPC caller's context data `authorization`
-    (`ClusterRpcProxy(config, context_data={"authorization": "Bearer ..."})`); it travels on
-    with any RPC call the worker makes in turn."""
-
-    context_key = "authorization"
 
 
 ENTERPRISE_COMMANDS: dict[str, type[EnterpriseChange]] = {
@@ -109,7 +100,7 @@ def number_of(request: Request, name: str, default: int) -> int:
 class RegistryService(web.BackboneEndpoints):
     name = "registry"
     app: bootstrap.RegistryApp = web.WiredApplication(bootstrap.build)
-    rpc_authorization: str | None = RpcAuthorization()
+    rpc_authorization: str | None = web.RpcAuthorization()
     openapi = REGISTRY_API
 
     def caller(self, request: Request) -> Principal:
