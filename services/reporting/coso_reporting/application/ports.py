@@ -9,6 +9,7 @@ from typing import Any, Protocol, Self
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.domain.indicators import AuthorityCounts, Counts
+from coso_reporting.domain.tree import Tree
 
 
 class IndicatorQueries(Protocol):
@@ -54,3 +55,8 @@ class PlanUnitOfWork(Protocol):
 class PlanQueries(Protocol):
     def plans(self, authority_id: str | None) -> list[dict[str, Any]]:
         """Plans (id, authority, title, period, adoption date), of one authority or all."""
+
+
+class AuthorityTrees(Protocol):
+    def as_of(self, day: date) -> Tree:
+        """The hierarchy of authorities as it stood on `day` (see domain/tree.py)."""
