@@ -4,11 +4,12 @@
     .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres    # national, PostgreSQL
 
 The data set (at --scale 1): one central root, 34 provinces, 3,321 communes/wards and two
-industrial-zone committees per province; 940,000 enterprises registered 2021–2025; 140,000
-proposed candidates a year over 2021–2025 (700,000), each with a source channel and job
-category. Deterministic (seeded). Not yet in it, because their events do not exist yet:
-the 5.6 million members, admissions decisions and the 2025 reorganization (registry's
-renamed/merged events are being added); the generator is where they will go.
+industrial-zone committees per province, plus 1,000 older communes merged into today's on
+2025-07-01 (the reorganization); 940,000 enterprises registered 2021–2025, 4 % with a party
+organization and 35 % with a trade union; 140,000 proposed candidates a year over 2021–2025
+(700,000), each with a source channel and job category, a fifth of them admitted as members;
+5.6 million members enrolled from the existing records. Deterministic (seeded). At scale 1
+the events are about 7.8 million and are held in memory (several GB).
 
 Printed figures: the rebuild rate (all events, from memory, into the target database),
 the p95 latency of the indicator report, the trend and a plan's progress at national,
@@ -26,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,24 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 
 from coso_backbone.contracts import EventContract
-from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
-from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
+from coso_backbone.contracts.admissions import (
+    CandidateProposed,
+    JobCategory,
+    MemberEnrolled,
+    MemberStatus,
+    SourceChannel,
+)
+from coso_backbone.contracts.registry import (
+    AuthorityLevel,
+    AuthorityMerged,
+    AuthorityRegistered,
+    EnterpriseRegistered,
+    MassOrganizationFounded,
+    MassOrganizationKind,
+    OrganizationFounded,
+    OrganizationKind,
+    Ownership,
+)
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.database import create_database_engine
 from coso_backbone.envelope import Envelope
@@ -56,6 +74,13 @@ ZONES_PER_PROVINCE = 2
 ENTERPRISES = 940_000
 ADMISSIONS_PER_YEAR = 140_000
 YEARS = (2021, 2022, 2023, 2024, 2025)
+MEMBERS = 5_600_000
+ADMITTED_SHARE = 0.2  # of the proposed candidates, admitted within the five years
+ORGANIZATION_SHARE = 0.04  # of the enterprises, with a party organization
+TRADE_UNION_SHARE = 0.35  # of the enterprises, with a grassroots trade union (includes the above)
+MERGED_COMMUNES = 1000
+FOUNDED = date(2021, 1, 1)  # every authority of the data set exists from this day
+MERGER = date(2025, 7, 1)
 POSTGRES_SERVER = os.environ.get("COSO_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 
 
@@ -70,61 +95,67 @@ class MemorySource:
         return self.envelopes[position : position + limit]
 
 
-def national_events(scale: float, seed: int = 2025) -> tuple[list[EventContract], list[EventContract], list[str]]:
-    """(registry events, admissions events, commune ids) of the synthetic nation."""
+@dataclass
+class Nation:
+    """The synthetic nation's events, by producer, and the ids the measurements pick from."""
+
+    registry: list[EventContract] = field(default_factory=list)
+    admissions: list[EventContract] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)  # communes of today's tree
+    merged: list[str] = field(default_factory=list)  # communes merged into another on MERGER
+
+
+def national_events(scale: float, seed: int = 2025) -> Nation:
+    """The synthetic nation at `scale` (1 = national size); deterministic for a seed.
+
+    Every authority exists from FOUNDED on. On MERGER, MERGED_COMMUNES old communes merge
+    into one of today's communes each (the 2025 reorganization, in miniature): their
+    enterprises, candidates and members stay filed under them and count under the
+    successor from that day on.
+    """
     rng = random.Random(seed)
-    registry: list[EventContract] = [
-        AuthorityRegistered(
-            authority_id="vn",
-            name="Ban Chấp hành Trung ương",
-            level=AuthorityLevel.CENTRAL,
-            parent_id=None,
-            effective_from=date(2025, 7, 1),
-        )
-    ]
-    units: list[str] = []
-    communes: list[str] = []
-    for p in range(1, PROVINCES + 1):
-        province = f"p{p:02d}"
+    nation = Nation()
+    registry = nation.registry
+
+    def register(authority_id: str, name: str, level: AuthorityLevel, parent_id: str | None) -> None:
         registry.append(
             AuthorityRegistered(
-                authority_id=province,
-                name=f"Tỉnh ủy số {p}",
-                level=AuthorityLevel.PROVINCE,
-                parent_id="vn",
-                effective_from=date(2025, 7, 1),
+                authority_id=authority_id, name=name, level=level, parent_id=parent_id, effective_from=FOUNDED
             )
         )
+
+    register("vn", "Ban Chấp hành Trung ương", AuthorityLevel.CENTRAL, None)
+    units: list[str] = []  # the units enterprises belong to, today
+    for p in range(1, PROVINCES + 1):
+        province = f"p{p:02d}"
+        register(province, f"Tỉnh ủy số {p}", AuthorityLevel.PROVINCE, "vn")
         for z in range(1, ZONES_PER_PROVINCE + 1):
             zone = f"{province}.kcn{z}"
-            registry.append(
-                AuthorityRegistered(
-                    authority_id=zone,
-                    name=f"Đảng ủy các khu công nghiệp {z} – tỉnh {p}",
-                    level=AuthorityLevel.INDUSTRIAL_ZONE,
-                    parent_id=province,
-                    effective_from=date(2025, 7, 1),
-                )
-            )
+            register(zone, f"Đảng ủy các khu công nghiệp {z} – tỉnh {p}", AuthorityLevel.INDUSTRIAL_ZONE, province)
             units.append(zone)
     for c in range(COMMUNES):
         province = f"p{c % PROVINCES + 1:02d}"
         commune = f"{province}.x{c:04d}"
-        registry.append(
-            AuthorityRegistered(
-                authority_id=commune,
-                name=f"Đảng ủy xã/phường {c}",
-                level=AuthorityLevel.COMMUNE,
-                parent_id=province,
-                effective_from=date(2025, 7, 1),
-            )
-        )
+        register(commune, f"Đảng ủy xã/phường {c}", AuthorityLevel.COMMUNE, province)
         units.append(commune)
-        communes.append(commune)
+        nation.communes.append(commune)
+    successors: dict[str, str] = {}
+    for m in range(MERGED_COMMUNES):
+        successor = nation.communes[m % COMMUNES]
+        old = f"{successor.split('.')[0]}.o{m:04d}"
+        register(old, f"Đảng ủy xã cũ {m}", AuthorityLevel.COMMUNE, successor.split(".")[0])
+        successors[old] = successor
+        nation.merged.append(old)
     start, days = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days + 1
+    before_merger = units + nation.merged
+
+    def unit_on(day: date) -> str:
+        return rng.choice(before_merger if day < MERGER else units)
+
     enterprise_units: list[str] = []
     for n in range(max(1, round(ENTERPRISES * scale))):
-        unit = rng.choice(units)
+        registered_on = start + timedelta(days=rng.randrange(days))
+        unit = unit_on(registered_on)
         enterprise_units.append(unit)
         registry.append(
             EnterpriseRegistered(
@@ -134,26 +165,105 @@ def national_events(scale: float, seed: int = 2025) -> tuple[list[EventContract]
                 authority_id=unit,
                 ownership=rng.choice(list(Ownership)),
                 worker_count=rng.randint(5, 3000),
-                registered_on=start + timedelta(days=rng.randrange(days)),
+                registered_on=registered_on,
             )
         )
-    admissions: list[EventContract] = []
+    registry.extend(
+        AuthorityMerged(
+            authority_id=old,
+            successor_id=successor,
+            merged_with=[old],
+            effective_from=MERGER,
+            legal_basis="Nghị quyết số 1/2025 (tổng hợp)",
+        )
+        for old, successor in successors.items()
+    )
+    organizations = _organizations(rng, registry, enterprise_units)
+    admissions = nation.admissions
     channels, jobs = list(SourceChannel), list(JobCategory)
     for year in YEARS:
         first = date(year, 1, 1)
         for n in range(max(1, round(ADMISSIONS_PER_YEAR * scale))):
             enterprise = rng.randrange(len(enterprise_units))
-            admissions.append(
-                CandidateProposed(
-                    candidate_id=f"c{year}-{n}",
-                    enterprise_id=f"e{enterprise}",
-                    authority_id=enterprise_units[enterprise],
-                    source_channel=rng.choice(channels),
-                    job_category=rng.choice(jobs),
-                    proposed_on=first + timedelta(days=rng.randrange(365)),
+            proposed_on = first + timedelta(days=rng.randrange(365))
+            candidate = CandidateProposed(
+                candidate_id=f"c{year}-{n}",
+                enterprise_id=f"e{enterprise}",
+                authority_id=enterprise_units[enterprise],
+                source_channel=rng.choice(channels),
+                job_category=rng.choice(jobs),
+                proposed_on=proposed_on,
+            )
+            admissions.append(candidate)
+            admitted_on = proposed_on + timedelta(days=rng.randint(120, 300))
+            if rng.random() < ADMITTED_SHARE and admitted_on <= date(YEARS[-1], 12, 31):
+                admissions.append(
+                    _member(
+                        candidate.candidate_id, enterprise, enterprise_units, organizations, candidate.job_category
+                    ).model_copy(update={"admitted_on": admitted_on, "status": MemberStatus.PROBATIONARY})
+                )
+    for n in range(round(MEMBERS * scale)):
+        enterprise = rng.randrange(len(enterprise_units))
+        admitted = date(rng.randint(1975, 2019), 1, 1) + timedelta(days=rng.randrange(365))
+        admissions.append(
+            _member(f"m{n}", enterprise, enterprise_units, organizations, rng.choice(jobs)).model_copy(
+                update={"admitted_on": admitted, "official_on": admitted + timedelta(days=365)}
+            )
+        )
+    return nation
+
+
+def _organizations(rng: random.Random, registry: list[EventContract], enterprise_units: list[str]) -> dict[int, str]:
+    """Party organizations and trade unions founded in a share of the enterprises; returns the
+    party organization of each enterprise that has one."""
+    organizations: dict[int, str] = {}
+    for enterprise, unit in enumerate(enterprise_units):
+        draw = rng.random()
+        if draw < ORGANIZATION_SHARE:
+            organizations[enterprise] = f"o{enterprise}"
+            registry.append(
+                OrganizationFounded(
+                    organization_id=f"o{enterprise}",
+                    name=f"Chi bộ Công ty TNHH số {enterprise}",
+                    kind=OrganizationKind.GRASSROOTS_CELL,
+                    authority_id=unit,
+                    enterprise_ids=[f"e{enterprise}"],
+                    decision_number=f"{enterprise}-QĐ/ĐU",
+                    founded_on=date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))),
+                    official_members=rng.randint(3, 30),
                 )
             )
-    return registry, admissions, communes
+        if draw < TRADE_UNION_SHARE:
+            registry.append(
+                MassOrganizationFounded(
+                    mass_organization_id=f"u{enterprise}",
+                    kind=MassOrganizationKind.TRADE_UNION,
+                    enterprise_id=f"e{enterprise}",
+                    authority_id=unit,
+                    name=f"Công đoàn cơ sở Công ty TNHH số {enterprise}",
+                    founded_on=date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))),
+                    members=rng.randint(10, 2000),
+                )
+            )
+    return organizations
+
+
+def _member(
+    member_id: str, enterprise: int, enterprise_units: list[str], organizations: dict[int, str], job: JobCategory
+) -> MemberEnrolled:
+    """A member working in `enterprise`: in its party organization, or else in the party
+    committee of the enterprise's authority (a member with no organization in the enterprise)."""
+    unit = enterprise_units[enterprise]
+    return MemberEnrolled(
+        member_id=member_id,
+        authority_id=unit,
+        organization=organizations.get(enterprise, f"{unit}-db"),
+        enterprise_id=f"e{enterprise}",
+        job_category=job,
+        status=MemberStatus.OFFICIAL,
+        admitted_on=FOUNDED,
+        via="import",
+    )
 
 
 def envelopes(events: list[EventContract], producer: str, source: str) -> list[Envelope]:
@@ -256,13 +366,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="runs per latency figure")
     args = parser.parse_args()
     started = time.perf_counter()
-    registry, admissions, communes = national_events(args.scale)
+    nation = national_events(args.scale)
     sources = [
-        MemorySource(envelopes(registry, "registry", "/coso/bench/registry"), "/coso/bench/registry"),
-        MemorySource(envelopes(admissions, "admissions", "/coso/bench/admissions"), "/coso/bench/admissions"),
+        MemorySource(envelopes(nation.registry, "registry", "/coso/bench/registry"), "/coso/bench/registry"),
+        MemorySource(envelopes(nation.admissions, "admissions", "/coso/bench/admissions"), "/coso/bench/admissions"),
     ]
     print(
-        f"synthetic nation at scale {args.scale}: {len(registry):,} registry and {len(admissions):,} admissions "
+        f"synthetic nation at scale {args.scale}: {len(nation.registry):,} registry and "
+        f"{len(nation.admissions):,} admissions "
         f"events, generated in {time.perf_counter() - started:.1f} s"
     )
     with target_database(args.postgres) as url:
@@ -273,7 +384,7 @@ def main() -> None:
             f"  rebuild into {engine.dialect.name}: {stats.events:,} events in {stats.seconds:.2f} s = "
             f"{stats.events_per_second:,.0f} events/s"
         )
-        measure(engine, communes, args.runs)
+        measure(engine, nation.communes, args.runs)
         engine.dispose()
 
 
