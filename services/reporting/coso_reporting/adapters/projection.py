@@ -41,6 +41,7 @@ from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegi
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import StoreTransaction, StreamAppend
 from coso_backbone.handlers import EventHandlers
+from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
@@ -61,12 +62,17 @@ def projection_handlers(tables: ProjectionTables = LIVE, announce: bool = True) 
     """
 
     def apply(connection: Connection, items: list[tuple[Envelope, EventContract]]) -> None:
-        before = _subtree_totals(connection, tables) if announce else {}
-        apply_events(connection, tables, [event for _, event in items])
-        if announce:
+        events = [event for _, event in items]
+        # Facts alone (organizations, members, steps …) change no indicator: nothing to announce.
+        counts = announce and not all(isinstance(event, FACT_EVENTS_NOT_TALLIED) for event in events)
+        before = _subtree_totals(connection, tables) if counts else {}
+        apply_events(connection, tables, events)
+        if counts:
             _announce(connection, before, _subtree_totals(connection, tables))
 
-    return EventHandlers().on_batch([AuthorityRegistered, EnterpriseRegistered, CandidateProposed], apply)
+    return EventHandlers().on_batch(
+        [AuthorityRegistered, EnterpriseRegistered, CandidateProposed, *FACT_EVENTS_NOT_TALLIED], apply
+    )
 
 
 def _subtree_totals(connection: Connection, tables: ProjectionTables) -> dict[str, Counts]:
@@ -99,6 +105,7 @@ def apply_events(connection: Connection, tables: ProjectionTables, events: Seque
     tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
     tally.add_all(events)
     write_tally(connection, tables, tally)
+    apply_facts(connection, tables, events)
     return tally
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
+from coso_reporting.adapters import fact_tables
+
 metadata = MetaData()
 
 authority_indicators = Table(
@@ -98,6 +100,16 @@ class ProjectionTables:
     waiting_candidates: Table
     daily_indicators: Table
     daily_candidates: Table
+    fact_enterprises: Table
+    enterprise_places: Table
+    organizations: Table
+    organization_enterprises: Table
+    mass_organizations: Table
+    members: Table
+    member_ratings: Table
+    organization_ratings: Table
+    fact_candidates: Table
+    candidate_steps: Table
 
     def all(self) -> tuple[Table, ...]:
         return (
@@ -107,6 +119,16 @@ class ProjectionTables:
             self.waiting_candidates,
             self.daily_indicators,
             self.daily_candidates,
+            self.fact_enterprises,
+            self.enterprise_places,
+            self.organizations,
+            self.organization_enterprises,
+            self.mass_organizations,
+            self.members,
+            self.member_ratings,
+            self.organization_ratings,
+            self.fact_candidates,
+            self.candidate_steps,
         )
 
     def renamed(self, suffix: str) -> ProjectionTables:
@@ -116,6 +138,12 @@ class ProjectionTables:
 
 
 LIVE = ProjectionTables(
-    authority_indicators, enterprises, candidates, waiting_candidates, daily_indicators, daily_candidates
+    authority_indicators,
+    enterprises,
+    candidates,
+    waiting_candidates,
+    daily_indicators,
+    daily_candidates,
+    *fact_tables.FACT_TABLES,
 )
 REBUILD = LIVE.renamed("__rebuild")  # where a rebuild writes before it swaps

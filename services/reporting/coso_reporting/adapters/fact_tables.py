@@ -1,0 +1,156 @@
+"""The fact tables: the records the reports other than the indicator counts are made of.
+
+Each is a field of `ProjectionTables` (adapters/tables.py), so a rebuild makes and swaps
+them with the others. Like those, they have unnamed primary keys and no other index, so
+renaming is all a swap needs. Days are ISO strings (`YYYY-MM-DD`); a column is empty until
+the event that says it arrives (see domain/facts.py).
+
+- `reporting_fact_enterprises`: where an enterprise is (authority, industrial zone), its
+  ownership, latest worker count, registration day, status and the day it closed.
+- `reporting_fact_enterprise_places`: from which day an enterprise lay under which
+  authority and zone (its registration and each move), for reports as of a day.
+- `reporting_fact_organizations`: party organizations: kind, superior authority, founded,
+  ended (dissolved or merged, with the successor), official members when known.
+- `reporting_fact_organization_enterprises`: the enterprises each organization covers.
+- `reporting_fact_mass_organizations`: trade unions, Youth Union, women's and veterans'
+  organizations: kind, enterprise, founded, dissolved, latest membership count.
+- `reporting_fact_members`: party members: authority, organization, enterprise, job
+  category, status, admitted, recognised official, left (transferred out, deceased, removed).
+- `reporting_fact_member_ratings`, `reporting_fact_organization_ratings`: a year's rating.
+- `reporting_fact_candidates`: candidates with their authority and display reference
+  (never personal data); `reporting_fact_candidate_steps`: each step's day and the
+  deadline it set.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+_ID = 100
+_DAY = 10
+
+fact_enterprises = Table(
+    "reporting_fact_enterprises",
+    metadata,
+    Column("enterprise_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=True),
+    Column("industrial_zone_id", String(_ID), nullable=True),
+    Column("ownership", String(40), nullable=True),
+    Column("worker_count", Integer, nullable=True),
+    Column("workers_counted_on", String(_DAY), nullable=True),
+    Column("registered_on", String(_DAY), nullable=True),
+    Column("status", String(20), nullable=True),
+    Column("status_since", String(_DAY), nullable=True),
+    Column("closed_on", String(_DAY), nullable=True),
+)
+
+enterprise_places = Table(
+    "reporting_fact_enterprise_places",
+    metadata,
+    Column("enterprise_id", String(_ID), primary_key=True),
+    Column("valid_from", String(_DAY), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("industrial_zone_id", String(_ID), nullable=True),
+)
+
+organizations = Table(
+    "reporting_fact_organizations",
+    metadata,
+    Column("organization_id", String(_ID), primary_key=True),
+    Column("name", String(300), nullable=True),
+    Column("kind", String(40), nullable=True),
+    Column("authority_id", String(_ID), nullable=True),
+    Column("founded_on", String(_DAY), nullable=True),
+    Column("ended_on", String(_DAY), nullable=True),
+    Column("ended_by", String(20), nullable=True),
+    Column("successor_id", String(_ID), nullable=True),
+    Column("official_members", Integer, nullable=True),
+)
+
+organization_enterprises = Table(
+    "reporting_fact_organization_enterprises",
+    metadata,
+    Column("organization_id", String(_ID), primary_key=True),
+    Column("enterprise_id", String(_ID), primary_key=True),
+)
+
+mass_organizations = Table(
+    "reporting_fact_mass_organizations",
+    metadata,
+    Column("mass_organization_id", String(_ID), primary_key=True),
+    Column("kind", String(40), nullable=True),
+    Column("enterprise_id", String(_ID), nullable=True),
+    Column("authority_id", String(_ID), nullable=True),
+    Column("founded_on", String(_DAY), nullable=True),
+    Column("dissolved_on", String(_DAY), nullable=True),
+    Column("members", Integer, nullable=True),
+    Column("members_counted_on", String(_DAY), nullable=True),
+)
+
+members = Table(
+    "reporting_fact_members",
+    metadata,
+    Column("member_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=True),
+    Column("organization", String(300), nullable=True),
+    Column("enterprise_id", String(_ID), nullable=True),
+    Column("job_category", String(40), nullable=True),
+    Column("status", String(20), nullable=True),
+    Column("admitted_on", String(_DAY), nullable=True),
+    Column("official_on", String(_DAY), nullable=True),
+    Column("ended_on", String(_DAY), nullable=True),
+)
+
+member_ratings = Table(
+    "reporting_fact_member_ratings",
+    metadata,
+    Column("member_id", String(_ID), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("rating", String(20), nullable=False),
+)
+
+organization_ratings = Table(
+    "reporting_fact_organization_ratings",
+    metadata,
+    Column("organization_id", String(_ID), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("score", Float, nullable=False),
+)
+
+fact_candidates = Table(
+    "reporting_fact_candidates",
+    metadata,
+    Column("candidate_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("enterprise_id", String(_ID), nullable=False),
+    Column("display_ref", String(64), nullable=True),
+    Column("proposed_on", String(_DAY), nullable=False),
+)
+
+candidate_steps = Table(
+    "reporting_fact_candidate_steps",
+    metadata,
+    Column("candidate_id", String(_ID), primary_key=True),
+    Column("step", String(30), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("on_day", String(_DAY), nullable=False),
+    Column("due", String(_DAY), nullable=True),
+)
+
+FACT_TABLES = (
+    fact_enterprises,
+    enterprise_places,
+    organizations,
+    organization_enterprises,
+    mass_organizations,
+    members,
+    member_ratings,
+    organization_ratings,
+    fact_candidates,
+    candidate_steps,
+)

@@ -1,0 +1,126 @@
+"""The records the fact reports read, and what each one was on a given day.
+
+A report "as of" a day asks: did the enterprise exist and operate, under which authority
+and in which zone; did the organization exist; was the person a probationary or an
+official member, or had they left. These answers come from the days kept in the fact
+tables (domain/facts.py); a record still missing its registration answers "not yet".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an enterprise lay from `valid_from` on."""
+
+    valid_from: date
+    authority_id: str
+    industrial_zone_id: str | None
+
+
+@dataclass(frozen=True)
+class EnterpriseFact:
+    enterprise_id: str
+    ownership: str | None
+    worker_count: int | None
+    registered_on: date | None
+    closed_on: date | None
+    places: tuple[Place, ...] = ()  # sorted by valid_from
+
+    def operating_on(self, day: date) -> bool:
+        """Registered by `day` and not closed by then (a suspended enterprise still counts)."""
+        return (
+            self.registered_on is not None
+            and self.registered_on <= day
+            and (self.closed_on is None or day < self.closed_on)
+        )
+
+    def place_on(self, day: date) -> Place | None:
+        found = None
+        for place in self.places:
+            if place.valid_from <= day:
+                found = place
+        if found is None and self.places and self.operating_on(day):
+            return self.places[0]
+        return found
+
+
+@dataclass(frozen=True)
+class OrganizationFact:
+    """A party organization (kind, superior authority, founded, ended, enterprises it covers)."""
+
+    organization_id: str
+    kind: str | None
+    authority_id: str | None
+    founded_on: date | None
+    ended_on: date | None
+    ended_by: str | None  # "dissolved" or "merged"
+    enterprise_ids: tuple[str, ...] = ()
+    official_members: int | None = None
+
+    def exists_on(self, day: date) -> bool:
+        return self.founded_on is not None and self.founded_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+@dataclass(frozen=True)
+class MassOrganizationFact:
+    mass_organization_id: str
+    kind: str | None
+    enterprise_id: str | None
+    authority_id: str | None
+    founded_on: date | None
+    dissolved_on: date | None
+    members: int | None = None
+
+    def exists_on(self, day: date) -> bool:
+        return (
+            self.founded_on is not None
+            and self.founded_on <= day
+            and (self.dissolved_on is None or day < self.dissolved_on)
+        )
+
+
+ACTIVE_STATUSES = ("probationary", "official")
+LEFT_STATUSES = ("transferred_out", "deceased", "removed")
+
+
+@dataclass(frozen=True)
+class MemberFact:
+    member_id: str
+    authority_id: str | None
+    enterprise_id: str | None
+    job_category: str | None
+    status: str | None
+    admitted_on: date | None
+    official_on: date | None
+    ended_on: date | None
+
+    def status_on(self, day: date) -> str | None:
+        """probationary, official, the status they left with, or None (not a member yet)."""
+        if self.admitted_on is None or day < self.admitted_on:
+            return None
+        if self.ended_on is not None and self.ended_on <= day and self.status in LEFT_STATUSES:
+            return self.status
+        if self.official_on is not None and self.official_on <= day:
+            return "official"
+        return "probationary"
+
+
+@dataclass(frozen=True)
+class Step:
+    on: date
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class CandidateFact:
+    """A candidate and the steps recorded so far (step name -> day, deadline it set)."""
+
+    candidate_id: str
+    authority_id: str
+    display_ref: str | None
+    proposed_on: date
+    steps: dict[str, Step] = field(default_factory=dict)

@@ -1,0 +1,102 @@
+"""Where a candidate stands on a day, and which deadlines are open, overdue or near.
+
+Stages follow DOMAIN.md's order; the stage reached on a day is the furthest step taken by
+then (a withdrawal or rejection ends the file whatever came before). Deadlines are carried
+by admissions' events, computed on its working-day calendar, so nothing is recomputed here:
+
+- `file_expires_on` (set when the application is submitted) until the admission decision;
+- `decision_due` (set when the grassroots committee resolves, replaced by an extension)
+  until the decision;
+- `ceremony_due` (set by the decision) until the ceremony;
+- `recognition_due` (set by the ceremony) until recognition or removal.
+
+A withdrawn or rejected file has no open deadline. A deadline is overdue on a day after
+it; due soon when it falls within the next N days (today included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from coso_reporting.domain.fact_records import CandidateFact
+
+STAGES: tuple[str, ...] = (
+    "proposed",
+    "awareness_class",
+    "application_submitted",
+    "background_verified",
+    "introduced",
+    "cell_voted",
+    "grassroots_resolved",
+    "admission_decided",
+    "ceremony_held",
+    "recognised",
+    "probationary_removed",
+    "withdrawn",
+    "rejected",
+)
+_ORDER = {stage: i for i, stage in enumerate(STAGES[:10])}
+_ENDS = ("withdrawn", "rejected", "probationary_removed")
+
+# deadline -> (the steps that set it, latest first; the steps that close it)
+DEADLINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "file_expires_on": (("application_submitted",), ("admission_decided",)),
+    "decision_due": (("decision_extended", "grassroots_resolved"), ("admission_decided",)),
+    "ceremony_due": (("admission_decided",), ("ceremony_held",)),
+    "recognition_due": (("ceremony_held",), ("recognised", "probationary_removed")),
+}
+
+
+def stage_on(candidate: CandidateFact, day: date) -> str | None:
+    """The stage reached by `day`; None if the candidate was not proposed yet."""
+    if candidate.proposed_on > day:
+        return None
+    taken = {name: step for name, step in candidate.steps.items() if step.on <= day}
+    for end in _ENDS:
+        if end in taken:
+            return end
+    reached = "proposed"
+    for name in taken:
+        if name in _ORDER and _ORDER[name] > _ORDER[reached]:
+            reached = name
+    return reached
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    candidate_id: str
+    display_ref: str | None
+    authority_id: str
+    deadline: str
+    due: date
+
+    def days_late(self, day: date) -> int:
+        return (day - self.due).days
+
+
+def open_deadlines(candidate: CandidateFact, day: date) -> list[OpenDeadline]:
+    """The deadlines set and not yet met on `day` (none once the file is withdrawn or rejected)."""
+    taken = {name: step for name, step in candidate.steps.items() if step.on <= day}
+    if "withdrawn" in taken or "rejected" in taken:
+        return []
+    found = []
+    for deadline, (setters, closers) in DEADLINES.items():
+        if any(closer in taken for closer in closers):
+            continue
+        setter = next((taken[s] for s in setters if s in taken and taken[s].due is not None), None)
+        if setter is not None and setter.due is not None:
+            found.append(
+                OpenDeadline(
+                    candidate.candidate_id, candidate.display_ref, candidate.authority_id, deadline, setter.due
+                )
+            )
+    return found
+
+
+def overdue(deadline: OpenDeadline, day: date) -> bool:
+    return deadline.due < day
+
+
+def due_soon(deadline: OpenDeadline, day: date, within_days: int) -> bool:
+    return day <= deadline.due <= day + timedelta(days=within_days)

@@ -1,0 +1,379 @@
+"""The fact projection and its reports: real registry and admissions events delivered through
+the consumer, on SQLite and on PostgreSQL, and the numbers the reports give for a small
+province (two communes and an industrial zone) as of two days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from coso_backbone.contracts import admissions as a
+from coso_backbone.contracts import registry as r
+from coso_backbone.envelope import Envelope
+from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.trees import SqlAuthorityTrees
+from coso_reporting.application.fact_reports import FactReports
+from coso_reporting.domain.errors import UnknownAuthority
+
+D = date.fromisoformat
+YEAR = (D("2025-01-01"), D("2025-12-31"))
+
+
+def enterprise(enterprise_id: str, authority_id: str, workers: int = 120, **more: object) -> r.EnterpriseRegistered:
+    return r.EnterpriseRegistered(
+        enterprise_id=enterprise_id,
+        tax_code="0100109106",
+        name=f"Công ty {enterprise_id}",
+        authority_id=authority_id,
+        ownership=more.get("ownership", r.Ownership.DOMESTIC_PRIVATE),
+        worker_count=workers,
+        registered_on=D("2024-01-02"),
+        industrial_zone_id=more.get("zone"),
+    )
+
+
+def member(member_id: str, authority_id: str, enterprise_id: str, **more: object) -> a.MemberEnrolled:
+    status = more.get("status", a.MemberStatus.OFFICIAL)
+    return a.MemberEnrolled(
+        member_id=member_id,
+        authority_id=authority_id,
+        organization="o?",
+        enterprise_id=enterprise_id,
+        job_category=more.get("job", a.JobCategory.PRODUCTION_WORKER),
+        status=status,
+        admitted_on=more.get("admitted_on", D("2020-05-01")),
+        official_on=D("2021-05-01") if status is a.MemberStatus.OFFICIAL else None,
+        via="import",
+    )
+
+
+def step(kind: type, candidate_id: str, authority_id: str, on: str, **more: object) -> a.CandidateStep:
+    return kind(candidate_id=candidate_id, authority_id=authority_id, on=D(on), body="Chi bộ", **more)
+
+
+def candidate(candidate_id: str, enterprise_id: str, authority_id: str, ref: str) -> a.CandidateProposed:
+    return a.CandidateProposed(
+        candidate_id=candidate_id,
+        enterprise_id=enterprise_id,
+        authority_id=authority_id,
+        source_channel=a.SourceChannel.ENTERPRISE_TRADE_UNION,
+        job_category=a.JobCategory.PRODUCTION_WORKER,
+        proposed_on=D("2025-01-10"),
+        display_ref=ref,
+    )
+
+
+def province(world) -> list[Envelope]:
+    """hn with communes hn.a, hn.b and the zone hn.kcn; four enterprises, organizations,
+    members, ratings and three candidates."""
+    reg, adm = world.registry, world.admissions
+    return [
+        world.authority("hn"),
+        world.authority("hn.a", parent_id="hn", name="Đảng ủy phường Ánh Dương"),
+        world.authority("hn.b", parent_id="hn", name="Đảng ủy xã Bình Minh"),
+        world.authority("hn.kcn", parent_id="hn", name="Đảng ủy các KCN"),
+        reg.record("enterprise-e1", enterprise("e1", "hn.a")),
+        reg.record(
+            "enterprise-e2", enterprise("e2", "hn.b", 30, ownership=r.Ownership.FOREIGN_INVESTED, zone="hn.kcn")
+        ),
+        reg.record(
+            "enterprise-e2", r.WorkforceCounted(enterprise_id="e2", worker_count=1500, counted_on=D("2025-06-01"))
+        ),
+        reg.record("enterprise-e3", enterprise("e3", "hn.a")),
+        reg.record(
+            "enterprise-e3", r.EnterpriseClosed(enterprise_id="e3", reason="giải thể", effective_from=D("2025-05-01"))
+        ),
+        reg.record("enterprise-e4", enterprise("e4", "hn.b")),
+        reg.record(
+            "enterprise-e4",
+            r.EnterpriseMoved(
+                enterprise_id="e4",
+                authority_id="hn.a",
+                previous_authority_id="hn.b",
+                industrial_zone_id=None,
+                previous_industrial_zone_id=None,
+                effective_from=D("2025-09-01"),
+            ),
+        ),
+        reg.record("mass-u1", mass("u1", r.MassOrganizationKind.TRADE_UNION, "e1", "hn.a", "2025-02-01")),
+        reg.record("mass-u2", mass("u2", r.MassOrganizationKind.TRADE_UNION, "e2", "hn.b", "2023-02-01")),
+        reg.record("mass-y1", mass("y1", r.MassOrganizationKind.YOUTH_UNION, "e1", "hn.a", "2025-05-05")),
+        reg.record("organization-o1", organization("o1", "hn.a", ["e1"], "2025-03-01")),
+        reg.record("organization-o2", organization("o2", "hn.b", ["e4"], "2025-04-01")),
+        reg.record(
+            "organization-o2",
+            r.OrganizationDissolved(
+                organization_id="o2",
+                reason="không đủ đảng viên",
+                decision_number="9-QĐ",
+                effective_from=D("2025-10-01"),
+            ),
+        ),
+        reg.record(
+            "organization-o1",
+            r.OrganizationRated(
+                organization_id="o1",
+                year=2025,
+                score=95,
+                level=r.QualityLevel.EXCELLENT,
+                authority_id="hn.a",
+                rated_on=D("2025-12-20"),
+            ),
+        ),
+        adm.record("member-m1", member("m1", "hn.b", "e2")),
+        adm.record("member-m2", member("m2", "hn.b", "e2")),
+        adm.record("member-m3", member("m3", "hn.b", "e2")),
+        adm.record(
+            "member-m4",
+            member("m4", "hn.a", "e1", status=a.MemberStatus.PROBATIONARY, admitted_on=D("2025-06-01")),
+        ),
+        adm.record(
+            "member-m5",
+            member(
+                "m5",
+                "hn.b",
+                "e4",
+                status=a.MemberStatus.PROBATIONARY,
+                job=a.JobCategory.OWNER,
+                admitted_on=D("2025-02-01"),
+            ),
+        ),
+        adm.record(
+            "member-m5",
+            a.MemberStatusChanged(
+                member_id="m5",
+                authority_id="hn.b",
+                previous_status=a.MemberStatus.PROBATIONARY,
+                status=a.MemberStatus.OFFICIAL,
+                on=D("2025-08-01"),
+            ),
+        ),
+        adm.record(
+            "member-m5",
+            a.MemberTransferReceived(
+                member_id="m5",
+                transfer_id="t1",
+                kind=a.TransferKind.OFFICIAL,
+                to_organization="o1",
+                to_authority_id="hn.a",
+                on=D("2025-09-15"),
+                body="Chi bộ o1",
+            ),
+        ),
+        adm.record("member-m6", member("m6", "hn.a", "e1")),
+        adm.record(
+            "member-m6",
+            a.MemberStatusChanged(
+                member_id="m6",
+                authority_id="hn.a",
+                previous_status=a.MemberStatus.OFFICIAL,
+                status=a.MemberStatus.DECEASED,
+                on=D("2025-07-01"),
+            ),
+        ),
+        adm.record("member-m1", rated("m1", a.MemberRating.GOOD)),
+        adm.record("member-m1", rated("m1", a.MemberRating.EXCELLENT)),  # a correction replaces it
+        adm.record("member-m2", rated("m2", a.MemberRating.COMPLETE)),
+        adm.record("candidate-c1", candidate("c1", "e1", "hn.a", "CĐCS-2025-001")),
+        adm.record(
+            "candidate-c1",
+            step(a.ApplicationSubmitted, "c1", "hn.a", "2025-02-01", file_expires_on=D("2026-02-01")),
+        ),
+        adm.record(
+            "candidate-c1", step(a.GrassrootsResolved, "c1", "hn.a", "2025-10-01", decision_due=D("2025-12-01"))
+        ),
+        adm.record("candidate-c2", candidate("c2", "e2", "hn.b", "CĐCS-2025-002")),
+        adm.record(
+            "candidate-c2", step(a.GrassrootsResolved, "c2", "hn.b", "2025-10-01", decision_due=D("2025-11-15"))
+        ),
+        adm.record(
+            "candidate-c2",
+            step(
+                a.DecisionDeadlineExtended, "c2", "hn.b", "2025-11-10", reason="bổ sung", decision_due=D("2026-01-10")
+            ),
+        ),
+        adm.record("candidate-c3", candidate("c3", "e2", "hn.b", "CĐCS-2025-003")),
+        adm.record(
+            "candidate-c3", step(a.CandidateWithdrawn, "c3", "hn.b", "2025-03-01", reason="nghỉ việc", stage="proposed")
+        ),
+    ]
+
+
+def mass(
+    mass_id: str, kind: r.MassOrganizationKind, enterprise_id: str, authority_id: str, on: str
+) -> r.MassOrganizationFounded:
+    return r.MassOrganizationFounded(
+        mass_organization_id=mass_id,
+        kind=kind,
+        enterprise_id=enterprise_id,
+        authority_id=authority_id,
+        name=f"Tổ chức {mass_id}",
+        founded_on=D(on),
+        members=40,
+    )
+
+
+def organization(organization_id: str, authority_id: str, enterprises: list[str], on: str) -> r.OrganizationFounded:
+    return r.OrganizationFounded(
+        organization_id=organization_id,
+        name=f"Chi bộ {organization_id}",
+        kind=r.OrganizationKind.GRASSROOTS_CELL,
+        authority_id=authority_id,
+        enterprise_ids=enterprises,
+        decision_number="1-QĐ/ĐU",
+        founded_on=D(on),
+        official_members=3,
+    )
+
+
+def rated(member_id: str, rating: a.MemberRating) -> a.MemberRated:
+    return a.MemberRated(
+        member_id=member_id, authority_id="hn.b", year=2025, rating=rating, rated_on=D("2025-12-15"), body="Chi bộ"
+    )
+
+
+def reports_of(projection) -> FactReports:
+    return FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine))
+
+
+def section(report: dict, key: str) -> dict[str, dict]:
+    """A section's rows as {row key: values}, with the totals under 'total'."""
+    found = next(s for s in report["sections"] if s["key"] == key)
+    rows = {row["key"]: row["values"] for row in found["rows"]}
+    if found["totals"] is not None:
+        rows["total"] = found["totals"]
+    return rows
+
+
+@pytest.fixture
+def reports(world, projection) -> FactReports:
+    delivered = province(world)
+    outcome = projection.deliver(delivered)
+    assert outcome.applied == len(delivered), projection.sink.letters
+    return reports_of(projection)
+
+
+def test_coverage_counts_operating_enterprises_by_unit_band_ownership_and_zone(reports) -> None:
+    report = reports.coverage("hn", *YEAR, D("2025-12-31"))
+
+    units = section(report, "units")
+    # e3 closed in May; e4 moved to hn.a in September and lost its organization in October.
+    assert units["hn.a"] == {
+        "enterprises": 2,
+        "with_trade_union": 1,
+        "with_party_organization": 1,
+        "members_without_organization": 1,
+        "enough_members_without_organization": 0,
+    }
+    assert units["hn.b"] == {
+        "enterprises": 1,
+        "with_trade_union": 1,
+        "with_party_organization": 0,
+        "members_without_organization": 1,
+        "enough_members_without_organization": 1,
+    }
+    assert units["hn.kcn"]["enterprises"] == 0
+    assert units["total"]["enterprises"] == 3
+    bands = section(report, "size_bands")
+    assert (bands["0-49"]["enterprises"], bands["50-199"]["enterprises"], bands["1000+"]["enterprises"]) == (0, 2, 1)
+    assert section(report, "ownership")["foreign_invested"]["with_trade_union"] == 1
+    zones = section(report, "industrial_zones")
+    assert zones["hn.kcn"]["enterprises"] == 1 and zones["none"]["enterprises"] == 2
+
+
+def test_coverage_as_of_an_earlier_day_places_enterprises_where_they_were(reports) -> None:
+    units = section(reports.coverage("hn", *YEAR, D("2025-08-01")), "units")
+    # On 1 August e4 was still under hn.b, with its organization o2; m4 (probationary) is in e1.
+    assert units["hn.b"]["enterprises"] == 2
+    assert units["hn.b"]["with_party_organization"] == 1
+    assert units["hn.a"] == {
+        "enterprises": 1,
+        "with_trade_union": 1,
+        "with_party_organization": 1,
+        "members_without_organization": 0,
+        "enough_members_without_organization": 0,
+    }
+
+
+def test_organizations_founded_and_ended_in_the_period_by_kind(reports) -> None:
+    report = reports.organizations("hn", *YEAR, D("2025-12-31"))
+    party = section(report, "party")
+    assert party["hn.a"]["founded_grassroots_cell"] == 1 and party["hn.a"]["existing"] == 1
+    assert party["hn.b"]["founded"] == 1 and party["hn.b"]["dissolved"] == 1 and party["hn.b"]["existing"] == 0
+    mass_orgs = section(report, "mass")
+    assert mass_orgs["hn.a"]["founded_trade_union"] == 1 and mass_orgs["hn.a"]["founded_youth_union"] == 1
+    assert mass_orgs["total"]["founded_trade_union"] == 1  # u2 was founded in 2023
+    assert mass_orgs["total"]["existing_trade_union"] == 2
+
+
+def test_member_composition_on_the_day_with_transfers_and_leavers(reports) -> None:
+    report = reports.members("hn", *YEAR, D("2025-12-31"))
+    units = section(report, "units")
+    # m5 (an owner, official since August) transferred to hn.a; m6 died in July.
+    assert units["hn.a"] == {
+        "members": 2,
+        "probationary": 1,
+        "official": 1,
+        "production_worker": 1,
+        "owner": 1,
+        "admitted": 2,
+        "left": 1,
+    }
+    assert units["hn.b"]["members"] == 3 and units["hn.b"]["official"] == 3
+    assert section(report, "statuses")["deceased"]["members"] == 1
+    assert section(report, "ownership")["foreign_invested"]["members"] == 3
+    assert section(report, "job_categories")["owner"]["official"] == 1
+
+
+def test_ratings_of_a_year_count_the_corrected_rating_once(reports) -> None:
+    report = reports.ratings("hn", *YEAR, D("2025-12-31"), year=2025)
+    assert section(report, "organizations")["hn.a"]["excellent"] == 1
+    members = section(report, "members")
+    assert members["hn.b"] == {"excellent": 1, "good": 0, "complete": 1, "not_complete": 0, "rated": 2}
+    assert any("100.0%" in note and "vượt" in note for note in report["notes"])
+
+
+def test_pipeline_lists_overdue_and_near_deadlines_by_reference_only(reports) -> None:
+    report = reports.pipeline("hn", *YEAR, D("2025-12-31"), within_days=14)
+    units = section(report, "units")
+    assert units["hn.a"]["in_progress"] == 1 and units["hn.a"]["overdue"] == 1
+    assert units["hn.b"]["in_progress"] == 1 and units["hn.b"]["ended"] == 1 and units["hn.b"]["due_soon"] == 1
+    overdue = next(s for s in report["sections"] if s["key"] == "overdue")["rows"]
+    assert [(row["label"], row["values"]["due"], row["values"]["days"]) for row in overdue] == [
+        ("CĐCS-2025-001", "01/12/2025", 30)
+    ]
+    soon = next(s for s in report["sections"] if s["key"] == "due_soon")["rows"]
+    # The extension replaced c2's decision deadline of 15 November.
+    assert [(row["label"], row["values"]["due"]) for row in soon] == [("CĐCS-2025-002", "10/01/2026")]
+    assert section(report, "stages")["withdrawn"]["candidates"] == 1
+
+
+def test_a_report_for_an_authority_that_did_not_exist_is_refused(reports) -> None:
+    with pytest.raises(UnknownAuthority):
+        reports.coverage("hn.nowhere", *YEAR, D("2025-12-31"))
+
+
+def test_facts_arriving_before_their_record_are_kept(world, projection) -> None:
+    """A workforce count delivered before the enterprise's registration is not lost."""
+    reg = world.registry
+    counted = reg.record(
+        "enterprise-e9", r.WorkforceCounted(enterprise_id="e9", worker_count=2000, counted_on=D("2025-06-01"))
+    )
+    authority = world.authority("hn")
+    registered = reg.record("enterprise-e9", enterprise("e9", "hn", 10))
+    projection.deliver([counted])
+    projection.deliver([authority, registered])
+    bands = section(reports_of(projection).coverage("hn", *YEAR, D("2025-12-31")), "size_bands")
+    assert bands["1000+"]["enterprises"] == 1
+
+
+def test_an_organization_founded_twice_is_dead_lettered_with_the_reason(world, projection) -> None:
+    reg = world.registry
+    authority = world.authority("hn")
+    first = reg.record("organization-o1", organization("o1", "hn", ["e1"], "2025-03-01"))
+    again = reg.record("organization-o1b", organization("o1", "hn", ["e1"], "2025-03-02"))
+    outcome = projection.deliver([authority, first, again])
+    assert outcome.applied == 2
+    [letter] = projection.sink.letters
+    assert "organization o1 is already founded" in letter.reason
