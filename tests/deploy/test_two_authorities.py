@@ -1,0 +1,149 @@
+"""Two authorities' stacks on one machine, brought up from their authority files.
+
+A province and one of its communes each get their own vhost, broker user, PostgreSQL role and
+databases, ports and state directory through `coso-authority up --process-manager honcho`;
+both answer /health, a commune's registry write stays in the commune's stack, and `down
+--purge` stops both and removes what `up` created.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import yaml
+from sqlalchemy import create_engine, text
+
+from coso_backbone.testing import POSTGRES_SERVER
+
+COMMAND = str(Path(sys.executable).parent / "coso-authority")
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
+
+
+def free_base(taken: set[int]) -> int:
+    """A base port whose next four ports are free (and not handed out already)."""
+    for _ in range(200):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = int(probe.getsockname()[1]) - 1
+        ports = set(range(base + 1, base + 5))
+        if ports & taken or base + 4 > 65535:
+            continue
+        try:
+            for port in ports:
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        taken |= ports
+        return base
+    raise RuntimeError("no four consecutive free ports")
+
+
+def authority_file(tmp_path: Path, authority: dict[str, Any], superior: dict[str, Any] | None, taken: set[int]) -> Path:
+    name = authority["id"]
+    safe = name.replace(".", "_").replace("-", "_")
+    password = uuid.uuid4().hex
+    document = {
+        "authority": authority,
+        "superior": superior,
+        "rabbitmq": {"vhost": f"coso-{name}", "user": f"coso-{name}", "password": password},
+        "database_url": f"postgresql+psycopg2://coso_{safe}:{password}@127.0.0.1:5432/coso_{safe}_{{service}}",
+        "ports": {"api_base": free_base(taken), "metrics_base": free_base(taken)},
+        "paths": {"prefix": sys.prefix, "state_dir": str(tmp_path / name)},
+        "access_control": False,
+    }
+    path = tmp_path / f"{name}.yml"
+    path.write_text(yaml.safe_dump({k: v for k, v in document.items() if v is not None}), encoding="utf-8")
+    return path
+
+
+def coso_authority(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def api(path: Path, service: str) -> str:
+    base = yaml.safe_load(path.read_text())["ports"]["api_base"]
+    return f"http://127.0.0.1:{base + 1 + ('registry', 'admissions', 'reporting', 'notifications').index(service)}"
+
+
+def vhosts() -> set[str]:
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_vhosts", "name"], capture_output=True, text=True, check=True)
+    return set(listed.stdout.split())
+
+
+def databases(prefix: str) -> set[str]:
+    engine = create_engine(f"{POSTGRES_SERVER}/postgres")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"{prefix}%"})
+        found = {row[0] for row in rows}
+    engine.dispose()
+    return found
+
+
+def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> None:
+    run = f"t{uuid.uuid4().hex[:6]}"
+    taken: set[int] = set()
+    province = authority_file(tmp_path, {"id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"}, None, taken)
+    commune = authority_file(
+        tmp_path,
+        {"id": f"{run}.xa-mot", "name": "Đảng ủy xã Một", "level": "commune"},
+        {"authority_id": run, "deployment": run, "rabbitmq": {"host": "127.0.0.1", "vhost": f"coso-{run}"}},
+        taken,
+    )
+    files = (province, commune)
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(2) as pool:
+            ups = list(pool.map(lambda f: coso_authority("up", str(f), "--process-manager", "honcho"), files))
+        for up in ups:
+            assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
+        print(f"two stacks up in {time.monotonic() - started:.1f} s")
+
+        for path in files:
+            for service in ("registry", "admissions", "reporting", "notifications"):
+                health = requests.get(f"{api(path, service)}/health", timeout=5)
+                assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert {f"coso-{run}", f"coso-{run}.xa-mot"} <= vhosts()
+        assert len(databases(f"coso_{run}_")) == 8
+
+        # The commune's registry learns its own place in the hierarchy; the province's does not.
+        commune_registry, province_registry = api(commune, "registry"), api(province, "registry")
+        for record in (
+            {"authority_id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"},
+            {"authority_id": f"{run}.xa-mot", "name": "Đảng ủy xã Một", "level": "commune", "parent_id": run},
+        ):
+            written = requests.post(
+                f"{commune_registry}/authorities", json={**record, "effective_from": "2025-07-01"}, timeout=10
+            )
+            assert written.status_code == 201, written.text
+        assert requests.get(f"{commune_registry}/authorities/{run}.xa-mot", timeout=5).status_code == 200
+        assert requests.get(f"{province_registry}/authorities/{run}.xa-mot", timeout=5).status_code == 404
+
+        commune_info = requests.get(f"{api(commune, 'registry')}/events/info", timeout=5).json()
+        province_info = requests.get(f"{api(province, 'registry')}/events/info", timeout=5).json()
+        assert commune_info["source"] == f"/coso/{run}.xa-mot/registry" and commune_info["last_position"] == 2
+        assert province_info["source"] == f"/coso/{run}/registry" and province_info["last_position"] == 0
+
+        again = coso_authority("up", str(province), "--process-manager", "honcho")
+        assert again.returncode == 0 and "already runs" in again.stdout, again.stdout + again.stderr
+    finally:
+        with ThreadPoolExecutor(2) as pool:
+            downs = list(
+                pool.map(lambda f: coso_authority("down", str(f), "--process-manager", "honcho", "--purge"), files)
+            )
+        for down in downs:
+            assert down.returncode == 0, down.stdout + down.stderr
+    for path in files:
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{api(path, 'registry')}/health", timeout=5)
+    assert not {f"coso-{run}", f"coso-{run}.xa-mot"} & vhosts()
+    assert databases(f"coso_{run}_") == set()
