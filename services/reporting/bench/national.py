@@ -63,6 +63,7 @@ from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, S
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import migrate_engine
+from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.plans import Plans
@@ -317,8 +318,9 @@ def target_database(postgres: bool) -> Iterator[str]:
 def measure(engine: Engine, communes: list[str], runs: int) -> None:
     queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
     today = lambda: date(2025, 6, 30)  # noqa: E731
-    plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), queries, history, today=today)
-    reports = Reports(queries, history)
+    trees = SqlAuthorityTrees(engine)
+    plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today)
+    reports = Reports(queries, history, trees, today=today)
     plans.adopt(
         AdoptPlan(
             plan_id="vn-2025",

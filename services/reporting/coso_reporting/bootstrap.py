@@ -12,17 +12,27 @@ from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
 from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import EventSource, Progress, RebuildStats, rebuild
 from coso_reporting.adapters.schema import MIGRATIONS
+from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.exports import Exports, FileFormat
+from coso_reporting.application.fact_exports import FactExports
+from coso_reporting.application.fact_reports import (
+    DEFAULT_DUE_WITHIN_DAYS,
+    DEFAULT_EXCELLENT_SHARE,
+    FactReports,
+    FactReportSettings,
+)
 from coso_reporting.application.indicators import Indicators
 from coso_reporting.application.plan_checkpoints import PlanCheckpoints
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
 from coso_reporting.domain.checkpoints import DEFAULT_MONTHS, Checkpoints
+from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, SizeBands
 
 # The producers whose events the projection is made of, in the order a rebuild reads them
 # (registry first, so candidates find their enterprises already recorded).
@@ -37,15 +47,16 @@ class ReportingApp:
         self.store = store
         queries = SqlIndicatorQueries(store.engine, consumer=settings.service)
         self.history = SqlIndicatorHistory(store.engine)
-        self.indicators = Indicators(queries)
+        self.trees = SqlAuthorityTrees(store.engine)
+        self.indicators = Indicators(queries, self.trees)
         self.plans = Plans(
             lambda: SqlPlanUnitOfWork(store),
             SqlPlanQueries(store.engine),
-            queries,
             self.history,
+            self.trees,
             tolerance=behind_schedule_tolerance(settings),
         )
-        self.reports = Reports(queries, self.history)
+        self.reports = Reports(queries, self.history, self.trees)
         font_dir = settings.options.get("pdf_font_dir")
         self.exports = Exports(
             self.reports,
@@ -57,6 +68,37 @@ class ReportingApp:
             },
             place=str(settings.options.get("report_place", "")),
         )
+        self.fact_reports = FactReports(SqlFactQueries(store.engine), self.trees, fact_report_settings(settings))
+        self.fact_exports = FactExports(
+            self.fact_reports,
+            {
+                "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
+                "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, lambda document: pdf.write_pdf(document, font_dir)),
+            },
+            place=str(settings.options.get("report_place", "")),
+        )
+
+
+def fact_report_settings(settings: CosoSettings) -> FactReportSettings:
+    """`options.fact_reports`: {size_bands: [50, 200, 1000], minimum_official_members: 3,
+    due_within_days: 14, excellent_share: 0.2} (the defaults; DOMAIN.md's current rules)."""
+    option = dict(settings.options.get("fact_reports") or {})
+    known = {"size_bands", "minimum_official_members", "due_within_days", "excellent_share"}
+    unknown = sorted(set(option) - known)
+    if unknown:
+        raise ValueError(f"options.fact_reports: unknown settings {', '.join(unknown)}")
+    found = FactReportSettings(
+        size_bands=SizeBands.of(option.get("size_bands")),
+        minimum_official_members=int(option.get("minimum_official_members", DEFAULT_MINIMUM_OFFICIAL_MEMBERS)),
+        due_within_days=int(option.get("due_within_days", DEFAULT_DUE_WITHIN_DAYS)),
+        excellent_share=float(option.get("excellent_share", DEFAULT_EXCELLENT_SHARE)),
+    )
+    if found.minimum_official_members < 1 or found.due_within_days < 0 or not 0 <= found.excellent_share <= 1:
+        raise ValueError(
+            "options.fact_reports: minimum_official_members must be at least 1, due_within_days not negative, "
+            "excellent_share between 0 and 1"
+        )
+    return found
 
 
 def behind_schedule_tolerance(settings: CosoSettings) -> float:

@@ -30,6 +30,7 @@ from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE
+from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.indicators import Indicators
 
 CONSUMER = "reporting"
@@ -81,14 +82,21 @@ class World:
     registry: Producer
     admissions: Producer
 
-    def authority(self, authority_id: str, parent_id: str | None = None, name: str | None = None) -> Envelope:
+    def authority(
+        self,
+        authority_id: str,
+        parent_id: str | None = None,
+        name: str | None = None,
+        since: date = date(2020, 1, 1),
+    ) -> Envelope:
+        """Registered from `since` (default 2020, before every record the tests file under it)."""
         level = AuthorityLevel.PROVINCE if parent_id is None else AuthorityLevel.COMMUNE
         event = AuthorityRegistered(
             authority_id=authority_id,
             name=name or f"Đảng ủy {authority_id}",
             level=level,
             parent_id=parent_id,
-            effective_from=date(2025, 7, 1),
+            effective_from=since,
         )
         return self.registry.record(f"authority-{authority_id}", event)
 
@@ -163,7 +171,7 @@ class Projection:
 
     @property
     def indicators(self) -> Indicators:
-        return Indicators(SqlIndicatorQueries(self.engine, CONSUMER))
+        return Indicators(SqlIndicatorQueries(self.engine, CONSUMER), SqlAuthorityTrees(self.engine))
 
     def deliver(self, envelopes: Sequence[Envelope]) -> ApplyOutcome:
         return self.consumer.apply([Incoming.from_catch_up(e) for e in envelopes])

@@ -42,12 +42,15 @@ from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import StoreTransaction, StreamAppend
 from coso_backbone.handlers import EventHandlers
 from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
+from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
-from coso_reporting.domain.hierarchy import subtree_totals
-from coso_reporting.domain.indicators import AuthorityCounts, Counts
+from coso_reporting.domain.hierarchy import roll_up
+from coso_reporting.domain.indicators import Counts
 from coso_reporting.domain.tally import Facts, IndicatorTally, Lookups, WaitingCandidate, lookups_for
+from coso_reporting.domain.timeline import HIERARCHY_EVENTS
+from coso_reporting.domain.tree import Tree
 
 _IN_CHUNK = 500
 _UPSERT_CHUNK = 1000  # rows per multi-row upsert (SQLite allows 32,766 parameters)
@@ -71,16 +74,21 @@ def projection_handlers(tables: ProjectionTables = LIVE, announce: bool = True) 
             _announce(connection, before, _subtree_totals(connection, tables))
 
     return EventHandlers().on_batch(
-        [AuthorityRegistered, EnterpriseRegistered, CandidateProposed, *FACT_EVENTS_NOT_TALLIED], apply
+        [AuthorityRegistered, EnterpriseRegistered, CandidateProposed, *FACT_EVENTS_NOT_TALLIED, *HIERARCHY_EVENTS],
+        apply,
     )
 
 
 def _subtree_totals(connection: Connection, tables: ProjectionTables) -> dict[str, Counts]:
-    rows = connection.execute(select(tables.authority_indicators)).all()
-    return subtree_totals(
-        AuthorityCounts(r.authority_id, r.name, r.level, r.parent_id, Counts(r.enterprises, r.candidates_proposed))
-        for r in rows
-    )
+    """Subtree totals of each unit of today's tree (what `IndicatorChanged` announces)."""
+    today = date.today()
+    a = tables.authority_indicators
+    own = {
+        r.authority_id: Counts(r.enterprises, r.candidates_proposed)
+        for r in connection.execute(select(a.c.authority_id, a.c.enterprises, a.c.candidates_proposed))
+    }
+    tree = Tree(today, read_periods(connection, tables, today), read_successions(connection, tables, today))
+    return roll_up(tree, own).subtree
 
 
 def _announce(connection: Connection, before: dict[str, Counts], after: dict[str, Counts]) -> None:
@@ -106,6 +114,7 @@ def apply_events(connection: Connection, tables: ProjectionTables, events: Seque
     tally.add_all(events)
     write_tally(connection, tables, tally)
     apply_facts(connection, tables, events)
+    apply_hierarchy(connection, tables, events)
     return tally
 
 

@@ -13,6 +13,10 @@
   of days answer "achieved in a period, as of a date".
 - `reporting_daily_candidates`: proposed candidates per authority, day, source channel and
   job category (the admissions report's axes).
+- `reporting_authority_periods`: the effective-dated hierarchy: an authority's name, level
+  and superior from `valid_from` until the day before `valid_to` (null: still in force).
+- `reporting_successions`: who took over the records of an authority that ended (merged,
+  split, dissolved), from which day; `rank` orders a split's successors as registry gave them.
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
@@ -89,6 +93,26 @@ daily_candidates = Table(
     Column("candidates", Integer, nullable=False),
 )
 
+authority_periods = Table(
+    "reporting_authority_periods",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("valid_from", String(10), primary_key=True),  # ISO date
+    Column("valid_to", String(10), nullable=True),  # ISO date; null while in force
+    Column("name", String(300), nullable=True),
+    Column("level", String(30), nullable=True),
+    Column("parent_id", String(100), nullable=True),
+)
+
+successions = Table(
+    "reporting_successions",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("successor_id", String(100), primary_key=True),
+    Column("effective_from", String(10), nullable=False),  # ISO date: first day without the authority
+    Column("rank", Integer, nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class ProjectionTables:
@@ -110,6 +134,8 @@ class ProjectionTables:
     organization_ratings: Table
     fact_candidates: Table
     candidate_steps: Table
+    authority_periods: Table
+    successions: Table
 
     def all(self) -> tuple[Table, ...]:
         return (
@@ -129,6 +155,8 @@ class ProjectionTables:
             self.organization_ratings,
             self.fact_candidates,
             self.candidate_steps,
+            self.authority_periods,
+            self.successions,
         )
 
     def renamed(self, suffix: str) -> ProjectionTables:
@@ -145,5 +173,7 @@ LIVE = ProjectionTables(
     daily_indicators,
     daily_candidates,
     *fact_tables.FACT_TABLES,
+    authority_periods,
+    successions,
 )
 REBUILD = LIVE.renamed("__rebuild")  # where a rebuild writes before it swaps

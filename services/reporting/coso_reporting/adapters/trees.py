@@ -1,19 +1,22 @@
-"""The hierarchy as of a day, read from the projection.
+"""The hierarchy as of a day, read from the projection's dated tables.
 
-For now the projection keeps each authority's latest registration only (name, level,
-superior), so every day's tree is today's: each authority counts as existing from the
-earliest day on and nothing has ended. Projecting registry's dated hierarchy events
-(renamed, reparented, merged, split, dissolved) makes `as_of` answer for the day.
+One short connection reads the periods in force on the day and the successions in effect
+by then (two statements; a rebuild's swap locks the tables it replaces, so a reader does
+not hold one across a wait for the other for long). Measured before caching: on the
+national bench's hierarchy (~13,000 authorities) building a day's tree costs a few tens of
+milliseconds (see the service README), small beside the reports' own sums, so trees are
+not cached.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
+from coso_reporting.adapters.hierarchy_projection import read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE
-from coso_reporting.domain.tree import AuthorityPeriod, Tree
+from coso_reporting.domain.tree import Tree
 
 
 class SqlAuthorityTrees:
@@ -21,11 +24,7 @@ class SqlAuthorityTrees:
         self._engine = engine
 
     def as_of(self, day: date) -> Tree:
-        table = LIVE.authority_indicators
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(table.c.authority_id, table.c.name, table.c.level, table.c.parent_id).where(
-                    table.c.name.is_not(None)
-                )
-            ).all()
-        return Tree(day, [AuthorityPeriod(r.authority_id, r.name, r.level, r.parent_id, date.min) for r in rows])
+            periods = read_periods(connection, LIVE, day)
+            successions = read_successions(connection, LIVE, day)
+        return Tree(day, periods, successions)

@@ -93,7 +93,11 @@ def indicator_document(report: dict[str, Any], issued_on: date, place: str = "")
                 ],
             )
         ],
-        notes=["Số liệu tổng hợp từ các đơn vị trực thuộc (cộng dồn theo hệ thống tổ chức)."],
+        notes=[
+            "Số liệu tổng hợp từ các đơn vị trực thuộc (cộng dồn theo hệ thống tổ chức"
+            + (f" tính đến ngày {short_date(report['as_of'])}" if report.get("as_of") else "")
+            + "; số liệu của đơn vị đã sáp nhập, giải thể tính cho đơn vị kế thừa)."
+        ],
         file_stem=f"bao-cao-chi-tieu-{report['authority_id']}-{report['period_start']}-{report['period_end']}",
     )
 

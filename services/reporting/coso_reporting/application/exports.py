@@ -48,20 +48,19 @@ class Exports:
         self._place = place
         self._today = today
 
-    def indicator_report(self, file_format: str, authority_id: str, start: date, end: date) -> ExportedFile:
+    def indicator_report(
+        self, file_format: str, authority_id: str, start: date, end: date, as_of: date | None = None
+    ) -> ExportedFile:
         writer = self._format(file_format)
         document = indicator_document(
-            self._reports.indicator_report(authority_id, start, end), self._today(), self._place
+            self._reports.indicator_report(authority_id, start, end, as_of), self._today(), self._place
         )
         return self._file(writer, document)
 
     def plan_progress(self, file_format: str, plan_id: str, as_of: date | None) -> ExportedFile:
         writer = self._format(file_format)
         progress = self._plans.progress(plan_id, as_of)
-        by_id = {a.authority_id: a for a in self._indicators.authorities()}
-        own = by_id.get(progress["authority_id"])
-        superior = by_id.get(own.parent_id) if own is not None and own.parent_id else None
-        document = plan_progress_document(progress, superior.name if superior else None, self._today(), self._place)
+        document = plan_progress_document(progress, progress["superior_name"], self._today(), self._place)
         return self._file(writer, document)
 
     def _format(self, file_format: str) -> FileFormat:

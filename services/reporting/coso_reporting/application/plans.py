@@ -1,7 +1,11 @@
 """The plans' use cases: adopt a plan, set and split its targets, and its progress as of a date.
 
 Achievements come from the projection's dated history, summed over the period up to the
-date and rolled up each authority's subtree. `ACHIEVED_BY` says which target indicators
+date and rolled up each authority's subtree on the hierarchy of that date (`as_of`,
+default today): records of units merged or dissolved by then count under their successor,
+and a share given to a unit that has ended achieves nothing from then on (its records
+count for its successor, under the successor's share if it has one). Shares are given to
+today's direct subordinates of the plan's authority. `ACHIEVED_BY` says which target indicators
 can be computed today and from which counted indicator; the others answer `achieved:
 null` until the projections they need exist (admissions' members, registry's
 organizations and mass organizations) — adding one is adding an entry here.
@@ -16,12 +20,18 @@ from typing import Any
 
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
-from coso_reporting.application.ports import IndicatorHistory, IndicatorQueries, PlanQueries, PlanUnitOfWork
+from coso_reporting.application.ports import (
+    AuthorityTrees,
+    IndicatorHistory,
+    PlanQueries,
+    PlanUnitOfWork,
+)
 from coso_reporting.domain.errors import DuplicatePlan, InvalidPlan, UnknownAuthority, UnknownPlan
-from coso_reporting.domain.hierarchy import buckets_under, subordinates, sum_by_bucket
-from coso_reporting.domain.indicators import AuthorityCounts, Counts
+from coso_reporting.domain.hierarchy import sum_by_bucket
+from coso_reporting.domain.indicators import Counts
 from coso_reporting.domain.plans import TARGET_LABELS, Plan, stream_of_plan
 from coso_reporting.domain.progress import TargetProgress, expected_share
+from coso_reporting.domain.tree import Tree
 
 ACHIEVED_BY: dict[TargetIndicator, Callable[[Counts], int]] = {
     TargetIndicator.CANDIDATES_PROPOSED: lambda counts: counts.candidates_proposed,
@@ -34,24 +44,26 @@ class Plans:
         self,
         unit_of_work: Callable[[], PlanUnitOfWork],
         queries: PlanQueries,
-        indicators: IndicatorQueries,
         history: IndicatorHistory,
+        trees: AuthorityTrees,
         tolerance: float = 0.0,
         today: Callable[[], date] = date.today,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._queries = queries
-        self._indicators = indicators
         self._history = history
+        self._trees = trees
         self._tolerance = tolerance
         self._today = today
 
     # --- commands ------------------------------------------------------------
     def adopt(self, command: AdoptPlan) -> dict[str, Any]:
-        authorities = {a.authority_id for a in self._indicators.authorities() if a.registered}
-        if command.authority_id not in authorities:
+        adopted_on = command.adopted_on or self._today()
+        if command.authority_id not in self._trees.as_of(adopted_on):
             raise UnknownAuthority(
-                f"authority {command.authority_id} is not registered", field="authority_id", rule="exists"
+                f"authority {command.authority_id} is not registered or did not exist on {adopted_on.isoformat()}",
+                field="authority_id",
+                rule="exists",
             )
         plan_id = command.plan_id or str(uuid.uuid4())
         plan = Plan.adopt(
@@ -60,7 +72,7 @@ class Plans:
             command.title,
             command.period_start,
             command.period_end,
-            command.adopted_on or self._today(),
+            adopted_on,
         )
         with self._unit_of_work() as uow:
             if uow.stream_version(stream_of_plan(plan_id)) != 0:
@@ -87,7 +99,7 @@ class Plans:
             shares[share.authority_id] = share.value
         with self._unit_of_work() as uow:
             plan = self._load(uow, command.plan_id)
-            direct = set(subordinates(self._indicators.authorities()).get(plan.authority_id, []))
+            direct = set(self._trees.as_of(self._today()).children(plan.authority_id))
             strangers = sorted(set(shares) - direct - {plan.authority_id})
             if strangers:
                 raise InvalidPlan(
@@ -114,9 +126,8 @@ class Plans:
             plan = self._load(uow, plan_id)
         day = as_of or self._today()
         share = expected_share(plan.period_start, plan.period_end, day)
-        authorities = self._indicators.authorities()
-        totals = self._achieved(authorities, plan.authority_id, plan.period_start, min(day, plan.period_end))
-        names = {a.authority_id: a.name for a in authorities}
+        tree = self._trees.as_of(day)
+        totals = self._achieved(tree, plan.authority_id, plan.period_start, min(day, plan.period_end))
         targets = []
         for indicator, value in plan.targets.items():
             measure = ACHIEVED_BY.get(indicator)
@@ -133,7 +144,7 @@ class Plans:
                 "split": [
                     {
                         "authority_id": authority_id,
-                        "name": names.get(authority_id),
+                        "name": tree.name(authority_id),
                         **TargetProgress(part, achieved(authority_id), share).as_dict(self._tolerance),
                     }
                     for authority_id, part in plan.splits.get(indicator, {}).items()
@@ -142,7 +153,8 @@ class Plans:
             targets.append(entry)
         return {
             **plan.as_dict(),
-            "authority_name": names.get(plan.authority_id),
+            "authority_name": tree.name(plan.authority_id),
+            "superior_name": _superior_name(tree, plan.authority_id),
             "as_of": day.isoformat(),
             "expected_share": round(share, 4),
             "behind_schedule_tolerance": self._tolerance,
@@ -152,8 +164,7 @@ class Plans:
     def measure(self, plan: Plan, day: date) -> dict[TargetIndicator, TargetProgress]:
         """The plan's own targets' progress over its period up to `day` (no shares)."""
         share = expected_share(plan.period_start, plan.period_end, day)
-        authorities = self._indicators.authorities()
-        totals = self._achieved(authorities, plan.authority_id, plan.period_start, min(day, plan.period_end))
+        totals = self._achieved(self._trees.as_of(day), plan.authority_id, plan.period_start, min(day, plan.period_end))
         measured = {}
         for indicator, value in plan.targets.items():
             measure = ACHIEVED_BY.get(indicator)
@@ -163,11 +174,13 @@ class Plans:
             measured[indicator] = TargetProgress(value, achieved, share)
         return measured
 
-    def _achieved(self, authorities: list[AuthorityCounts], root: str, start: date, end: date) -> dict[str, Counts]:
-        """Subtree totals of `root` and of its direct subordinates (the shares) within the dates."""
+    def _achieved(self, tree: Tree, root: str, start: date, end: date) -> dict[str, Counts]:
+        """Subtree totals of `root` and of its direct subordinates (the shares) within the dates,
+        on `tree`'s day."""
         if end < start:
             return {}
-        sums, total = sum_by_bucket(self._history.counts_between(start, end), buckets_under(authorities, root))
+        counts = self._history.counts_between(start, end)
+        sums, total = sum_by_bucket(counts, tree.buckets_under(root, counts))
         return {**sums, root: total}
 
     @staticmethod
@@ -176,3 +189,8 @@ class Plans:
         if not events:
             raise UnknownPlan(f"no plan has id {plan_id}", field="plan_id", rule="exists")
         return Plan.replay(events)
+
+
+def _superior_name(tree: Tree, authority_id: str) -> str | None:
+    parent = tree.parent(authority_id)
+    return tree.name(parent) if parent is not None else None

@@ -2,82 +2,99 @@
 (each rolled up over its subtree) and one for the authority's own units, with totals.
 
 Columns: enterprises registered and candidates proposed within the period, and the
-cumulative totals (*lũy kế*) up to the period's end. The hierarchy is today's parent
-links; when the registry's effective-dated hierarchy lands, "the tree of that day" is
-the `authorities()` port answering for a date.
+cumulative totals (*lũy kế*) up to the period's end.
+
+Every report is drawn on the hierarchy of one day, `as_of` (default: today): its rows
+are that day's subordinates under that day's names, and records of units that had ended
+by then count under their successor. So by default a past period is shown in today's
+units, comparable with the current one, with the history of merged communes under the
+commune that succeeded them; `as_of` set to the period's end shows it as it stood then.
+Records of units that did not exist yet on `as_of`, or ended without a successor, have
+no holder that day and are left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from coso_reporting.application.ports import IndicatorHistory, IndicatorQueries
+from coso_reporting.application.ports import AuthorityTrees, IndicatorHistory, IndicatorQueries
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
-from coso_reporting.domain.hierarchy import buckets_under, subordinates, sum_by_bucket
+from coso_reporting.domain.hierarchy import sum_by_bucket
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS, LABELS, SOURCE_CHANNEL_LABELS, Counts
+from coso_reporting.domain.tree import Tree
 
 EARLIEST = date(1900, 1, 1)
 COLUMNS = ("enterprises", "candidates_proposed")
 
 
 class Reports:
-    def __init__(self, indicators: IndicatorQueries, history: IndicatorHistory) -> None:
+    def __init__(
+        self,
+        indicators: IndicatorQueries,
+        history: IndicatorHistory,
+        trees: AuthorityTrees,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self._indicators = indicators
         self._history = history
+        self._trees = trees
+        self._today = today
 
-    def indicator_report(self, authority_id: str, start: date, end: date) -> dict[str, Any]:
-        if end < start:
-            raise InvalidReportRequest(
-                f"the period ends ({end}) before it starts ({start})", field="to", rule="not_before_from"
+    def tree(self, authority_id: str, as_of: date | None) -> Tree:
+        """The hierarchy of `as_of` (default today); UnknownAuthority if `authority_id` is not in it."""
+        day = as_of or self._today()
+        tree = self._trees.as_of(day)
+        if authority_id not in tree:
+            raise UnknownAuthority(
+                f"authority {authority_id!r} did not exist on {day.isoformat()} (as_of)",
+                field="authority_id",
+                rule="exists",
             )
-        authorities = [a for a in self._indicators.authorities() if a.known]
-        by_id = {a.authority_id: a for a in authorities}
-        found = by_id.get(authority_id)
-        if found is None:
-            raise UnknownAuthority(f"authority {authority_id!r} has no indicators", field="authority_id", rule="exists")
-        buckets = buckets_under(authorities, authority_id)
-        in_period, period_total = sum_by_bucket(self._history.counts_between(start, end), buckets)
-        cumulative, cumulative_total = sum_by_bucket(self._history.counts_between(EARLIEST, end), buckets)
+        return tree
+
+    def indicator_report(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
+        _check_period(start, end)
+        tree = self.tree(authority_id, as_of)
+        in_period_by_authority = self._history.counts_between(start, end)
+        cumulative_by_authority = self._history.counts_between(EARLIEST, end)
+        buckets = tree.buckets_under(authority_id, in_period_by_authority.keys() | cumulative_by_authority.keys())
+        in_period, period_total = sum_by_bucket(in_period_by_authority, buckets)
+        cumulative, cumulative_total = sum_by_bucket(cumulative_by_authority, buckets)
         own_period = in_period.pop(authority_id, Counts())
         own_cumulative = cumulative.pop(authority_id, Counts())
         rows = [
-            _row(c, by_id[c].name or c, in_period.get(c, Counts()), cumulative.get(c, Counts()))
-            for c in subordinates(authorities).get(authority_id, [])
+            _row(c, tree.name(c), in_period.get(c, Counts()), cumulative.get(c, Counts()))
+            for c in tree.children(authority_id)
         ]
         if not own_period.is_zero or not own_cumulative.is_zero or not rows:
             rows.append(_row(authority_id, "Trực thuộc trực tiếp", own_period, own_cumulative))
-        parent = by_id.get(found.parent_id) if found.parent_id else None
+        parent = tree.parent(authority_id)
         return {
             "authority_id": authority_id,
-            "authority_name": found.name or authority_id,
-            "superior_name": parent.name if parent else None,
+            "authority_name": tree.name(authority_id),
+            "superior_name": tree.name(parent) if parent else None,
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
+            "as_of": tree.day.isoformat(),
             "indicators": dict(LABELS),
             "rows": rows,
             "totals": {"in_period": period_total.as_dict(), "cumulative": cumulative_total.as_dict()},
         }
 
-    def trend(self, authority_id: str, start: date, end: date) -> dict[str, Any]:
+    def trend(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         """Month by month counts over the authority's subtree (the dashboard's trend chart)."""
-        known = [a for a in self._indicators.authorities() if a.known]
-        subtree = buckets_under(known, authority_id).keys()
-        by_month = self._history.monthly(start, end, None if len(subtree) == len(known) else subtree)
+        tree = self.tree(authority_id, as_of)
+        by_month = self._history.monthly(start, end, self._recorded_under(tree, authority_id))
         series = [{"month": m, **by_month.get(m, Counts()).as_dict()} for m in _months(start, end)]
-        return {"authority_id": authority_id, "months": series}
+        return {"authority_id": authority_id, "as_of": tree.day.isoformat(), "months": series}
 
-    def admissions(self, authority_id: str, start: date, end: date) -> dict[str, Any]:
+    def admissions(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         """Candidates proposed in the period over the authority's subtree: source channel × job category."""
-        if end < start:
-            raise InvalidReportRequest(
-                f"the period ends ({end}) before it starts ({start})", field="to", rule="not_before_from"
-            )
-        known = [a for a in self._indicators.authorities() if a.known]
-        if authority_id not in {a.authority_id for a in known}:
-            raise UnknownAuthority(f"authority {authority_id!r} has no indicators", field="authority_id", rule="exists")
-        subtree = buckets_under(known, authority_id).keys()
-        counts = self._history.candidates_by_kind(start, end, None if len(subtree) == len(known) else subtree)
+        _check_period(start, end)
+        tree = self.tree(authority_id, as_of)
+        counts = self._history.candidates_by_kind(start, end, self._recorded_under(tree, authority_id))
         rows = [
             {
                 "source_channel": channel,
@@ -91,11 +108,25 @@ class Reports:
             "authority_id": authority_id,
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
+            "as_of": tree.day.isoformat(),
             "job_categories": dict(JOB_CATEGORY_LABELS),
             "rows": rows,
             "totals": {job: sum(counts.get((c, job), 0) for c in SOURCE_CHANNEL_LABELS) for job in JOB_CATEGORY_LABELS},
             "total": sum(counts.get((c, j), 0) for c in SOURCE_CHANNEL_LABELS for j in JOB_CATEGORY_LABELS),
         }
+
+    def _recorded_under(self, tree: Tree, authority_id: str) -> set[str] | None:
+        """The authorities whose records the subtree holds that day (None: every one, no filter)."""
+        recorded = [a.authority_id for a in self._indicators.authorities()]
+        held = tree.buckets_under(authority_id, recorded).keys()
+        return None if len(held) == len(recorded) else set(held)
+
+
+def _check_period(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidReportRequest(
+            f"the period ends ({end}) before it starts ({start})", field="to", rule="not_before_from"
+        )
 
 
 def _row(authority_id: str, name: str, in_period: Counts, cumulative: Counts) -> dict[str, Any]:

@@ -33,3 +33,8 @@ class DuplicatePlan(ReportingError, Conflict):
 
 class InvalidReportRequest(ReportingError, InvalidInput):
     """A report was asked for with a bad period or date."""
+
+
+class HierarchyEventRefused(ReportingError, Conflict):
+    """A hierarchy event cannot be placed in an authority's timeline (unknown authority,
+    a change before it existed or after it ended); it is dead-lettered, to be replayed."""

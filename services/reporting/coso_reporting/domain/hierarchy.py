@@ -1,62 +1,57 @@
-"""Roll-up of own counts over the hierarchy of authorities (parent links).
+"""Roll-up of own counts over the hierarchy of one day (domain/tree.py).
 
-An authority's totals are its own counts plus those of every authority below it. An
-authority whose superior is not known (yet) is the root of its own subtree; a cycle in
-the parent links (which the registry does not allow) cannot count anything twice.
+Counts stay filed under the authority they were recorded for; the day's tree says which
+unit holds them (the authority itself, or its successor once it ended). An authority's
+subtree total is what its units hold plus what every unit below it holds. Counts filed
+under an authority the day's tree has no holder for (never registered, not yet founded,
+ended without a successor) are set apart as unplaced, never added to anybody.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from coso_reporting.domain.indicators import AuthorityCounts, Counts
+from coso_reporting.domain.indicators import Counts
+from coso_reporting.domain.tree import Tree
 
 
-def subtree_totals(authorities: Iterable[AuthorityCounts]) -> dict[str, Counts]:
-    """Totals per authority: own counts summed over the authority and its descendants."""
-    by_id = {a.authority_id: a for a in authorities}
-    totals = {authority_id: Counts() for authority_id in by_id}
-    for authority in by_id.values():
-        if authority.own.is_zero:
+@dataclass(frozen=True)
+class RolledUp:
+    """A day's totals: per unit of the day its own (held) counts and its subtree's."""
+
+    own: dict[str, Counts]
+    subtree: dict[str, Counts]
+    unplaced: dict[str, Counts]  # recorded authority -> counts nobody holds that day
+
+
+def roll_up(tree: Tree, recorded: Mapping[str, Counts]) -> RolledUp:
+    """Own counts per unit of `tree` (records of ended units added to their holder), and the
+    totals of each unit's subtree on that day."""
+    own = {unit: Counts() for unit in tree.units}
+    unplaced: dict[str, Counts] = {}
+    for authority_id, counts in recorded.items():
+        holder = tree.holder(authority_id)
+        if holder is None:
+            if not counts.is_zero:
+                unplaced[authority_id] = unplaced.get(authority_id, Counts()) + counts
             continue
-        # Add this authority's own counts to itself and each ancestor, once each.
+        own[holder] = own[holder] + counts
+    subtree = {unit: Counts() for unit in tree.units}
+    for unit, counts in own.items():
+        if counts.is_zero:
+            continue
         seen: set[str] = set()
-        current: str | None = authority.authority_id
-        while current is not None and current in by_id and current not in seen:
+        current: str | None = unit
+        while current is not None and current not in seen:  # each ancestor once, even on a cycle
             seen.add(current)
-            totals[current] = totals[current] + authority.own
-            current = by_id[current].parent_id
-    return totals
-
-
-def subordinates(authorities: Iterable[AuthorityCounts]) -> Mapping[str, list[str]]:
-    """Direct subordinates of each authority, sorted by id."""
-    children: dict[str, list[str]] = {}
-    for authority in authorities:
-        if authority.parent_id is not None and authority.parent_id != authority.authority_id:
-            children.setdefault(authority.parent_id, []).append(authority.authority_id)
-    return {parent: sorted(ids) for parent, ids in children.items()}
-
-
-def buckets_under(authorities: Iterable[AuthorityCounts], root: str) -> dict[str, str]:
-    """Each authority of `root`'s subtree, mapped to the direct subordinate of `root` whose
-    subtree holds it (`root` itself maps to `root`). Summing own counts by bucket gives the
-    subtree totals of `root`'s subordinates in one pass, whatever the size of the tree."""
-    children = subordinates(authorities)
-    buckets = {root: root}
-    for child in children.get(root, []):
-        stack = [child]
-        while stack:
-            current = stack.pop()
-            if current in buckets:
-                continue
-            buckets[current] = child
-            stack.extend(children.get(current, []))
-    return buckets
+            subtree[current] = subtree[current] + counts
+            current = tree.parent(current)
+    return RolledUp(own, subtree, unplaced)
 
 
 def sum_by_bucket(own: Mapping[str, Counts], buckets: Mapping[str, str]) -> tuple[dict[str, Counts], Counts]:
-    """Own counts summed per bucket (see `buckets_under`), and their grand total."""
+    """Own counts summed per bucket (see `Tree.buckets_under`), and their grand total."""
     sums: dict[str, Counts] = {}
     total = Counts()
     for authority_id, counts in own.items():

@@ -27,11 +27,13 @@ class ReportingService(web.BackboneEndpoints):
 
     # --- RPC ---------------------------------------------------------------
     @rpc
-    def indicators(self, authority_id: str | None = None) -> dict[str, Any]:
-        """All authorities, or one with its subordinates (UnknownAuthority if it has no indicators)."""
+    def indicators(self, authority_id: str | None = None, as_of: str | None = None) -> dict[str, Any]:
+        """All authorities, or one with its subordinates (UnknownAuthority if it has no indicators),
+        on the hierarchy of `as_of` (ISO date, default today)."""
+        day = parse_date(as_of, "as_of")
         if authority_id is None:
-            return self.app.indicators.all()
-        return self.app.indicators.of(authority_id)
+            return self.app.indicators.all(day)
+        return self.app.indicators.of(authority_id, day)
 
     @rpc
     def adopt_plan(self, **fields: Any) -> dict[str, Any]:
@@ -50,12 +52,13 @@ class ReportingService(web.BackboneEndpoints):
         )
 
     @rpc
-    def indicator_report(self, authority_id: str, start: str, end: str) -> dict[str, Any]:
-        """The indicator report of an authority for a period (ISO dates), rolled up by subordinate."""
+    def indicator_report(self, authority_id: str, start: str, end: str, as_of: str | None = None) -> dict[str, Any]:
+        """The indicator report of an authority for a period (ISO dates), rolled up by subordinate
+        on the hierarchy of `as_of` (default today)."""
         first, last = parse_date(start, "from"), parse_date(end, "to")
         if first is None or last is None:
             raise InvalidReportRequest("a report needs both dates of its period", field="from", rule="required")
-        return self.app.reports.indicator_report(authority_id, first, last)
+        return self.app.reports.indicator_report(authority_id, first, last, parse_date(as_of, "as_of"))
 
     @rpc
     def plan(self, plan_id: str) -> dict[str, Any]:
@@ -84,17 +87,17 @@ class ReportingService(web.BackboneEndpoints):
 
     @http("GET", "/indicators")
     def list_indicators(self, request: Request) -> Response:
-        return web.answer(self.app.indicators.all)
+        return web.answer(lambda: self.app.indicators.all(as_of(request)))
 
     @http("GET", "/indicators/<string:authority_id>")
     def show_indicators(self, request: Request, authority_id: str) -> Response:
-        return web.answer(lambda: self.app.indicators.of(authority_id))
+        return web.answer(lambda: self.app.indicators.of(authority_id, as_of(request)))
 
     @http("GET", "/reports/indicators")
     def indicator_report_http(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
             start, end = period(request)
-            return self.app.reports.indicator_report(request.args.get("authority_id", ""), start, end)
+            return self.app.reports.indicator_report(request.args.get("authority_id", ""), start, end, as_of(request))
 
         return web.answer(call)
 
@@ -102,7 +105,9 @@ class ReportingService(web.BackboneEndpoints):
     def indicator_report_file(self, request: Request, file_format: str) -> Response:
         def make() -> ExportedFile:
             start, end = period(request)
-            return self.app.exports.indicator_report(file_format, request.args.get("authority_id", ""), start, end)
+            return self.app.exports.indicator_report(
+                file_format, request.args.get("authority_id", ""), start, end, as_of(request)
+            )
 
         return download(make)
 
@@ -110,7 +115,7 @@ class ReportingService(web.BackboneEndpoints):
     def admissions_report(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
             start, end = period(request)
-            return self.app.reports.admissions(request.args.get("authority_id", ""), start, end)
+            return self.app.reports.admissions(request.args.get("authority_id", ""), start, end, as_of(request))
 
         return web.answer(call)
 
@@ -118,7 +123,7 @@ class ReportingService(web.BackboneEndpoints):
     def trend(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
             start, end = period(request)
-            return self.app.reports.trend(request.args.get("authority_id", ""), start, end)
+            return self.app.reports.trend(request.args.get("authority_id", ""), start, end, as_of(request))
 
         return web.answer(call)
 
@@ -183,6 +188,11 @@ def period(request: Request) -> tuple[date, date]:
     start = parse_date(request.args.get("from"), "from") or date(today.year, 1, 1)
     end = parse_date(request.args.get("to"), "to") or today
     return start, end
+
+
+def as_of(request: Request) -> date | None:
+    """The `as_of` query parameter: the day whose hierarchy a report is drawn on (None: today)."""
+    return parse_date(request.args.get("as_of"), "as_of")
 
 
 def download(make: Callable[[], ExportedFile]) -> Response:

@@ -26,6 +26,7 @@ from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.queries import SqlIndicatorQueries
+from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.plans import Plans
@@ -67,7 +68,8 @@ def exports(world, projection_at, sqlite_url: str) -> Exports:
     engine = projection.engine
     queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
     today = lambda: date(2025, 6, 30)  # noqa: E731
-    plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), queries, history, today=today)
+    trees = SqlAuthorityTrees(engine)
+    plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today)
     plans.adopt(
         AdoptPlan(
             plan_id="p1",
@@ -82,7 +84,7 @@ def exports(world, projection_at, sqlite_url: str) -> Exports:
         "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
         "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
     }
-    return Exports(Reports(queries, history), plans, queries, formats, place="Hà Nội", today=today)
+    return Exports(Reports(queries, history, trees, today=today), plans, queries, formats, place="Hà Nội", today=today)
 
 
 def test_the_xlsx_report_has_the_heading_the_rows_and_the_totals_in_vietnamese(exports: Exports) -> None:

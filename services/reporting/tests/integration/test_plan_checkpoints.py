@@ -9,7 +9,7 @@ from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, S
 from coso_backbone.contracts.reporting import CheckpointKind, TargetIndicator
 from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.queries import SqlIndicatorQueries
+from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget
 from coso_reporting.application.plan_checkpoints import PlanCheckpoints
 from coso_reporting.application.plans import Plans
@@ -44,8 +44,8 @@ def test_a_target_behind_at_a_checkpoint_is_recorded_once_and_its_recovery_at_th
     plans = Plans(
         lambda: SqlPlanUnitOfWork(store),
         SqlPlanQueries(engine),
-        SqlIndicatorQueries(engine, "reporting"),
         SqlIndicatorHistory(engine),
+        SqlAuthorityTrees(engine),
         today=lambda: today[0],
     )
     plans.adopt(
@@ -101,8 +101,8 @@ def test_checkpoints_older_than_the_catch_up_window_or_before_adoption_are_not_a
     plans = Plans(
         lambda: SqlPlanUnitOfWork(store),
         SqlPlanQueries(engine),
-        SqlIndicatorQueries(engine, "reporting"),
         SqlIndicatorHistory(engine),
+        SqlAuthorityTrees(engine),
     )
     plans.adopt(
         AdoptPlan(

@@ -1,62 +1,74 @@
-"""Roll-up of own counts over the hierarchy of authorities."""
+"""Roll-up of own counts over the hierarchy of one day."""
 
-from coso_reporting.domain.hierarchy import subordinates, subtree_totals
-from coso_reporting.domain.indicators import AuthorityCounts, Counts
+from datetime import date
+
+from coso_reporting.domain.hierarchy import roll_up, sum_by_bucket
+from coso_reporting.domain.indicators import Counts
+from coso_reporting.domain.tree import AuthorityPeriod, Succession, Tree
+
+MERGER = date(2025, 7, 1)
+SINCE = date(2000, 1, 1)
 
 
-def node(authority_id: str, parent_id: str | None, enterprises: int = 0, candidates: int = 0) -> AuthorityCounts:
-    return AuthorityCounts(
-        authority_id, f"Đảng ủy {authority_id}", "commune", parent_id, Counts(enterprises, candidates)
-    )
-
-
-def test_subtree_totals_add_the_own_counts_of_every_descendant() -> None:
-    totals = subtree_totals(
+def tree(day: date) -> Tree:
+    return Tree(
+        day,
         [
-            node("hn", None, 1, 0),
-            node("hn.ba-dinh", "hn", 2, 1),
-            node("hn.ba-dinh.kcn", "hn.ba-dinh", 3, 4),
-            node("hn.tay-ho", "hn", 5, 0),
-        ]
+            AuthorityPeriod("hn", "Thành ủy Hà Nội", "province", None, SINCE),
+            AuthorityPeriod("hn.ba-dinh", "Đảng ủy phường Ba Đình", "commune", "hn", SINCE),
+            AuthorityPeriod("hn.ba-dinh.kcn", "Đảng ủy KCN", "industrial_zone", "hn.ba-dinh", SINCE),
+            AuthorityPeriod("hn.tay-ho", "Đảng ủy phường Tây Hồ", "commune", "hn", SINCE, MERGER),
+            AuthorityPeriod("hn.quang-an", "Đảng ủy phường Quảng An", "commune", "hn", SINCE, MERGER),
+            AuthorityPeriod("hn.tay-ho-moi", "Đảng ủy phường Tây Hồ (mới)", "commune", "hn", MERGER),
+        ],
+        [Succession("hn.tay-ho", "hn.tay-ho-moi", MERGER), Succession("hn.quang-an", "hn.tay-ho-moi", MERGER)],
     )
-    assert totals == {
-        "hn": Counts(11, 5),
-        "hn.ba-dinh": Counts(5, 5),
-        "hn.ba-dinh.kcn": Counts(3, 4),
-        "hn.tay-ho": Counts(5, 0),
-    }
 
 
-def test_an_authority_whose_superior_is_not_known_is_the_root_of_its_own_subtree() -> None:
-    totals = subtree_totals([node("hn.ba-dinh", "hn", 2, 1), node("hn.ba-dinh.kcn", "hn.ba-dinh", 1, 1)])
-    assert totals == {"hn.ba-dinh": Counts(3, 2), "hn.ba-dinh.kcn": Counts(1, 1)}
+OWN = {
+    "hn": Counts(1, 0),
+    "hn.ba-dinh": Counts(2, 1),
+    "hn.ba-dinh.kcn": Counts(3, 4),
+    "hn.tay-ho": Counts(5, 0),
+    "hn.quang-an": Counts(0, 2),
+    "dn": Counts(0, 7),  # counted before its registration arrived
+}
 
 
-def test_a_cycle_in_the_parent_links_counts_each_authority_once() -> None:
-    totals = subtree_totals([node("a", "b", 1, 0), node("b", "a", 0, 1), node("c", "c", 1, 1)])
-    assert totals == {"a": Counts(1, 1), "b": Counts(1, 1), "c": Counts(1, 1)}
+def test_subtree_totals_add_the_own_counts_of_every_descendant_of_the_day() -> None:
+    rolled = roll_up(tree(date(2025, 6, 30)), OWN)
+    assert rolled.subtree["hn"] == Counts(11, 7)
+    assert rolled.subtree["hn.ba-dinh"] == Counts(5, 5)
+    assert rolled.subtree["hn.tay-ho"] == Counts(5, 0)
+    assert rolled.subtree["hn.quang-an"] == Counts(0, 2)
 
 
-def test_subordinates_are_the_direct_children_sorted() -> None:
-    tree = [node("hn", None), node("hn.z", "hn"), node("hn.a", "hn"), node("hn.a.x", "hn.a"), node("c", "c")]
-    assert subordinates(tree) == {"hn": ["hn.a", "hn.z"], "hn.a": ["hn.a.x"]}
+def test_after_a_merger_the_successor_holds_the_merged_units_counts() -> None:
+    rolled = roll_up(tree(MERGER), OWN)
+    assert "hn.tay-ho" not in rolled.own
+    assert rolled.own["hn.tay-ho-moi"] == Counts(5, 2)
+    assert rolled.subtree["hn"] == Counts(11, 7)
 
 
-def test_buckets_map_each_descendant_to_the_subordinate_whose_subtree_holds_it() -> None:
-    from coso_reporting.domain.hierarchy import buckets_under, sum_by_bucket
-    from coso_reporting.domain.indicators import AuthorityCounts, Counts
+def test_counts_nobody_holds_that_day_are_set_apart_not_added_to_anybody() -> None:
+    rolled = roll_up(tree(MERGER), OWN)
+    assert rolled.unplaced == {"dn": Counts(0, 7)}
+    before_anything = roll_up(tree(date(1999, 1, 1)), OWN)
+    assert before_anything.own == {} and before_anything.unplaced.keys() == OWN.keys()
 
-    tree = [
-        AuthorityCounts("vn", "TW", "central", None, Counts()),
-        AuthorityCounts("p1", "Tỉnh 1", "province", "vn", Counts()),
-        AuthorityCounts("p1.x", "Xã", "commune", "p1", Counts()),
-        AuthorityCounts("p2", "Tỉnh 2", "province", "vn", Counts()),
-        AuthorityCounts("other", "Khác", "province", None, Counts()),
-    ]
-    buckets = buckets_under(tree, "vn")
-    assert buckets == {"vn": "vn", "p1": "p1", "p1.x": "p1", "p2": "p2"}
-    sums, total = sum_by_bucket(
-        {"p1.x": Counts(1, 2), "p1": Counts(1, 0), "vn": Counts(0, 1), "other": Counts(5, 5)}, buckets
+
+def test_a_cycle_in_the_superiors_counts_nothing_twice() -> None:
+    looped = Tree(
+        MERGER,
+        [AuthorityPeriod("a", "A", "commune", "b", SINCE), AuthorityPeriod("b", "B", "commune", "a", SINCE)],
     )
-    assert sums == {"p1": Counts(2, 2), "vn": Counts(0, 1)}
-    assert total == Counts(2, 3)
+    rolled = roll_up(looped, {"a": Counts(1, 0), "b": Counts(0, 1)})
+    assert rolled.subtree == {"a": Counts(1, 1), "b": Counts(1, 1)}
+
+
+def test_sums_by_bucket_give_the_subordinates_subtree_totals_in_one_pass() -> None:
+    day = tree(MERGER)
+    buckets = day.buckets_under("hn", OWN)
+    sums, total = sum_by_bucket(OWN, buckets)
+    assert sums == {"hn": Counts(1, 0), "hn.ba-dinh": Counts(5, 5), "hn.tay-ho-moi": Counts(5, 2)}
+    assert total == Counts(11, 7)
