@@ -17,6 +17,7 @@ from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarge
 from coso_reporting.application.exports import ExportedFile
 from coso_reporting.domain.errors import InvalidReportRequest
 from coso_reporting.entrypoints.dashboard import render, static_file
+from coso_reporting.entrypoints.fact_routes import report_query
 
 web.make_database_driver_green()
 
@@ -59,6 +60,17 @@ class ReportingService(web.BackboneEndpoints):
         if first is None or last is None:
             raise InvalidReportRequest("a report needs both dates of its period", field="from", rule="required")
         return self.app.reports.indicator_report(authority_id, first, last, parse_date(as_of, "as_of"))
+
+    @rpc
+    def fact_report(
+        self, name: str, authority_id: str, start: str, end: str, as_of: str | None = None, **options: Any
+    ) -> dict[str, Any]:
+        """A fact report (organizations, coverage, members, ratings, pipeline) for a period (ISO dates)
+        on the hierarchy and state of `as_of` (default: the period's end); `year`, `within_days`."""
+        first, last = parse_date(start, "from"), parse_date(end, "to")
+        if first is None or last is None:
+            raise InvalidReportRequest("a report needs both dates of its period", field="from", rule="required")
+        return self.app.fact_reports.report(name, authority_id, first, last, parse_date(as_of, "as_of"), **options)
 
     @rpc
     def plan(self, plan_id: str) -> dict[str, Any]:
@@ -126,6 +138,14 @@ class ReportingService(web.BackboneEndpoints):
             return self.app.reports.trend(request.args.get("authority_id", ""), start, end, as_of(request))
 
         return web.answer(call)
+
+    @http("GET", "/reports/<string:name>")
+    def fact_report_http(self, request: Request, name: str) -> Response:
+        return web.answer(lambda: self.app.fact_reports.report(name, **report_query(request)))
+
+    @http("GET", "/reports/<string:name>.<string:file_format>")
+    def fact_report_file(self, request: Request, name: str, file_format: str) -> Response:
+        return download(lambda: self.app.fact_exports.report(file_format, name, **report_query(request)))
 
     @http("GET", "/plans/<string:plan_id>/progress.<string:file_format>")
     def plan_progress_file(self, request: Request, plan_id: str, file_format: str) -> Response:

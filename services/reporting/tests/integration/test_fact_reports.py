@@ -4,17 +4,31 @@ province (two communes and an industrial zone) as of two days."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
+from io import BytesIO
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
+import requests
+from openpyxl import load_workbook
+from PIL import Image, ImageChops
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
+from coso_backbone.openapi import OpenApi, http_routes
+from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.trees import SqlAuthorityTrees
+from coso_reporting.application.exports import FileFormat
+from coso_reporting.application.fact_exports import FactExports
 from coso_reporting.application.fact_reports import FactReports
 from coso_reporting.domain.errors import UnknownAuthority
+from coso_reporting.entrypoints.fact_routes import FACT_ROUTES
+from coso_reporting.entrypoints.service import ReportingService
 
 D = date.fromisoformat
 YEAR = (D("2025-01-01"), D("2025-12-31"))
@@ -377,3 +391,125 @@ def test_an_organization_founded_twice_is_dead_lettered_with_the_reason(world, p
     assert outcome.applied == 2
     [letter] = projection.sink.letters
     assert "organization o1 is already founded" in letter.reason
+
+
+# --- exports ---------------------------------------------------------------------------------
+GLYPH_WORDS = ("ế", "ệ", "ễ", "e")
+
+
+@pytest.fixture
+def fact_exports(world, projection_at, sqlite_url: str) -> FactExports:
+    projection = projection_at(sqlite_url)
+    delivered = [
+        *province(world),
+        world.authority("hn.a.x", parent_id="hn.a", name="Chi bộ thử " + " ".join(GLYPH_WORDS)),
+        world.registry.record("enterprise-e7", enterprise("e7", "hn.a.x", 2500)),
+    ]
+    projection.deliver(delivered)
+    formats = {
+        "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
+        "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
+    }
+    return FactExports(reports_of(projection), formats, place="Hà Nội", today=lambda: D("2026-01-05"))
+
+
+def test_the_coverage_xlsx_has_a_captioned_table_per_section_with_totals(fact_exports: FactExports) -> None:
+    exported = fact_exports.report("xlsx", "coverage", "hn", *YEAR, D("2025-12-31"))
+    assert exported.filename == "bao-cao-bao-phu-hn-2025-12-31.xlsx"
+    sheet = load_workbook(BytesIO(exported.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    cells = {str(c) for row in rows for c in row if c is not None}
+    assert {"Theo đơn vị", "Theo quy mô lao động", "Theo khu công nghiệp", "Hà Nội, ngày 05 tháng 01 năm 2026"} <= cells
+    totals = [row for row in rows if row[1] == "Tổng cộng"]
+    assert len(totals) == 4 and all(row[2] == 4 for row in totals)  # e1, e2, e4 and e7 operate
+
+
+def test_the_coverage_pdf_renders_vietnamese_diacritics(fact_exports: FactExports, tmp_path: Path) -> None:
+    exported = fact_exports.report("pdf", "coverage", "hn.a", *YEAR, D("2025-12-31"))
+    document = tmp_path / exported.filename
+    document.write_bytes(exported.content)
+    text = subprocess.run(
+        [_tool("pdftotext"), "-layout", str(document), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Doanh nghiệp có tổ chức đảng, công đoàn, đảng viên" in text and "Theo quy mô lao động" in text
+
+    bbox = tmp_path / "words.html"
+    subprocess.run([_tool("pdftotext"), "-bbox", str(document), str(bbox)], check=True)
+    words = _word_boxes(bbox.read_text(encoding="utf-8"))
+    dpi = 200
+    subprocess.run(
+        [_tool("pdftoppm"), "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(document), str(tmp_path / "page")],
+        check=True,
+    )
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    crops = {word: _ink(page, words[word], dpi / 72) for word in GLYPH_WORDS}
+    assert all(crop.getbbox() is not None for crop in crops.values())
+    marked = [crops[w] for w in ("ế", "ệ", "ễ")]
+    for i, first in enumerate(marked):
+        assert _differs(first, crops["e"]), "a marked e renders like a plain e: the font lacks Vietnamese glyphs"
+        for second in marked[i + 1 :]:
+            assert _differs(first, second), "two different Vietnamese letters render alike (missing-glyph boxes)"
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is missing: install Debian's poppler-utils")
+    return found
+
+
+def _word_boxes(html: str) -> dict[str, tuple[float, float, float, float]]:
+    root = ElementTree.fromstring(
+        html.replace("<!DOCTYPE", "<!-- ").replace('"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">', "-->")
+    )
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    for element in root.iter():
+        if element.tag.endswith("word") and element.text in GLYPH_WORDS:
+            b = element.attrib
+            boxes.setdefault(element.text, (float(b["xMin"]), float(b["yMin"]), float(b["xMax"]), float(b["yMax"])))
+    assert set(boxes) == set(GLYPH_WORDS), f"pdftotext found only {set(boxes)}"
+    return boxes
+
+
+def _ink(page: Image.Image, box: tuple[float, float, float, float], scale: float) -> Image.Image:
+    x0, y0, x1, y1 = (round(v * scale) for v in box)
+    crop = page.crop((x0 - 2, y0 - 6, x1 + 2, y1 + 6)).point(lambda v: 255 if v < 128 else 0)
+    ink = crop.getbbox()
+    return crop.crop(ink) if ink else crop
+
+
+def _differs(first: Image.Image, second: Image.Image) -> bool:
+    return first.size != second.size or ImageChops.difference(first, second).getbbox() is not None
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+def test_the_reports_are_served_over_http_with_refusals_naming_the_parameter(reporting_api: str) -> None:
+    coverage = requests.get(f"{reporting_api}/reports/coverage", params={"authority_id": "hn"}, timeout=10)
+    assert coverage.status_code == 200, coverage.text
+    units = section(coverage.json(), "units")
+    assert units["hn.kcn"]["enterprises"] == 1 and units["total"]["enterprises"] == 2
+
+    pdf_file = requests.get(f"{reporting_api}/reports/pipeline.pdf", params={"authority_id": "hn"}, timeout=30)
+    assert pdf_file.status_code == 200 and pdf_file.content.startswith(b"%PDF")
+    assert "bao-cao-phat-trien-dang-vien-hn-" in pdf_file.headers["Content-Disposition"]
+
+    bad_day = requests.get(
+        f"{reporting_api}/reports/members", params={"authority_id": "hn", "as_of": "31/12"}, timeout=10
+    )
+    assert bad_day.status_code == 422 and bad_day.json()["field"] == "as_of"
+    bad_year = requests.get(f"{reporting_api}/reports/ratings", params={"authority_id": "hn", "year": "x"}, timeout=10)
+    assert bad_year.status_code == 422 and bad_year.json()["field"] == "year"
+    unknown = requests.get(f"{reporting_api}/reports/coverage", params={"authority_id": "hn.none"}, timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["field"] == "authority_id"
+    no_such = requests.get(f"{reporting_api}/reports/nothing", params={"authority_id": "hn"}, timeout=10)
+    assert no_such.status_code == 422 and no_such.json()["field"] == "report"
+
+
+def test_every_fact_report_route_is_declared_for_openapi() -> None:
+    declared = {(route.method, route.path) for route in FACT_ROUTES}
+    served = {
+        (method, path) for method, path in http_routes(ReportingService) if path.startswith("/reports/<string:name>")
+    }
+    assert served == declared
+    assert OpenApi("reporting", "1", FACT_ROUTES).document()["paths"]["/reports/{name}"]["get"]["parameters"]

@@ -104,6 +104,8 @@ def write_pdf(document: ReportDocument, font_dir: str | None = None) -> bytes:
     if document.addressee:
         story += [Paragraph(f"Kính gửi: {_escape(document.addressee)}", _style(12, align=TA_CENTER)), Spacer(1, 4 * mm)]
     for table in document.tables:
+        if table.caption:
+            story.append(Paragraph(f"<b>{_escape(table.caption)}</b>", _style(11)))
         story += [_table(table.columns, table.rows, table.totals, usable), Spacer(1, 4 * mm)]
     for note in document.notes:
         story.append(Paragraph(_escape(note), _style(10)))

@@ -44,6 +44,9 @@ def write_xlsx(document: ReportDocument) -> bytes:
         row += 1
     row += 1
     for table in document.tables:
+        if table.caption:
+            sheet.cell(row=row, column=1, value=table.caption).font = Font(bold=True)
+            row += 1
         for col, title in enumerate(table.columns, start=1):
             cell = sheet.cell(row=row, column=col, value=title)
             cell.font = Font(bold=True)
