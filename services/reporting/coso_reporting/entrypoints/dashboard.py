@@ -4,7 +4,8 @@ The server renders the hierarchy table of every authority's indicators (so the p
 something even without JavaScript); `static/dashboard.js` then adds the authority and
 period pickers, the charts (trend, source channels, results by subordinate, plan progress;
 Chart.js, served locally from `static/`), the indicator
-report table, the plans' progress and the export buttons, from the JSON endpoints.
+report table, the plans' progress and the export buttons, from the JSON endpoints; and the
+fact reports: a coverage chart, the chosen report's tables and its export buttons.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ PAGE = """<!doctype html>
  <div class="chart"><canvas id="chart-units" aria-label="Kết quả theo đơn vị trực thuộc"></canvas></div>
  <div class="chart"><canvas id="chart-channels" aria-label="Quần chúng ưu tú theo nguồn giới thiệu"></canvas></div>
  <div class="chart"><canvas id="chart-plans" aria-label="Tiến độ thực hiện chỉ tiêu"></canvas></div>
+ <div class="chart"><canvas id="chart-coverage" aria-label="Doanh nghiệp có công đoàn, tổ chức đảng"></canvas></div>
 </div>
 
 <h2>Báo cáo chỉ tiêu theo đơn vị trong kỳ</h2>
@@ -71,6 +73,20 @@ PAGE = """<!doctype html>
 </thead>
 <tbody><tr><td class="name" colspan="6">Đang tải…</td></tr></tbody>
 </table>
+
+<h2>Báo cáo chuyên đề</h2>
+<div class="pickers">
+ <label>Báo cáo <select id="fact-report">
+  <option value="coverage">Doanh nghiệp có tổ chức đảng, công đoàn, đảng viên</option>
+  <option value="organizations">Tổ chức đảng, tổ chức chính trị - xã hội được thành lập, giải thể</option>
+  <option value="members">Cơ cấu đảng viên trong doanh nghiệp</option>
+  <option value="ratings">Kết quả đánh giá, xếp loại chất lượng</option>
+  <option value="pipeline">Tình hình phát triển đảng viên và thời hạn</option>
+ </select></label>
+ <a class="button" id="fact-export-xlsx" href="#">Xuất Excel</a>
+ <a class="button" id="fact-export-pdf" href="#">Xuất PDF</a>
+</div>
+<div id="fact-report-tables"><p class="muted">Đang tải…</p></div>
 
 <h2>Kế hoạch và chỉ tiêu</h2>
 <table id="plans-table">

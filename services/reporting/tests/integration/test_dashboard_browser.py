@@ -68,7 +68,7 @@ def test_the_dashboard_shows_pickers_report_charts_plans_and_export_buttons(repo
     assert "Tổng cộng</td><td>2</td><td>1</td>" in dom  # enterprises and candidates in the period
     assert "Kế hoạch phát triển đảng viên năm 2025" in dom and "Quần chúng ưu tú được giới thiệu" in dom
     assert "Chậm tiến độ" in dom or "Đạt tiến độ" in dom
-    for chart in ("chart-trend", "chart-channels", "chart-units", "chart-plans"):
+    for chart in ("chart-trend", "chart-channels", "chart-units", "chart-plans", "chart-coverage"):
         drawn = re.search(rf'id="{chart}"[^>]*data-points="(\d+)"', dom) or re.search(
             rf'data-points="(\d+)"[^>]*id="{chart}"', dom
         )
@@ -76,6 +76,12 @@ def test_the_dashboard_shows_pickers_report_charts_plans_and_export_buttons(repo
     assert 'href="/reports/indicators.xlsx?authority_id=hn&amp;from=2024-01-01&amp;to=2025-06-30"' in dom
     assert 'href="/reports/indicators.pdf?' in dom
     assert "/plans/hn-2025/progress.pdf?as_of=2025-06-30" in dom
+    # The coverage report's table: hn.kcn's enterprise and hn's own, both without organization or union.
+    coverage = re.search(r'<table class="fact-table" data-section="units">(.*?)</table>', dom, re.S)
+    assert coverage, "the coverage table is missing"
+    assert re.search(r"Đảng ủy hn\.kcn</td><td>1</td><td>0</td><td>0</td>", coverage.group(1))
+    assert "Tổng cộng</td><td>2</td><td>0</td><td>0</td><td>0</td><td>0</td>" in coverage.group(1)
+    assert 'id="fact-export-pdf" href="/reports/coverage.pdf?authority_id=hn' in dom
 
     screenshot = tmp_path / "dashboard.png"
     headless(f"--screenshot={screenshot}", "--window-size=1400,1600", url, profile=tmp_path / "profile2")

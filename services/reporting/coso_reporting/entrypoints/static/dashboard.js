@@ -154,7 +154,7 @@ async function load() {
   $("export-pdf").href = "/reports/indicators.pdf?" + params;
   history.replaceState(null, "", "?" + params);
   try {
-    await Promise.all([showReport(params), showTrend(params), showChannels(params), showPlans(params)]);
+    await Promise.all([showReport(params), showTrend(params), showChannels(params), showPlans(params), showFactReport(params)]);
   } catch (error) {
     $("error").textContent = "Không tải được số liệu: " + error.message;
   }
@@ -176,5 +176,52 @@ async function start() {
   if ($("authority").value) await load();
   else document.body.dataset.ready = "1";
 }
+
+/* Fact reports: the coverage chart, and the chosen report's tables (one per section) with its exports. */
+function factTable(section) {
+  const head = `<tr><th>STT</th><th>${escapeHtml(section.row_label)}</th>` +
+    section.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join("") + "</tr>";
+  const cells = (values) => section.columns.map((c) => `<td>${escapeHtml(values[c.key] ?? "")}</td>`).join("");
+  const rows = section.rows.map((r, i) => `<tr><td>${i + 1}</td><td class="name">${escapeHtml(r.label)}</td>${cells(r.values)}</tr>`);
+  if (section.totals) rows.push(`<tr class="totals"><td></td><td class="name">Tổng cộng</td>${cells(section.totals)}</tr>`);
+  if (!section.rows.length) rows.push(`<tr><td class="name" colspan="${section.columns.length + 2}">Không có.</td></tr>`);
+  return `<h3>${escapeHtml(section.title)}</h3><table class="fact-table" data-section="${escapeHtml(section.key)}">` +
+    `<thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+async function showCoverage(params) {
+  const report = await getJson("/reports/coverage?" + params);
+  const units = report.sections.find((s) => s.key === "units");
+  const series = [
+    ["enterprises", "#bdbdbd"], ["with_trade_union", "#1565c0"], ["with_party_organization", "#c62828"],
+    ["members_without_organization", "#f9a825"],
+  ];
+  draw("chart-coverage", {
+    type: "bar",
+    data: {
+      labels: units.rows.map((r) => r.label),
+      datasets: series.map(([key, color]) => ({
+        label: units.columns.find((c) => c.key === key).label, data: units.rows.map((r) => r.values[key]), backgroundColor: color,
+      })),
+    },
+    options: { plugins: { title: { display: true, text: `Doanh nghiệp có công đoàn, tổ chức đảng (ngày ${report.as_of})` } } },
+  });
+  return report;
+}
+
+async function showFactReport(params) {
+  const name = $("fact-report").value;
+  $("fact-export-xlsx").href = `/reports/${name}.xlsx?` + params;
+  $("fact-export-pdf").href = `/reports/${name}.pdf?` + params;
+  const coverage = await showCoverage(params);
+  const report = name === "coverage" ? coverage : await getJson(`/reports/${name}?` + params);
+  $("fact-report-tables").innerHTML = `<p class="muted">${escapeHtml(report.title)} — ${escapeHtml(report.authority_name)}, ` +
+    `tính đến ngày ${escapeHtml(report.as_of)}. ${report.notes.map(escapeHtml).join(" ")}</p>` +
+    report.sections.map(factTable).join("");
+}
+
+$("fact-report").addEventListener("change", () => {
+  showFactReport(query()).catch((error) => { $("error").textContent = "Không tải được báo cáo: " + error.message; });
+});
 
 start();
