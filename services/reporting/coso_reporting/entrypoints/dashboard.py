@@ -2,7 +2,8 @@
 
 The server renders the hierarchy table of every authority's indicators (so the page says
 something even without JavaScript); `static/dashboard.js` then adds the authority and
-period pickers, the charts (trend, source channels, results by subordinate, plan progress;
+period pickers, the "as of" picker (*Tính đến ngày*: the day whose hierarchy the reports are
+drawn on; empty means today), the charts (trend, source channels, results by subordinate, plan progress;
 Chart.js, served locally from `static/`), the indicator
 report table, the plans' progress and the export buttons, from the JSON endpoints; and the
 fact reports: a coverage chart, the chosen report's tables and its export buttons.
@@ -51,6 +52,8 @@ PAGE = """<!doctype html>
  <label>Đơn vị <select id="authority" name="authority_id"></select></label>
  <label>Từ ngày <input type="date" id="from" name="from"></label>
  <label>Đến ngày <input type="date" id="to" name="to"></label>
+ <label title="Hệ thống tổ chức (đơn vị, tên gọi, sáp nhập) của ngày này; để trống: hôm nay">Tính đến ngày
+  <input type="date" id="as-of" name="as_of"></label>
  <button type="submit">Xem báo cáo</button>
  <a class="button" id="export-xlsx" href="#">Xuất Excel</a>
  <a class="button" id="export-pdf" href="#">Xuất PDF</a>

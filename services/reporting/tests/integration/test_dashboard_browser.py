@@ -86,3 +86,20 @@ def test_the_dashboard_shows_pickers_report_charts_plans_and_export_buttons(repo
     screenshot = tmp_path / "dashboard.png"
     headless(f"--screenshot={screenshot}", "--window-size=1400,1600", url, profile=tmp_path / "profile2")
     assert screenshot.stat().st_size > 20_000  # a page with charts, not a blank one
+
+
+def test_the_as_of_picker_passes_its_day_to_the_reports_and_their_export_links(
+    reporting_api: str, tmp_path: Path
+) -> None:
+    url = f"{reporting_api}/?authority_id=hn&from=2024-01-01&to=2025-06-30&as_of=2025-06-30"
+    dom = headless("--dump-dom", url, profile=tmp_path / "profile").stdout
+
+    assert 'data-ready="1"' in dom, dom[-3000:]
+    assert 'id="error" role="alert"></p>' in dom, "the dashboard reported an error"
+    assert re.search(r'<input type="date" id="as-of" name="as_of"[^>]*>', dom)
+    assert "Tính đến ngày" in dom
+    assert (
+        'href="/reports/indicators.xlsx?authority_id=hn&amp;from=2024-01-01&amp;to=2025-06-30&amp;as_of=2025-06-30"'
+        in dom
+    )
+    assert "Tổng cộng</td><td>2</td><td>1</td>" in dom

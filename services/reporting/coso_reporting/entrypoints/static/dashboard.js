@@ -49,7 +49,24 @@ function fillAuthorities(answer, selected) {
 }
 
 function query() {
-  return new URLSearchParams({ authority_id: $("authority").value, from: $("from").value, to: $("to").value });
+  const params = new URLSearchParams({ authority_id: $("authority").value, from: $("from").value, to: $("to").value });
+  if ($("as-of").value) params.set("as_of", $("as-of").value);  // the day of the hierarchy; empty: today
+  return params;
+}
+
+/* "Tính đến ngày": the units (and their names) of the chosen day; reports follow it. */
+function indicatorsUrl() {
+  return "/indicators" + ($("as-of").value ? "?as_of=" + encodeURIComponent($("as-of").value) : "");
+}
+
+async function changeAsOf() {
+  try {
+    fillAuthorities(await getJson(indicatorsUrl()), $("authority").value);
+  } catch (error) {
+    $("error").textContent = "Không tải được danh sách đơn vị: " + error.message;
+    return;
+  }
+  await load();
 }
 
 async function showReport(params) {
@@ -166,13 +183,15 @@ async function start() {
   const today = new Date();
   $("from").value = given.get("from") || iso(new Date(Date.UTC(today.getFullYear(), 0, 1)));
   $("to").value = given.get("to") || iso(today);
+  $("as-of").value = given.get("as_of") || "";
   try {
-    fillAuthorities(await getJson("/indicators"), given.get("authority_id"));
+    fillAuthorities(await getJson(indicatorsUrl()), given.get("authority_id"));
   } catch (error) {
     $("error").textContent = "Không tải được danh sách đơn vị: " + error.message;
   }
   $("pickers").addEventListener("submit", (event) => { event.preventDefault(); load(); });
   $("authority").addEventListener("change", load);
+  $("as-of").addEventListener("change", changeAsOf);
   if ($("authority").value) await load();
   else document.body.dataset.ready = "1";
 }
