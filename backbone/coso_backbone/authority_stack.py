@@ -113,11 +113,15 @@ class Ports(_Strict):
 
     api_base: int = Field(ge=1, le=65530)
     metrics_base: int = Field(ge=1, le=65530)
+    link_metrics: int | None = Field(default=None, ge=1, le=65535, description="`coso-link serve-metrics --port`")
 
     @model_validator(mode="after")
     def _no_overlap(self) -> Ports:
         if abs(self.api_base - self.metrics_base) < len(SERVICES) + 1:
             raise ValueError("api_base and metrics_base are too close: their port ranges overlap")
+        ranges = [range(base + 1, base + len(SERVICES) + 1) for base in (self.api_base, self.metrics_base)]
+        if self.link_metrics is not None and any(self.link_metrics in r for r in ranges):
+            raise ValueError("link_metrics is one of the services' ports")
         return self
 
     def api(self, service: str) -> int:
@@ -336,7 +340,6 @@ def compose_env(stack: AuthorityStack) -> dict[str, str]:
         env[f"COSO_{key}_HTTP"] = f"0.0.0.0:{_CONTAINER_API_PORT[service]}"
         env[f"COSO_{key}_METRICS_PORT"] = str(_CONTAINER_METRICS_PORT[service])
         env[f"COSO_{key}_API_PORT_ON_HOST"] = str(stack.ports.api(service))
-        env[f"COSO_{key}_METRICS_PORT_ON_HOST"] = str(stack.ports.metrics(service))
     for producer in READ_API_PRODUCERS:
         env[f"COSO_{producer.upper()}_URL"] = f"http://{producer}-api:{_CONTAINER_API_PORT[producer]}"
     return {**env, **stack.environment}
@@ -361,14 +364,16 @@ def prometheus_config(stack: AuthorityStack) -> dict[str, Any]:
     host = "127.0.0.1" if stack.bind_host in ("0.0.0.0", "::") else stack.bind_host
     targets = [f"{host}:{stack.ports.api(s)}" for s in SERVICES]
     targets += [f"127.0.0.1:{stack.ports.metrics(s)}" for s in SERVICES]
-    return {
-        "scrape_configs": [
-            {
-                "job_name": f"coso-{stack.name}",
-                "static_configs": [{"targets": targets, "labels": {"deployment": stack.name}}],
-            }
-        ]
-    }
+    jobs: list[dict[str, Any]] = [
+        {
+            "job_name": f"coso-{stack.name}",
+            "static_configs": [{"targets": targets, "labels": {"deployment": stack.name}}],
+        }
+    ]
+    if stack.ports.link_metrics is not None:
+        link_target = {"targets": [f"127.0.0.1:{stack.ports.link_metrics}"], "labels": {"deployment": stack.name}}
+        jobs.append({"job_name": f"coso-links-{stack.name}", "static_configs": [link_target]})
+    return {"global": {"scrape_interval": "15s"}, "scrape_configs": jobs}
 
 
 def definitions(template: Mapping[str, Any], vhost: str) -> dict[str, Any]:
@@ -401,10 +406,14 @@ def _write(path: Path, text: str, mode: int = 0o644) -> None:
 def render(stack: AuthorityStack, out: Path, deploy_dir: Path, checkout: Path | None = None) -> list[Path]:
     """Write every file that runs the stack into `out`; return them. Secrets are 0600."""
     env = environment(stack, checkout)
+    compose = (out / "compose.env").resolve()
     written = {
         out / f"{stack.name}.env": (env_file_text(stack, env), 0o600),
         out / "Procfile": (procfile_text(stack), 0o644),
-        out / "compose.env": ("".join(f"{k}={v}\n" for k, v in compose_env(stack).items()), 0o600),
+        out / "compose.env": (
+            "".join(f"{k}={v}\n" for k, v in {**compose_env(stack), "COSO_COMPOSE_ENV_FILE": str(compose)}.items()),
+            0o600,
+        ),
         out / "helm-values.yml": (yaml.safe_dump(helm_values(stack), allow_unicode=True, sort_keys=False), 0o600),
         out / "prometheus.yml": (yaml.safe_dump(prometheus_config(stack), sort_keys=False), 0o644),
     }
