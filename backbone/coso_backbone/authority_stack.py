@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -677,23 +678,30 @@ def _up(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> No
     if manager == "systemd":
         # Installed layout: /etc/coso/<name>.env read by coso-<service>-<kind>@<name>.service.
         config_dir = Path(stack.paths.config_dir)
-        out = config_dir / "authorities" / stack.name
+        out = (
+            Path(tempfile.mkdtemp(prefix="coso-authority-"))
+            if args.dry_run
+            else config_dir / "authorities" / stack.name
+        )
         files = render(stack, out, deploy_dir)
-        env_file = config_dir / f"{stack.name}.env"
+        print(f"==> rendered {len(files)} files into {out}")
+        env_file = out / f"{stack.name}.env"
         if not args.dry_run:
-            shutil.copyfile(out / f"{stack.name}.env", env_file)
+            env_file = config_dir / f"{stack.name}.env"
+            shutil.copyfile(out / env_file.name, env_file)
             env_file.chmod(0o600)
+            _install_service_configs(config_dir)
             for unit in (out / "systemd").iterdir():
                 shutil.copyfile(unit, Path("/etc/systemd/system") / unit.name)
             subprocess.run(["systemctl", "daemon-reload"], check=True)
-        print(f"==> rendered {len(files)} files into {out}")
-        options = ["--instance", stack.name] + (["--dry-run"] if args.dry_run else [])
         stack_up_script(
-            deploy_dir, env_file if not args.dry_run else out / f"{stack.name}.env", stack.paths.prefix, *options
+            deploy_dir, env_file, stack.paths.prefix, "--instance", stack.name, *(["--dry-run"] if args.dry_run else [])
         )
     else:
+        if args.dry_run:
+            raise RuntimeError("--dry-run shows what coso-stack-up would do: use it with --process-manager systemd")
         Path(stack.state_dir).mkdir(parents=True, exist_ok=True)
-        run_dir = Path(stack.state_dir) / "run"
+        out = run_dir = Path(stack.state_dir) / "run"
         render(stack, run_dir, deploy_dir, checkout=_checkout())
         env_file = run_dir / f"{stack.name}.env"
         stack_up_script(deploy_dir, env_file, stack.paths.prefix, "--provision-only")
@@ -705,14 +713,27 @@ def _up(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> No
         if not args.no_wait:
             print("\n==> Health")
             wait_healthy(stack, args.timeout, alive=lambda: honcho.running_pid() is not None)
-    links_file = (
-        Path(stack.state_dir) / "run"
-        if manager == "honcho"
-        else Path(stack.paths.config_dir) / "authorities" / stack.name
-    ) / "links.yml"
-    if not getattr(args, "dry_run", False):
-        apply_links(stack, links_file, args.link_side)
+    if args.dry_run:
+        shutil.rmtree(out)
+        if stack.links:
+            print(f"\nwould apply {len(stack.links)} link(s) with coso-link apply --side {args.link_side}")
+        return
+    apply_links(stack, out / "links.yml", args.link_side)
     print(f"\n{stack.authority.name} ({stack.name}) is up.")
+
+
+def _install_service_configs(config_dir: Path) -> None:
+    """Copy services/<service>/config.yml to <config_dir>/<service>.yml where it is missing.
+
+    They are shared by every authority on the server (all that differs is in the env file);
+    an existing copy is the operator's and is left as it is.
+    """
+    checkout = _checkout()
+    for service in SERVICES:
+        target = config_dir / f"{service}.yml"
+        if not target.exists() and checkout is not None:
+            shutil.copyfile(checkout / "services" / service / "config.yml", target)
+            print(f"    installed {target}")
 
 
 def _down(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> None:

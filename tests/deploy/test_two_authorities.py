@@ -147,3 +147,15 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
             requests.get(f"{api(path, 'registry')}/health", timeout=5)
     assert not {f"coso-{run}", f"coso-{run}.xa-mot"} & vhosts()
     assert databases(f"coso_{run}_") == set()
+
+
+def test_the_systemd_dry_run_names_the_authoritys_own_units_vhost_and_databases(tmp_path: Path) -> None:
+    run = f"t{uuid.uuid4().hex[:6]}"
+    path = authority_file(tmp_path, {"id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"}, None, set())
+    dry = coso_authority("up", str(path), "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert f"would run: systemctl start coso@{run}.target" in dry.stdout
+    assert f"rabbitmqctl -q add_vhost coso-{run}" in dry.stdout
+    assert f"CREATE DATABASE coso_{run}_registry OWNER coso_{run}" in dry.stdout
+    assert f"WorkingDirectory=/var/lib/coso/{run}" in dry.stdout and "Dry run: nothing was changed." in dry.stdout
+    assert f"coso-{run}" not in vhosts() and databases(f"coso_{run}_") == set()
