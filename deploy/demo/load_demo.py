@@ -64,6 +64,19 @@ def tax_codes(count: int) -> list[str]:
     return codes
 
 
+# Trade unions, a youth union and party organizations in some demo enterprises (index, kind, founded on).
+MASS_ORGANIZATIONS = [
+    (0, "trade_union", "Công đoàn cơ sở Công ty TNHH Điện tử Thăng Long", "2026-03-20", 1800),
+    (0, "youth_union", "Chi đoàn Công ty TNHH Điện tử Thăng Long", "2026-04-10", 320),
+    (1, "trade_union", "Công đoàn cơ sở Công ty TNHH May mặc Đông Anh", "2026-03-25", 540),
+    (3, "trade_union", "Công đoàn cơ sở Công ty TNHH Linh kiện Nhật Việt", "2026-05-05", 900),
+]
+ORGANIZATIONS = [
+    (0, "grassroots_cell", "Chi bộ Công ty TNHH Điện tử Thăng Long", "hn.kcn-thang-long", "2026-06-15", 5),
+    (1, "grassroots_cell", "Chi bộ Công ty TNHH May mặc Đông Anh", "hn.dong-anh", "2026-08-20", 3),
+]
+
+
 def wait_for(url: str, name: str) -> None:
     for _ in range(120):
         try:
@@ -110,6 +123,72 @@ def adopt_plan() -> None:
         )
 
 
+def tolerated(answer: requests.Response, what: str) -> None:
+    """Report a refusal other than "already there" without stopping the demo."""
+    if answer.status_code not in (200, 201, 409):
+        print(f"demo: {what} was refused: {answer.status_code} {answer.text[:300]}", flush=True)
+
+
+def load_organizations_and_members(enterprise_ids: list[str], candidate_ids: list[str]) -> None:
+    """Mass and party organizations and some pipeline steps (two candidates admitted, so members too),
+    so that the coverage, organization, member and pipeline reports have something to show. A rerun
+    only founds again what is missing (409s are quiet)."""
+    for n, (index, kind, name, founded_on, members) in enumerate(MASS_ORGANIZATIONS, start=1):
+        body = {
+            "mass_organization_id": f"demo-mass-{n}",
+            "kind": kind,
+            "enterprise_id": enterprise_ids[index],
+            "name": name,
+            "founded_on": founded_on,
+            "members": members,
+        }
+        tolerated(post(f"{REGISTRY}/mass-organizations", body), f"founding {name}")
+    for n, (index, kind, name, authority_id, founded_on, officials) in enumerate(ORGANIZATIONS, start=1):
+        body = {
+            "organization_id": f"demo-org-{n}",
+            "name": name,
+            "kind": kind,
+            "authority_id": authority_id,
+            "enterprise_ids": [enterprise_ids[index]],
+            "decision_number": f"{100 + n}-QĐ/ĐU",
+            "founded_on": founded_on,
+            "official_members": officials,
+        }
+        tolerated(post(f"{REGISTRY}/organizations", body), f"founding {name}")
+    # Two candidates are admitted (the ceremony enrols them as probationary members), one waits for the
+    # decision, one has applied, the last withdraws.
+    introducers = [
+        {"kind": "official_member", "ref": "demo-member-a", "worked_with_candidate_since": "2024-03-01"},
+        {"kind": "trade_union_committee", "ref": "demo-mass-1", "worked_with_candidate_since": "2024-06-01"},
+    ]
+
+    def through(until: str, start_day: int) -> list[tuple[str, dict[str, Any]]]:
+        days = [f"2026-10-{start_day + 2 * n:02d}" for n in range(8)]
+        path: list[tuple[str, dict[str, Any]]] = [
+            ("awareness-class", {"on": days[0], "document": {"number": "15-GCN/TTCT", "issued_on": days[0]}}),
+            ("application", {"on": days[1]}),
+            ("background-check", {"on": days[2]}),
+            ("introduction", {"on": days[3], "introducers": introducers}),
+            ("cell-vote", {"on": days[4], "votes_for": 5, "official_members": 5}),
+            ("grassroots-resolution", {"on": days[5], "document": {"number": "21-NQ/ĐU", "issued_on": days[5]}}),
+            ("decision", {"on": days[6], "document": {"number": "305-QĐ/ĐU", "issued_on": days[6]}}),
+            ("ceremony", {"on": days[7]}),
+        ]
+        return path[: [name for name, _ in path].index(until) + 1]
+
+    steps: list[tuple[int, str, dict[str, Any]]] = [
+        *((0, name, fields) for name, fields in through("ceremony", 16)),
+        *((1, name, fields) for name, fields in through("grassroots-resolution", 16)),
+        *((2, name, fields) for name, fields in through("application", 17)),
+        *((3, name, fields) for name, fields in through("ceremony", 15)),
+        (4, "withdrawal", {"on": "2026-10-30", "reason": "Chuyển công tác sang doanh nghiệp khác"}),
+    ]
+    for index, step, fields in steps:
+        if index < len(candidate_ids):
+            answer = post(f"{ADMISSIONS}/candidates/{candidate_ids[index]}/{step}", {"body": "Chi bộ cơ sở", **fields})
+            tolerated(answer, f"step {step} of a demo candidate")
+
+
 def load() -> None:
     for name, url in (
         ("registry", REGISTRY),
@@ -139,6 +218,7 @@ def load() -> None:
             sys.exit(f"registering {name} failed: {answer.status_code} {answer.text}")
         enterprise_ids.append(f"demo-{n}")
     proposed = 0
+    proposed_ids: list[str] = []
     existing = requests.get(f"{ADMISSIONS}/candidates", params={"authority_id": "hn.kcn-thang-long"}, timeout=10)
     if existing.status_code == 200 and existing.json():
         print("demo candidates are already there", flush=True)
@@ -161,7 +241,10 @@ def load() -> None:
             time.sleep(0.5)
         if answer.status_code not in (201, 409):
             sys.exit(f"proposing a candidate failed: {answer.status_code} {answer.text}")
+        if answer.status_code == 201:
+            proposed_ids.append(answer.json()["candidate_id"])
         proposed += 1
+    load_organizations_and_members(enterprise_ids, proposed_ids)
     adopt_plan()
     print(
         f"demo data loaded: {len(AUTHORITIES)} authorities, {len(ENTERPRISES)} enterprises, {proposed} candidates.\n"
