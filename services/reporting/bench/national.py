@@ -342,6 +342,9 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
         trend = p95(lambda a=authority: reports.trend(a, date(2021, 1, 1), date(2025, 12, 31)), runs)  # type: ignore[misc]
         print(f"  {level:9s} indicator report p95 {report:8.1f} ms   trend (5 years) p95 {trend:8.1f} ms")
     print(f"  national  plan progress (34 shares) p95 {p95(lambda: plans.progress('vn-2025'), runs):8.1f} ms")
+    for label, day in (("before the merger", MERGER - timedelta(days=1)), ("after it", MERGER)):
+        tree_ms = p95(lambda d=day: trees.as_of(d), runs)  # type: ignore[misc]
+        print(f"  hierarchy of one day ({label}, {len(trees.as_of(day).units):,} units) p95 {tree_ms:8.1f} ms")
     exports = Exports(
         reports,
         plans,
