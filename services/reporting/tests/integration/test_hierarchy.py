@@ -298,3 +298,21 @@ def test_the_restructuring_published_over_rabbitmq_reaches_the_reports_through_t
     assert projection.sink.letters == []
     assert set(rows(reports(projection).indicator_report("bn", *H1, as_of=BEFORE))) == {"bn.a", "bn.b", "bn.c", "bn.d"}
     assert rows(reports(projection).indicator_report("bn", *H1))["bn.abc"] == ("Đảng ủy bn.abc", 3, 3)
+
+
+def test_a_days_tree_is_read_again_once_the_projection_moved_or_the_entry_aged(world, projection) -> None:
+    now = [0.0]
+    trees = SqlAuthorityTrees(projection.engine, max_age=10.0, clock=lambda: now[0])
+    projection.deliver([registered(world, "bn", AuthorityLevel.PROVINCE, None, date(2020, 1, 1))])
+    first = trees.as_of(TODAY)
+    assert trees.as_of(TODAY) is first  # nothing moved: the same tree
+
+    renamed = AuthorityRenamed(authority_id="bn", name="Tỉnh ủy Bắc Ninh", effective_from=MERGER, legal_basis=BASIS)
+    projection.deliver([world.registry.record("authority-bn", renamed)])
+    assert trees.as_of(TODAY).name("bn") == "Tỉnh ủy Bắc Ninh"  # the checkpoint moved
+
+    with projection.engine.begin() as connection:  # a change that moves no checkpoint
+        connection.execute(LIVE.authority_periods.update().values(name="Đổi trực tiếp"))
+    assert trees.as_of(TODAY).name("bn") == "Tỉnh ủy Bắc Ninh"
+    now[0] = 10.0
+    assert trees.as_of(TODAY).name("bn") == "Đổi trực tiếp"
