@@ -700,19 +700,7 @@ def _up(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> No
     else:
         if args.dry_run:
             raise RuntimeError("--dry-run shows what coso-stack-up would do: use it with --process-manager systemd")
-        Path(stack.state_dir).mkdir(parents=True, exist_ok=True)
-        out = run_dir = Path(stack.state_dir) / "run"
-        render(stack, run_dir, deploy_dir, checkout=_checkout())
-        env_file = run_dir / f"{stack.name}.env"
-        stack_up_script(deploy_dir, env_file, stack.paths.prefix, "--provision-only")
-        honcho = HonchoStack(stack, run_dir)
-        print("\n==> Migrations")
-        honcho.migrate(read_env_file(env_file))
-        print("\n==> Starting the eight processes with honcho")
-        honcho.start(env_file)
-        if not args.no_wait:
-            print("\n==> Health")
-            wait_healthy(stack, args.timeout, alive=lambda: honcho.running_pid() is not None)
+        out = _up_honcho(stack, deploy_dir, args)
     if args.dry_run:
         shutil.rmtree(out)
         if stack.links:
@@ -720,6 +708,37 @@ def _up(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> No
         return
     apply_links(stack, out / "links.yml", args.link_side)
     print(f"\n{stack.authority.name} ({stack.name}) is up.")
+
+
+def _up_honcho(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> Path:
+    """Provision, migrate and start under honcho; a stack already running with the same
+    rendered settings is left running, one whose settings changed is restarted."""
+    run_dir = Path(stack.state_dir) / "run"
+    env_file, procfile = run_dir / f"{stack.name}.env", run_dir / "Procfile"
+
+    def rendered() -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in (env_file, procfile) if p.exists())
+
+    Path(stack.state_dir).mkdir(parents=True, exist_ok=True)
+    before = rendered()
+    render(stack, run_dir, deploy_dir, checkout=_checkout())
+    honcho = HonchoStack(stack, run_dir)
+    running = honcho.running_pid()
+    if running is not None and rendered() == before:
+        print(f"    honcho already runs the stack with these settings (pid {running}): nothing to change")
+    else:
+        stack_up_script(deploy_dir, env_file, stack.paths.prefix, "--provision-only")
+        print("\n==> Migrations")
+        honcho.migrate(read_env_file(env_file))
+        if running is not None:
+            print("\n==> The settings changed: restarting")
+            honcho.stop()
+        print("\n==> Starting the eight processes with honcho")
+        honcho.start(env_file)
+    if not args.no_wait:
+        print("\n==> Health")
+        wait_healthy(stack, args.timeout, alive=lambda: honcho.running_pid() is not None)
+    return run_dir
 
 
 def _install_service_configs(config_dir: Path) -> None:

@@ -133,8 +133,12 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
         assert commune_info["source"] == f"/coso/{run}.xa-mot/registry" and commune_info["last_position"] == 2
         assert province_info["source"] == f"/coso/{run}/registry" and province_info["last_position"] == 0
 
+        # Idempotent: the same file again leaves the running processes as they are.
+        pid_file = tmp_path / run / "honcho.pid"
+        pid = pid_file.read_text()
         again = coso_authority("up", str(province), "--process-manager", "honcho")
-        assert again.returncode == 0 and "already runs" in again.stdout, again.stdout + again.stderr
+        assert again.returncode == 0 and "already runs the stack" in again.stdout, again.stdout + again.stderr
+        assert pid_file.read_text() == pid
     finally:
         with ThreadPoolExecutor(2) as pool:
             downs = list(
