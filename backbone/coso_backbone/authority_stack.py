@@ -249,12 +249,17 @@ def _link_problems(stack: AuthorityStack) -> list[str]:
     """Each link must have this stack at one of its ends; the link schema itself is coso-link's."""
     problems = []
     for index, link in enumerate(stack.links):
-        ends = [
-            link.get(end, {}).get("deployment") if isinstance(link.get(end), dict) else None
-            for end in ("superior", "lower")
-        ]
-        if stack.name not in ends:
+        superior: dict[str, Any] = link["superior"] if isinstance(link.get("superior"), dict) else {}
+        lower: dict[str, Any] = link["lower"] if isinstance(link.get("lower"), dict) else {}
+        if stack.name not in (superior.get("deployment"), lower.get("deployment")):
             problems.append(f"links.{index}: neither superior.deployment nor lower.deployment is {stack.name!r}")
+        elif lower.get("deployment") == stack.name and stack.superior is not None:
+            # A link up from this stack goes to the superior the file names, nowhere else.
+            for key, expected in (("deployment", stack.superior.deployment), ("vhost", stack.superior.rabbitmq.vhost)):
+                if superior.get(key) != expected:
+                    problems.append(
+                        f"links.{index}.superior.{key}: {superior.get(key)!r} is not the superior's {expected!r}"
+                    )
     if problems or not stack.links:
         return problems
     try:  # the link file's own schema, when coso-link is installed

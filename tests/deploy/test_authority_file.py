@@ -75,6 +75,13 @@ def test_a_bad_file_is_refused_with_the_field_named(tmp_path: Path, changes: dic
     assert any(expected.replace("ports: Value error, ", "ports: ") in p for p in found), found
 
 
+def test_a_link_up_must_go_to_the_superior_the_file_names(tmp_path: Path) -> None:
+    content = yaml.safe_load(EXAMPLE.read_text())
+    content["links"][0]["superior"]["vhost"] = "hcm"
+    text = yaml.safe_dump(content, allow_unicode=True)
+    assert problems(tmp_path, text, ENV) == ["links.0.superior.vhost: 'hcm' is not the superior's 'hn'"]
+
+
 def test_a_missing_variable_and_a_missing_file_are_named(tmp_path: Path) -> None:
     assert problems(tmp_path, EXAMPLE.read_text()) == [
         "environment variable COSO_HN_BA_DINH_AMQP_PASSWORD is required by the configuration"
