@@ -325,6 +325,7 @@ def procfile_text(stack: AuthorityStack) -> str:
 
 def compose_env(stack: AuthorityStack) -> dict[str, str]:
     """Settings of deploy/container/compose.yml: containers reach each other by service name."""
+    database_password = urlsplit(stack.database("registry")).password or stack.rabbitmq.password
     env = {
         "COMPOSE_PROJECT_NAME": "coso-" + re.sub(r"[^a-z0-9-]", "-", stack.name),
         "COSO_DEPLOYMENT": stack.name,
@@ -332,7 +333,8 @@ def compose_env(stack: AuthorityStack) -> dict[str, str]:
         "COSO_RABBITMQ_USER": stack.rabbitmq.user,
         "COSO_RABBITMQ_PASSWORD": stack.rabbitmq.password,
         "COSO_AMQP_URI": stack.rabbitmq.uri(host="rabbitmq").replace(f":{stack.rabbitmq.port}/", ":5672/"),
-        "COSO_POSTGRES_PASSWORD": stack.rabbitmq.password,
+        # The database container's password: the one in database_url if it has one, else the broker's.
+        "COSO_POSTGRES_PASSWORD": database_password,
         "COSO_REGISTRY_ACCESS_CONTROL": str(stack.access_control).lower(),
         "COSO_ADMISSIONS_ACCESS_CONTROL": str(stack.access_control).lower(),
         "COSO_ADMISSIONS_MASTER_KEYS": stack.admissions_master_keys,
@@ -340,9 +342,7 @@ def compose_env(stack: AuthorityStack) -> dict[str, str]:
     }
     for service in SERVICES:
         key = service.upper()
-        env[f"COSO_{key}_DATABASE_URL"] = (
-            f"postgresql+psycopg2://coso:{stack.rabbitmq.password}@postgres:5432/coso_{service}"
-        )
+        env[f"COSO_{key}_DATABASE_URL"] = f"postgresql+psycopg2://coso:{database_password}@postgres:5432/coso_{service}"
         env[f"COSO_{key}_HTTP"] = f"0.0.0.0:{_CONTAINER_API_PORT[service]}"
         env[f"COSO_{key}_METRICS_PORT"] = str(_CONTAINER_METRICS_PORT[service])
         env[f"COSO_{key}_API_PORT_ON_HOST"] = str(stack.ports.api(service))
@@ -742,7 +742,12 @@ def _up_honcho(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace
         honcho.start(env_file)
     if not args.no_wait:
         print("\n==> Health")
-        wait_healthy(stack, args.timeout, alive=lambda: honcho.running_pid() is not None)
+        try:
+            wait_healthy(stack, args.timeout, alive=lambda: honcho.running_pid() is not None)
+        except (RuntimeError, TimeoutError):
+            log = honcho.log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            print("\n".join(["    last lines of " + str(honcho.log_file), *log[-40:]]), file=sys.stderr)
+            raise
     return run_dir
 
 
