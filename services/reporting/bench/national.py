@@ -348,7 +348,6 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
     exports = Exports(
         reports,
         plans,
-        queries,
         {
             "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
             "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),

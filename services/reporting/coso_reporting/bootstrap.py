@@ -61,7 +61,6 @@ class ReportingApp:
         self.exports = Exports(
             self.reports,
             self.plans,
-            queries,
             {
                 "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
                 "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, lambda document: pdf.write_pdf(document, font_dir)),

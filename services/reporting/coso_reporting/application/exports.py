@@ -12,7 +12,6 @@ from datetime import date
 
 from coso_reporting.application.documents import ReportDocument, indicator_document, plan_progress_document
 from coso_reporting.application.plans import Plans
-from coso_reporting.application.ports import IndicatorQueries
 from coso_reporting.application.reports import Reports
 from coso_reporting.domain.errors import InvalidReportRequest
 
@@ -36,14 +35,12 @@ class Exports:
         self,
         reports: Reports,
         plans: Plans,
-        indicators: IndicatorQueries,
         formats: dict[str, FileFormat],
         place: str = "",
         today: Callable[[], date] = date.today,
     ) -> None:
         self._reports = reports
         self._plans = plans
-        self._indicators = indicators
         self._formats = formats
         self._place = place
         self._today = today

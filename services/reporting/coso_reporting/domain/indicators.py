@@ -52,11 +52,6 @@ class AuthorityCounts:
     def registered(self) -> bool:
         return self.name is not None
 
-    @property
-    def known(self) -> bool:
-        """Worth showing: registered, or something is counted under it."""
-        return self.registered or not self.own.is_zero
-
 
 # Report axes of proposed candidates (values of the admissions contract), Vietnamese labels.
 SOURCE_CHANNEL_LABELS: dict[str, str] = {

@@ -84,7 +84,7 @@ def exports(world, projection_at, sqlite_url: str) -> Exports:
         "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
         "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
     }
-    return Exports(Reports(queries, history, trees, today=today), plans, queries, formats, place="Hà Nội", today=today)
+    return Exports(Reports(queries, history, trees, today=today), plans, formats, place="Hà Nội", today=today)
 
 
 def test_the_xlsx_report_has_the_heading_the_rows_and_the_totals_in_vietnamese(exports: Exports) -> None:
