@@ -32,6 +32,7 @@ from coso_backbone.contracts.registry import (
     AuthorityRegistered,
     AuthorityRenamed,
     AuthorityReparented,
+    AuthoritySplit,
 )
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.envelope import Envelope
@@ -316,3 +317,20 @@ def test_a_days_tree_is_read_again_once_the_projection_moved_or_the_entry_aged(w
     assert trees.as_of(TODAY).name("bn") == "Tỉnh ủy Bắc Ninh"
     now[0] = 10.0
     assert trees.as_of(TODAY).name("bn") == "Đổi trực tiếp"
+
+
+def test_a_split_units_records_go_to_the_first_successor_registry_named(world, projection) -> None:
+    since = date(2020, 1, 1)
+    split = AuthoritySplit(
+        authority_id="bn.x", successor_ids=["bn.z", "bn.a"], effective_from=MERGER, legal_basis=BASIS
+    )
+    projection.deliver(
+        [
+            registered(world, "bn", AuthorityLevel.PROVINCE, None, since),
+            registered(world, "bn.x", AuthorityLevel.COMMUNE, "bn", since),
+            registered(world, "bn.z", AuthorityLevel.COMMUNE, "bn", MERGER),
+            registered(world, "bn.a", AuthorityLevel.COMMUNE, "bn", MERGER),
+            world.registry.record("authority-bn.x", split),
+        ]
+    )
+    assert SqlAuthorityTrees(projection.engine).as_of(TODAY).holder("bn.x") == "bn.z"
