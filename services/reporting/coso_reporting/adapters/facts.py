@@ -4,11 +4,9 @@
 `apply_events`) with the same run of events as the indicator tally, on the same connection
 and in the same transaction. It loads the rows the run touches (one SELECT per table and
 500 ids), applies the events in memory (domain/facts.py) and writes the final rows back
-with multi-row upserts: a few statements per table whatever the number of events, which is
-what keeps a rebuild's pages of 5,000 events fast.
-
-The upserts are plain `INSERT ... ON CONFLICT (key) DO UPDATE` text, which SQLite and
-PostgreSQL both speak, built once per table and chunk size.
+with one batched upsert per table (`INSERT ... ON CONFLICT (key) DO UPDATE`, which SQLite
+and PostgreSQL both speak): a few round trips per table whatever the number of events,
+which is what keeps a rebuild's pages of 5,000 events fast.
 """
 
 from __future__ import annotations
@@ -17,14 +15,14 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, TextClause, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select, text
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.domain.facts import FACT_EVENTS, FactBatch, Row, fact_keys
 
 _IN_CHUNK = 500
-_UPSERT_ROWS = 500  # rows per statement: under SQLite's 32,766 parameters with 10 columns
+_UPSERT_ROWS = 500  # rows per multi-row statement on PostgreSQL
 
 
 def apply_facts(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> FactBatch:
@@ -95,49 +93,39 @@ def _write(connection: Connection, tables: ProjectionTables, batch: FactBatch) -
 
 
 class _Upsert:
-    """Multi-row `INSERT ... ON CONFLICT (key) DO UPDATE SET every other column`.
+    """`INSERT ... ON CONFLICT (key) DO UPDATE SET every other column`, for many rows at once.
 
-    On psycopg2 the rows go through the driver's `execute_values` on the transaction's own
-    connection, which skips SQLAlchemy's handling of thousands of named parameters per
-    statement (measured here: 20,000 member rows in 0.9–1.2 s against 1.6 s).
+    On psycopg2 the rows go through the driver's `execute_values` (multi-row statements of
+    500 rows) on the transaction's own connection; elsewhere (SQLite) through the driver's
+    `executemany` of the one-row statement. Both skip SQLAlchemy's handling of thousands of
+    named parameters per statement, measured here at 1.5–2 times the cost of the writes
+    themselves (20,000 member rows: PostgreSQL 0.9–1.2 s against 1.6 s, SQLite 0.14 s
+    against 0.19–0.25 s).
     """
 
     def __init__(self, table: Table) -> None:
         self.columns = tuple(c.name for c in table.columns)
         keys = [c.name for c in table.primary_key.columns]
         others = [c for c in self.columns if c not in keys]
-        self._head = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES "
-        self._tail = f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
-            f"{c} = excluded.{c}" for c in others
-        )
-        self._by_size: dict[int, TextClause] = {}
+        head = f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES "
+        tail = f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in others)
+        self._values_template = head + "%s" + tail
+        self._one_row = text(head + "(" + ", ".join(f":{c}" for c in self.columns) + ")" + tail)
 
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        if connection.dialect.driver == "psycopg2":
-            from psycopg2.extras import execute_values
-
-            cursor = connection.connection.cursor()
-            try:
-                execute_values(
-                    cursor,
-                    self._head + "%s" + self._tail,
-                    [tuple(row[column] for column in self.columns) for row in rows],
-                    page_size=_UPSERT_ROWS,
-                )
-            finally:
-                cursor.close()
+        if not rows:
             return
-        for start in range(0, len(rows), _UPSERT_ROWS):
-            chunk = rows[start : start + _UPSERT_ROWS]
-            params = {f"{column}_{i}": row[column] for i, row in enumerate(chunk) for column in self.columns}
-            connection.execute(self._statement(len(chunk)), params)
+        if connection.dialect.driver != "psycopg2":
+            connection.execute(self._one_row, list(rows))
+            return
+        from psycopg2.extras import execute_values
 
-    def _statement(self, size: int) -> TextClause:
-        statement = self._by_size.get(size)
-        if statement is None:
-            values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in self.columns) + ")" for i in range(size))
-            statement = self._by_size[size] = text(self._head + values + self._tail)
-        return statement
+        cursor = connection.connection.cursor()
+        try:
+            values = [tuple(row[column] for column in self.columns) for row in rows]
+            execute_values(cursor, self._values_template, values, page_size=_UPSERT_ROWS)
+        finally:
+            cursor.close()
 
 
 @cache
