@@ -479,6 +479,13 @@ class HonchoStack:
         self.run_dir = run_dir
         self.pid_file = Path(stack.state_dir) / "honcho.pid"
         self.log_file = Path(stack.state_dir) / "honcho.log"
+        self.process: subprocess.Popen[bytes] | None = None  # when this invocation started it
+
+    def alive(self) -> bool:
+        """Whether honcho still runs (right after start, before its exec, by the child itself)."""
+        if self.process is not None:
+            return self.process.poll() is None
+        return self.running_pid() is not None
 
     def running_pid(self) -> int | None:
         try:
@@ -523,6 +530,7 @@ class HonchoStack:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self.process = process
         self.pid_file.write_text(str(process.pid))
         print(f"    honcho started (pid {process.pid}, log {self.log_file})")
 
@@ -743,7 +751,7 @@ def _up_honcho(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace
     if not args.no_wait:
         print("\n==> Health")
         try:
-            wait_healthy(stack, args.timeout, alive=lambda: honcho.running_pid() is not None)
+            wait_healthy(stack, args.timeout, alive=honcho.alive)
         except (RuntimeError, TimeoutError):
             log = honcho.log_file.read_text(encoding="utf-8", errors="replace").splitlines()
             print("\n".join(["    last lines of " + str(honcho.log_file), *log[-40:]]), file=sys.stderr)
