@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select
+from sqlalchemy import Connection, Row, Select, bindparam, delete, insert, or_, select
 from sqlalchemy.sql.elements import BindParameter
 
 from coso_backbone.contracts import EventContract
@@ -70,24 +71,41 @@ def apply_hierarchy(connection: Connection, tables: ProjectionTables, events: Se
 
 def read_periods(connection: Connection, tables: ProjectionTables, day: date | None = None) -> list[AuthorityPeriod]:
     """Every period (or those in force on `day`), sorted by authority and start."""
-    p = tables.authority_periods
-    query = select(p).order_by(p.c.authority_id, p.c.valid_from)
-    if day is not None:
-        iso = day.isoformat()
-        query = query.where(p.c.valid_from <= iso, (p.c.valid_to.is_(None)) | (p.c.valid_to > iso))
-    return [_period(row) for row in connection.execute(query)]
+    statements = _statements(tables)
+    if day is None:
+        return [_period(row) for row in connection.execute(statements.periods)]
+    return [_period(row) for row in connection.execute(statements.periods_on, {"day": day.isoformat()})]
 
 
 def read_successions(connection: Connection, tables: ProjectionTables, day: date | None = None) -> list[Succession]:
     """Successions (those in effect by `day`), in the order the tree follows them."""
-    s = tables.successions
-    query = select(s).order_by(s.c.effective_from, s.c.authority_id, s.c.rank)
-    if day is not None:
-        query = query.where(s.c.effective_from <= day.isoformat())
-    return [
-        Succession(row.authority_id, row.successor_id, date.fromisoformat(row.effective_from))
-        for row in connection.execute(query)
-    ]
+    statements = _statements(tables)
+    rows = (
+        connection.execute(statements.successions)
+        if day is None
+        else connection.execute(statements.successions_by, {"day": day.isoformat()})
+    )
+    return [Succession(row.authority_id, row.successor_id, date.fromisoformat(row.effective_from)) for row in rows]
+
+
+class _Statements:
+    """The reads of one set of tables, built once: building a statement (and its cache key)
+    for every call cost more than running it."""
+
+    def __init__(self, tables: ProjectionTables) -> None:
+        p, s = tables.authority_periods, tables.successions
+        day: BindParameter[str] = bindparam("day")
+        self.periods: Select[Any] = select(p).order_by(p.c.authority_id, p.c.valid_from)
+        self.periods_on: Select[Any] = self.periods.where(
+            p.c.valid_from <= day, or_(p.c.valid_to.is_(None), p.c.valid_to > day)
+        )
+        self.successions: Select[Any] = select(s).order_by(s.c.effective_from, s.c.authority_id, s.c.rank)
+        self.successions_by: Select[Any] = self.successions.where(s.c.effective_from <= day)
+
+
+@cache
+def _statements(tables: ProjectionTables) -> _Statements:
+    return _Statements(tables)
 
 
 def _periods_of(connection: Connection, tables: ProjectionTables, ids: list[str]) -> dict[str, list[AuthorityPeriod]]:

@@ -68,10 +68,13 @@ def projection_handlers(tables: ProjectionTables = LIVE, announce: bool = True) 
         events = [event for _, event in items]
         # Facts alone (organizations, members, steps …) change no indicator: nothing to announce.
         counts = announce and not all(isinstance(event, FACT_EVENTS_NOT_TALLIED) for event in events)
-        before = _subtree_totals(connection, tables) if counts else {}
+        tree = _today_tree(connection, tables) if counts else None
+        before = _subtree_totals(connection, tables, tree) if tree is not None else {}
         apply_events(connection, tables, events)
-        if counts:
-            _announce(connection, before, _subtree_totals(connection, tables))
+        if tree is not None:
+            if any(isinstance(event, HIERARCHY_EVENTS) for event in events):
+                tree = _today_tree(connection, tables)  # else the tree of before the batch still holds
+            _announce(connection, before, _subtree_totals(connection, tables, tree))
 
     return EventHandlers().on_batch(
         [AuthorityRegistered, EnterpriseRegistered, CandidateProposed, *FACT_EVENTS_NOT_TALLIED, *HIERARCHY_EVENTS],
@@ -79,15 +82,17 @@ def projection_handlers(tables: ProjectionTables = LIVE, announce: bool = True) 
     )
 
 
-def _subtree_totals(connection: Connection, tables: ProjectionTables) -> dict[str, Counts]:
-    """Subtree totals of each unit of today's tree (what `IndicatorChanged` announces)."""
+def _today_tree(connection: Connection, tables: ProjectionTables) -> Tree:
     today = date.today()
-    a = tables.authority_indicators
+    return Tree(today, read_periods(connection, tables, today), read_successions(connection, tables, today))
+
+
+def _subtree_totals(connection: Connection, tables: ProjectionTables, tree: Tree) -> dict[str, Counts]:
+    """Subtree totals of each unit of today's tree (what `IndicatorChanged` announces)."""
     own = {
-        r.authority_id: Counts(r.enterprises, r.candidates_proposed)
-        for r in connection.execute(select(a.c.authority_id, a.c.enterprises, a.c.candidates_proposed))
+        authority_id: Counts(enterprises, candidates)
+        for authority_id, enterprises, candidates in connection.execute(_statements(tables).own_counts)
     }
-    tree = Tree(today, read_periods(connection, tables, today), read_successions(connection, tables, today))
     return roll_up(tree, own).subtree
 
 
@@ -135,6 +140,8 @@ class _Statements:
             w.c.source_channel,
             w.c.job_category,
         ).where(w.c.enterprise_id.in_(ids))
+        a = tables.authority_indicators
+        self.own_counts: Select[Any] = select(a.c.authority_id, a.c.enterprises, a.c.candidates_proposed)
         self.insert_enterprises: Insert = insert(e)
         self.insert_candidates: Insert = insert(c)
         self.insert_waiting: Insert = insert(w)

@@ -334,3 +334,30 @@ def test_a_split_units_records_go_to_the_first_successor_registry_named(world, p
         ]
     )
     assert SqlAuthorityTrees(projection.engine).as_of(TODAY).holder("bn.x") == "bn.z"
+
+
+def test_a_merger_is_announced_as_the_successors_totals_changing(world, projection) -> None:
+    since = date(2020, 1, 1)
+    projection.deliver(
+        [
+            registered(world, "bn", AuthorityLevel.PROVINCE, None, since),
+            registered(world, "bn.a", AuthorityLevel.COMMUNE, "bn", since),
+            registered(world, "bn.ab", AuthorityLevel.COMMUNE, "bn", MERGER),
+            world.enterprise("ea", "bn.a"),
+        ]
+    )
+    store = EventStore(projection.engine)
+    already = store.read_after(0, 1000)[-1].position
+    merged = AuthorityMerged(
+        authority_id="bn.a", successor_id="bn.ab", merged_with=["bn.a"], effective_from=MERGER, legal_basis=BASIS
+    )
+    projection.deliver([world.registry.record("authority-bn.a", merged)])
+    announced = {
+        (e.stream_id, e.data["indicator"], e.data["previous"], e.data["value"])
+        for e in store.read_after(already, 1000)
+        if e.event_type == "IndicatorChanged"
+    }
+    assert announced == {
+        ("indicators-bn.ab", "enterprises", 0, 1),
+        ("indicators-bn.a", "enterprises", 1, 0),
+    }
