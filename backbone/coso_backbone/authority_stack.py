@@ -580,7 +580,7 @@ def purge(stack: AuthorityStack, env: Mapping[str, str]) -> None:
     """Delete the stack's vhost, broker user, databases and roles on this host (irreversible)."""
     if stack.rabbitmq.host in ("127.0.0.1", "localhost", "::1"):
         for command in (["delete_vhost", stack.rabbitmq.vhost], ["delete_user", stack.rabbitmq.user]):
-            subprocess.run(["rabbitmqctl", "-q", *command], capture_output=True, timeout=60)
+            _rabbitmqctl_delete(command)
     roles = set()
     for service in SERVICES:
         url = urlsplit(env[f"COSO_{service.upper()}_DATABASE_URL"])
@@ -591,6 +591,17 @@ def purge(stack: AuthorityStack, env: Mapping[str, str]) -> None:
             roles.add(url.username)
     for role in sorted(roles):
         _psql('DROP ROLE IF EXISTS :"role";', role=role)
+
+
+def _rabbitmqctl_delete(command: list[str], attempts: int = 3) -> None:
+    """Delete a vhost or user; one that does not exist is fine, any other failure is told."""
+    for attempt in range(1, attempts + 1):
+        done = subprocess.run(["rabbitmqctl", "-q", *command], capture_output=True, text=True, timeout=120)
+        if done.returncode == 0 or re.search(r"not ?found|does not exist|no_such", done.stdout + done.stderr, re.I):
+            return
+        if attempt == attempts:
+            raise RuntimeError(f"rabbitmqctl {' '.join(command)} failed: {(done.stderr or done.stdout).strip()}")
+        time.sleep(2)
 
 
 def _psql(statement: str, **variables: str) -> None:
@@ -680,7 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _up(stack, deploy_dir, args)
         else:
             _down(stack, deploy_dir, args)
-    except (subprocess.CalledProcessError, RuntimeError, TimeoutError) as exc:
+    except (subprocess.SubprocessError, RuntimeError, TimeoutError, OSError) as exc:
         print(f"coso-authority {args.command}: {exc}", file=sys.stderr)
         return 1
     return 0
