@@ -4,20 +4,28 @@ Each read is one statement (two for records with a child table) in its own conne
 like the indicator queries: a rebuild's swap locks the tables it replaces, so a reader
 must not hold one while waiting for another. Rows still missing the event that creates
 them (see domain/facts.py) are left out.
+
+Members are counted in the database, grouped by the report's axes: a nation has millions
+of them, and handing each to Python took seconds per report already at a hundredth of
+that. The status on a day (`_status_on`) is `MemberGroup`'s rule, written in SQL.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, case, func, literal, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.fact_records import (
+    ACTIVE_STATUSES,
+    LEFT_STATUSES,
     CandidateFact,
     EnterpriseFact,
+    EnterpriseMembers,
     MassOrganizationFact,
-    MemberFact,
+    MemberGroup,
     OrganizationFact,
     Place,
     Step,
@@ -94,23 +102,51 @@ class SqlFactQueries:
             for r in rows
         ]
 
-    def members(self) -> list[MemberFact]:
-        t = self._tables.members
+    def _status_on(self, day: date) -> ColumnElement[str | None]:
+        m, on = self._tables.members, day.isoformat()
+        return case(
+            (m.c.admitted_on > on, literal(None)),
+            (and_(m.c.ended_on <= on, m.c.status.in_(LEFT_STATUSES)), m.c.status),
+            (m.c.official_on <= on, literal("official")),
+            else_=literal("probationary"),
+        )
+
+    def member_groups(self, day: date, start: date, end: date) -> list[MemberGroup]:
+        m, e = self._tables.members, self._tables.fact_enterprises
+        first, last = start.isoformat(), end.isoformat()
+        status = self._status_on(day).label("status_on")
+        admitted = case((m.c.admitted_on.between(first, last), 1), else_=0).label("admitted")
+        left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= day.isoformat()), 1), else_=0).label(
+            "left_in_period"
+        )
+        query = (
+            select(m.c.authority_id, m.c.job_category, e.c.ownership, status, admitted, left, func.count())
+            .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
+            .where(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
+            .group_by(m.c.authority_id, m.c.job_category, e.c.ownership, status, admitted, left)
+        )
         with self._engine.connect() as connection:
-            rows = connection.execute(select(t).where(t.c.admitted_on.is_not(None))).all()
-        return [
-            MemberFact(
-                r.member_id,
-                r.authority_id,
-                r.enterprise_id,
-                r.job_category,
-                r.status,
-                _day(r.admitted_on),
-                _day(r.official_on),
-                _day(r.ended_on),
+            rows = connection.execute(query).all()
+        return [MemberGroup(a, j, o, s, bool(ad), bool(lf), int(n)) for a, j, o, s, ad, lf, n in rows]
+
+    def members_by_enterprise(self, day: date) -> dict[str, EnterpriseMembers]:
+        m = self._tables.members
+        status = self._status_on(day)
+        query = (
+            select(
+                m.c.enterprise_id,
+                func.sum(case((status.in_(ACTIVE_STATUSES), 1), else_=0)),
+                func.sum(case((status == "official", 1), else_=0)),
             )
-            for r in rows
-        ]
+            .where(m.c.enterprise_id.is_not(None), m.c.admitted_on <= day.isoformat())
+            .group_by(m.c.enterprise_id)
+        )
+        with self._engine.connect() as connection:
+            return {
+                enterprise_id: EnterpriseMembers(int(active), int(official))
+                for enterprise_id, active, official in connection.execute(query)
+                if active
+            }
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         t = self._tables.organization_ratings

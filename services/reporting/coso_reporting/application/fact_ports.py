@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Protocol
 
 from coso_reporting.domain.fact_records import (
     CandidateFact,
     EnterpriseFact,
+    EnterpriseMembers,
     MassOrganizationFact,
-    MemberFact,
+    MemberGroup,
     OrganizationFact,
 )
 
@@ -23,8 +25,12 @@ class FactQueries(Protocol):
     def mass_organizations(self) -> list[MassOrganizationFact]:
         """Every founded mass organization."""
 
-    def members(self) -> list[MemberFact]:
-        """Every enrolled party member."""
+    def member_groups(self, day: date, start: date, end: date) -> list[MemberGroup]:
+        """Members counted by authority, job category, enterprise ownership, status on `day`,
+        admitted within `start`–`end`, left within it."""
+
+    def members_by_enterprise(self, day: date) -> dict[str, EnterpriseMembers]:
+        """Active and official members on `day` per enterprise (those with any)."""
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         """(authority when rated, quality level) of each organization rated for `year`."""

@@ -34,7 +34,7 @@ from coso_reporting.domain.coverage import (
     coverage_on,
 )
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
-from coso_reporting.domain.fact_records import LEFT_STATUSES
+from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS
 from coso_reporting.domain.pipeline import due_soon, open_deadlines, overdue, stage_on
 from coso_reporting.domain.rollup import roll_up, within
@@ -101,9 +101,10 @@ def _by_key(
     totals = dict.fromkeys(columns, 0)
     for key, values in keyed:
         row = sums.setdefault(key, dict.fromkeys(columns, 0))
-        for column in columns:
-            row[column] += values.get(column, 0)
-            totals[column] += values.get(column, 0)
+        for column, value in values.items():
+            if column in totals:
+                row[column] += value
+                totals[column] += value
     return [{"key": k, "label": row_labels.get(k, k), "values": v} for k, v in sums.items()], totals
 
 
@@ -201,7 +202,7 @@ class FactReports:
             self._facts.enterprises(),
             self._facts.organizations(),
             self._facts.mass_organizations(),
-            self._facts.members(),
+            self._facts.members_by_enterprise(request.as_of),
         )
         inside = within(tree, authority_id, {c.authority_id for c in found})
         found = [c for c in found if c.authority_id in inside]
@@ -240,7 +241,6 @@ class FactReports:
     def members(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         request, tree = self._request(authority_id, start, end, as_of)
         day = request.as_of
-        ownership_of = {e.enterprise_id: e.ownership for e in self._facts.enterprises()}
         unit_columns = {
             "members": "Tổng số đảng viên",
             "probationary": labels.MEMBER_STATUSES["probationary"],
@@ -254,28 +254,27 @@ class FactReports:
         by_job: list[tuple[str, dict[str, int]]] = []
         by_ownership: list[tuple[str, dict[str, int]]] = []
         by_status: list[tuple[str, dict[str, int]]] = []
-        members = [m for m in self._facts.members() if m.authority_id is not None]
-        inside = within(tree, authority_id, {m.authority_id for m in members if m.authority_id})
-        for member in members:
-            if member.authority_id not in inside:
+        groups = self._facts.member_groups(day, start, end)
+        inside = within(tree, authority_id, {g.authority_id for g in groups})
+        for group in groups:
+            if group.authority_id not in inside:
                 continue
-            status = member.status_on(day)
+            n = group.count
             values: dict[str, int] = {}
-            if status in ("probationary", "official"):
-                values = {"members": 1, status: 1}
-                if member.job_category in ("production_worker", "owner"):
-                    values[member.job_category] = 1
-                by_job.append((member.job_category or "other", values))
-                ownership = ownership_of.get(member.enterprise_id or "") or "unknown"
-                by_ownership.append((ownership, values))
-                by_status.append((status, {"members": 1}))
-            if member.admitted_on is not None and start <= member.admitted_on <= end:
-                values = {**values, "admitted": 1}
-            if status in LEFT_STATUSES and member.ended_on is not None and start <= member.ended_on <= end:
-                values = {**values, "left": 1}
-                by_status.append((status, {"members": 1}))
+            if group.status in ACTIVE_STATUSES:
+                values = {"members": n, group.status: n}
+                if group.job_category in ("production_worker", "owner"):
+                    values[group.job_category] = n
+                by_job.append((group.job_category or "other", values))
+                by_ownership.append((group.ownership or "unknown", values))
+                by_status.append((group.status, {"members": n}))
+            if group.admitted:
+                values = {**values, "admitted": n}
+            if group.left and group.status in LEFT_STATUSES:
+                values = {**values, "left": n}
+                by_status.append((group.status, {"members": n}))
             if values:
-                by_unit.append((member.authority_id, values))
+                by_unit.append((group.authority_id, values))
         composition = ["members", "probationary", "official", "production_worker", "owner"]
         unit_rows, totals = roll_up(tree, authority_id, by_unit, list(unit_columns))
         job_rows, job_totals = _by_key(by_job, JOB_CATEGORY_LABELS, composition)

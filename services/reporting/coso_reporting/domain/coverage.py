@@ -9,12 +9,17 @@ different dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from coso_reporting.domain.errors import InvalidReportRequest
-from coso_reporting.domain.fact_records import EnterpriseFact, MassOrganizationFact, MemberFact, OrganizationFact
+from coso_reporting.domain.fact_records import (
+    EnterpriseFact,
+    EnterpriseMembers,
+    MassOrganizationFact,
+    OrganizationFact,
+)
 
 DEFAULT_BAND_LIMITS = (50, 200, 1000)
 DEFAULT_MINIMUM_OFFICIAL_MEMBERS = 3
@@ -113,25 +118,17 @@ def coverage_on(
     enterprises: Iterable[EnterpriseFact],
     organizations: Iterable[OrganizationFact],
     mass_organizations: Iterable[MassOrganizationFact],
-    members: Iterable[MemberFact],
+    members: Mapping[str, EnterpriseMembers],
 ) -> list[Coverage]:
-    """Every enterprise operating on `day`, with its union, organization and members that day."""
+    """Every enterprise operating on `day`, with its union, organization and members that day
+    (`members`: per enterprise, as counted for that day)."""
     unions = {
         m.enterprise_id
         for m in mass_organizations
         if m.kind == "trade_union" and m.enterprise_id is not None and m.exists_on(day)
     }
     organized = {e for o in organizations if o.exists_on(day) for e in o.enterprise_ids}
-    active: dict[str, int] = {}
-    official: dict[str, int] = {}
-    for member in members:
-        if member.enterprise_id is None:
-            continue
-        status = member.status_on(day)
-        if status in ("probationary", "official"):
-            active[member.enterprise_id] = active.get(member.enterprise_id, 0) + 1
-        if status == "official":
-            official[member.enterprise_id] = official.get(member.enterprise_id, 0) + 1
+    none = EnterpriseMembers(0, 0)
     found = []
     for enterprise in enterprises:
         if not enterprise.operating_on(day):
@@ -148,8 +145,8 @@ def coverage_on(
                 bands.band_of(enterprise.worker_count),
                 enterprise.enterprise_id in unions,
                 enterprise.enterprise_id in organized,
-                active.get(enterprise.enterprise_id, 0),
-                official.get(enterprise.enterprise_id, 0),
+                members.get(enterprise.enterprise_id, none).active,
+                members.get(enterprise.enterprise_id, none).official,
             )
         )
     return found

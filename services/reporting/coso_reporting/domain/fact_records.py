@@ -4,6 +4,8 @@ A report "as of" a day asks: did the enterprise exist and operate, under which a
 and in which zone; did the organization exist; was the person a probationary or an
 official member, or had they left. These answers come from the days kept in the fact
 tables (domain/facts.py); a record still missing its registration answers "not yet".
+Members are counted by the projection's queries (`MemberGroup`, `EnterpriseMembers`) under
+the same rule, stated on `MemberGroup`.
 """
 
 from __future__ import annotations
@@ -88,25 +90,31 @@ LEFT_STATUSES = ("transferred_out", "deceased", "removed")
 
 
 @dataclass(frozen=True)
-class MemberFact:
-    member_id: str
-    authority_id: str | None
-    enterprise_id: str | None
-    job_category: str | None
-    status: str | None
-    admitted_on: date | None
-    official_on: date | None
-    ended_on: date | None
+class MemberGroup:
+    """Members alike on a day, counted together (there are millions of members, so the
+    projection counts them by these axes instead of handing each one over).
 
-    def status_on(self, day: date) -> str | None:
-        """probationary, official, the status they left with, or None (not a member yet)."""
-        if self.admitted_on is None or day < self.admitted_on:
-            return None
-        if self.ended_on is not None and self.ended_on <= day and self.status in LEFT_STATUSES:
-            return self.status
-        if self.official_on is not None and self.official_on <= day:
-            return "official"
-        return "probationary"
+    `status` is the member's status on the day: probationary until recognised official, the
+    status they left with (transferred out, deceased, removed) from the day they left, None
+    when not admitted yet. `admitted` and `left`: whether that happened within the period
+    (leaving counts only once it has happened by the day).
+    """
+
+    authority_id: str
+    job_category: str | None
+    ownership: str | None  # of the member's enterprise
+    status: str | None
+    admitted: bool
+    left: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class EnterpriseMembers:
+    """Members in one enterprise on a day: active (probationary or official) and official."""
+
+    active: int
+    official: int
 
 
 @dataclass(frozen=True)

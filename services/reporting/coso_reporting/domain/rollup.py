@@ -34,10 +34,10 @@ def roll_up(
         if bucket is None:
             continue
         row = sums.setdefault(bucket, dict.fromkeys(columns, 0))
-        for column in columns:
-            value = values.get(column, 0)
-            row[column] += value
-            totals[column] += value
+        for column, value in values.items():
+            if column in totals:
+                row[column] += value
+                totals[column] += value
     rows = [
         {"key": child, "label": tree.name(child), "values": sums.get(child, dict.fromkeys(columns, 0))}
         for child in tree.children(root)

@@ -14,8 +14,8 @@ from coso_reporting.domain.errors import DuplicateRecord, InvalidReportRequest
 from coso_reporting.domain.fact_records import (
     CandidateFact,
     EnterpriseFact,
+    EnterpriseMembers,
     MassOrganizationFact,
-    MemberFact,
     OrganizationFact,
     Place,
     Step,
@@ -67,19 +67,6 @@ def _enterprise(
     )
 
 
-def _member(member_id: str, enterprise_id: str, official: bool = True, ended: str | None = None) -> MemberFact:
-    return MemberFact(
-        member_id,
-        "x",
-        enterprise_id,
-        "production_worker",
-        "deceased" if ended else ("official" if official else "probationary"),
-        D("2020-01-01"),
-        D("2021-01-01") if official else None,
-        D(ended) if ended else None,
-    )
-
-
 def test_an_enterprise_with_three_official_members_and_no_organization_is_ready_to_found_one() -> None:
     day = D("2025-06-30")
     found = coverage_on(
@@ -88,13 +75,7 @@ def test_an_enterprise_with_three_official_members_and_no_organization_is_ready_
         [_enterprise("e1"), _enterprise("e2"), _enterprise("e3", closed="2025-01-01")],
         [OrganizationFact("o1", "grassroots_cell", "x", D("2025-01-01"), None, None, ("e2",))],
         [MassOrganizationFact("u1", "trade_union", "e1", "x", D("2024-05-01"), None)],
-        [
-            _member("m1", "e1"),
-            _member("m2", "e1"),
-            _member("m3", "e1"),
-            _member("m4", "e1", ended="2025-03-01"),
-            _member("m5", "e2"),
-        ],
+        {"e1": EnterpriseMembers(active=3, official=3), "e2": EnterpriseMembers(active=1, official=1)},
     )
     by_id = {c.enterprise_id: c.measures(3) for c in found}
     assert set(by_id) == {"e1", "e2"}  # e3 closed
@@ -122,16 +103,6 @@ def test_an_enterprise_is_placed_where_it_lay_on_the_day() -> None:
     assert moved.place_on(D("2025-07-01")) == Place(D("2025-07-01"), "new", "kcn")
     assert moved.place_on(D("2023-12-31")) is None
     assert not moved.operating_on(D("2023-12-31"))
-
-
-def test_a_member_status_on_a_day_follows_admission_recognition_and_leaving() -> None:
-    m = MemberFact("m", "x", "e", "other", "removed", D("2024-01-01"), D("2025-01-01"), D("2025-06-01"))
-    assert [m.status_on(D(d)) for d in ("2023-12-31", "2024-06-01", "2025-02-01", "2025-06-01")] == [
-        None,
-        "probationary",
-        "official",
-        "removed",
-    ]
 
 
 # --- stages and deadlines ----------------------------------------------------------------------
