@@ -146,3 +146,33 @@ class PlanCheckpointEvaluated(EventContract):
     checkpoint: date = Field(description=_CHECKPOINT)
     checkpoint_kind: CheckpointKind = Field(description="quarter, half_year (sơ kết), year (tổng kết), ...")
     behind: list[TargetIndicator] = Field(description="The targets behind schedule at the checkpoint")
+
+
+class PeriodKind(StrEnum):
+    """A reporting period: the spans the summaries (sơ kết, tổng kết) are made over."""
+
+    QUARTER = "quarter"  # quý
+    HALF_YEAR = "half_year"  # 6 tháng (sơ kết)
+    YEAR = "year"  # năm (tổng kết)
+
+
+@contract("reporting", "PeriodClosed", 1)
+class PeriodClosed(EventContract):
+    """A reporting period ended: an authority's indicators over its subtree for that period,
+    final as reporting knew them the day after it ended.
+
+    One event per authority of the hierarchy as it stood on the period's last day (records of
+    units ended by then counted under their successor), all in the stream `period-<period>`,
+    recorded once per deployment. Subscribers (a superior's deployment, a statistics office)
+    take the figures of a quarter, half-year or year without querying.
+    """
+
+    period: str = Field(description="'2025-Q3', '2025-H1' or '2025'")
+    kind: PeriodKind = Field(description="quarter, half_year or year")
+    period_start: date = Field(description="First day of the period")
+    period_end: date = Field(description="Last day of the period")
+    authority_id: str = Field(description="Authority whose subtree the figures are for")
+    authority_name: str = Field(description="Its name on the period's last day")
+    parent_id: str | None = Field(description="Its superior on the period's last day (null for a root)")
+    in_period: dict[str, int] = Field(description="Indicator -> value counted within the period")
+    cumulative: dict[str, int] = Field(description="Indicator -> running total (lũy kế) up to the period's end")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from coso_backbone import wiring
@@ -13,6 +14,7 @@ from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.periods import StoreClosedPeriods
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
@@ -28,6 +30,7 @@ from coso_reporting.application.fact_reports import (
     FactReportSettings,
 )
 from coso_reporting.application.indicators import Indicators
+from coso_reporting.application.period_closings import PeriodClosings
 from coso_reporting.application.plan_checkpoints import PlanCheckpoints
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
@@ -114,25 +117,50 @@ def plan_checkpoints(
     """The checkpoint evaluator of `options.plan_checkpoints` ({months: [3, 6, 9, 12],
     catch_up_days: 92, poll_seconds: 3600, time_zone: Asia/Ho_Chi_Minh}); `today` is the clock
     (tests move it), by default the day in `time_zone`."""
-    option = dict(settings.options.get("plan_checkpoints") or {})
-    unknown = sorted(set(option) - {"months", "catch_up_days", "poll_seconds", "time_zone"})
-    if unknown:
-        raise ValueError(f"options.plan_checkpoints: unknown settings {', '.join(unknown)}")
-    zone = ZoneInfo(str(option.get("time_zone", "Asia/Ho_Chi_Minh")))
-    catch_up_days = int(option.get("catch_up_days", 92))
-    if catch_up_days < 0:
-        raise ValueError(f"options.plan_checkpoints.catch_up_days must not be negative, not {catch_up_days}")
+    option, clock, catch_up_days, poll_seconds = _scheduled("plan_checkpoints", settings, {"months"})
     app = ReportingApp(settings, store)
     return PlanCheckpoints(
         app.plans,
         lambda: SqlPlanUnitOfWork(store),
         SqlPlanQueries(store.engine),
         Checkpoints(tuple(int(m) for m in option.get("months", DEFAULT_MONTHS))),
-        today or (lambda: datetime.now(zone).date()),
+        today or clock,
         tolerance=behind_schedule_tolerance(settings),
         catch_up_days=catch_up_days,
-        poll_seconds=float(option.get("poll_seconds", 3600)),
+        poll_seconds=poll_seconds,
     )
+
+
+def period_closings(
+    settings: CosoSettings, store: EventStore, today: Callable[[], date] | None = None
+) -> PeriodClosings:
+    """The closing of reporting periods, `options.period_closings` ({catch_up_days: 92,
+    poll_seconds: 3600, time_zone: Asia/Ho_Chi_Minh}); `today` as for plan checkpoints."""
+    _, clock, catch_up_days, poll_seconds = _scheduled("period_closings", settings, set())
+    return PeriodClosings(
+        SqlAuthorityTrees(store.engine),
+        SqlIndicatorHistory(store.engine),
+        StoreClosedPeriods(store),
+        today or clock,
+        catch_up_days=catch_up_days,
+        poll_seconds=poll_seconds,
+    )
+
+
+def _scheduled(
+    name: str, settings: CosoSettings, own: set[str]
+) -> tuple[dict[str, Any], Callable[[], date], int, float]:
+    """A scheduled job's option block: (the block, today's date in its `time_zone`,
+    `catch_up_days` (default 92), `poll_seconds` (default 3600)), with unknown keys refused."""
+    option = dict(settings.options.get(name) or {})
+    unknown = sorted(set(option) - {"catch_up_days", "poll_seconds", "time_zone"} - own)
+    if unknown:
+        raise ValueError(f"options.{name}: unknown settings {', '.join(unknown)}")
+    zone = ZoneInfo(str(option.get("time_zone", "Asia/Ho_Chi_Minh")))
+    catch_up_days = int(option.get("catch_up_days", 92))
+    if catch_up_days < 0:
+        raise ValueError(f"options.{name}.catch_up_days must not be negative, not {catch_up_days}")
+    return option, lambda: datetime.now(zone).date(), catch_up_days, float(option.get("poll_seconds", 3600))
 
 
 def build(settings: CosoSettings) -> ReportingApp:
@@ -144,14 +172,15 @@ def migrate(settings: CosoSettings) -> None:
 
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
-    """The relay of reporting's own events (plans, checkpoints), the projection's consumer and
-    the plans' checkpoint evaluator."""
+    """The relay of reporting's own events (plans, checkpoints, closed periods), the
+    projection's consumer, the plans' checkpoint evaluator and the closing of periods."""
     store = wiring.event_store(settings)
     consumer = wiring.consumer(settings, store, projection_handlers())
     return [
         wiring.relay_loop(settings, store),
         wiring.consumer_loop(settings, consumer, SOURCES),
         ("plan-checkpoints", plan_checkpoints(settings, store).run),
+        ("period-closings", period_closings(settings, store).run),
     ]
 
 

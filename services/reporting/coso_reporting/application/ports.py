@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from coso_backbone.contracts import EventContract
+from coso_backbone.contracts.reporting import PeriodClosed
 from coso_reporting.domain.indicators import AuthorityCounts, Counts
 from coso_reporting.domain.tree import Tree
 
@@ -60,3 +61,11 @@ class PlanQueries(Protocol):
 class AuthorityTrees(Protocol):
     def as_of(self, day: date) -> Tree:
         """The hierarchy of authorities as it stood on `day` (see domain/tree.py)."""
+
+
+class ClosedPeriods(Protocol):
+    def is_closed(self, period: str) -> bool:
+        """Whether the period's figures are recorded."""
+
+    def record(self, period: str, figures: Sequence[PeriodClosed]) -> None:
+        """Record the period's figures at once; ConcurrencyError if they already are."""
