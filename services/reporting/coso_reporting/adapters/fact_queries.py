@@ -12,6 +12,7 @@ that. The status on a day (`_status_on`) is `MemberGroup`'s rule, written in SQL
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import Engine, and_, case, func, literal, select
@@ -30,6 +31,8 @@ from coso_reporting.domain.fact_records import (
     Place,
     Step,
 )
+
+_IN_CHUNK = 500
 
 
 def _day(value: str | None) -> date | None:
@@ -164,11 +167,26 @@ class SqlFactQueries:
                 for a, rating in connection.execute(select(t.c.authority_id, t.c.rating).where(t.c.year == year))
             ]
 
-    def candidates(self) -> list[CandidateFact]:
-        t, s = self._tables.fact_candidates, self._tables.candidate_steps
+    def candidate_authorities(self) -> set[str]:
+        t = self._tables.fact_candidates
         with self._engine.connect() as connection:
-            rows = connection.execute(select(t)).all()
-            step_rows = connection.execute(select(s.c.candidate_id, s.c.step, s.c.on_day, s.c.due)).all()
+            return set(connection.execute(select(t.c.authority_id).distinct()).scalars())
+
+    def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
+        t, s = self._tables.fact_candidates, self._tables.candidate_steps
+        candidates_query = select(t)
+        steps_query = select(s.c.candidate_id, s.c.step, s.c.on_day, s.c.due)
+        with self._engine.connect() as connection:
+            if authorities is None:
+                rows = connection.execute(candidates_query).all()
+                step_rows = connection.execute(steps_query).all()
+            else:
+                rows, step_rows = [], []
+                ordered = sorted(authorities)
+                for start in range(0, len(ordered), _IN_CHUNK):
+                    chunk = ordered[start : start + _IN_CHUNK]
+                    rows += connection.execute(candidates_query.where(t.c.authority_id.in_(chunk))).all()
+                    step_rows += connection.execute(steps_query.where(s.c.authority_id.in_(chunk))).all()
         steps: dict[str, dict[str, Step]] = {}
         for candidate_id, step, on_day, due in step_rows:
             steps.setdefault(candidate_id, {})[step] = Step(date.fromisoformat(on_day), _day(due))

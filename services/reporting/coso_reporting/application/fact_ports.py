@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Protocol
 
@@ -38,5 +39,8 @@ class FactQueries(Protocol):
     def member_ratings(self, year: int) -> list[tuple[str, str]]:
         """(authority when rated, rating) of each member rated for `year`."""
 
-    def candidates(self) -> list[CandidateFact]:
-        """Every proposed candidate with the steps recorded so far."""
+    def candidate_authorities(self) -> set[str]:
+        """The authorities candidates are recorded under."""
+
+    def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
+        """The candidates recorded under `authorities` (None: all), with the steps recorded so far."""

@@ -360,8 +360,9 @@ class FactReports:
             raise InvalidReportRequest(
                 f"within_days must not be negative, not {days}", field="within_days", rule="not_negative"
             )
-        candidates = self._facts.candidates()
-        inside = within(tree, authority_id, {c.authority_id for c in candidates})
+        recorded = self._facts.candidate_authorities()
+        inside = within(tree, authority_id, recorded)
+        candidates = self._facts.candidates(None if inside == recorded else inside)
         unit_columns = {
             "before_application": "Chưa nộp hồ sơ",
             "in_progress": "Đang xét (đã nộp hồ sơ)",

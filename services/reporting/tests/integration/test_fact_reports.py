@@ -380,6 +380,12 @@ def test_pipeline_lists_overdue_and_near_deadlines_by_reference_only(reports) ->
     assert [(row["label"], row["values"]["due"]) for row in soon] == [("CĐCS-2025-002", "10/01/2026")]
     assert section(report, "stages")["withdrawn"]["candidates"] == 1
 
+    commune = reports.pipeline("hn.a", *YEAR, D("2025-12-31"), within_days=14)
+    assert section(commune, "stages")["total"] == {"candidates": 1}  # c1 only: c2 and c3 are hn.b's
+    assert [row["label"] for row in next(s for s in commune["sections"] if s["key"] == "overdue")["rows"]] == [
+        "CĐCS-2025-001"
+    ]
+
 
 def test_a_report_for_an_authority_that_did_not_exist_is_refused(reports) -> None:
     with pytest.raises(UnknownAuthority):
