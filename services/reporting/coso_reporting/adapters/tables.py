@@ -17,6 +17,8 @@
   and superior from `valid_from` until the day before `valid_to` (null: still in force).
 - `reporting_successions`: who took over the records of an authority that ended (merged,
   split, dissolved), from which day; `rank` orders a split's successors as registry gave them.
+- the fact tables (`reporting_fact_*`, defined in adapters/fact_tables.py): enterprises,
+  organizations, mass organizations, members, ratings and candidates' steps for the other reports.
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
