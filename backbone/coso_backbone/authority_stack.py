@@ -409,11 +409,58 @@ def _write(path: Path, text: str, mode: int = 0o644) -> None:
     path.chmod(mode)
 
 
+def link_service_settings(stack: AuthorityStack) -> dict[str, dict[str, Any]]:
+    """What the links add to each service's `coso:` settings in this stack (empty without links
+    or without coso-link): where a superior catches up with lower sources, which link tokens
+    a lower stack's read APIs serve. The link module computes it; nothing is re-derived here."""
+    if not stack.links:
+        return {}
+    try:
+        from coso_backbone.links import spec  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return {}
+    links = spec.LinkFile.model_validate({"links": stack.links})
+    settings = {service: dict(links.service_settings(stack.name, service)) for service in SERVICES}
+    return {service: found for service, found in settings.items() if found}
+
+
+def with_coso_settings(config_text: str, added: Mapping[str, Any]) -> str:
+    """A service's config.yml with keys added to its `coso:` section, the rest kept as text
+    (comments and `${VAR:default}` included, since those are substituted when it is read)."""
+    lines = config_text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == "coso:"), None)
+    if start is None:
+        raise ValueError("the configuration has no top-level `coso:` section")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "\n", "#")), len(lines))
+    for key in added:
+        if any(line.startswith(f"  {key}:") for line in lines[start:end]):
+            raise ValueError(f"coso.{key} is already set in the configuration")
+    block = yaml.safe_dump(dict(added), allow_unicode=True, sort_keys=True)
+    indented = "".join(f"  {line}\n" for line in block.splitlines())
+    return "".join(
+        [*lines[:end], "  # Added by coso-authority from the authority file's links:\n", indented, *lines[end:]]
+    )
+
+
 def render(stack: AuthorityStack, out: Path, deploy_dir: Path, checkout: Path | None = None) -> list[Path]:
-    """Write every file that runs the stack into `out`; return them. Secrets are 0600."""
+    """Write every file that runs the stack into `out`; return them. Secrets are 0600.
+
+    When the links add settings to a service, its configuration is written too (config/) and
+    the environment file points at it.
+    """
     env = environment(stack, checkout)
+    configs: dict[Path, tuple[str, int]] = {}
+    for service, added in link_service_settings(stack).items():
+        base = Path(env[f"COSO_{service.upper()}_CONFIG"])
+        if not base.exists() and (deploy_dir.parent / "services" / service / "config.yml").exists():
+            base = deploy_dir.parent / "services" / service / "config.yml"
+        target = (out / "config" / f"{service}.yml").resolve()
+        # Readable by the group: the units run as the user coso (`up` gives the file to its group).
+        configs[target] = (with_coso_settings(base.read_text(encoding="utf-8"), added), 0o640)
+        env[f"COSO_{service.upper()}_CONFIG"] = str(target)
     compose = (out / "compose.env").resolve()
     written = {
+        **configs,
         out / f"{stack.name}.env": (env_file_text(stack, env), 0o600),
         out / "Procfile": (procfile_text(stack), 0o644),
         out / "compose.env": (
@@ -715,6 +762,18 @@ def _up(stack: AuthorityStack, deploy_dir: Path, args: argparse.Namespace) -> No
             shutil.copyfile(out / env_file.name, env_file)
             env_file.chmod(0o600)
             _install_service_configs(config_dir)
+            configs = list((out / "config").glob("*.yml"))
+            if configs and subprocess.run(["getent", "group", "coso"], capture_output=True).returncode != 0:
+                # coso-stack-up would create it too, but the files must be the group's first.
+                subprocess.run(
+                    [
+                        *("useradd", "--system", "--user-group", "--home-dir", "/var/lib/coso"),
+                        *("--no-create-home", "--shell", "/usr/sbin/nologin", "coso"),
+                    ],
+                    check=True,
+                )
+            for config in configs:
+                shutil.chown(config, group="coso")
             for unit in (out / "systemd").iterdir():
                 shutil.copyfile(unit, Path("/etc/systemd/system") / unit.name)
             subprocess.run(["systemctl", "daemon-reload"], check=True)

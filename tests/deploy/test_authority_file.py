@@ -17,7 +17,9 @@ from coso_backbone.authority_stack import (
     load_authority,
     main,
     render,
+    with_coso_settings,
 )
+from coso_backbone.config import substitute_env
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -155,3 +157,16 @@ def test_the_prefix_of_a_checkout_goes_into_the_procfile_and_units(tmp_path: Pat
     unit = (tmp_path / "systemd" / "coso-admissions-api@.service").read_text()
     assert "ExecStartPre=/srv/coso/venv/bin/coso-admissions migrate" in unit
     assert "EnvironmentFile=/srv/coso/etc/%i.env" in unit and "/opt/coso" not in unit
+
+
+def test_settings_added_to_a_service_configuration_keep_the_rest_as_it_was() -> None:
+    original = (ROOT / "services" / "reporting" / "config.yml").read_text()
+    added = {"source_read_apis": {"/coso/hn.ba-dinh/admissions": {"url": "http://127.0.0.1:8202", "token": "t" * 16}}}
+    combined = with_coso_settings(original, added)
+    assert combined.startswith(original[: original.index("LOGGING:")].rstrip("\n"))
+    env = {"COSO_REPORTING_METRICS_PORT": "9203"}
+    before, after = (yaml.safe_load(substitute_env(text, env)) for text in (original, combined))
+    assert after["coso"] == {**before["coso"], **added}
+    assert {k: v for k, v in after.items() if k != "coso"} == {k: v for k, v in before.items() if k != "coso"}
+    with pytest.raises(ValueError, match=r"coso.metrics_port is already set"):
+        with_coso_settings(original, {"metrics_port": 1})
