@@ -48,6 +48,9 @@ REPORTS: dict[str, str] = {
     "pipeline": "Tình hình phát triển đảng viên và thời hạn",
 }
 
+# The options each report takes besides the authority, the period and the day.
+REPORT_OPTIONS: dict[str, tuple[str, ...]] = {"ratings": ("year",), "pipeline": ("within_days",)}
+
 DEFAULT_DUE_WITHIN_DAYS = 14
 DEFAULT_EXCELLENT_SHARE = 0.2
 
@@ -135,7 +138,12 @@ class FactReports:
             raise InvalidReportRequest(
                 f"report must be one of {', '.join(makers)}, not {name!r}", field="report", rule="one_of"
             )
-        return maker(authority_id, start, end, as_of, **options)
+        unknown = sorted(set(options) - {option for own in REPORT_OPTIONS.values() for option in own})
+        if unknown:
+            raise InvalidReportRequest(f"unknown report option {unknown[0]!r}", field=unknown[0], rule="known_option")
+        # An option of another report (the dashboard sends the same query to each) is ignored.
+        own = {key: value for key, value in options.items() if key in REPORT_OPTIONS.get(name, ())}
+        return maker(authority_id, start, end, as_of, **own)
 
     # --- a. organizations founded and ended ------------------------------------------------
     def organizations(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:

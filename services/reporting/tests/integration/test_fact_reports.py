@@ -526,6 +526,10 @@ def test_the_reports_are_served_over_http_with_refusals_naming_the_parameter(rep
     assert bad_year.status_code == 422 and bad_year.json()["field"] == "year"
     unknown = requests.get(f"{reporting_api}/reports/coverage", params={"authority_id": "hn.none"}, timeout=10)
     assert unknown.status_code == 404 and unknown.json()["field"] == "authority_id"
+    other_option = requests.get(
+        f"{reporting_api}/reports/coverage", params={"authority_id": "hn", "year": 2025}, timeout=10
+    )
+    assert other_option.status_code == 200  # the ratings' option is ignored by the other reports
     no_such = requests.get(f"{reporting_api}/reports/nothing", params={"authority_id": "hn"}, timeout=10)
     assert no_such.status_code == 422 and no_such.json()["field"] == "report"
 

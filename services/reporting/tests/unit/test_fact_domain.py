@@ -279,3 +279,25 @@ def test_member_events_record_recognition_leaving_and_official_transfers_only() 
         "x",
         None,
     )
+
+
+def test_a_report_refuses_an_unknown_option_and_ignores_another_reports_option() -> None:
+    from coso_reporting.application.fact_reports import FactReports
+
+    class NoTrees:
+        def as_of(self, day: date) -> Tree:
+            return Tree(day, [AuthorityPeriod("p", "Tỉnh", "province", None, D("2020-01-01"))])
+
+    class NoFacts:
+        def organization_ratings(self, year: int) -> list[tuple[str, str]]:
+            return [("p", "good")] if year == 2024 else []
+
+        def member_ratings(self, year: int) -> list[tuple[str, str]]:
+            return []
+
+    reports = FactReports(NoFacts(), NoTrees())  # type: ignore[arg-type]
+    with pytest.raises(InvalidReportRequest) as refused:
+        reports.report("ratings", "p", D("2025-01-01"), D("2025-12-31"), None, colour="red")
+    assert refused.value.field == "colour"
+    rated = reports.report("ratings", "p", D("2025-01-01"), D("2025-12-31"), None, year=2024, within_days=3)
+    assert rated["year"] == 2024 and rated["sections"][0]["totals"]["good"] == 1
