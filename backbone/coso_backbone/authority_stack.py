@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
@@ -495,7 +495,7 @@ def read_env_file(path: Path) -> dict[str, str]:
     return env
 
 
-def wait_healthy(stack: AuthorityStack, timeout: float, alive: Any = None) -> None:
+def wait_healthy(stack: AuthorityStack, timeout: float, alive: Callable[[], bool] | None = None) -> None:
     """Wait until every API answers 200 on /health; `alive()` False means give up early."""
     deadline = time.monotonic() + timeout
     for service in SERVICES:
