@@ -80,7 +80,8 @@ def test_the_province_hierarchy_goes_down_and_nothing_echoes_back(federation: Fe
     wait_until(lambda: _count(spies["a"][1], "spy") >= 2, what="registry events in commune a")
     time.sleep(1.0)  # an echo, if there were one, would come within this time
     in_a = _drain(spies["a"][1], "spy")
-    assert sorted(in_a) == sorted([(province, "AuthorityRegistered"), (commune, "AuthorityRegistered")])
+    both = sorted([(province, "AuthorityRegistered"), (commune, "AuthorityRegistered")])
+    assert sorted(in_a) == both
     assert _drain(spies["b"][1], "spy") == [(province, "AuthorityRegistered")]  # not a's own
     assert sorted(_drain(province_spy[1], "spy")) == sorted(
         [(province, "AuthorityRegistered"), (commune, "AuthorityRegistered")]
