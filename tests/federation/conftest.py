@@ -106,7 +106,7 @@ class Stack:
             http_port=0,
             metrics_port=0,
             read_api_links=list(read_api_links),
-            read_api_open=False,  # the stack's read APIs face the network: only link tokens
+            read_api_open=True,  # its own services read without a token; a superior only with its link token
         )
         wiring.migrate(settings, None)
         store = wiring.event_store(settings)
