@@ -8,7 +8,7 @@ import amqp
 
 from coso_backbone.contracts.registry import AuthorityLevel
 from coso_backbone.links.admin import apply_link
-from tests.federation.conftest import Federation, Reporting, admin, source_read_apis, wait_for_federation, wait_until
+from tests.federation.harness import Federation, Reporting, admin, source_read_apis, wait_for_federation, wait_until
 
 
 def _spy(vhost: str, exchange: str, queue: str) -> tuple[amqp.Connection, amqp.Channel]:

@@ -9,7 +9,7 @@ from coso_backbone.contracts.registry import AuthorityLevel
 from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.links.admin import apply_link
 from coso_backbone.readapi import HttpEventSource
-from tests.federation.conftest import Federation, Reporting, admin, wait_for_federation, wait_until
+from tests.federation.harness import Federation, Reporting, admin, wait_for_federation, wait_until
 
 
 def _connect(user: str, password: str, vhost: str) -> amqp.Connection:
@@ -38,7 +38,7 @@ def test_a_communes_link_credentials_cannot_read_a_sibling_nor_write_into_the_pr
         for exchange in ("admissions.events", "registry.events", a_link.link_exchange("admissions")):
             channel = connection.channel()
             channel.basic_publish(amqp.Message(b"{}"), exchange=exchange, routing_key="CandidateProposed")
-            with pytest.raises(amqp.exceptions.AccessRefused, match="Basic.publish: .403. ACCESS_REFUSED"):
+            with pytest.raises(amqp.exceptions.AccessRefused, match=r"Basic.publish: \(403\) ACCESS_REFUSED"):
                 channel.basic_qos(0, 1, False)  # any round trip reveals the refusal
         # ... nor read the federation queue that carries the hierarchy to b.
         b_queue = next(

@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY, generate_latest
 from coso_backbone.links.admin import apply_link, remove_link
 from coso_backbone.links.spec import LinkSpec, WatchedConsumer
 from coso_backbone.links.status import LinkInspector, LinkMetrics
-from tests.federation.conftest import Federation, Reporting, admin, source_read_apis, wait_for_federation, wait_until
+from tests.federation.harness import Federation, Reporting, admin, source_read_apis, wait_for_federation, wait_until
 
 
 def _watched(link: LinkSpec, database_url: str) -> LinkSpec:
