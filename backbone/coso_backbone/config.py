@@ -32,7 +32,7 @@ class ReadApiLink(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     link: str = Field(description="Name of the link (docs/FEDERATION.md)")
-    token: str = Field(min_length=16, description="Bearer token the superior presents")
+    token: str = Field(min_length=12, description="Bearer token the superior presents (at least 12 characters)")
     policy: Literal["all", "pseudonymous"] = Field(description="all events, or none carrying personal fields")
 
 

@@ -54,13 +54,20 @@ def test_a_link_file_gives_names_credentials_and_the_configuration_both_stacks_d
         "/coso/hn.ba-dinh/admissions": {"url": "http://10.0.5.20:8102", "token": "t0ken-of-the-link-0001"}
     }
     assert link.read_api_access() == {"link": "hn-ba-dinh", "token": "t0ken-of-the-link-0001", "policy": "pseudonymous"}
+    links = parse_links(LINK, {"UP_PASSWORD": "x"})
+    assert links.service_settings("hn", "reporting") == {"source_read_apis": link.source_read_apis()}
+    assert links.service_settings("hn.ba-dinh", "admissions") == {"read_api_links": [link.read_api_access()]}
+    assert links.service_settings("hn.ba-dinh", "notifications") == {}
 
 
 @pytest.mark.parametrize(
     ("change", "complaint"),
     [
         (lambda t: t.replace("password: secret-down", "producers: [registry]"), "down.password is required"),
-        (lambda t: t.replace("vhost: hn.ba-dinh", "vhost: hn").replace("10.0.5.20:5672", "127.0.0.1:5672"), "one vhost"),
+        (
+            lambda t: t.replace("vhost: hn.ba-dinh", "vhost: hn").replace("10.0.5.20:5672", "127.0.0.1:5672"),
+            "one vhost",
+        ),
         (lambda t: t.replace("name: hn-ba-dinh", "name: HN ba dinh"), "name"),
         (lambda t: t.replace("vhost: hn}", "vhost: hn, colour: red}"), "colour"),
         (lambda t: t + t.split("links:")[1], "unique"),

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import typer
+import yaml
 from prometheus_client import start_http_server
 from pydantic import ValidationError
 
@@ -108,6 +109,17 @@ def status(file: Path = FILE, as_json: bool = typer.Option(False, "--json", help
             _print(one)
     if not all(s.up for s in statuses):
         raise typer.Exit(1)
+
+
+@app.command("service-config")
+def service_config(
+    file: Path = FILE,
+    deployment: str = typer.Option(..., help="The stack whose service is configured"),
+    service: str = typer.Option(..., help="registry, admissions, reporting or notifications"),
+) -> None:
+    """Print (YAML) what the links add to a service's `coso:` settings in a stack:
+    `source_read_apis` where the stack is a superior, `read_api_links` where it is a lower one."""
+    typer.echo(yaml.safe_dump(_load(file).service_settings(deployment, service), allow_unicode=True, sort_keys=True))
 
 
 @app.command("serve-metrics")

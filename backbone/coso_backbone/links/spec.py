@@ -133,6 +133,24 @@ class LinkSpec(_Strict):
 class LinkFile(_Strict):
     links: list[LinkSpec] = Field(default_factory=list)
 
+    def service_settings(self, deployment: str, service: str) -> dict[str, object]:
+        """What the links add to one service's `coso:` settings in the stack of `deployment`:
+        as a superior, where to catch up with each lower source; as a lower stack, which
+        link tokens its read API serves, with which policy."""
+        sources: dict[str, dict[str, str | None]] = {}
+        access: list[dict[str, str]] = []
+        for link in self.links:
+            if link.superior.deployment == deployment:
+                sources.update(link.source_read_apis())
+            if link.lower.deployment == deployment and service in link.up.producers and link.up.read_api_token:
+                access.append(link.read_api_access())
+        settings: dict[str, object] = {}
+        if sources:
+            settings["source_read_apis"] = sources
+        if access:
+            settings["read_api_links"] = access
+        return settings
+
     @model_validator(mode="after")
     def _unique(self) -> LinkFile:
         names = [link.name for link in self.links]
