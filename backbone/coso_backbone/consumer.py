@@ -229,7 +229,18 @@ class Consumer:
             if gap_at is None:
                 break
             envelope = pending[gap_at].envelope
-            self._fill_gap(envelope.source, envelope.producer, envelope.sequence - 1, outcome)
+            try:
+                self._fill_gap(envelope.source, envelope.producer, envelope.sequence - 1, outcome)
+            except EventSourceUnavailable as exc:
+                if envelope.source not in self._source_read_apis:
+                    raise
+                # A source behind a link (another authority's stack) whose read API does not
+                # answer must not hold back the others: its events stay after its checkpoint
+                # and come again through catch-up once its read API answers.
+                outcome.unavailable.append(envelope.source)
+                log.warning("consumer %s: passing over %s for now: %s", self.name, envelope.source, exc)
+                pending = [i for i in pending[gap_at:] if i.envelope.source != envelope.source]
+                continue
             pending = pending[gap_at:]
         if replays:
             self._replay(replays, outcome)

@@ -16,6 +16,7 @@ from coso_backbone.config import SourceReadApi
 from coso_backbone.consumer import Consumer, Incoming
 from coso_backbone.contracts import EventContract, all_contracts, contract
 from coso_backbone.envelope import Envelope
+from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.eventstore import EventStore, StreamAppend
 from coso_backbone.handlers import EventHandlers
 from coso_backbone.links.policy import PERSONAL_FIELDS, shared_events, withheld_events
@@ -204,3 +205,37 @@ def test_a_consumer_applies_only_the_sources_it_accepts(
     consumer.catch_up()
 
     assert (outcome.skipped, applied, consumer.checkpoints()) == (1, [], {})
+
+
+def test_a_linked_source_whose_read_api_is_down_does_not_hold_back_the_other_sources(
+    contracts: Any, secret: Any, engines: Callable[[str], Engine], sqlite_url: str, consumer_sqlite_url: str
+) -> None:
+    store = EventStore(engines(sqlite_url))
+    _seed_with_secrets(store, contracts, secret)
+    applied: list[int] = []
+    handlers = EventHandlers().on(contracts.counted_v1, lambda connection, envelope, data: applied.append(data.n))
+    linked, local = "/coso/lower/x", "/coso/here/x"
+
+    def unreachable(url: str, token: str | None = None) -> Any:
+        raise EventSourceUnavailable(f"{url}: connection refused")
+
+    consumer = Consumer(
+        "links",
+        engines(consumer_sqlite_url),
+        handlers,
+        _NoLetters(),
+        source_read_apis={linked: SourceReadApi(url="http://lower", token="t0ken-of-the-link-0001")},
+        event_source_factory=unreachable,
+    )
+    recorded = [e for e in store.read_after(0, 100) if e.event_type == "Counted"]  # positions 1, 3, 4, 6
+    arriving = [
+        Incoming.from_catch_up(Envelope.from_recorded(recorded[0], contracts.producer, linked)),
+        Incoming.from_catch_up(Envelope.from_recorded(recorded[1], contracts.producer, linked)),  # a gap at 2
+        Incoming.from_catch_up(Envelope.from_recorded(store.read_after(0, 1)[0], contracts.producer, local)),
+    ]
+
+    outcome = consumer.apply(arriving)
+
+    assert outcome.unavailable == [linked]
+    assert applied == [1, 1]  # the linked source's first event, and the local source's
+    assert consumer.checkpoints() == {linked: 1, local: 1}
