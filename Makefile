@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PARTS  := backbone services/registry services/admissions services/reporting services/notifications
 SERVICES := registry admissions reporting notifications
 
-.PHONY: install run test lint bench bench-backbone bench-registry bench-admissions bench-reporting bench-notifications migrate docs clean
+.PHONY: install run test lint bench bench-backbone bench-registry bench-admissions bench-reporting bench-notifications bench-federation migrate docs clean
 
 install: $(STAMP)
 
@@ -46,7 +46,7 @@ docs: install
 
 ## bench: every benchmark, on SQLite and PostgreSQL; figures are printed (the backbone's are
 ## also written to bench-results/). Each part can run alone: make bench-<part>.
-bench: bench-backbone bench-registry bench-admissions bench-reporting bench-notifications
+bench: bench-backbone bench-registry bench-admissions bench-reporting bench-notifications bench-federation
 
 bench-backbone: install
 	$(BIN)/python -m bench
@@ -66,6 +66,11 @@ bench-reporting: install
 bench-notifications: install
 	$(BIN)/python -m services.notifications.bench.scheduler
 	$(BIN)/python -m services.notifications.bench.scheduler --postgres
+
+## bench-federation: events/s carried by a link between two stacks (RabbitMQ federation) against
+## the same events in one vhost, and the catch-up after a 100,000-event outage.
+bench-federation: install
+	$(BIN)/python -m bench.federation
 
 clean:
 	rm -rf var bench-results .pytest_cache .mypy_cache .ruff_cache

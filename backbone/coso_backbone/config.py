@@ -9,12 +9,31 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 _ENV = re.compile(r"\$\{([A-Z0-9_]+)(?::([^}]*))?\}")
+
+
+class SourceReadApi(BaseModel):
+    """Where a consumer catches up with one source (a lower authority's stack, through a link)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(description="Base URL of the source's read API")
+    token: str | None = Field(default=None, description="The link's bearer token, if the source asks for one")
+
+
+class ReadApiLink(BaseModel):
+    """A link whose superior may read this service's events, and what it may read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    link: str = Field(description="Name of the link (docs/FEDERATION.md)")
+    token: str = Field(min_length=12, description="Bearer token the superior presents (at least 12 characters)")
+    policy: Literal["all", "pseudonymous"] = Field(description="all events, or none carrying personal fields")
 
 
 class CosoSettings(BaseModel):
@@ -31,6 +50,19 @@ class CosoSettings(BaseModel):
     metrics_port: int = Field(description="Port of the worker's Prometheus endpoint (0: none)")
     metrics_host: str = Field(default="127.0.0.1", description="Address the worker's metrics endpoint listens on")
     read_apis: dict[str, str] = Field(default_factory=dict, description="Producer -> base URL of its read API")
+    source_read_apis: dict[str, SourceReadApi] = Field(
+        default_factory=dict,
+        description="ce-source -> read API (and link token) of that source; takes precedence over read_apis",
+    )
+    accept_sources: list[str] | None = Field(
+        default=None, description="Glob patterns of the ce-sources consumers apply, e.g. '/coso/*/admissions' (all)"
+    )
+    read_api_links: list[ReadApiLink] = Field(
+        default_factory=list, description="Links whose superior reads this service's events, with their policies"
+    )
+    read_api_open: bool = Field(
+        default=True, description="Serve the read API in full to requests without a token (the stack's own services)"
+    )
     relay_batch_size: int = Field(default=1000, ge=1, le=10000)
     consumer_batch_size: int = Field(default=500, ge=1, le=10000)
     options: dict[str, Any] = Field(default_factory=dict, description="Service-specific settings")

@@ -17,17 +17,20 @@ dead-lettered (with its reason) and the checkpoint moves past it.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 
 from coso_backbone.broker import declare_consumer_queue, declare_dead_letter_queue, open_channel
+from coso_backbone.config import SourceReadApi
 from coso_backbone.deadletters import (
     ORIGINAL_EXCHANGE,
     ORIGINAL_ROUTING_KEY,
@@ -45,7 +48,7 @@ from coso_backbone.metrics import (
     DUPLICATES_SKIPPED,
     EVENTS_CONSUMED,
 )
-from coso_backbone.readapi import HttpEventSource
+from coso_backbone.readapi import EventPage, HttpEventSource, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 
 log = logging.getLogger(__name__)
@@ -67,16 +70,29 @@ class Incoming:
     exchange: str
     routing_key: str
     replay: bool = False
+    # Read through a filtered read API (a link's policy): the position of the event before
+    # this one as that source shows it; the positions in between are withheld, not missing.
+    follows: int | None = None
 
     @classmethod
-    def from_catch_up(cls, envelope: Envelope) -> Incoming:
+    def from_catch_up(cls, envelope: Envelope, follows: int | None = None) -> Incoming:
         return cls(
             envelope,
             envelope.data_json.encode(),
             envelope.amqp_headers(),
             f"{envelope.producer}.events",
             envelope.routing_key,
+            follows=follows,
         )
+
+    @classmethod
+    def page(cls, after: int, events: Sequence[Envelope]) -> list[Incoming]:
+        """A catch-up page in order: each event follows the one before it (or `after`)."""
+        incoming, previous = [], after
+        for envelope in events:
+            incoming.append(cls.from_catch_up(envelope, follows=previous))
+            previous = envelope.sequence
+        return incoming
 
     def dead_letter(self, reason: str) -> DeadLetter:
         return DeadLetter(self.body, dict(self.headers), self.exchange, self.routing_key, reason)
@@ -126,14 +142,19 @@ class Consumer:
         handlers: EventHandlers,
         dead_letter_sink: DeadLetterSink,
         read_apis: Mapping[str, str] | None = None,
-        event_source_factory: Callable[[str], Any] = HttpEventSource,
+        event_source_factory: Callable[..., Any] = HttpEventSource,
         page_size: int = 1000,
+        source_read_apis: Mapping[str, SourceReadApi] | None = None,
+        accept_sources: Sequence[str] | None = None,
     ) -> None:
         self.name = name
         self._engine = engine
         self._handlers = handlers
         self._dead_letters = dead_letter_sink
         self._read_apis = dict(read_apis or {})  # producer -> base URL
+        self._source_read_apis = dict(source_read_apis or {})  # ce-source -> URL and link token
+        self._accept_patterns = list(accept_sources) if accept_sources is not None else None
+        self._accepted: dict[str, bool] = {}
         self._sources_by_name: dict[str, Any] = {}  # ce-source -> event source client
         self._event_source_factory = event_source_factory
         self._page_size = page_size
@@ -168,10 +189,36 @@ class Consumer:
             CONSUMER_POSITION.labels(self.name, source).set(position)
             CONSUMER_LAG.labels(self.name, source).set(max(0, self._seen.get(source, position) - position))
 
+    def accepts(self, source: str) -> bool:
+        """Whether this consumer applies events of a source (`accept_sources`; default all)."""
+        accepted = self._accepted.get(source)
+        if accepted is None:
+            patterns = self._accept_patterns
+            accepted = patterns is None or any(fnmatch.fnmatchcase(source, p) for p in patterns)
+            self._accepted[source] = accepted
+        return accepted
+
+    def _advance(self, source: str, applied_up_to: int, scanned_to: int) -> None:
+        """Move a checkpoint from `applied_up_to` to `scanned_to`: the source scanned that far
+        and showed nothing more, so the positions in between are withheld by a link's policy."""
+        if scanned_to <= applied_up_to:
+            return
+        with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+            before = self._load_checkpoints(connection)
+            position = before.get(source, 0)
+            if not applied_up_to <= position < scanned_to:
+                return
+            batch = _Batch(checkpoints={source: scanned_to}, changed={source})
+            self._save_checkpoints(connection, batch, before)
+
     # --- applying --------------------------------------------------------
     def apply(self, incoming: Sequence[Incoming]) -> ApplyOutcome:
         """Apply events in order; fetch what is missing from the sources' read APIs."""
         outcome = ApplyOutcome()
+        if self._accept_patterns is not None:
+            accepted = [i for i in incoming if self.accepts(i.envelope.source)]
+            outcome.skipped += len(incoming) - len(accepted)
+            incoming = accepted
         for item in incoming:
             source = item.envelope.source
             self._seen[source] = max(self._seen.get(source, 0), item.envelope.sequence)
@@ -182,7 +229,18 @@ class Consumer:
             if gap_at is None:
                 break
             envelope = pending[gap_at].envelope
-            self._fill_gap(envelope.source, envelope.producer, envelope.sequence - 1, outcome)
+            try:
+                self._fill_gap(envelope.source, envelope.producer, envelope.sequence - 1, outcome)
+            except EventSourceUnavailable as exc:
+                if envelope.source not in self._source_read_apis:
+                    raise
+                # A source behind a link (another authority's stack) whose read API does not
+                # answer must not hold back the others: its events stay after its checkpoint
+                # and come again through catch-up once its read API answers.
+                outcome.unavailable.append(envelope.source)
+                log.warning("consumer %s: passing over %s for now: %s", self.name, envelope.source, exc)
+                pending = [i for i in pending[gap_at:] if i.envelope.source != envelope.source]
+                continue
             pending = pending[gap_at:]
         if replays:
             self._replay(replays, outcome)
@@ -207,7 +265,7 @@ class Consumer:
                     local.duplicates += 1
                     DUPLICATES_SKIPPED.labels(self.name, envelope.source).inc()
                     continue
-                if envelope.sequence > position + 1:
+                if envelope.sequence > position + 1 and (item.follows is None or item.follows > position):
                     gap_at = index
                     break
                 self._apply_one(connection, item, batch, local, careful)
@@ -307,13 +365,22 @@ class Consumer:
         DEAD_LETTERS.labels(self.name).inc()
 
     # --- catch-up through the read API ------------------------------------
+    def _client_for(self, api: SourceReadApi) -> Any:
+        if api.token is None:
+            return self._event_source_factory(api.url)
+        return self._event_source_factory(api.url, api.token)
+
     def _source_client(self, source: str, producer: str) -> Any:
         client = self._sources_by_name.get(source)
         if client is None:
-            url = self._read_apis.get(producer)
-            if url is None:
-                raise EventSourceUnavailable(f"no read API is configured for producer {producer!r} ({source})")
-            client = self._event_source_factory(url)
+            per_source = self._source_read_apis.get(source)
+            if per_source is not None:
+                client = self._client_for(per_source)
+            else:
+                url = self._read_apis.get(producer)
+                if url is None:
+                    raise EventSourceUnavailable(f"no read API is configured for producer {producer!r} ({source})")
+                client = self._event_source_factory(url)
             self._sources_by_name[source] = client
         return client
 
@@ -323,12 +390,18 @@ class Consumer:
             position = self.checkpoints().get(source, 0)
             if position >= until:
                 return
-            envelopes = [e for e in client.read_after(position, self._page_size) if e.source == source]
-            if not envelopes:
+            page = read_page(client, position, self._page_size)
+            envelopes = [e for e in page.events if e.source == source]
+            if not envelopes and page.scanned_to <= position:
                 raise EventSourceUnavailable(f"{source} has no events after {position}, but {until} was seen")
-            CATCH_UPS.labels(self.name, source).inc(len(envelopes))
-            outcome.caught_up += len(envelopes)
-            self._apply_until_gap([Incoming.from_catch_up(e) for e in envelopes], outcome)
+            self._apply_page(source, position, EventPage(envelopes, page.scanned_to), outcome)
+
+    def _apply_page(self, source: str, after: int, page: EventPage, outcome: ApplyOutcome) -> None:
+        if page.events:
+            CATCH_UPS.labels(self.name, source).inc(len(page.events))
+            outcome.caught_up += len(page.events)
+            self._apply_until_gap(Incoming.page(after, page.events), outcome)
+        self._advance(source, page.events[-1].sequence if page.events else after, page.scanned_to)
 
     def catch_up(self) -> ApplyOutcome:
         """Apply everything each configured source has after our checkpoint.
@@ -338,29 +411,40 @@ class Consumer:
         the broker, and a gap in them is filled once its read API answers again.
         """
         outcome = ApplyOutcome()
+        producers = self._handlers.producers()
+        targets: list[tuple[str, Callable[[], Any]]] = []
         for producer, url in self._read_apis.items():
-            if producer not in self._handlers.producers():
-                continue
+            if producer in producers:
+                targets.append((producer, partial(self._event_source_factory, url)))
+        for source, api in self._source_read_apis.items():
+            if _producer_of(source) in producers and self.accepts(source):
+                targets.append((source, partial(self._client_for, api)))
+        for name, make_client in targets:
             try:
-                self._catch_up_with(self._event_source_factory(url), outcome)
+                self._catch_up_with(make_client(), outcome)
             except EventSourceUnavailable as exc:
-                outcome.unavailable.append(producer)
-                log.warning("consumer %s: cannot catch up with %s now: %s", self.name, producer, exc)
+                outcome.unavailable.append(name)
+                log.warning("consumer %s: cannot catch up with %s now: %s", self.name, name, exc)
         return outcome
 
     def _catch_up_with(self, client: Any, outcome: ApplyOutcome) -> None:
         source = client.info()["source"]
+        if not self.accepts(source):
+            return
         self._sources_by_name.setdefault(source, client)
         while True:
             position = self.checkpoints().get(source, 0)
-            envelopes = client.read_after(position, self._page_size)
-            if not envelopes:
-                break
-            CATCH_UPS.labels(self.name, source).inc(len(envelopes))
-            outcome.caught_up += len(envelopes)
-            for envelope in envelopes:
+            page = read_page(client, position, self._page_size)
+            for envelope in page.events:
                 self._seen[source] = max(self._seen.get(source, 0), envelope.sequence)
-            self._apply_until_gap([Incoming.from_catch_up(e) for e in envelopes], outcome)
+            self._apply_page(source, position, page, outcome)
+            if page.scanned_to <= position or self.checkpoints().get(source, 0) <= position:
+                break
+
+
+def _producer_of(source: str) -> str:
+    """`/coso/<deployment>/<producer>` -> producer."""
+    return source.rstrip("/").rsplit("/", 1)[-1]
 
 
 class ConsumerLoop:

@@ -86,16 +86,35 @@ def read_json(request: Request) -> dict[str, Any]:
     return body
 
 
+def read_api_access(settings: CosoSettings) -> readapi.ReadApiAccess:
+    """Who may read this service's events: its own stack, and superiors through links."""
+    from coso_backbone.links.policy import event_filter
+
+    links = [
+        readapi.LinkToken(link.link, link.token, event_filter(settings.service, link.policy))
+        for link in settings.read_api_links
+    ]
+    return readapi.ReadApiAccess(links, open=settings.read_api_open)
+
+
 def events_page(request: Request, store: EventStore, settings: CosoSettings) -> Response:
+    try:
+        shared = read_api_access(settings).filter_for(request.headers.get("Authorization"))
+    except readapi.Unauthorized as exc:
+        return problem(401, "Unauthorized", str(exc))
     try:
         after = int(request.args.get("after", "0"))
         limit = int(request.args.get("limit", "1000"))
-        return json_response(readapi.page(store, settings.service, settings.source, after, limit))
+        return json_response(readapi.page(store, settings.service, settings.source, after, limit, shared))
     except ValueError as exc:
         return problem(400, "Bad read API request", str(exc))
 
 
-def events_info(store: EventStore, settings: CosoSettings) -> Response:
+def events_info(store: EventStore, settings: CosoSettings, request: Request | None = None) -> Response:
+    try:
+        read_api_access(settings).filter_for(request.headers.get("Authorization") if request else None)
+    except readapi.Unauthorized as exc:
+        return problem(401, "Unauthorized", str(exc))
     return json_response(readapi.info(store, settings.service, settings.source))
 
 
@@ -171,7 +190,7 @@ class BackboneEndpoints:
 
     @http("GET", "/events/info")
     def events_info(self, request: Request) -> Response:
-        return events_info(self.app.store, self.app.settings)
+        return events_info(self.app.store, self.app.settings, request)
 
     @http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:

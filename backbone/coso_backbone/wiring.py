@@ -51,6 +51,8 @@ def consumer(settings: CosoSettings, store: EventStore, handlers: EventHandlers,
         handlers,
         DeadLetterQueue(settings.amqp_uri, consumer_name),
         read_apis=settings.read_apis,
+        source_read_apis=settings.source_read_apis,
+        accept_sources=settings.accept_sources,
     )
 
 

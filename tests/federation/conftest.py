@@ -1,0 +1,52 @@
+"""Fixtures: a province and two communes joined by links (see harness.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coso_backbone.links.spec import parse_links
+from tests.federation.harness import Federation, Stack, _create_databases, _drop_databases, admin
+
+POLICIES = {"a": "pseudonymous", "b": "all"}
+
+
+@pytest.fixture
+def federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
+    """A province and communes a (pseudonymous link) and b (all events), each with its own
+    vhost; producers' stores are SQLite files per stack, projections PostgreSQL databases."""
+    api = admin()
+    run = run_id.lower()
+    databases = [f"coso_fed_{run}_province_reporting", f"coso_fed_{run}_a_reporting"]
+    _create_databases(databases)
+    vhosts = {key: f"coso-fed-{run}-{key}" for key in ("province", "a", "b")}
+    for vhost in vhosts.values():
+        api.ensure_vhost(vhost)
+        api.set_permissions(vhost, "guest", ".*", ".*", ".*")
+    stacks = {}
+    for key, vhost in vhosts.items():
+        (tmp_path / key).mkdir()
+        name = "province" if key == "province" else f"commune-{key}"
+        stacks[key] = Stack(f"{run}-{name}", vhost, tmp_path / key)
+    province = stacks.pop("province")
+    fed = Federation(run, province, stacks, {}, databases)
+    try:
+        province.start_service("registry")  # its hierarchy goes down the links
+        for key, commune in stacks.items():
+            access = [{"link": f"{run}-{key}", "token": f"token-{run}-{key}-0123456789", "policy": POLICIES[key]}]
+            for producer in ("admissions", "registry"):
+                commune.start_service(producer, access)
+        for key in stacks:
+            fed.links[key] = parse_links(fed.link_yaml(key, POLICIES[key])).links[0]
+        yield fed
+    finally:
+        for stack in (province, *stacks.values()):
+            stack.close()
+        for key in stacks:
+            for user in (f"coso-link.{run}-{key}.up", f"coso-link.{run}-{key}.down"):
+                api.delete(f"/users/{user}")
+        for vhost in vhosts.values():
+            api.delete(f"/vhosts/{vhost}")
+        _drop_databases(databases)
