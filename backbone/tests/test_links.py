@@ -94,6 +94,12 @@ def test_the_pseudonymous_policy_withholds_every_event_that_can_carry_personal_d
     assert shared_events("admissions", "all") is None
 
 
+def test_the_pseudonymous_policy_lets_the_public_particulars_of_enterprises_and_offices_cross() -> None:
+    shared = shared_events("registry", "pseudonymous") or []
+    assert {"EnterpriseRegistered", "EnterpriseUpdated", "MassOrganizationFounded"} <= set(shared)
+    assert "CandidateProposalSubmitted" in withheld_events("labour_federation")  # it names the person
+
+
 @pytest.fixture
 def secret(contracts: Any) -> Iterator[type[EventContract]]:
     """A second event of the test producer that a link's policy withholds."""

@@ -1,5 +1,12 @@
 """What a link shares upward: all events, or only those that carry no personal field.
 
+Personal here means the personal data coso protects: that of candidates and members
+(Decree 13/2023: name, birth date, identity number, the sealed record). The names of an
+enterprise's director and of a mass organization's chair are public particulars of the
+enterprise's registration and of an office, which the superior needs to count
+enterprises and mass organizations; they cross (a stricter policy would need a contract
+that records them in an event of their own).
+
 The pseudonymous policy is an allow-list computed from the contracts: an event name crosses
 only if no version of its contract has a personal field (or is personal by nature, such as
 `PersonalDataErased`). A new event name is withheld until its contract exists, so adding an
@@ -15,8 +22,10 @@ from functools import cache
 from coso_backbone.contracts import ContractType, all_contracts
 from coso_backbone.links.spec import Policy
 
-# Fields that name or identify a natural person (Decree 13/2023 personal data).
-PERSONAL_FIELDS = frozenset({"sealed", "full_name", "birth_date", "national_id", "director", "chair"})
+# Fields holding a candidate's or member's personal data (Decree 13/2023).
+PERSONAL_FIELDS = frozenset({"sealed", "full_name", "birth_date", "national_id"})
+# Fields naming a person in a public capacity: not withheld (see above).
+PUBLIC_CAPACITY_FIELDS = frozenset({"director", "chair"})
 # Events personal by nature even without such a field: they say something about one person's data.
 PERSONAL_EVENTS = frozenset({("admissions", "PersonalDataRecorded"), ("admissions", "PersonalDataErased")})
 
