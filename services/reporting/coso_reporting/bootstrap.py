@@ -189,10 +189,15 @@ def consumer_names(settings: CosoSettings) -> list[str]:
 
 
 def read_api_sources(settings: CosoSettings) -> list[EventSource]:
+    """This stack's registry and admissions, then the sources of lower stacks read through
+    links (`source_read_apis`), registries before the others, so that candidates find their
+    enterprises recorded."""
     missing = [producer for producer in SOURCES if producer not in settings.read_apis]
     if missing:
         raise ValueError(f"read_apis has no URL for {', '.join(missing)}")
-    return [HttpEventSource(settings.read_apis[producer]) for producer in SOURCES]
+    own: list[EventSource] = [HttpEventSource(settings.read_apis[producer]) for producer in SOURCES]
+    linked = sorted(settings.source_read_apis.items(), key=lambda item: (not item[0].endswith("/registry"), item[0]))
+    return own + [HttpEventSource(api.url, api.token) for _, api in linked]
 
 
 def rebuild_projection(

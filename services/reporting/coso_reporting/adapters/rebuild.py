@@ -46,6 +46,7 @@ from coso_backbone.database import create_database_engine
 from coso_backbone.envelope import Envelope
 from coso_backbone.errors import CosoError, EventSourceUnavailable, MalformedMessage, UnknownEventVersion
 from coso_backbone.handlers import EventHandlers
+from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
@@ -213,39 +214,51 @@ class _Rebuild:
             parsed = self._parse(page, stats)
             if parsed:
                 self._apply_page(parsed, stats)
+            stats.position = max(stats.position, page.scanned_to)  # past what a link withheld
             if self._progress is not None:
                 self._progress(stats.source, stats.position, stats.last_position)
         return stats
 
-    def _pages(self, source: EventSource, stats: SourceStats) -> Iterator[list[Envelope]]:
+    def _pages(self, source: EventSource, stats: SourceStats) -> Iterator[EventPage]:
         """Pages up to the source's last position when the rebuild began: what is appended
         meanwhile is the live consumer's to apply after the swap, so a busy source cannot
         keep the rebuild going. With read-ahead, the next page is fetched while this one
-        is written, so a source that waits on I/O (HTTP) costs little time of its own."""
+        is written, so a source that waits on I/O (HTTP) costs little time of its own.
+        A source read through a link may withhold events (its policy): a page then says how
+        far it scanned, which may be past its last event, or hold no event at all."""
+
+        def more(page: EventPage, after: int) -> bool:
+            if page.scanned_to <= after:  # nothing further
+                return False
+            return stats.last_position is None or page.scanned_to < stats.last_position
+
         if not self._read_ahead:
             after = 0
             while stats.last_position is None or after < stats.last_position:
-                page = source.read_after(after, self._page_size)
-                if not page:
-                    return
+                page = read_page(source, after, self._page_size)
                 yield page
-                after = page[-1].sequence
+                if not more(page, after):
+                    return
+                after = page.scanned_to
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-read") as reader:
-            coming: Future[list[Envelope]] | None = reader.submit(source.read_after, 0, self._page_size)
+            after = 0
+            coming: Future[EventPage] | None = reader.submit(read_page, source, 0, self._page_size)
             while coming is not None:
                 page = coming.result()
-                if not page:
-                    return
-                after = page[-1].sequence
-                more = stats.last_position is None or after < stats.last_position
-                coming = reader.submit(source.read_after, after, self._page_size) if more else None
+                coming = (
+                    reader.submit(read_page, source, page.scanned_to, self._page_size) if more(page, after) else None
+                )
+                after = page.scanned_to
                 yield page
 
-    def _parse(self, page: Sequence[Envelope], stats: SourceStats) -> list[tuple[Envelope, EventContract]]:
+    def _parse(self, page: EventPage, stats: SourceStats) -> list[tuple[Envelope, EventContract]]:
+        """The page's events as contracts, in order. Positions rise within what the page
+        scanned; they skip the positions of events a linked source withheld (its policy)."""
         parsed = []
-        for envelope in page:
-            if envelope.source != stats.source or envelope.sequence != stats.position + 1:
+        for envelope in page.events:
+            in_order = stats.position < envelope.sequence <= page.scanned_to
+            if envelope.source != stats.source or not in_order:
                 raise EventSourceUnavailable(
                     f"{stats.source} answered {envelope.source} #{envelope.sequence} after #{stats.position}"
                 )
