@@ -9,16 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from coso_backbone.authority_stack import (
-    SERVICES,
-    AuthorityFileError,
-    AuthorityStack,
-    environment,
-    load_authority,
-    main,
-    render,
-    with_coso_settings,
-)
+from coso_backbone.authority.cli import main
+from coso_backbone.authority.environment import environment
+from coso_backbone.authority.loading import AuthorityFileError, load_authority
+from coso_backbone.authority.model import SERVICES, AuthorityStack
+from coso_backbone.authority.render import render, with_coso_settings
 from coso_backbone.config import substitute_env
 
 ROOT = Path(__file__).resolve().parents[2]

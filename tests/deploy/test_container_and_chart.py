@@ -12,7 +12,10 @@ from pathlib import Path
 
 import yaml
 
-from coso_backbone.authority_stack import SERVICES, compose_env, helm_values, load_authority
+from coso_backbone.authority.environment import compose_env
+from coso_backbone.authority.loading import load_authority
+from coso_backbone.authority.model import SERVICES
+from coso_backbone.authority.render import helm_values
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTAINER = ROOT / "deploy" / "container"
