@@ -127,7 +127,13 @@ def test_render_writes_env_procfile_units_compose_helm_and_prometheus(tmp_path: 
     assert (tmp_path / "hn.ba-dinh.env").stat().st_mode & 0o077 == 0  # it holds the broker password
     env = dict(line.split("=", 1) for line in (tmp_path / "hn.ba-dinh.env").read_text().splitlines() if "=" in line)
     assert env["COSO_REGISTRY_HTTP"] == "127.0.0.1:8201" and env["COSO_NOTIFICATIONS_METRICS_PORT"] == "9204"
-    assert env["COSO_REGISTRY_CONFIG"] == "/etc/coso/registry.yml" and env["COSO_TIMEZONE"] == "Asia/Ho_Chi_Minh"
+    # The link up lets the superior read registry's events: registry gets a config of its own
+    # with the link's read-API token; a service no link touches keeps the installed config.
+    assert env["COSO_REGISTRY_CONFIG"] == str(tmp_path / "config" / "registry.yml")
+    assert "read_api_links" in yaml.safe_load((tmp_path / "config" / "registry.yml").read_text())["coso"]
+    assert (
+        env["COSO_NOTIFICATIONS_CONFIG"] == "/etc/coso/notifications.yml" and env["COSO_TIMEZONE"] == "Asia/Ho_Chi_Minh"
+    )
     procfile = (tmp_path / "Procfile").read_text().splitlines()
     assert len(procfile) == 8 and "registry-api: /opt/coso/bin/coso-registry api" in procfile
     target = (tmp_path / "systemd" / "coso@.target").read_text()
