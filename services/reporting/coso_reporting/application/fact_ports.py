@@ -6,10 +6,9 @@ from collections.abc import Collection
 from datetime import date
 from typing import Protocol
 
+from coso_reporting.domain.coverage import CoverageGroup, SizeBands
 from coso_reporting.domain.fact_records import (
     CandidateFact,
-    EnterpriseFact,
-    EnterpriseMembers,
     MassOrganizationFact,
     MemberGroup,
     OrganizationFact,
@@ -17,8 +16,8 @@ from coso_reporting.domain.fact_records import (
 
 
 class FactQueries(Protocol):
-    def enterprises(self) -> list[EnterpriseFact]:
-        """Every registered enterprise with its places (registration and moves)."""
+    def coverage_groups(self, day: date, bands: SizeBands, minimum_official: int) -> list[CoverageGroup]:
+        """Enterprises operating on `day`, counted by place, ownership, size band and what they have."""
 
     def organizations(self) -> list[OrganizationFact]:
         """Every founded party organization with the enterprises it covers."""
@@ -29,9 +28,6 @@ class FactQueries(Protocol):
     def member_groups(self, day: date, start: date, end: date) -> list[MemberGroup]:
         """Members counted by authority, job category, enterprise ownership, status on `day`,
         admitted within `start`–`end`, left within it."""
-
-    def members_by_enterprise(self, day: date) -> dict[str, EnterpriseMembers]:
-        """Active and official members on `day` per enterprise (those with any)."""
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         """(authority when rated, quality level) of each organization rated for `year`."""

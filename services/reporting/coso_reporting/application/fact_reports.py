@@ -27,12 +27,7 @@ from typing import Any
 from coso_reporting.application.fact_ports import FactQueries
 from coso_reporting.application.ports import AuthorityTrees
 from coso_reporting.domain import fact_labels as labels
-from coso_reporting.domain.coverage import (
-    DEFAULT_MINIMUM_OFFICIAL_MEMBERS,
-    MEASURES,
-    SizeBands,
-    coverage_on,
-)
+from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, SizeBands
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
 from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS
@@ -204,31 +199,22 @@ class FactReports:
         request, tree = self._request(authority_id, start, end, as_of)
         bands = self._settings.size_bands
         minimum = self._settings.minimum_official_members
-        found = coverage_on(
-            request.as_of,
-            bands,
-            self._facts.enterprises(),
-            self._facts.organizations(),
-            self._facts.mass_organizations(),
-            self._facts.members_by_enterprise(request.as_of),
-        )
-        inside = within(tree, authority_id, {c.authority_id for c in found})
-        found = [c for c in found if c.authority_id in inside]
+        groups = self._facts.coverage_groups(request.as_of, bands, minimum)
+        inside = within(tree, authority_id, {g.authority_id for g in groups})
+        found = [g for g in groups if g.authority_id in inside]
         measures = {
             **labels.COVERAGE_MEASURES,
             "enough_members_without_organization": f"Có từ {minimum} đảng viên chính thức, chưa có tổ chức đảng",
         }
         columns = list(MEASURES)
-        unit_rows, totals = roll_up(tree, authority_id, [(c.authority_id, c.measures(minimum)) for c in found], columns)
-        band_rows, _ = _by_key([(c.size_band, c.measures(minimum)) for c in found], bands.labels(), columns)
+        unit_rows, totals = roll_up(tree, authority_id, [(c.authority_id, c.measures()) for c in found], columns)
+        band_rows, _ = _by_key([(c.size_band, c.measures()) for c in found], bands.labels(), columns)
         ownership_rows, _ = _by_key(
-            [(c.ownership or "unknown", c.measures(minimum)) for c in found], labels.OWNERSHIP, columns
+            [(c.ownership or "unknown", c.measures()) for c in found], labels.OWNERSHIP, columns
         )
         zones = sorted({c.industrial_zone_id for c in found if c.industrial_zone_id is not None})
         zone_labels = {**{z: tree.name(z) for z in zones}, "none": labels.NO_ZONE}
-        zone_rows, _ = _by_key(
-            [(c.industrial_zone_id or "none", c.measures(minimum)) for c in found], zone_labels, columns
-        )
+        zone_rows, _ = _by_key([(c.industrial_zone_id or "none", c.measures()) for c in found], zone_labels, columns)
         return self._report(
             "coverage",
             request,

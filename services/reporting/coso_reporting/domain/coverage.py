@@ -9,17 +9,10 @@ different dates.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from coso_reporting.domain.errors import InvalidReportRequest
-from coso_reporting.domain.fact_records import (
-    EnterpriseFact,
-    EnterpriseMembers,
-    MassOrganizationFact,
-    OrganizationFact,
-)
 
 DEFAULT_BAND_LIMITS = (50, 200, 1000)
 DEFAULT_MINIMUM_OFFICIAL_MEMBERS = 3
@@ -88,65 +81,31 @@ MEASURES = (
 
 
 @dataclass(frozen=True)
-class Coverage:
-    """One operating enterprise on a day, with what it has."""
+class CoverageGroup:
+    """Enterprises alike on a day, counted together by the projection (a nation has almost a
+    million): where they lay (authority, industrial zone), ownership, size band, and whether
+    each has a trade union, a party organization, active members, at least the minimum of
+    official members. On the day means: registered by then and not closed (a suspended
+    enterprise still counts), placed where its registration or latest move put it, with the
+    trade unions and organizations founded by then and not yet dissolved or merged, and the
+    members admitted by then who have not left (probationary until recognised official)."""
 
-    enterprise_id: str
     authority_id: str
     industrial_zone_id: str | None
     ownership: str | None
     size_band: str
     with_trade_union: bool
     with_party_organization: bool
-    active_members: int
-    official_members: int
+    with_members: bool
+    enough_official_members: bool
+    count: int
 
-    def measures(self, minimum_official: int) -> dict[str, int]:
+    def measures(self) -> dict[str, int]:
         organized = self.with_party_organization
         return {
-            "enterprises": 1,
-            "with_trade_union": int(self.with_trade_union),
-            "with_party_organization": int(organized),
-            "members_without_organization": int(not organized and self.active_members > 0),
-            "enough_members_without_organization": int(not organized and self.official_members >= minimum_official),
+            "enterprises": self.count,
+            "with_trade_union": self.count * self.with_trade_union,
+            "with_party_organization": self.count * organized,
+            "members_without_organization": self.count * (not organized and self.with_members),
+            "enough_members_without_organization": self.count * (not organized and self.enough_official_members),
         }
-
-
-def coverage_on(
-    day: date,
-    bands: SizeBands,
-    enterprises: Iterable[EnterpriseFact],
-    organizations: Iterable[OrganizationFact],
-    mass_organizations: Iterable[MassOrganizationFact],
-    members: Mapping[str, EnterpriseMembers],
-) -> list[Coverage]:
-    """Every enterprise operating on `day`, with its union, organization and members that day
-    (`members`: per enterprise, as counted for that day)."""
-    unions = {
-        m.enterprise_id
-        for m in mass_organizations
-        if m.kind == "trade_union" and m.enterprise_id is not None and m.exists_on(day)
-    }
-    organized = {e for o in organizations if o.exists_on(day) for e in o.enterprise_ids}
-    none = EnterpriseMembers(0, 0)
-    found = []
-    for enterprise in enterprises:
-        if not enterprise.operating_on(day):
-            continue
-        place = enterprise.place_on(day)
-        if place is None:
-            continue
-        found.append(
-            Coverage(
-                enterprise.enterprise_id,
-                place.authority_id,
-                place.industrial_zone_id,
-                enterprise.ownership,
-                bands.band_of(enterprise.worker_count),
-                enterprise.enterprise_id in unions,
-                enterprise.enterprise_id in organized,
-                members.get(enterprise.enterprise_id, none).active,
-                members.get(enterprise.enterprise_id, none).official,
-            )
-        )
-    return found

@@ -4,50 +4,14 @@ A report "as of" a day asks: did the enterprise exist and operate, under which a
 and in which zone; did the organization exist; was the person a probationary or an
 official member, or had they left. These answers come from the days kept in the fact
 tables (domain/facts.py); a record still missing its registration answers "not yet".
-Members are counted by the projection's queries (`MemberGroup`, `EnterpriseMembers`) under
-the same rule, stated on `MemberGroup`.
+Members and enterprises are counted by the projection's queries (`MemberGroup`, and
+`CoverageGroup` in domain/coverage.py) under the rules stated there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an enterprise lay from `valid_from` on."""
-
-    valid_from: date
-    authority_id: str
-    industrial_zone_id: str | None
-
-
-@dataclass(frozen=True)
-class EnterpriseFact:
-    enterprise_id: str
-    ownership: str | None
-    worker_count: int | None
-    registered_on: date | None
-    closed_on: date | None
-    places: tuple[Place, ...] = ()  # sorted by valid_from
-
-    def operating_on(self, day: date) -> bool:
-        """Registered by `day` and not closed by then (a suspended enterprise still counts)."""
-        return (
-            self.registered_on is not None
-            and self.registered_on <= day
-            and (self.closed_on is None or day < self.closed_on)
-        )
-
-    def place_on(self, day: date) -> Place | None:
-        found = None
-        for place in self.places:
-            if place.valid_from <= day:
-                found = place
-        if found is None and self.places and self.operating_on(day):
-            return self.places[0]
-        return found
 
 
 @dataclass(frozen=True)
@@ -107,14 +71,6 @@ class MemberGroup:
     admitted: bool
     left: bool
     count: int
-
-
-@dataclass(frozen=True)
-class EnterpriseMembers:
-    """Members in one enterprise on a day: active (probationary or official) and official."""
-
-    active: int
-    official: int
 
 
 @dataclass(frozen=True)

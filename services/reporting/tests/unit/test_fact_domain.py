@@ -9,17 +9,9 @@ import pytest
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
-from coso_reporting.domain.coverage import SizeBands, coverage_on
+from coso_reporting.domain.coverage import CoverageGroup, SizeBands
 from coso_reporting.domain.errors import DuplicateRecord, InvalidReportRequest
-from coso_reporting.domain.fact_records import (
-    CandidateFact,
-    EnterpriseFact,
-    EnterpriseMembers,
-    MassOrganizationFact,
-    OrganizationFact,
-    Place,
-    Step,
-)
+from coso_reporting.domain.fact_records import CandidateFact, Step
 from coso_reporting.domain.facts import FactBatch, fact_keys
 from coso_reporting.domain.pipeline import due_soon, open_deadlines, overdue, stage_on
 from coso_reporting.domain.rollup import OWN_UNITS, roll_up
@@ -54,55 +46,22 @@ def test_size_bands_come_from_configuration_and_must_increase() -> None:
 
 
 # --- coverage ---------------------------------------------------------------------------------
-def _enterprise(
-    enterprise_id: str, authority: str = "x", workers: int = 120, closed: str | None = None
-) -> EnterpriseFact:
-    return EnterpriseFact(
-        enterprise_id,
-        "domestic_private",
-        workers,
-        D("2024-01-01"),
-        D(closed) if closed else None,
-        (Place(D("2024-01-01"), authority, None),),
-    )
+def _group(organized: bool, members: bool, enough: bool, count: int = 2) -> CoverageGroup:
+    return CoverageGroup("x", None, "domestic_private", "50-199", True, organized, members, enough, count)
 
 
-def test_an_enterprise_with_three_official_members_and_no_organization_is_ready_to_found_one() -> None:
-    day = D("2025-06-30")
-    found = coverage_on(
-        day,
-        SizeBands(),
-        [_enterprise("e1"), _enterprise("e2"), _enterprise("e3", closed="2025-01-01")],
-        [OrganizationFact("o1", "grassroots_cell", "x", D("2025-01-01"), None, None, ("e2",))],
-        [MassOrganizationFact("u1", "trade_union", "e1", "x", D("2024-05-01"), None)],
-        {"e1": EnterpriseMembers(active=3, official=3), "e2": EnterpriseMembers(active=1, official=1)},
-    )
-    by_id = {c.enterprise_id: c.measures(3) for c in found}
-    assert set(by_id) == {"e1", "e2"}  # e3 closed
-    assert by_id["e1"] == {
-        "enterprises": 1,
-        "with_trade_union": 1,
+def test_members_without_an_organization_count_only_where_there_is_no_organization() -> None:
+    assert _group(organized=False, members=True, enough=True).measures() == {
+        "enterprises": 2,
+        "with_trade_union": 2,
         "with_party_organization": 0,
-        "members_without_organization": 1,
-        "enough_members_without_organization": 1,
+        "members_without_organization": 2,
+        "enough_members_without_organization": 2,
     }
-    assert by_id["e2"]["with_party_organization"] == 1 and by_id["e2"]["members_without_organization"] == 0
-    assert {c.enterprise_id: c.measures(4)["enough_members_without_organization"] for c in found}["e1"] == 0
-
-
-def test_an_enterprise_is_placed_where_it_lay_on_the_day() -> None:
-    moved = EnterpriseFact(
-        "e1",
-        None,
-        10,
-        D("2024-01-01"),
-        None,
-        (Place(D("2024-01-01"), "old", None), Place(D("2025-07-01"), "new", "kcn")),
-    )
-    assert moved.place_on(D("2025-06-30")) == Place(D("2024-01-01"), "old", None)
-    assert moved.place_on(D("2025-07-01")) == Place(D("2025-07-01"), "new", "kcn")
-    assert moved.place_on(D("2023-12-31")) is None
-    assert not moved.operating_on(D("2023-12-31"))
+    organized = _group(organized=True, members=True, enough=True, count=3).measures()
+    assert organized["with_party_organization"] == 3
+    assert organized["members_without_organization"] == organized["enough_members_without_organization"] == 0
+    assert _group(organized=False, members=False, enough=False).measures()["members_without_organization"] == 0
 
 
 # --- stages and deadlines ----------------------------------------------------------------------
