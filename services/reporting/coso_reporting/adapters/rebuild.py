@@ -179,6 +179,7 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
+            self._analyze_fresh_tables()
             self._swap(stats)
         except BaseException:
             self._drop_fresh_tables()
@@ -305,6 +306,16 @@ class _Rebuild:
     def _refuse(self, envelope: Envelope, reason: str, stats: SourceStats) -> None:
         self._refused.append((envelope, reason))
         stats.refused += 1
+
+    def _analyze_fresh_tables(self) -> None:
+        """PostgreSQL: statistics for the fresh tables before they serve (they follow a table
+        through its renaming). Without them the planner takes each for a row or two until
+        autovacuum gets to it, and the fact reports' joins ran as nested loops: on the CI-size
+        nation the coverage query took 7 s instead of a fraction of a second."""
+        with self._write() as connection:
+            if connection.dialect.name == "postgresql":
+                for fresh in self._fresh.all():
+                    connection.execute(text(f"ANALYZE {_quoted(connection, fresh.name)}"))
 
     # --- swap -------------------------------------------------------------------
     def _swap(self, stats: Sequence[SourceStats]) -> None:
