@@ -146,6 +146,7 @@ class Consumer:
         page_size: int = 1000,
         source_read_apis: Mapping[str, SourceReadApi] | None = None,
         accept_sources: Sequence[str] | None = None,
+        reject_sources: Sequence[str] = (),
     ) -> None:
         self.name = name
         self._engine = engine
@@ -154,6 +155,9 @@ class Consumer:
         self._read_apis = dict(read_apis or {})  # producer -> base URL
         self._source_read_apis = dict(source_read_apis or {})  # ce-source -> URL and link token
         self._accept_patterns = list(accept_sources) if accept_sources is not None else None
+        # Sources never applied even if accepted (e.g. a service's own ce-source, for a consumer
+        # of what other deployments publish on the same exchange).
+        self._reject_patterns = list(reject_sources)
         self._accepted: dict[str, bool] = {}
         self._sources_by_name: dict[str, Any] = {}  # ce-source -> event source client
         self._event_source_factory = event_source_factory
@@ -190,11 +194,13 @@ class Consumer:
             CONSUMER_LAG.labels(self.name, source).set(max(0, self._seen.get(source, position) - position))
 
     def accepts(self, source: str) -> bool:
-        """Whether this consumer applies events of a source (`accept_sources`; default all)."""
+        """Whether this consumer applies events of a source (`accept_sources`, default all,
+        less `reject_sources`)."""
         accepted = self._accepted.get(source)
         if accepted is None:
             patterns = self._accept_patterns
             accepted = patterns is None or any(fnmatch.fnmatchcase(source, p) for p in patterns)
+            accepted = accepted and not any(fnmatch.fnmatchcase(source, p) for p in self._reject_patterns)
             self._accepted[source] = accepted
         return accepted
 
@@ -215,7 +221,7 @@ class Consumer:
     def apply(self, incoming: Sequence[Incoming]) -> ApplyOutcome:
         """Apply events in order; fetch what is missing from the sources' read APIs."""
         outcome = ApplyOutcome()
-        if self._accept_patterns is not None:
+        if self._accept_patterns is not None or self._reject_patterns:
             accepted = [i for i in incoming if self.accepts(i.envelope.source)]
             outcome.skipped += len(incoming) - len(accepted)
             incoming = accepted

@@ -43,7 +43,13 @@ def relay_loop(settings: CosoSettings, store: EventStore) -> tuple[str, Loop]:
     return ("relay", relay.run)
 
 
-def consumer(settings: CosoSettings, store: EventStore, handlers: EventHandlers, name: str | None = None) -> Consumer:
+def consumer(
+    settings: CosoSettings,
+    store: EventStore,
+    handlers: EventHandlers,
+    name: str | None = None,
+    reject_sources: Sequence[str] = (),
+) -> Consumer:
     consumer_name = name or settings.service
     return Consumer(
         consumer_name,
@@ -53,6 +59,7 @@ def consumer(settings: CosoSettings, store: EventStore, handlers: EventHandlers,
         read_apis=settings.read_apis,
         source_read_apis=settings.source_read_apis,
         accept_sources=settings.accept_sources,
+        reject_sources=reject_sources,
     )
 
 

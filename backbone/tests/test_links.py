@@ -213,6 +213,23 @@ def test_a_consumer_applies_only_the_sources_it_accepts(
     assert (outcome.skipped, applied, consumer.checkpoints()) == (1, [], {})
 
 
+def test_a_consumer_never_applies_a_source_it_rejects_not_even_through_catch_up(
+    contracts: Any, secret: Any, engines: Callable[[str], Engine], sqlite_url: str, consumer_sqlite_url: str
+) -> None:
+    """`reject_sources` (e.g. a service's own ce-source, for the consumer of what other
+    deployments publish on the same exchange) wins over `accept_sources`' default of all."""
+    store = EventStore(engines(sqlite_url))
+    _seed_with_secrets(store, contracts, secret)
+    applied: list[int] = []
+    consumer = _consumer(engines(consumer_sqlite_url), contracts, store, applied, reject_sources=["/coso/lower/*"])
+    envelope = Envelope.from_recorded(store.read_after(0, 1)[0], contracts.producer, "/coso/lower/x")
+
+    outcome = consumer.apply([Incoming.from_catch_up(envelope)])
+    consumer.catch_up()
+
+    assert (outcome.skipped, applied, consumer.checkpoints()) == (1, [], {})
+
+
 def test_a_linked_source_whose_read_api_is_down_does_not_hold_back_the_other_sources(
     contracts: Any, secret: Any, engines: Callable[[str], Engine], sqlite_url: str, consumer_sqlite_url: str
 ) -> None:

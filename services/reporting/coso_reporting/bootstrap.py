@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import Consumer
 from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
@@ -19,8 +20,11 @@ from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, S
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import EventSource, Progress, RebuildStats, rebuild
+from coso_reporting.adapters.received_plans import CONSUMER as RECEIVED_PLANS_CONSUMER
+from coso_reporting.adapters.received_plans import SqlReceivedPlans, received_plan_handlers
 from coso_reporting.adapters.schema import MIGRATIONS
 from coso_reporting.adapters.trees import SqlAuthorityTrees
+from coso_reporting.application.assigned_plans import AssignedPlans
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.fact_exports import FactExports
 from coso_reporting.application.fact_reports import (
@@ -58,6 +62,10 @@ class ReportingApp:
             self.history,
             self.trees,
             tolerance=behind_schedule_tolerance(settings),
+            received=SqlReceivedPlans(store.engine),
+        )
+        self.assigned_plans = AssignedPlans(
+            SqlReceivedPlans(store.engine), self.plans, self.trees, tolerance=behind_schedule_tolerance(settings)
         )
         self.reports = Reports(queries, self.history, self.trees)
         font_dir = settings.options.get("pdf_font_dir")
@@ -173,19 +181,30 @@ def migrate(settings: CosoSettings) -> None:
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
     """The relay of reporting's own events (plans, checkpoints, closed periods), the
-    projection's consumer, the plans' checkpoint evaluator and the closing of periods."""
+    projection's consumer, the consumer of superiors' plans, the plans' checkpoint evaluator
+    and the closing of periods."""
     store = wiring.event_store(settings)
     consumer = wiring.consumer(settings, store, projection_handlers())
     return [
         wiring.relay_loop(settings, store),
         wiring.consumer_loop(settings, consumer, SOURCES),
+        wiring.consumer_loop(settings, superior_plans_consumer(settings, store), ["reporting"]),
         ("plan-checkpoints", plan_checkpoints(settings, store).run),
         ("period-closings", period_closings(settings, store).run),
     ]
 
 
+def superior_plans_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
+    """The consumer of the plans superiors' stacks send down a link into this stack's
+    `reporting.events`; this stack's own events there (its own ce-source) are not applied.
+    It catches up through `source_read_apis` (the superior's reporting read API)."""
+    return wiring.consumer(
+        settings, store, received_plan_handlers(), name=RECEIVED_PLANS_CONSUMER, reject_sources=[settings.source]
+    )
+
+
 def consumer_names(settings: CosoSettings) -> list[str]:
-    return [settings.service]
+    return [settings.service, RECEIVED_PLANS_CONSUMER]
 
 
 def read_api_sources(settings: CosoSettings) -> list[EventSource]:

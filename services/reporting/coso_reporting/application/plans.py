@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
@@ -33,6 +33,9 @@ from coso_reporting.domain.plans import TARGET_LABELS, Plan, stream_of_plan
 from coso_reporting.domain.progress import TargetProgress, expected_share
 from coso_reporting.domain.tree import Tree
 
+if TYPE_CHECKING:
+    from coso_reporting.application.assigned_plans import ReceivedPlanQueries
+
 ACHIEVED_BY: dict[TargetIndicator, Callable[[Counts], int]] = {
     TargetIndicator.CANDIDATES_PROPOSED: lambda counts: counts.candidates_proposed,
     TargetIndicator.ENTERPRISES_REGISTERED: lambda counts: counts.enterprises,
@@ -48,8 +51,10 @@ class Plans:
         trees: AuthorityTrees,
         tolerance: float = 0.0,
         today: Callable[[], date] = date.today,
+        received: ReceivedPlanQueries | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._received = received  # superiors' plans: shown and measured, never changed here
         self._queries = queries
         self._history = history
         self._trees = trees
@@ -83,7 +88,7 @@ class Plans:
 
     def set_target(self, command: SetTarget) -> dict[str, Any]:
         with self._unit_of_work() as uow:
-            plan = self._load(uow, command.plan_id)
+            plan = self._load_own(uow, command.plan_id)
             plan.set_target(command.indicator, command.value)
             uow.record(stream_of_plan(plan.plan_id), plan.version, plan.pending, plan.authority_id)
             uow.commit()
@@ -98,7 +103,7 @@ class Plans:
                 )
             shares[share.authority_id] = share.value
         with self._unit_of_work() as uow:
-            plan = self._load(uow, command.plan_id)
+            plan = self._load_own(uow, command.plan_id)
             direct = set(self._trees.as_of(self._today()).children(plan.authority_id))
             strangers = sorted(set(shares) - direct - {plan.authority_id})
             if strangers:
@@ -114,16 +119,17 @@ class Plans:
 
     # --- queries -------------------------------------------------------------
     def plan(self, plan_id: str) -> dict[str, Any]:
-        with self._unit_of_work() as uow:
-            return self._load(uow, plan_id).as_dict()
+        plan, received_from = self._find(plan_id)
+        return _marked(plan.as_dict(), received_from)
 
     def plans(self, authority_id: str | None = None) -> dict[str, Any]:
-        return {"plans": self._queries.plans(authority_id)}
+        """This stack's plans, then those received from superiors (marked `received_from`)."""
+        received = self._received.plans(authority_id) if self._received is not None else []
+        return {"plans": self._queries.plans(authority_id) + received}
 
     def progress(self, plan_id: str, as_of: date | None = None) -> dict[str, Any]:
         """Each target's achievement over the period up to `as_of` (default today), and its shares'."""
-        with self._unit_of_work() as uow:
-            plan = self._load(uow, plan_id)
+        plan, received_from = self._find(plan_id)
         day = as_of or self._today()
         share = expected_share(plan.period_start, plan.period_end, day)
         tree = self._trees.as_of(day)
@@ -152,7 +158,7 @@ class Plans:
             }
             targets.append(entry)
         return {
-            **plan.as_dict(),
+            **_marked(plan.as_dict(), received_from),
             "authority_name": tree.name(plan.authority_id),
             "superior_name": _superior_name(tree, plan.authority_id),
             "as_of": day.isoformat(),
@@ -183,6 +189,27 @@ class Plans:
         sums, total = sum_by_bucket(counts, tree.buckets_under(root, counts))
         return {**sums, root: total}
 
+    def _find(self, plan_id: str) -> tuple[Plan, str | None]:
+        """This stack's plan of that id, else a received one: (plan, ce-source it came from or None)."""
+        with self._unit_of_work() as uow:
+            events = uow.plan_events(stream_of_plan(plan_id))
+        if events:
+            return Plan.replay(events), None
+        received = self._received.plan(plan_id) if self._received is not None else None
+        if received is None:
+            raise UnknownPlan(f"no plan has id {plan_id}", field="plan_id", rule="exists")
+        return received.plan, received.source
+
+    def _load_own(self, uow: PlanUnitOfWork, plan_id: str) -> Plan:
+        """This stack's plan, to change it; a received plan is refused as read-only."""
+        try:
+            return self._load(uow, plan_id)
+        except UnknownPlan:
+            received = self._received.plan(plan_id) if self._received is not None else None
+            if received is not None:
+                raise received.refuse_change() from None
+            raise
+
     @staticmethod
     def _load(uow: PlanUnitOfWork, plan_id: str) -> Plan:
         events = uow.plan_events(stream_of_plan(plan_id))
@@ -194,3 +221,8 @@ class Plans:
 def _superior_name(tree: Tree, authority_id: str) -> str | None:
     parent = tree.parent(authority_id)
     return tree.name(parent) if parent is not None else None
+
+
+def _marked(answer: dict[str, Any], received_from: str | None) -> dict[str, Any]:
+    """A received plan's answer says where it came from (own plans' answers are unchanged)."""
+    return answer if received_from is None else {**answer, "received_from": received_from}

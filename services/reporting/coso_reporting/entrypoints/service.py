@@ -84,6 +84,11 @@ class ReportingService(web.BackboneEndpoints):
     def plan_progress(self, plan_id: str, as_of: str | None = None) -> dict[str, Any]:
         return self.app.plans.progress(plan_id, parse_date(as_of, "as_of"))
 
+    @rpc
+    def assigned_plans(self, authority_id: str, as_of: str | None = None) -> dict[str, Any]:
+        """Shares of superiors' plans given to the authority or its subtree, with progress."""
+        return self.app.assigned_plans.assigned(authority_id, parse_date(as_of, "as_of"))
+
     # --- HTTP --------------------------------------------------------------
     @http("GET", "/")
     def dashboard(self, request: Request) -> Response:
@@ -156,6 +161,12 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/plans")
     def list_plans(self, request: Request) -> Response:
         return web.answer(lambda: self.app.plans.plans(request.args.get("authority_id")))
+
+    @http("GET", "/plans/assigned")
+    def assigned_plans_http(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.assigned_plans.assigned(request.args.get("authority_id", ""), as_of(request))
+        )
 
     @http("POST", "/plans")
     def adopt_plan_http(self, request: Request) -> Response:
