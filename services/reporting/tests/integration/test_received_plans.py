@@ -10,11 +10,12 @@ RabbitMQ). The commune's reporting database runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import requests
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
@@ -26,6 +27,7 @@ from coso_reporting import bootstrap
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
 from coso_reporting.application.plans import Plans
 from coso_reporting.domain.errors import UnknownAuthority, UnknownPlan
+from coso_reporting.domain.plans import Plan, stream_of_plan
 from coso_reporting.domain.received_plans import ReceivedPlanIsReadOnly
 
 CANDIDATES = TargetIndicator.CANDIDATES_PROPOSED
@@ -202,7 +204,7 @@ def test_a_wards_own_plans_and_received_ones_do_not_mix_and_its_own_events_are_n
     )
 
 
-def test_a_split_received_before_its_plans_adoption_is_kept_until_the_adoption_arrives(stacks, run_id: str) -> None:
+def test_a_split_received_before_its_plans_adoption_is_kept_until_the_adoption_arrives(stacks) -> None:
     """The store keeps each event on its own: whatever order a superior's events reach it in
     (here its adoption comes last, as when a dead-lettered PlanAdopted is replayed), nothing
     of the plan is lost."""
@@ -221,7 +223,7 @@ def test_a_split_received_before_its_plans_adoption_is_kept_until_the_adoption_a
     assert (share["plan_id"], share["target"], share["plan_target"]) == ("hn-2026", 6, 10)
 
 
-def test_a_plan_split_again_replaces_its_shares(stacks, projection_at: Callable) -> None:
+def test_a_plan_split_again_replaces_its_shares(stacks) -> None:
     province, ward = stacks
     province.plans.split_target(
         SplitTarget(
@@ -233,3 +235,46 @@ def test_a_plan_split_again_replaces_its_shares(stacks, projection_at: Callable)
     ward.receive(province.own_events())
     [share] = ward.app.assigned_plans.assigned("hn.a", as_of=TODAY)["assigned"]
     assert share["target"] == 3
+
+
+def test_the_http_api_answers_the_assigned_shares_and_refuses_to_change_a_received_plan(
+    reporting_api: str, tmp_path: Path
+) -> None:
+    """Over the nameko service (real RabbitMQ): GET /plans/assigned, GET /plans marks the
+    received plan, PUT on its target is a 409 naming the rule."""
+    plan = Plan.adopt("hn-2025", "hn", "Kế hoạch năm 2025", date(2025, 1, 1), date(2025, 12, 31), date(2025, 1, 2))
+    plan.set_target(CANDIDATES, 4)
+    plan.split_target(CANDIDATES, {"hn.kcn": 4})
+    superior = "/coso/superior-of-test/reporting"
+    envelopes = [
+        Envelope(
+            id=f"e{i}",
+            source=superior,
+            producer="reporting",
+            event_type=event.event_name,
+            version=event.event_version,
+            time=datetime(2025, 1, 2, tzinfo=UTC),
+            subject=stream_of_plan(plan.plan_id),
+            sequence=i,
+            authority="hn",
+            data_json=event.model_dump_json(),
+        )
+        for i, event in enumerate(plan.pending, start=1)
+    ]
+    ward = Stack(f"sqlite:///{tmp_path / 'reporting.db'}", "test")
+    try:
+        assert ward.receive(envelopes).applied == 3
+    finally:
+        ward.store.engine.dispose()
+
+    answer = requests.get(f"{reporting_api}/plans/assigned", params={"authority_id": "hn.kcn", "as_of": "2025-12-31"})
+    assert answer.status_code == 200, answer.text
+    [share] = answer.json()["assigned"]
+    assert (share["received_from"], share["target"], share["achieved"], share["progress"]) == (superior, 4, 1, 0.25)
+    listed = requests.get(f"{reporting_api}/plans", params={"authority_id": "hn"}).json()["plans"]
+    assert [(p["plan_id"], p["received_from"]) for p in listed] == [("hn-2025", superior)]
+    refused = requests.put(f"{reporting_api}/plans/hn-2025/targets/candidates_proposed", json={"value": 5})
+    assert refused.status_code == 409
+    assert refused.json()["rule"] == "own_plan"
+    unknown = requests.get(f"{reporting_api}/plans/assigned", params={"authority_id": "nowhere"})
+    assert unknown.status_code == 404

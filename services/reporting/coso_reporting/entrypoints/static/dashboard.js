@@ -138,7 +138,8 @@ async function showPlans(params) {
     for (const target of progress.targets) {
       const verdict = target.behind_schedule === null ? "Chưa có số liệu"
         : target.behind_schedule ? '<span class="behind">Chậm tiến độ</span>' : '<span class="on-track">Đạt tiến độ</span>';
-      rows.push(`<tr><td class="name">${escapeHtml(progress.title)}</td><td class="name">${escapeHtml(target.label)}</td>` +
+      const received = progress.received_from ? ` <span class="muted">(kế hoạch của cấp trên)</span>` : "";
+      rows.push(`<tr><td class="name">${escapeHtml(progress.title)}${received}</td><td class="name">${escapeHtml(target.label)}</td>` +
         `<td>${target.target}</td><td>${target.achieved ?? "—"}</td><td>${percent(target.progress)}</td>` +
         `<td>${percent(target.expected_share)}</td><td>${verdict}</td><td>${exportLinks}</td></tr>`);
       if (target.progress !== null) {
@@ -148,6 +149,7 @@ async function showPlans(params) {
       }
     }
   }
+  rows.push(...(await assignedShareRows(authority, asOf)));
   $("plans-table").tBodies[0].innerHTML = rows.join("") ||
     '<tr><td class="name" colspan="8">Đơn vị chưa có kế hoạch.</td></tr>';
   draw("chart-plans", {
@@ -160,6 +162,26 @@ async function showPlans(params) {
       ],
     },
     options: { indexAxis: "y", plugins: { title: { display: true, text: "Tiến độ thực hiện chỉ tiêu" } } },
+  });
+}
+
+// Shares of superiors' plans given to the authority or its subordinates (GET /plans/assigned),
+// measured on this stack's own records.
+async function assignedShareRows(authority, asOf) {
+  let assigned;
+  try {
+    assigned = await getJson(`/plans/assigned?authority_id=${encodeURIComponent(authority)}&as_of=${asOf}`);
+  } catch (error) {
+    return [];
+  }
+  return assigned.assigned.map((share) => {
+    const verdict = share.behind_schedule === null ? "Chưa có số liệu"
+      : share.behind_schedule ? '<span class="behind">Chậm tiến độ</span>' : '<span class="on-track">Đạt tiến độ</span>';
+    return `<tr><td class="name">Chỉ tiêu cấp trên giao: ${escapeHtml(share.title)} ` +
+      `<span class="muted">(${escapeHtml(share.plan_authority_name)})</span></td>` +
+      `<td class="name">${escapeHtml(share.label)} — ${escapeHtml(share.authority_name)}</td>` +
+      `<td>${share.target}</td><td>${share.achieved ?? "—"}</td><td>${percent(share.progress)}</td>` +
+      `<td>${percent(share.expected_share)}</td><td>${verdict}</td><td>—</td></tr>`;
   });
 }
 
