@@ -16,6 +16,7 @@ from coso_backbone.readapi import HttpEventSource
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.periods import StoreClosedPeriods
+from coso_reporting.adapters.plan_achievements import SqlPlanAchievements
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
@@ -63,6 +64,7 @@ class ReportingApp:
             self.trees,
             tolerance=behind_schedule_tolerance(settings),
             received=SqlReceivedPlans(store.engine),
+            achievements=SqlPlanAchievements(store.engine),
         )
         self.assigned_plans = AssignedPlans(
             SqlReceivedPlans(store.engine), self.plans, self.trees, tolerance=behind_schedule_tolerance(settings)

@@ -6,9 +6,9 @@ default today): records of units merged or dissolved by then count under their s
 and a share given to a unit that has ended achieves nothing from then on (its records
 count for its successor, under the successor's share if it has one). Shares are given to
 today's direct subordinates of the plan's authority. `ACHIEVED_BY` says which target indicators
-can be computed today and from which counted indicator; the others answer `achieved:
-null` until the projections they need exist (admissions' members, registry's
-organizations and mass organizations) — adding one is adding an entry here.
+come from the indicator counts; the fact projection (`PlanAchievements`) measures the others
+(members admitted, of whom production workers; organizations founded; enterprises that gained
+a trade union or a party organization). A target no source measures answers `achieved: null`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarge
 from coso_reporting.application.ports import (
     AuthorityTrees,
     IndicatorHistory,
+    PlanAchievements,
     PlanQueries,
     PlanUnitOfWork,
 )
 from coso_reporting.domain.errors import DuplicatePlan, InvalidPlan, UnknownAuthority, UnknownPlan
-from coso_reporting.domain.hierarchy import sum_by_bucket
 from coso_reporting.domain.indicators import Counts
 from coso_reporting.domain.plans import TARGET_LABELS, Plan, stream_of_plan
 from coso_reporting.domain.progress import TargetProgress, expected_share
@@ -52,8 +52,10 @@ class Plans:
         tolerance: float = 0.0,
         today: Callable[[], date] = date.today,
         received: ReceivedPlanQueries | None = None,
+        achievements: PlanAchievements | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._achievements = achievements  # the fact projection's measures, if wired
         self._received = received  # superiors' plans: shown and measured, never changed here
         self._queries = queries
         self._history = history
@@ -136,12 +138,11 @@ class Plans:
         totals = self._achieved(tree, plan.authority_id, plan.period_start, min(day, plan.period_end))
         targets = []
         for indicator, value in plan.targets.items():
-            measure = ACHIEVED_BY.get(indicator)
 
-            def achieved(authority_id: str, measure: Callable[[Counts], int] | None = measure) -> int | None:
-                if measure is None:
+            def achieved(authority_id: str, indicator: TargetIndicator = indicator) -> int | None:
+                if indicator not in self._measured:
                     return None
-                return measure(totals.get(authority_id, Counts())) if day >= plan.period_start else 0
+                return totals.get(authority_id, {}).get(indicator, 0) if day >= plan.period_start else 0
 
             entry = {
                 "indicator": indicator.value,
@@ -173,21 +174,39 @@ class Plans:
         totals = self._achieved(self._trees.as_of(day), plan.authority_id, plan.period_start, min(day, plan.period_end))
         measured = {}
         for indicator, value in plan.targets.items():
-            measure = ACHIEVED_BY.get(indicator)
             achieved = None
-            if measure is not None:
-                achieved = measure(totals.get(plan.authority_id, Counts())) if day >= plan.period_start else 0
+            if indicator in self._measured:
+                achieved = totals.get(plan.authority_id, {}).get(indicator, 0) if day >= plan.period_start else 0
             measured[indicator] = TargetProgress(value, achieved, share)
         return measured
 
-    def _achieved(self, tree: Tree, root: str, start: date, end: date) -> dict[str, Counts]:
-        """Subtree totals of `root` and of its direct subordinates (the shares) within the dates,
-        on `tree`'s day."""
+    @property
+    def _measured(self) -> set[TargetIndicator]:
+        """The target indicators some source measures."""
+        return set(ACHIEVED_BY) | (set(self._achievements.indicators) if self._achievements is not None else set())
+
+    def _achieved(self, tree: Tree, root: str, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
+        """Achievements within the dates over the subtree of `root` and of each of its direct
+        subordinates (the shares), on `tree`'s day."""
         if end < start:
             return {}
-        counts = self._history.counts_between(start, end)
-        sums, total = sum_by_bucket(counts, tree.buckets_under(root, counts))
-        return {**sums, root: total}
+        recorded: dict[str, dict[TargetIndicator, int]] = {}
+        for authority_id, counts in self._history.counts_between(start, end).items():
+            recorded[authority_id] = {indicator: measure(counts) for indicator, measure in ACHIEVED_BY.items()}
+        if self._achievements is not None:
+            for authority_id, values in self._achievements.between(start, end).items():
+                recorded.setdefault(authority_id, {}).update(values)
+        buckets = tree.buckets_under(root, recorded)
+        totals: dict[str, dict[TargetIndicator, int]] = {root: {}}
+        for authority_id, values in recorded.items():
+            bucket = buckets.get(authority_id)
+            if bucket is None:
+                continue
+            for holder in {bucket, root}:
+                sums = totals.setdefault(holder, {})
+                for indicator, value in values.items():
+                    sums[indicator] = sums.get(indicator, 0) + value
+        return totals
 
     def _find(self, plan_id: str) -> tuple[Plan, str | None]:
         """This stack's plan of that id, else a received one: (plan, ce-source it came from or None)."""

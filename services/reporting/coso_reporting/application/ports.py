@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from coso_backbone.contracts import EventContract
-from coso_backbone.contracts.reporting import PeriodClosed
+from coso_backbone.contracts.reporting import PeriodClosed, TargetIndicator
 from coso_reporting.domain.indicators import AuthorityCounts, Counts
 from coso_reporting.domain.tree import Tree
 
@@ -69,3 +69,12 @@ class ClosedPeriods(Protocol):
 
     def record(self, period: str, figures: Sequence[PeriodClosed]) -> None:
         """Record the period's figures at once; ConcurrencyError if they already are."""
+
+
+class PlanAchievements(Protocol):
+    @property
+    def indicators(self) -> tuple[TargetIndicator, ...]:
+        """The target indicators measured here."""
+
+    def between(self, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
+        """Per recorded authority, what each indicator achieved from `start` to `end` (both included)."""

@@ -1,0 +1,88 @@
+"""What the fact projection says a plan achieved: counts per recorded authority of the
+members admitted (of whom production workers), organizations founded, and enterprises that
+gained a trade union or a party organization within a period.
+
+Each count is filed under the authority the record was made for (the member's
+organization's authority, the organization's, the mass organization's); the plan rolls
+them up on the tree of its day like the indicator counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, distinct, func, select
+
+from coso_backbone.contracts.reporting import TargetIndicator
+from coso_reporting.adapters.tables import LIVE, ProjectionTables
+
+FROM_FACTS = (
+    TargetIndicator.MEMBERS_ADMITTED,
+    TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS,
+    TargetIndicator.ORGANIZATIONS_FOUNDED,
+    TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,
+    TargetIndicator.ENTERPRISES_WITH_PARTY_ORGANIZATION,
+)
+
+
+class SqlPlanAchievements:
+    def __init__(self, engine: Engine, tables: ProjectionTables = LIVE) -> None:
+        self._engine = engine
+        self._tables = tables
+
+    @property
+    def indicators(self) -> tuple[TargetIndicator, ...]:
+        return FROM_FACTS
+
+    def between(self, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
+        first, last = start.isoformat(), end.isoformat()
+        members = self._tables.members
+        organizations = self._tables.organizations
+        covered = self._tables.organization_enterprises
+        unions = self._tables.mass_organizations
+        admitted = members.c.admitted_on.between(first, last)
+        founded = organizations.c.founded_on.between(first, last)
+        queries: list[tuple[TargetIndicator, Any]] = [
+            (
+                TargetIndicator.MEMBERS_ADMITTED,
+                select(members.c.authority_id, func.count()).where(admitted).group_by(members.c.authority_id),
+            ),
+            (
+                TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS,
+                select(members.c.authority_id, func.count())
+                .where(admitted, members.c.job_category == "production_worker")
+                .group_by(members.c.authority_id),
+            ),
+            (
+                TargetIndicator.ORGANIZATIONS_FOUNDED,
+                select(organizations.c.authority_id, func.count())
+                .where(founded)
+                .group_by(organizations.c.authority_id),
+            ),
+            (
+                TargetIndicator.ENTERPRISES_WITH_PARTY_ORGANIZATION,
+                select(organizations.c.authority_id, func.count(distinct(covered.c.enterprise_id)))
+                .select_from(organizations.join(covered, covered.c.organization_id == organizations.c.organization_id))
+                .where(founded)
+                .group_by(organizations.c.authority_id),
+            ),
+            (
+                TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,
+                select(unions.c.authority_id, func.count(distinct(unions.c.enterprise_id)))
+                .where(unions.c.kind == "trade_union", unions.c.founded_on.between(first, last))
+                .group_by(unions.c.authority_id),
+            ),
+        ]
+        found: dict[str, dict[TargetIndicator, int]] = {}
+        with self._engine.connect() as connection:
+            for indicator, query in queries:
+                _add(found, indicator, connection.execute(query))
+        return found
+
+
+def _add(found: dict[str, dict[TargetIndicator, int]], indicator: TargetIndicator, rows: Iterable[Any]) -> None:
+    for authority_id, count in rows:
+        if authority_id is not None and count:
+            found.setdefault(authority_id, {})[indicator] = int(count)
