@@ -61,6 +61,24 @@ def test_a_link_file_gives_names_credentials_and_the_configuration_both_stacks_d
     assert links.service_settings("hn.ba-dinh", "notifications") == {}
 
 
+def test_the_lower_stack_catches_up_with_what_comes_down_through_the_superior_s_read_apis() -> None:
+    text = LINK.replace(
+        "superior: {deployment: hn, vhost: hn}",
+        'superior: {deployment: hn, vhost: hn, read_apis: {reporting: "http://10.0.1.10:8103",'
+        ' admissions: "http://10.0.1.10:8102"}}',
+    ).replace("down: {password: secret-down}", 'down: {password: secret-down, read_api_token: "down-token-0001"}')
+    links = parse_links(text, {"UP_PASSWORD": "x"})
+    below = links.service_settings("hn.ba-dinh", "reporting")
+    # Only what the link carries down (registry, reporting): not the superior's admissions.
+    assert below == {
+        "source_read_apis": {"/coso/hn/reporting": {"url": "http://10.0.1.10:8103", "token": "down-token-0001"}}
+    }
+    assert links.service_settings("hn", "reporting")["read_api_links"] == [
+        {"link": "hn-ba-dinh", "token": "down-token-0001", "policy": "all"}
+    ]
+    assert "read_api_links" not in links.service_settings("hn", "admissions")
+
+
 @pytest.mark.parametrize(
     ("change", "complaint"),
     [

@@ -68,6 +68,9 @@ class Upward(_Strict):
 class Downward(_Strict):
     producers: list[str] = Field(default_factory=lambda: ["registry", "reporting"])
     password: str | None = None
+    read_api_token: str | None = Field(
+        default=None, description="Bearer token for the superior's read APIs, where they are closed (read_api_open)"
+    )
 
 
 class LinkSpec(_Strict):
@@ -129,21 +132,35 @@ class LinkSpec(_Strict):
         """For the lower stack's services: the `coso.read_api_links` entry of this link."""
         return {"link": self.name, "token": self.up.read_api_token or "", "policy": self.up.policy}
 
+    def downward_read_apis(self) -> dict[str, dict[str, str | None]]:
+        """For the lower stack's consumers: where to catch up with the superior's sources the
+        link carries down (a gap in them is filled there, as for a lower source upward)."""
+        return {
+            self.superior.source(p): {"url": url, "token": self.down.read_api_token}
+            for p, url in self.superior.read_apis.items()
+            if p in self.down.producers
+        }
+
 
 class LinkFile(_Strict):
     links: list[LinkSpec] = Field(default_factory=list)
 
     def service_settings(self, deployment: str, service: str) -> dict[str, object]:
         """What the links add to one service's `coso:` settings in the stack of `deployment`:
-        as a superior, where to catch up with each lower source; as a lower stack, which
-        link tokens its read API serves, with which policy."""
+        where to catch up with each source of the other stack the links carry here (lower
+        sources upward, the superior's downward), and which link tokens its read API serves,
+        with which policy (everything, downward)."""
         sources: dict[str, dict[str, str | None]] = {}
         access: list[dict[str, str]] = []
         for link in self.links:
             if link.superior.deployment == deployment:
                 sources.update(link.source_read_apis())
-            if link.lower.deployment == deployment and service in link.up.producers and link.up.read_api_token:
-                access.append(link.read_api_access())
+                if service in link.down.producers and link.down.read_api_token:
+                    access.append({"link": link.name, "token": link.down.read_api_token, "policy": "all"})
+            if link.lower.deployment == deployment:
+                sources.update(link.downward_read_apis())
+                if service in link.up.producers and link.up.read_api_token:
+                    access.append(link.read_api_access())
         settings: dict[str, object] = {}
         if sources:
             settings["source_read_apis"] = sources
