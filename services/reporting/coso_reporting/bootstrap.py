@@ -33,6 +33,7 @@ from coso_reporting.application.fact_reports import (
     DEFAULT_EXCELLENT_SHARE,
     FactReports,
     FactReportSettings,
+    ReportCache,
 )
 from coso_reporting.application.indicators import Indicators
 from coso_reporting.application.period_closings import PeriodClosings
@@ -80,7 +81,10 @@ class ReportingApp:
             },
             place=str(settings.options.get("report_place", "")),
         )
-        self.fact_reports = FactReports(SqlFactQueries(store.engine), self.trees, fact_report_settings(settings))
+        fact_queries = SqlFactQueries(store.engine)
+        self.fact_reports = FactReports(
+            fact_queries, self.trees, fact_report_settings(settings), ReportCache(fact_queries.projection_state)
+        )
         self.fact_exports = FactExports(
             self.fact_reports,
             {
