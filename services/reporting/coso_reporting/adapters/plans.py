@@ -101,16 +101,12 @@ class SqlIndicatorHistory:
         with self._engine.connect() as connection:
             return {m: Counts(int(e or 0), int(c or 0)) for m, e, c in connection.execute(query)}
 
-    def candidates_by_kind(
-        self, start: date, end: date, authorities: Collection[str] | None = None
-    ) -> dict[tuple[str, str], int]:
+    def candidates_by_authority_and_kind(self, start: date, end: date) -> dict[tuple[str, str, str], int]:
         k = LIVE.daily_candidates
         query = (
-            select(k.c.source_channel, k.c.job_category, func.sum(k.c.candidates))
+            select(k.c.authority_id, k.c.source_channel, k.c.job_category, func.sum(k.c.candidates))
             .where(k.c.day >= start.isoformat(), k.c.day <= end.isoformat())
-            .group_by(k.c.source_channel, k.c.job_category)
+            .group_by(k.c.authority_id, k.c.source_channel, k.c.job_category)
         )
-        if authorities is not None:
-            query = query.where(k.c.authority_id.in_(sorted(authorities)))
         with self._engine.connect() as connection:
-            return {(c, j): int(n or 0) for c, j, n in connection.execute(query) if n}
+            return {(a, c, j): int(n or 0) for a, c, j, n in connection.execute(query) if n}

@@ -102,6 +102,53 @@ def indicator_document(report: dict[str, Any], issued_on: date, place: str = "")
     )
 
 
+def admissions_document(report: dict[str, Any], issued_on: date, place: str = "") -> ReportDocument:
+    """Candidates proposed in the period: source channel × job category over the subtree, then
+    each subordinate unit by source channel."""
+    jobs, channels = report["job_categories"], report["source_channels"]
+    by_kind = Table(
+        ["STT", "Nguồn giới thiệu", *jobs.values(), "Cộng"],
+        [
+            [i, row["label"], *row["by_job_category"].values(), row["total"]]
+            for i, row in enumerate(report["rows"], start=1)
+        ],
+        ["", "Tổng cộng", *report["totals"].values(), report["total"]],
+        caption="1. Quần chúng ưu tú được giới thiệu theo nguồn giới thiệu và vị trí việc làm",
+    )
+    subordinates = report["subordinates"]
+    by_unit = Table(
+        ["STT", "Đơn vị", *channels.values(), "Cộng"],
+        [
+            [i, unit["name"], *unit["by_source_channel"].values(), unit["total"]]
+            for i, unit in enumerate(subordinates, start=1)
+        ],
+        [
+            "",
+            "Tổng cộng",
+            *(sum(unit["by_source_channel"][c] for unit in subordinates) for c in channels),
+            report["total"],
+        ],
+        caption="2. Quần chúng ưu tú được giới thiệu theo đơn vị và nguồn giới thiệu",
+    )
+    return ReportDocument(
+        superior=report["superior_name"],
+        authority=report["authority_name"],
+        place_and_date=f"{place + ', ' if place else ''}{vietnamese_date(issued_on)}",
+        title="BÁO CÁO",
+        subtitle=(
+            "Kết quả giới thiệu quần chúng ưu tú trong doanh nghiệp ngoài khu vực nhà nước, "
+            f"từ ngày {short_date(report['period_start'])} đến ngày {short_date(report['period_end'])}"
+        ),
+        addressee=report["superior_name"],
+        tables=[by_kind, by_unit],
+        notes=[
+            "Số liệu tổng hợp theo hệ thống tổ chức tính đến ngày "
+            f"{short_date(report['as_of'])}; số liệu của đơn vị đã sáp nhập, giải thể tính cho đơn vị kế thừa."
+        ],
+        file_stem=f"bao-cao-gioi-thieu-{report['authority_id']}-{report['period_start']}-{report['period_end']}",
+    )
+
+
 def plan_progress_document(
     progress: dict[str, Any], superior: str | None, issued_on: date, place: str = ""
 ) -> ReportDocument:

@@ -10,7 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from coso_reporting.application.documents import ReportDocument, indicator_document, plan_progress_document
+from coso_reporting.application.documents import (
+    ReportDocument,
+    admissions_document,
+    indicator_document,
+    plan_progress_document,
+)
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
 from coso_reporting.domain.errors import InvalidReportRequest
@@ -51,6 +56,15 @@ class Exports:
         writer = self._format(file_format)
         document = indicator_document(
             self._reports.indicator_report(authority_id, start, end, as_of), self._today(), self._place
+        )
+        return self._file(writer, document)
+
+    def admissions(
+        self, file_format: str, authority_id: str, start: date, end: date, as_of: date | None = None
+    ) -> ExportedFile:
+        writer = self._format(file_format)
+        document = admissions_document(
+            self._reports.admissions(authority_id, start, end, as_of), self._today(), self._place
         )
         return self._file(writer, document)
 

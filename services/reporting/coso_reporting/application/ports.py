@@ -28,10 +28,8 @@ class IndicatorHistory(Protocol):
     def monthly(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
         """Counts per month (`YYYY-MM`) from `start` to `end`, summed over `authorities` (None: all)."""
 
-    def candidates_by_kind(
-        self, start: date, end: date, authorities: Collection[str] | None = None
-    ) -> dict[tuple[str, str], int]:
-        """Candidates proposed from `start` to `end` per (source channel, job category), over `authorities`."""
+    def candidates_by_authority_and_kind(self, start: date, end: date) -> dict[tuple[str, str, str], int]:
+        """Candidates proposed from `start` to `end` per (recorded authority, source channel, job category)."""
 
 
 class PlanUnitOfWork(Protocol):

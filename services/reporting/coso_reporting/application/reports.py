@@ -91,10 +91,21 @@ class Reports:
         return {"authority_id": authority_id, "as_of": tree.day.isoformat(), "months": series}
 
     def admissions(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
-        """Candidates proposed in the period over the authority's subtree: source channel × job category."""
+        """Candidates proposed in the period over the authority's subtree: source channel × job
+        category, and per direct subordinate (each over its subtree) by channel and by category."""
         _check_period(start, end)
         tree = self.tree(authority_id, as_of)
-        counts = self._history.candidates_by_kind(start, end, self._recorded_under(tree, authority_id))
+        recorded = self._history.candidates_by_authority_and_kind(start, end)
+        buckets = tree.buckets_under(authority_id, {a for a, _, _ in recorded})
+        counts: dict[tuple[str, str], int] = {}
+        by_bucket: dict[str, dict[tuple[str, str], int]] = {}
+        for (authority, channel, job), n in recorded.items():
+            bucket = buckets.get(authority)
+            if bucket is None:
+                continue
+            counts[channel, job] = counts.get((channel, job), 0) + n
+            mine = by_bucket.setdefault(bucket, {})
+            mine[channel, job] = mine.get((channel, job), 0) + n
         rows = [
             {
                 "source_channel": channel,
@@ -104,15 +115,23 @@ class Reports:
             }
             for channel, label in SOURCE_CHANNEL_LABELS.items()
         ]
+        units = [(c, tree.name(c)) for c in tree.children(authority_id)]
+        if by_bucket.get(authority_id) or not units:
+            units.append((authority_id, "Trực thuộc trực tiếp"))
+        parent = tree.parent(authority_id)
         return {
             "authority_id": authority_id,
+            "authority_name": tree.name(authority_id),
+            "superior_name": tree.name(parent) if parent else None,
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
             "as_of": tree.day.isoformat(),
+            "source_channels": dict(SOURCE_CHANNEL_LABELS),
             "job_categories": dict(JOB_CATEGORY_LABELS),
             "rows": rows,
+            "subordinates": [_admissions_of(unit, name, by_bucket.get(unit, {})) for unit, name in units],
             "totals": {job: sum(counts.get((c, job), 0) for c in SOURCE_CHANNEL_LABELS) for job in JOB_CATEGORY_LABELS},
-            "total": sum(counts.get((c, j), 0) for c in SOURCE_CHANNEL_LABELS for j in JOB_CATEGORY_LABELS),
+            "total": sum(counts.values()),
         }
 
     def _recorded_under(self, tree: Tree, authority_id: str) -> set[str] | None:
@@ -127,6 +146,16 @@ def _check_period(start: date, end: date) -> None:
         raise InvalidReportRequest(
             f"the period ends ({end}) before it starts ({start})", field="to", rule="not_before_from"
         )
+
+
+def _admissions_of(authority_id: str, name: str, counts: dict[tuple[str, str], int]) -> dict[str, Any]:
+    return {
+        "authority_id": authority_id,
+        "name": name,
+        "by_source_channel": {c: sum(n for (ch, _), n in counts.items() if ch == c) for c in SOURCE_CHANNEL_LABELS},
+        "by_job_category": {j: sum(n for (_, jb), n in counts.items() if jb == j) for j in JOB_CATEGORY_LABELS},
+        "total": sum(counts.values()),
+    }
 
 
 def _row(authority_id: str, name: str, in_period: Counts, cumulative: Counts) -> dict[str, Any]:

@@ -57,6 +57,9 @@ PAGE = """<!doctype html>
  <button type="submit">Xem báo cáo</button>
  <a class="button" id="export-xlsx" href="#">Xuất Excel</a>
  <a class="button" id="export-pdf" href="#">Xuất PDF</a>
+ <a class="button" id="export-admissions-xlsx" href="#"
+    title="Nguồn giới thiệu × vị trí việc làm, theo đơn vị">Báo cáo giới thiệu (Excel)</a>
+ <a class="button" id="export-admissions-pdf" href="#">Báo cáo giới thiệu (PDF)</a>
 </form>
 <p id="error" role="alert"></p>
 

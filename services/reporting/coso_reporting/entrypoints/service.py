@@ -136,6 +136,16 @@ class ReportingService(web.BackboneEndpoints):
 
         return web.answer(call)
 
+    @http("GET", "/reports/admissions.<string:file_format>")
+    def admissions_report_file(self, request: Request, file_format: str) -> Response:
+        def make() -> ExportedFile:
+            start, end = period(request)
+            return self.app.exports.admissions(
+                file_format, request.args.get("authority_id", ""), start, end, as_of(request)
+            )
+
+        return download(make)
+
     @http("GET", "/reports/trend")
     def trend(self, request: Request) -> Response:
         def call() -> dict[str, Any]:

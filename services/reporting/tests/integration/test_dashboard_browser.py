@@ -75,6 +75,7 @@ def test_the_dashboard_shows_pickers_report_charts_plans_and_export_buttons(repo
         assert drawn and int(drawn.group(1)) > 0, f"{chart} was not drawn"
     assert 'href="/reports/indicators.xlsx?authority_id=hn&amp;from=2024-01-01&amp;to=2025-06-30"' in dom
     assert 'href="/reports/indicators.pdf?' in dom
+    assert 'id="export-admissions-xlsx" href="/reports/admissions.xlsx?authority_id=hn&amp;from=2024-01-01' in dom
     assert "/plans/hn-2025/progress.pdf?as_of=2025-06-30" in dom
     # The coverage report's table: hn.kcn's enterprise and hn's own, both without organization or union.
     coverage = re.search(r'<table class="fact-table" data-section="units">(.*?)</table>', dom, re.S)

@@ -100,6 +100,17 @@ def test_the_xlsx_report_has_the_heading_the_rows_and_the_totals_in_vietnamese(e
     assert totals[2:6] == (0, 1, 1, 1)  # the enterprise was registered in 2024
 
 
+def test_the_admissions_xlsx_gives_channels_by_job_category_and_each_unit_by_channel(exports: Exports) -> None:
+    exported = exports.admissions("xlsx", "hn", date(2025, 1, 1), date(2025, 6, 30))
+    assert exported.filename == "bao-cao-gioi-thieu-hn-2025-01-01-2025-06-30.xlsx"
+    rows = list(load_workbook(BytesIO(exported.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    union = next(r for r in rows if r[1] == "Công đoàn cơ sở doanh nghiệp")
+    assert union[2] == 1 and union[-1] == 1  # one production worker
+    unit = next(r for r in rows if r[1] == "Đảng ủy phường Hồng Hà")
+    assert unit[2] == 1 and unit[-1] == 1  # by source channel: the trade union
+    assert sum(1 for r in rows if r[1] == "Tổng cộng") == 2  # one per table
+
+
 def test_the_plan_progress_xlsx_gives_target_achievement_and_verdict(exports: Exports) -> None:
     sheet = load_workbook(BytesIO(exports.plan_progress("xlsx", "p1", None).content)).active
     assert sheet is not None

@@ -156,3 +156,8 @@ def test_admissions_are_reported_by_source_channel_and_job_category_over_the_sub
     assert union["by_job_category"]["production_worker"] == 4  # c1, c2, c3, c5; c4 is before the period
     assert (report["total"], report["totals"]["production_worker"]) == (4, 4)
     assert reports.admissions("hn.a", date(2026, 1, 1), date(2026, 12, 31))["total"] == 3  # c1, c2 and c5
+    by_unit = {
+        u["authority_id"]: (u["by_source_channel"]["enterprise_trade_union"], u["total"])
+        for u in report["subordinates"]
+    }
+    assert by_unit == {"hn.a": (3, 3), "hn.b": (1, 1)}

@@ -89,3 +89,6 @@ def test_reports_download_as_xlsx_and_pdf_and_an_unknown_format_is_refused(repor
         f"{reporting_api}/reports/indicators.pdf", params={**params, "to": "2023-01-01"}, timeout=5
     )
     assert (backwards.status_code, backwards.json()["field"]) == (422, "to")
+    admissions = requests.get(f"{reporting_api}/reports/admissions.pdf", params=params, timeout=10)
+    assert (admissions.status_code, admissions.content[:5]) == (200, b"%PDF-")
+    assert "bao-cao-gioi-thieu-hn-" in admissions.headers["Content-Disposition"]

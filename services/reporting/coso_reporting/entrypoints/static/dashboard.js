@@ -191,6 +191,8 @@ async function load() {
   const params = query();
   $("export-xlsx").href = "/reports/indicators.xlsx?" + params;
   $("export-pdf").href = "/reports/indicators.pdf?" + params;
+  $("export-admissions-xlsx").href = "/reports/admissions.xlsx?" + params;
+  $("export-admissions-pdf").href = "/reports/admissions.pdf?" + params;
   history.replaceState(null, "", "?" + params);
   try {
     await Promise.all([showReport(params), showTrend(params), showChannels(params), showPlans(params), showFactReport(params)]);
