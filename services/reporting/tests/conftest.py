@@ -7,6 +7,8 @@ sources unique to the test; reporting's tests never import another service.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +19,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from coso_backbone import readapi
-from coso_backbone.consumer import ApplyOutcome, Consumer, Incoming
+from coso_backbone.broker import (
+    DEAD_LETTER_EXCHANGE,
+    ConfirmingPublisher,
+    consumer_queue,
+    dead_letter_queue,
+    open_channel,
+)
+from coso_backbone.consumer import ApplyOutcome, Consumer, ConsumerLoop, Incoming
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
@@ -26,6 +35,7 @@ from coso_backbone.deadletters import DeadLetter
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore, StreamAppend
 from coso_backbone.migrate import upgrade_backbone
+from coso_backbone.relay import OutboxRelay
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.schema import migrate_engine
@@ -213,3 +223,47 @@ def projection_at() -> Iterator[Callable[[str], Projection]]:
 def projection(projection_at: Callable[[str], Projection], database_url: str) -> Projection:
     """Reporting's database on SQLite and on PostgreSQL (the test runs once on each)."""
     return projection_at(database_url)
+
+
+@pytest.fixture
+def consume_over_rabbitmq(amqp_uri: str, run_id: str) -> Callable[[World, Projection], None]:
+    """`consume(world, projection)`: registry's and admissions' relays publish what their
+    stores hold to their exchanges; reporting's consumer loop (queues named after the run)
+    applies it; returns once the consumer's checkpoints reach what was published, and
+    removes the run's queues."""
+    return lambda world, projection: _consume_over_rabbitmq(world, projection, amqp_uri, run_id)
+
+
+def _consume_over_rabbitmq(world: World, projection: Projection, amqp_uri: str, run_id: str) -> None:
+    name = f"{run_id}-reporting"
+    consumer = Consumer(name, projection.engine, projection_handlers(), projection.sink)
+    loop = ConsumerLoop(consumer, amqp_uri, ["registry", "admissions"])
+    loop.declare()
+    stop = threading.Event()
+    worker = threading.Thread(target=loop.run, args=(stop,), daemon=True)
+    worker.start()
+    try:
+        published = {}
+        for producer in (world.registry, world.admissions):
+            publisher = ConfirmingPublisher(amqp_uri, producer.name)
+            try:
+                published[producer.source] = OutboxRelay(
+                    producer.store, publisher, producer.name, producer.source
+                ).publish_pending()
+            finally:
+                publisher.close()
+        deadline = time.monotonic() + 30
+        while consumer.checkpoints() != published:
+            assert time.monotonic() < deadline, f"the consumer reached {consumer.checkpoints()} of {published}"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(timeout=15)
+        connection, channel = open_channel(amqp_uri)
+        try:
+            for producer in ("registry", "admissions"):
+                channel.queue_delete(consumer_queue(name, producer))
+            channel.queue_unbind(dead_letter_queue(name), DEAD_LETTER_EXCHANGE, name)
+            channel.queue_delete(dead_letter_queue(name))
+        finally:
+            connection.release()

@@ -9,7 +9,6 @@ declarations (`FACT_ROUTES`, to be listed in reporting's OpenAPI document).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from werkzeug.wrappers import Request
@@ -17,13 +16,12 @@ from werkzeug.wrappers import Request
 from coso_backbone.openapi import Parameter, Route, date_parameter, integer_parameter
 from coso_reporting.application.fact_reports import REPORTS
 from coso_reporting.domain.errors import InvalidReportRequest
+from coso_reporting.entrypoints.params import as_of, period
 
 
 def report_query(request: Request) -> dict[str, Any]:
     """authority_id, start, end, as_of and the report's options from the query string."""
-    today = date.today()
-    start = _date(request.args.get("from"), "from") or date(today.year, 1, 1)
-    end = _date(request.args.get("to"), "to") or today
+    start, end = period(request)
     options: dict[str, Any] = {}
     for name in ("year", "within_days"):
         value = request.args.get(name)
@@ -38,20 +36,9 @@ def report_query(request: Request) -> dict[str, Any]:
         "authority_id": request.args.get("authority_id", ""),
         "start": start,
         "end": end,
-        "as_of": _date(request.args.get("as_of"), "as_of"),
+        "as_of": as_of(request),
         **options,
     }
-
-
-def _date(value: str | None, field: str) -> date | None:
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidReportRequest(
-            f"{field} must be a date YYYY-MM-DD, not {value!r}", field=field, rule="iso_date"
-        ) from None
 
 
 _QUERY = (

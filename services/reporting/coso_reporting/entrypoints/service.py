@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from nameko.rpc import rpc
@@ -18,6 +17,7 @@ from coso_reporting.application.exports import ExportedFile
 from coso_reporting.domain.errors import InvalidReportRequest
 from coso_reporting.entrypoints.dashboard import render, static_file
 from coso_reporting.entrypoints.fact_routes import report_query
+from coso_reporting.entrypoints.params import as_of, parse_date, period
 
 web.make_database_driver_green()
 
@@ -209,31 +209,6 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/plans/<string:plan_id>/progress")
     def plan_progress_http(self, request: Request, plan_id: str) -> Response:
         return web.answer(lambda: self.app.plans.progress(plan_id, parse_date(request.args.get("as_of"), "as_of")))
-
-
-def parse_date(value: str | None, field: str) -> date | None:
-    """An ISO date from a query parameter, or a refusal naming the parameter."""
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidReportRequest(
-            f"{field} must be a date YYYY-MM-DD, not {value!r}", field=field, rule="iso_date"
-        ) from None
-
-
-def period(request: Request) -> tuple[date, date]:
-    """`from` and `to` query parameters (default: this year up to today)."""
-    today = date.today()
-    start = parse_date(request.args.get("from"), "from") or date(today.year, 1, 1)
-    end = parse_date(request.args.get("to"), "to") or today
-    return start, end
-
-
-def as_of(request: Request) -> date | None:
-    """The `as_of` query parameter: the day whose hierarchy a report is drawn on (None: today)."""
-    return parse_date(request.args.get("as_of"), "as_of")
 
 
 def download(make: Callable[[], ExportedFile]) -> Response:

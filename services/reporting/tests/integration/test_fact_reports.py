@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
-import time
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -21,24 +19,14 @@ from openpyxl import load_workbook
 from PIL import Image, ImageChops
 from sqlalchemy import select
 
-from coso_backbone.broker import (
-    DEAD_LETTER_EXCHANGE,
-    ConfirmingPublisher,
-    consumer_queue,
-    dead_letter_queue,
-    open_channel,
-)
-from coso_backbone.consumer import Consumer, ConsumerLoop
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
 from coso_backbone.openapi import OpenApi, http_routes
-from coso_backbone.relay import OutboxRelay
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.fact_tables import FACT_TABLES
 from coso_reporting.adapters.fact_tables import metadata as fact_metadata
-from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.exports import FileFormat
@@ -576,44 +564,13 @@ def test_the_fact_tables_after_a_rebuild_are_the_ones_the_migration_creates(worl
 
 @pytest.mark.rabbitmq
 def test_facts_published_over_rabbitmq_reach_the_reports_through_the_real_consumer(
-    world, projection_at, sqlite_url: str, amqp_uri: str, run_id: str
+    world, projection_at, sqlite_url: str, consume_over_rabbitmq
 ) -> None:
     """Registry's and admissions' relays publish to their exchanges; reporting's consumer loop
     (its queues bound to the fact events too) applies them; the reports then count them."""
     projection = projection_at(sqlite_url)
     province(world)
-    name = f"{run_id}-reporting"
-    consumer = Consumer(name, projection.engine, projection_handlers(), projection.sink)
-    loop = ConsumerLoop(consumer, amqp_uri, ["registry", "admissions"])
-    loop.declare()
-    stop = threading.Event()
-    worker = threading.Thread(target=loop.run, args=(stop,), daemon=True)
-    worker.start()
-    try:
-        published = {}
-        for producer in (world.registry, world.admissions):
-            publisher = ConfirmingPublisher(amqp_uri, producer.name)
-            try:
-                published[producer.source] = OutboxRelay(
-                    producer.store, publisher, producer.name, producer.source
-                ).publish_pending()
-            finally:
-                publisher.close()
-        deadline = time.monotonic() + 30
-        while consumer.checkpoints() != published:
-            assert time.monotonic() < deadline, f"the consumer reached {consumer.checkpoints()} of {published}"
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        worker.join(timeout=15)
-        connection, channel = open_channel(amqp_uri)
-        try:
-            for producer in ("registry", "admissions"):
-                channel.queue_delete(consumer_queue(name, producer))
-            channel.queue_unbind(dead_letter_queue(name), DEAD_LETTER_EXCHANGE, name)
-            channel.queue_delete(dead_letter_queue(name))
-        finally:
-            connection.release()
+    consume_over_rabbitmq(world, projection)
 
     assert projection.sink.letters == []
     report = reports_of(projection)

@@ -11,20 +11,10 @@ registry-side store (reporting's tests never import another service).
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import date
 
 import pytest
 
-from coso_backbone.broker import (
-    DEAD_LETTER_EXCHANGE,
-    ConfirmingPublisher,
-    consumer_queue,
-    dead_letter_queue,
-    open_channel,
-)
-from coso_backbone.consumer import Consumer, ConsumerLoop
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.contracts.registry import (
     AuthorityLevel,
@@ -37,9 +27,7 @@ from coso_backbone.contracts.registry import (
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore
-from coso_backbone.relay import OutboxRelay
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.tables import LIVE
@@ -257,44 +245,13 @@ def test_an_authority_merged_before_reporting_knew_it_still_hands_its_records_to
 
 @pytest.mark.rabbitmq
 def test_the_restructuring_published_over_rabbitmq_reaches_the_reports_through_the_real_consumer(
-    world, projection_at, sqlite_url: str, amqp_uri: str, run_id: str
+    world, projection_at, sqlite_url: str, consume_over_rabbitmq
 ) -> None:
     """Registry's and admissions' relays publish to their exchanges; reporting's consumer loop
     (queues named after the run) applies them; the reports then answer for both days."""
     projection = projection_at(sqlite_url)
     restructured(world)
-    name = f"{run_id}-reporting"
-    consumer = Consumer(name, projection.engine, projection_handlers(), projection.sink)
-    loop = ConsumerLoop(consumer, amqp_uri, ["registry", "admissions"])
-    loop.declare()
-    stop = threading.Event()
-    worker = threading.Thread(target=loop.run, args=(stop,), daemon=True)
-    worker.start()
-    try:
-        published = {}
-        for producer in (world.registry, world.admissions):
-            publisher = ConfirmingPublisher(amqp_uri, producer.name)
-            try:
-                published[producer.source] = OutboxRelay(
-                    producer.store, publisher, producer.name, producer.source
-                ).publish_pending()
-            finally:
-                publisher.close()
-        deadline = time.monotonic() + 30
-        while consumer.checkpoints() != published:
-            assert time.monotonic() < deadline, f"the consumer reached {consumer.checkpoints()} of {published}"
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        worker.join(timeout=15)
-        connection, channel = open_channel(amqp_uri)
-        try:
-            for producer in ("registry", "admissions"):
-                channel.queue_delete(consumer_queue(name, producer))
-            channel.queue_unbind(dead_letter_queue(name), DEAD_LETTER_EXCHANGE, name)
-            channel.queue_delete(dead_letter_queue(name))
-        finally:
-            connection.release()
+    consume_over_rabbitmq(world, projection)
 
     assert projection.sink.letters == []
     assert set(rows(reports(projection).indicator_report("bn", *H1, as_of=BEFORE))) == {"bn.a", "bn.b", "bn.c", "bn.d"}
