@@ -13,7 +13,7 @@ every event cost more than everything else a live event does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import Any
@@ -23,13 +23,11 @@ from sqlalchemy import (
     Delete,
     Insert,
     Select,
-    TextClause,
     Update,
     bindparam,
     delete,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +39,7 @@ from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegi
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import StoreTransaction, StreamAppend
 from coso_backbone.handlers import EventHandlers
-from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
+from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, DriverUpsert, apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
@@ -53,7 +51,6 @@ from coso_reporting.domain.timeline import HIERARCHY_EVENTS
 from coso_reporting.domain.tree import Tree
 
 _IN_CHUNK = 500
-_UPSERT_CHUNK = 1000  # rows per multi-row upsert (SQLite allows 32,766 parameters)
 
 
 def projection_handlers(tables: ProjectionTables = LIVE, announce: bool = True) -> EventHandlers:
@@ -180,29 +177,13 @@ class _Statements:
         )
 
 
-class _Upsert:
-    """A multi-row upsert of authority rows: one statement per chunk of rows."""
+class _Upsert(DriverUpsert):
+    """A multi-row upsert of authority rows (driver-level, see `DriverUpsert`)."""
 
     COLUMNS = ("authority_id", "name", "level", "parent_id", "enterprises", "candidates_proposed")
 
     def __init__(self, table: str, columns: Sequence[str], key: str, on_conflict: str) -> None:
-        self.columns = tuple(columns)
-        self._head = f"INSERT INTO {table} ({', '.join(self.columns)}) VALUES "
-        self._tail = f" ON CONFLICT ({key}) DO UPDATE SET {on_conflict}"
-        self._by_size: dict[int, TextClause] = {}
-
-    def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        for start in range(0, len(rows), _UPSERT_CHUNK):
-            chunk = rows[start : start + _UPSERT_CHUNK]
-            params = {f"{column}_{i}": row[column] for i, row in enumerate(chunk) for column in self.columns}
-            connection.execute(self._statement(len(chunk)), params)
-
-    def _statement(self, size: int) -> TextClause:
-        statement = self._by_size.get(size)
-        if statement is None:
-            values = ", ".join("(" + ", ".join(f":{column}_{i}" for column in self.columns) + ")" for i in range(size))
-            statement = self._by_size[size] = text(self._head + values + self._tail)
-        return statement
+        super().__init__(table, columns, [k.strip() for k in key.split(",")], on_conflict)
 
 
 @cache
