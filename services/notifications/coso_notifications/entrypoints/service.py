@@ -11,6 +11,7 @@ from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_notifications import bootstrap
+from coso_notifications.entrypoints.openapi_routes import NOTIFICATIONS_API
 
 web.make_database_driver_green()
 
@@ -18,6 +19,7 @@ web.make_database_driver_green()
 class NotificationsService(web.BackboneEndpoints):
     name = "notifications"
     app: bootstrap.NotificationsApp = web.WiredApplication(bootstrap.build)
+    openapi = NOTIFICATIONS_API
 
     # --- RPC ---------------------------------------------------------------
     @rpc

@@ -41,10 +41,14 @@ def report_query(request: Request) -> dict[str, Any]:
     }
 
 
-_QUERY = (
+PERIOD = (
     Parameter("authority_id", "The authority whose subtree the report covers", required=True),
     date_parameter("from", "First day of the period (default: 1 January of this year)"),
     date_parameter("to", "Last day of the period (default: today)"),
+)
+"""The query parameters naming a report's authority and period (every report of reporting has them)."""
+_QUERY = (
+    *PERIOD,
     date_parameter("as_of", "Day whose hierarchy and state the report shows (default: the period's last day)"),
     integer_parameter("year", "ratings: the year rated (default: the period's year)"),
     integer_parameter("within_days", "pipeline: how many days ahead a deadline is due soon (default 14)"),

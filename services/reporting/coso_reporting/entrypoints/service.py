@@ -17,6 +17,7 @@ from coso_reporting.application.exports import ExportedFile
 from coso_reporting.domain.errors import InvalidReportRequest
 from coso_reporting.entrypoints.dashboard import render, static_file
 from coso_reporting.entrypoints.fact_routes import report_query
+from coso_reporting.entrypoints.openapi_routes import REPORTING_API
 from coso_reporting.entrypoints.params import as_of, parse_date, period
 
 web.make_database_driver_green()
@@ -25,6 +26,7 @@ web.make_database_driver_green()
 class ReportingService(web.BackboneEndpoints):
     name = "reporting"
     app: bootstrap.ReportingApp = web.WiredApplication(bootstrap.build)
+    openapi = REPORTING_API
 
     # --- RPC ---------------------------------------------------------------
     @rpc
