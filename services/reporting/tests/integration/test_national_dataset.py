@@ -1,0 +1,65 @@
+"""A small version of the benchmark's synthetic nation (services/reporting/bench/national.py),
+rebuilt and reported on: every record is counted once nationally, and the 2025 merger of
+communes moves the old communes' history under their successors without losing any."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coso_backbone.contracts.admissions import CandidateProposed, MemberEnrolled
+from coso_backbone.contracts.registry import EnterpriseRegistered, MassOrganizationFounded, OrganizationFounded
+from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.plans import SqlIndicatorHistory
+from coso_reporting.adapters.queries import SqlIndicatorQueries
+from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.trees import SqlAuthorityTrees
+from coso_reporting.application.fact_reports import FactReports
+from coso_reporting.application.reports import Reports
+from services.reporting.bench.national import MERGER, MemorySource, envelopes, national_events
+
+FIVE_YEARS = (date(2021, 1, 1), date(2025, 12, 31))
+BEFORE = date.fromordinal(MERGER.toordinal() - 1)  # the last day of the old communes
+
+
+def _count(events: list, kind: type) -> int:
+    return sum(1 for e in events if isinstance(e, kind))
+
+
+def _totals(report: dict, key: str) -> dict:
+    return next(s for s in report["sections"] if s["key"] == key)["totals"]
+
+
+def test_the_small_nation_is_counted_once_and_the_merger_keeps_every_record(projection) -> None:
+    nation = national_events(0.001)
+    sources = [
+        MemorySource(envelopes(nation.registry, "registry", "/coso/nation/registry"), "/coso/nation/registry"),
+        MemorySource(envelopes(nation.admissions, "admissions", "/coso/nation/admissions"), "/coso/nation/admissions"),
+    ]
+    stats = rebuild(projection.engine, sources)
+    assert stats.refused == []
+
+    engine = projection.engine
+    trees = SqlAuthorityTrees(engine)
+    reports = Reports(SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine), trees)
+    facts = FactReports(SqlFactQueries(engine), trees)
+    national = reports.indicator_report("vn", *FIVE_YEARS, as_of=FIVE_YEARS[1])
+    enterprises = _count(nation.registry, EnterpriseRegistered)
+    assert national["totals"]["cumulative"] == {
+        "enterprises": enterprises,
+        "candidates_proposed": _count(nation.admissions, CandidateProposed),
+    }
+    members = facts.members("vn", *FIVE_YEARS, FIVE_YEARS[1])
+    assert _totals(members, "units")["members"] == _count(nation.admissions, MemberEnrolled)
+    coverage = _totals(facts.coverage("vn", *FIVE_YEARS, FIVE_YEARS[1]), "units")
+    assert coverage["enterprises"] == enterprises
+    assert coverage["with_party_organization"] == _count(nation.registry, OrganizationFounded)
+    assert coverage["with_trade_union"] == _count(nation.registry, MassOrganizationFounded)
+
+    # Province p01 before and after the merger: the old communes are its rows the day before,
+    # gone the day of; their enterprises count under their successors; the total is unchanged.
+    old = {o for o in nation.merged if o.startswith("p01.")}
+    before = reports.indicator_report("p01", *FIVE_YEARS, as_of=BEFORE)
+    after = reports.indicator_report("p01", *FIVE_YEARS, as_of=MERGER)
+    assert old <= {row["authority_id"] for row in before["rows"]}
+    assert not old & {row["authority_id"] for row in after["rows"]}
+    assert before["totals"]["cumulative"] == after["totals"]["cumulative"]
