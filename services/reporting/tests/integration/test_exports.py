@@ -9,16 +9,12 @@ missing-glyph box they would all look the same.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
-from PIL import Image, ImageChops
 
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.contracts.reporting import TargetIndicator
@@ -31,16 +27,9 @@ from coso_reporting.application.commands import AdoptPlan, SetTarget
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
+from services.reporting.tests.pdf_check import GLYPH_WORDS, check_glyphs, pdf_text
 
-GLYPH_WORDS = ("ế", "ệ", "ễ", "e")
 SUBTITLE = "Kết quả phát triển đảng viên, tổ chức đảng trong doanh nghiệp ngoài khu vực nhà nước"
-
-
-def poppler(tool: str) -> str:
-    found = shutil.which(tool)
-    if found is None:
-        pytest.fail(f"{tool} is missing: install Debian's poppler-utils (apt-get install -y poppler-utils)")
-    return found
 
 
 @pytest.fixture
@@ -124,53 +113,7 @@ def test_the_pdf_report_renders_vietnamese_diacritics(exports: Exports, tmp_path
     document = tmp_path / exported.filename
     document.write_bytes(exported.content)
 
-    text = subprocess.run(
-        [poppler("pdftotext"), "-layout", str(document), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(document)
     assert "Kính gửi: Thành ủy Hà Nội" in text
     assert "Kết quả phát triển đảng viên" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-
-    bbox = tmp_path / "words.html"
-    subprocess.run([poppler("pdftotext"), "-bbox", str(document), str(bbox)], check=True)
-    words = _word_boxes(bbox.read_text(encoding="utf-8"))
-    dpi = 200
-    subprocess.run(
-        [poppler("pdftoppm"), "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(document), str(tmp_path / "page")],
-        check=True,
-    )
-    page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
-    crops = {word: _ink(page, words[word], dpi / 72) for word in GLYPH_WORDS}
-    for word, crop in crops.items():
-        assert crop.getbbox() is not None, f"{word} left no ink on the page"
-    marked = [crops[w] for w in ("ế", "ệ", "ễ")]
-    for i, first in enumerate(marked):
-        assert _differs(first, crops["e"]), "a marked e renders like a plain e: the font lacks Vietnamese glyphs"
-        for second in marked[i + 1 :]:
-            assert _differs(first, second), "two different Vietnamese letters render alike (missing-glyph boxes)"
-
-
-def _word_boxes(html: str) -> dict[str, tuple[float, float, float, float]]:
-    root = ElementTree.fromstring(
-        html.replace("<!DOCTYPE", "<!-- ").replace('"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">', "-->")
-    )
-    boxes: dict[str, tuple[float, float, float, float]] = {}
-    for element in root.iter():
-        if element.tag.endswith("word") and element.text in GLYPH_WORDS:
-            a = element.attrib
-            boxes.setdefault(element.text, (float(a["xMin"]), float(a["yMin"]), float(a["xMax"]), float(a["yMax"])))
-    missing = set(GLYPH_WORDS) - set(boxes)
-    assert not missing, f"pdftotext did not find the words {missing}: the text layer is wrong"
-    return boxes
-
-
-def _ink(page: Image.Image, box: tuple[float, float, float, float], scale: float) -> Image.Image:
-    x0, y0, x1, y1 = (round(v * scale) for v in box)
-    crop = page.crop((x0 - 2, y0 - 6, x1 + 2, y1 + 6)).point(lambda v: 255 if v < 128 else 0)
-    ink = crop.getbbox()
-    return crop.crop(ink) if ink else crop
-
-
-def _differs(first: Image.Image, second: Image.Image) -> bool:
-    if first.size != second.size:
-        return True
-    return ImageChops.difference(first, second).getbbox() is not None
+    check_glyphs(document, tmp_path)

@@ -4,19 +4,15 @@ province (two communes and an industrial zone) as of two days."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from datetime import date
 from io import BytesIO
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from openpyxl import load_workbook
-from PIL import Image, ImageChops
 from sqlalchemy import select
 
 from coso_backbone.contracts import admissions as a
@@ -35,6 +31,7 @@ from coso_reporting.application.fact_reports import FactReports
 from coso_reporting.domain.errors import UnknownAuthority
 from coso_reporting.entrypoints.fact_routes import FACT_ROUTES
 from coso_reporting.entrypoints.service import ReportingService
+from services.reporting.tests.pdf_check import GLYPH_WORDS, check_glyphs, pdf_text
 
 D = date.fromisoformat
 YEAR = (D("2025-01-01"), D("2025-12-31"))
@@ -406,7 +403,6 @@ def test_an_organization_founded_twice_is_dead_lettered_with_the_reason(world, p
 
 
 # --- exports ---------------------------------------------------------------------------------
-GLYPH_WORDS = ("ế", "ệ", "ễ", "e")
 
 
 @pytest.fixture
@@ -441,58 +437,9 @@ def test_the_coverage_pdf_renders_vietnamese_diacritics(fact_exports: FactExport
     exported = fact_exports.report("pdf", "coverage", "hn.a", *YEAR, D("2025-12-31"))
     document = tmp_path / exported.filename
     document.write_bytes(exported.content)
-    text = subprocess.run(
-        [_tool("pdftotext"), "-layout", str(document), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(document)
     assert "Doanh nghiệp có tổ chức đảng, công đoàn, đảng viên" in text and "Theo quy mô lao động" in text
-
-    bbox = tmp_path / "words.html"
-    subprocess.run([_tool("pdftotext"), "-bbox", str(document), str(bbox)], check=True)
-    words = _word_boxes(bbox.read_text(encoding="utf-8"))
-    dpi = 200
-    subprocess.run(
-        [_tool("pdftoppm"), "-r", str(dpi), "-f", "1", "-l", "1", "-png", str(document), str(tmp_path / "page")],
-        check=True,
-    )
-    page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
-    crops = {word: _ink(page, words[word], dpi / 72) for word in GLYPH_WORDS}
-    assert all(crop.getbbox() is not None for crop in crops.values())
-    marked = [crops[w] for w in ("ế", "ệ", "ễ")]
-    for i, first in enumerate(marked):
-        assert _differs(first, crops["e"]), "a marked e renders like a plain e: the font lacks Vietnamese glyphs"
-        for second in marked[i + 1 :]:
-            assert _differs(first, second), "two different Vietnamese letters render alike (missing-glyph boxes)"
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is missing: install Debian's poppler-utils")
-    return found
-
-
-def _word_boxes(html: str) -> dict[str, tuple[float, float, float, float]]:
-    root = ElementTree.fromstring(
-        html.replace("<!DOCTYPE", "<!-- ").replace('"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">', "-->")
-    )
-    boxes: dict[str, tuple[float, float, float, float]] = {}
-    for element in root.iter():
-        if element.tag.endswith("word") and element.text in GLYPH_WORDS:
-            b = element.attrib
-            boxes.setdefault(element.text, (float(b["xMin"]), float(b["yMin"]), float(b["xMax"]), float(b["yMax"])))
-    assert set(boxes) == set(GLYPH_WORDS), f"pdftotext found only {set(boxes)}"
-    return boxes
-
-
-def _ink(page: Image.Image, box: tuple[float, float, float, float], scale: float) -> Image.Image:
-    x0, y0, x1, y1 = (round(v * scale) for v in box)
-    crop = page.crop((x0 - 2, y0 - 6, x1 + 2, y1 + 6)).point(lambda v: 255 if v < 128 else 0)
-    ink = crop.getbbox()
-    return crop.crop(ink) if ink else crop
-
-
-def _differs(first: Image.Image, second: Image.Image) -> bool:
-    return first.size != second.size or ImageChops.difference(first, second).getbbox() is not None
+    check_glyphs(document, tmp_path)
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
