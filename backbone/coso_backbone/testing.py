@@ -9,10 +9,16 @@ and COSO_TEST_AMQP (default amqp://guest:guest@127.0.0.1:5672//).
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -63,3 +69,44 @@ def amqp_uri() -> str:
 def run_id() -> str:
     """A short unique tag for broker names (exchanges, queues) used by one test."""
     return unique_name("t")
+
+
+@contextmanager
+def nameko_service_running(service_class: str, service_name: str, config: dict[str, Any], work: Path) -> Iterator[None]:
+    """`nameko run` of a service class (`module:Class`) under a name of its own, in a process of
+    its own, until its RPC queue has a consumer; stopped and its queue deleted afterwards.
+    The unique name keeps concurrent test runs from answering each other's calls."""
+    from amqp.exceptions import ChannelError
+    from kombu import Connection
+
+    module, _, class_name = service_class.partition(":")
+    (work / "service_under_test.py").write_text(
+        f"from {module} import {class_name}\n\n\nclass ServiceUnderTest({class_name}):\n    name = {service_name!r}\n"
+    )
+    (work / "config.yml").write_text(json.dumps(config))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "nameko", "run", "--config", str(work / "config.yml"), "service_under_test"],
+        cwd=work,
+        env={**os.environ, "PYTHONPATH": str(work)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    queue = f"rpc-{service_name}"
+    try:
+        with Connection(config["AMQP_URI"]) as connection:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    _, _, consumers = connection.channel().queue_declare(queue, passive=True)
+                    if consumers:
+                        break
+                except ChannelError:
+                    pass
+                assert server.poll() is None and time.monotonic() < deadline, f"{service_class} did not start"
+                time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        with Connection(config["AMQP_URI"]) as connection:
+            connection.channel().queue_delete(queue)

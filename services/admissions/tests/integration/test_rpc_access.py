@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from amqp.exceptions import ChannelError
-from kombu import Connection
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -22,6 +15,7 @@ from coso_admissions import bootstrap
 from coso_admissions.application.commands import ProposeCandidate
 from coso_admissions.domain.access import Grant, Role
 from coso_backbone.config import CosoSettings
+from coso_backbone.testing import nameko_service_running
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.filterwarnings(r"ignore:(?s).*Eventlet is deprecated")]
 
@@ -50,39 +44,15 @@ def running(
         registry.enterprise("ent-b", "hn.xa-b", tax_code="0101243150"),
     )
     service_name = f"admissions_rpc_{run_id.replace('-', '_')}"
-    (tmp_path / "admissions_under_test.py").write_text(
-        "from coso_admissions.entrypoints.service import AdmissionsService\n\n\n"
-        f"class AdmissionsUnderTest(AdmissionsService):\n    name = {service_name!r}\n"
-    )
     coso = settings.model_dump(mode="json")
     config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": "127.0.0.1:0", "coso": coso}
-    (tmp_path / "config.yml").write_text(json.dumps(config))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "nameko", "run", "--config", str(tmp_path / "config.yml"), "admissions_under_test"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        with Connection(amqp_uri) as connection:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    _, _, consumers = connection.channel().queue_declare(f"rpc-{service_name}", passive=True)
-                    if consumers:
-                        break
-                except ChannelError:
-                    pass
-                assert server.poll() is None and time.monotonic() < deadline, "admissions did not start"
-                time.sleep(0.2)
-        yield config, application, service_name
+        with nameko_service_running(
+            "coso_admissions.entrypoints.service:AdmissionsService", service_name, config, tmp_path
+        ):
+            yield config, application, service_name
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         application.store.engine.dispose()
-        with Connection(amqp_uri) as connection:
-            connection.channel().queue_delete(f"rpc-{service_name}")
 
 
 def proposed(application: bootstrap.AdmissionsApp, enterprise_id: str) -> str:

@@ -1,22 +1,16 @@
 """RPC over real RabbitMQ goes through the same access control as HTTP: the caller's
 `Bearer <token>` travels as nameko context data `authorization`."""
 
-import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from amqp.exceptions import ChannelError
-from kombu import Connection
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from coso_backbone.config import CosoSettings
+from coso_backbone.testing import nameko_service_running
 from coso_registry import bootstrap
 from coso_registry.domain.access import Grant, Role
 
@@ -40,38 +34,14 @@ def running(
     bootstrap.migrate(settings)
     application = bootstrap.build(settings)
     service_name = f"registry_rpc_{run_id.replace('-', '_')}"
-    (tmp_path / "registry_under_test.py").write_text(
-        "from coso_registry.entrypoints.service import RegistryService\n\n\n"
-        f"class RegistryUnderTest(RegistryService):\n    name = {service_name!r}\n"
-    )
     config = {"AMQP_URI": amqp_uri, "WEB_SERVER_ADDRESS": "127.0.0.1:0", "coso": coso}
-    (tmp_path / "config.yml").write_text(json.dumps(config))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "nameko", "run", "--config", str(tmp_path / "config.yml"), "registry_under_test"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(tmp_path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        with Connection(amqp_uri) as connection:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    _, _, consumers = connection.channel().queue_declare(f"rpc-{service_name}", passive=True)
-                    if consumers:
-                        break
-                except ChannelError:
-                    pass
-                assert server.poll() is None and time.monotonic() < deadline, "the registry did not start"
-                time.sleep(0.2)
-        yield config, application, service_name
+        with nameko_service_running(
+            "coso_registry.entrypoints.service:RegistryService", service_name, config, tmp_path
+        ):
+            yield config, application, service_name
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         application.store.engine.dispose()
-        with Connection(amqp_uri) as connection:
-            connection.channel().queue_delete(f"rpc-{service_name}")
 
 
 def test_an_rpc_call_without_a_valid_token_is_refused_and_grants_limit_what_a_token_may_do(
