@@ -16,7 +16,8 @@ from coso_backbone.contracts.registry import (
     MassOrganizationFounded,
     MassOrganizationKind,
 )
-from coso_registry.domain.errors import InvalidOrganization, OrganizationDissolvedAlready
+from coso_registry.domain.errors import InvalidOrganization
+from coso_registry.domain.lifespan import ensure_active
 
 
 def stream_of_mass_organization(mass_organization_id: str) -> str:
@@ -109,18 +110,13 @@ class MassOrganization:
         self.pending.append(event)
 
     def _check_active(self, on: date) -> None:
-        if self.dissolved_on is not None:
-            raise OrganizationDissolvedAlready(
-                f"mass organization {self.mass_organization_id} was dissolved on {self.dissolved_on.isoformat()}",
-                field="mass_organization_id",
-                rule="active",
-            )
-        if on < self.founded_on:
-            raise InvalidOrganization(
-                f"mass organization {self.mass_organization_id} was founded on {self.founded_on.isoformat()}",
-                field="effective_from",
-                rule="on or after the founding date",
-            )
+        ensure_active(
+            f"mass organization {self.mass_organization_id}",
+            "mass_organization_id",
+            self.founded_on,
+            self.dissolved_on,
+            on,
+        )
 
     def count_members(self, members: int, on: date) -> None:
         self._check_active(on)

@@ -19,7 +19,8 @@ from coso_backbone.contracts.registry import (
     OrganizationTransferred,
     OrganizationUpgraded,
 )
-from coso_registry.domain.errors import InvalidOrganization, OrganizationDissolvedAlready
+from coso_registry.domain.errors import InvalidOrganization
+from coso_registry.domain.lifespan import ensure_active
 from coso_registry.domain.rating import RatingRule
 from coso_registry.domain.size_rules import SizeRule
 
@@ -153,18 +154,7 @@ class Organization:
         self.pending.append(event)
 
     def _check_active(self, on: date) -> None:
-        if self.dissolved_on is not None:
-            raise OrganizationDissolvedAlready(
-                f"organization {self.organization_id} was dissolved on {self.dissolved_on.isoformat()}",
-                field="organization_id",
-                rule="active",
-            )
-        if on < self.founded_on:
-            raise InvalidOrganization(
-                f"organization {self.organization_id} was founded on {self.founded_on.isoformat()}",
-                field="effective_from",
-                rule="on or after the founding date",
-            )
+        ensure_active(f"organization {self.organization_id}", "organization_id", self.founded_on, self.dissolved_on, on)
 
     def rename(self, name: str, decision_number: str, on: date) -> None:
         self._check_active(on)
