@@ -70,9 +70,10 @@ from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
 from coso_reporting.application.exports import ExportedFile, Exports, FileFormat
 from coso_reporting.application.fact_exports import FactExports
-from coso_reporting.application.fact_reports import REPORTS, FactReports, ReportCache
+from coso_reporting.application.fact_reports import REPORTS, FactReports
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
+from coso_reporting.application.state_cache import StateCache
 
 PROVINCES = 34
 COMMUNES = 3321
@@ -360,7 +361,7 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
     plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today)
     reports = Reports(queries, history, trees, today=today)
     fact_queries = SqlFactQueries(engine)
-    facts = FactReports(fact_queries, trees, cache=ReportCache(fact_queries.projection_state))
+    facts = FactReports(fact_queries, trees, cache=StateCache(fact_queries.projection_state))
     levels = {"national": "vn", "province": "p01", "commune": communes[0]}
     provinces = [f"p{p:02d}" for p in range(1, PROVINCES + 1)]
     p01_communes = [c for c in communes if c.startswith("p01.")]

@@ -33,13 +33,13 @@ from coso_reporting.application.fact_reports import (
     DEFAULT_EXCELLENT_SHARE,
     FactReports,
     FactReportSettings,
-    ReportCache,
 )
 from coso_reporting.application.indicators import Indicators
 from coso_reporting.application.period_closings import PeriodClosings
 from coso_reporting.application.plan_checkpoints import PlanCheckpoints
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
+from coso_reporting.application.state_cache import StateCache
 from coso_reporting.domain.checkpoints import DEFAULT_MONTHS, Checkpoints
 from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, SizeBands
 
@@ -83,7 +83,7 @@ class ReportingApp:
         )
         fact_queries = SqlFactQueries(store.engine)
         self.fact_reports = FactReports(
-            fact_queries, self.trees, fact_report_settings(settings), ReportCache(fact_queries.projection_state)
+            fact_queries, self.trees, fact_report_settings(settings), StateCache(fact_queries.projection_state)
         )
         self.fact_exports = FactExports(
             self.fact_reports,

@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import Engine, and_, case, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from coso_backbone.schema import consumer_checkpoints
+from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.coverage import UNKNOWN_SIZE, CoverageGroup, SizeBands
 from coso_reporting.domain.fact_records import (
@@ -44,17 +44,9 @@ class SqlFactQueries:
         self._engine = engine
         self._tables = tables
 
-    def projection_state(self) -> tuple[tuple[str, str, int], ...]:
-        """The consumers' checkpoints: they move with every applied batch and a rebuild's swap
-        (what `ReportCache` keys finished reports on)."""
-        c = consumer_checkpoints.c
-        with self._engine.connect() as connection:
-            return tuple(
-                (consumer, source, int(position))
-                for consumer, source, position in connection.execute(
-                    select(c.consumer, c.source, c.position).order_by(c.consumer, c.source)
-                )
-            )
+    def projection_state(self) -> ProjectionState:
+        """What `StateCache` keys finished reports on (`adapters.queries.projection_state`)."""
+        return projection_state(self._engine)
 
     def coverage_groups(self, day: date, bands: SizeBands, minimum_official: int) -> list[CoverageGroup]:
         """`CoverageGroup`'s rules in SQL: each operating enterprise's place, union, organization

@@ -8,6 +8,21 @@ from coso_backbone.schema import consumer_checkpoints
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.domain.indicators import AuthorityCounts, Counts
 
+ProjectionState = tuple[tuple[str, str, int], ...]
+
+
+def projection_state(engine: Engine) -> ProjectionState:
+    """Every consumer's checkpoints: they move with every applied batch and with a rebuild's
+    swap, so an answer made in one state is current while the state holds (StateCache)."""
+    c = consumer_checkpoints.c
+    with engine.connect() as connection:
+        return tuple(
+            (consumer, source, int(position))
+            for consumer, source, position in connection.execute(
+                select(c.consumer, c.source, c.position).order_by(c.consumer, c.source)
+            )
+        )
+
 
 class SqlIndicatorQueries:
     def __init__(self, engine: Engine, consumer: str) -> None:

@@ -13,18 +13,16 @@ expires after `max_age` seconds, which bounds how long such a change can go unse
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from coso_backbone.schema import consumer_checkpoints
 from coso_reporting.adapters.hierarchy_projection import read_periods, read_successions
+from coso_reporting.adapters.queries import projection_state
 from coso_reporting.adapters.tables import LIVE
+from coso_reporting.application.state_cache import StateCache
 from coso_reporting.domain.tree import Tree
-
-_State = tuple[tuple[str, str, int], ...]
 
 
 class SqlAuthorityTrees:
@@ -36,32 +34,15 @@ class SqlAuthorityTrees:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._engine = engine
-        self._cache_size = cache_size
-        self._max_age = max_age
-        self._clock = clock
-        self._cache: OrderedDict[tuple[date, _State], tuple[float, Tree]] = OrderedDict()
+        self._cache: StateCache[Tree] = StateCache(
+            lambda: projection_state(engine), size=cache_size, max_age=max_age, clock=clock
+        )
 
     def as_of(self, day: date) -> Tree:
-        c = consumer_checkpoints.c
+        return self._cache.get(day, lambda: self._read(day))
+
+    def _read(self, day: date) -> Tree:
         with self._engine.connect() as connection:
-            state: _State = tuple(
-                (consumer, source, int(position))
-                for consumer, source, position in connection.execute(
-                    select(c.consumer, c.source, c.position).order_by(c.consumer, c.source)
-                )
-            )
-            key = (day, state)
-            cached = self._cache.get(key)
-            now = self._clock()
-            if cached is not None and now - cached[0] < self._max_age:
-                self._cache.move_to_end(key)
-                return cached[1]
             periods = read_periods(connection, LIVE, day)
             successions = read_successions(connection, LIVE, day)
-        tree = Tree(day, periods, successions)
-        if self._cache_size > 0:
-            self._cache[key] = (now, tree)
-            self._cache.move_to_end(key)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return tree
+        return Tree(day, periods, successions)

@@ -19,15 +19,14 @@ is what the exports and the dashboard render.
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from coso_reporting.application.fact_ports import FactQueries
 from coso_reporting.application.ports import AuthorityTrees
+from coso_reporting.application.state_cache import StateCache
 from coso_reporting.domain import fact_labels as labels
 from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, SizeBands
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
@@ -108,52 +107,13 @@ def _by_key(
     return [{"key": k, "label": row_labels.get(k, k), "values": v} for k, v in sums.items()], totals
 
 
-class ReportCache:
-    """Finished reports kept while the projection's state stays what it was when they were made.
-
-    A national report reads millions of records; the dashboard and the exports ask for the
-    same one again and again between two batches of events. `state` answers the projection's
-    state (the consumers' checkpoints, which move with every applied batch and with a
-    rebuild's swap); a report made in another state is made again. A dead letter replayed
-    later changes the tables without moving a checkpoint, so an entry also expires after
-    `max_age` seconds. Cached reports are shared: callers must not change them.
-    """
-
-    def __init__(
-        self,
-        state: Callable[[], Hashable],
-        size: int = 64,
-        max_age: float = 10.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._state = state
-        self._size = size
-        self._max_age = max_age
-        self._clock = clock
-        self._entries: OrderedDict[Hashable, tuple[float, dict[str, Any]]] = OrderedDict()
-
-    def get(self, request: Hashable, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        key = (request, self._state())
-        now = self._clock()
-        found = self._entries.get(key)
-        if found is not None and now - found[0] < self._max_age:
-            self._entries.move_to_end(key)
-            return found[1]
-        report = make()
-        self._entries[key] = (now, report)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
-        return report
-
-
 class FactReports:
     def __init__(
         self,
         facts: FactQueries,
         trees: AuthorityTrees,
         settings: FactReportSettings | None = None,
-        cache: ReportCache | None = None,
+        cache: StateCache[dict[str, Any]] | None = None,
     ) -> None:
         self._facts = facts
         self._trees = trees
