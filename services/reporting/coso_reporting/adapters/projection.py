@@ -39,9 +39,10 @@ from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegi
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import StoreTransaction, StreamAppend
 from coso_backbone.handlers import EventHandlers
-from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, DriverUpsert, apply_facts
+from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
+from coso_reporting.adapters.upsert import DriverUpsert
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
 from coso_reporting.domain.hierarchy import roll_up
@@ -50,6 +51,7 @@ from coso_reporting.domain.tally import Facts, IndicatorTally, Lookups, WaitingC
 from coso_reporting.domain.timeline import HIERARCHY_EVENTS
 from coso_reporting.domain.tree import Tree
 
+AUTHORITY_COLUMNS = ("authority_id", "name", "level", "parent_id", "enterprises", "candidates_proposed")
 _IN_CHUNK = 500
 
 
@@ -147,43 +149,34 @@ class _Statements:
         )
         self.delete_waiting: Delete = delete(w).where(w.c.enterprise_id.in_(ids))
         name = tables.authority_indicators.name
-        self.register = _Upsert(
+        self.register = DriverUpsert(
             name,
-            _Upsert.COLUMNS,
-            "authority_id",
+            AUTHORITY_COLUMNS,
+            ["authority_id"],
             "name = excluded.name, level = excluded.level, parent_id = excluded.parent_id",
         )
-        self.count = _Upsert(
+        self.count = DriverUpsert(
             name,
-            _Upsert.COLUMNS,
-            "authority_id",
+            AUTHORITY_COLUMNS,
+            ["authority_id"],
             f"enterprises = {name}.enterprises + excluded.enterprises, "
             f"candidates_proposed = {name}.candidates_proposed + excluded.candidates_proposed",
         )
         daily = tables.daily_indicators.name
-        self.count_daily = _Upsert(
+        self.count_daily = DriverUpsert(
             daily,
             ("authority_id", "day", "enterprises", "candidates_proposed"),
-            "authority_id, day",
+            ["authority_id", "day"],
             f"enterprises = {daily}.enterprises + excluded.enterprises, "
             f"candidates_proposed = {daily}.candidates_proposed + excluded.candidates_proposed",
         )
         kinds = tables.daily_candidates.name
-        self.count_kinds = _Upsert(
+        self.count_kinds = DriverUpsert(
             kinds,
             ("authority_id", "day", "source_channel", "job_category", "candidates"),
-            "authority_id, day, source_channel, job_category",
+            ["authority_id", "day", "source_channel", "job_category"],
             f"candidates = {kinds}.candidates + excluded.candidates",
         )
-
-
-class _Upsert(DriverUpsert):
-    """A multi-row upsert of authority rows (driver-level, see `DriverUpsert`)."""
-
-    COLUMNS = ("authority_id", "name", "level", "parent_id", "enterprises", "candidates_proposed")
-
-    def __init__(self, table: str, columns: Sequence[str], key: str, on_conflict: str) -> None:
-        super().__init__(table, columns, [k.strip() for k in key.split(",")], on_conflict)
 
 
 @cache
