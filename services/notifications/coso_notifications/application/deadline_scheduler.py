@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
+from coso_backbone.periodic import run_periodically
 from coso_notifications.application.ports import Clock, ReminderRepository, SchedulerMetrics, Templates
 from coso_notifications.domain.calendar import WorkingCalendar
 from coso_notifications.domain.deadlines import Deadline, DeadlineRule, RuleBook, Timing
@@ -163,11 +164,9 @@ class DeadlineScheduler:
 
     def run(self, stop: threading.Event) -> None:
         """Evaluate every `poll_seconds` until `stop` is set; a failing database is retried."""
-        while not stop.is_set():
-            try:
-                result = self.evaluate()
-                if result.scheduled:
-                    log.info("deadline scheduler: %s", result)
-            except Exception as exc:  # noqa: BLE001 - keep scheduling once the database is back
-                log.warning("deadline scheduler: %s", exc)
-            stop.wait(self._poll_seconds)
+
+        def turn() -> str | None:
+            result = self.evaluate()
+            return str(result) if result.scheduled else None
+
+        run_periodically(stop, self._poll_seconds, turn, "deadline scheduler")

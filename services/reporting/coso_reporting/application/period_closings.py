@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from coso_backbone.contracts.reporting import PeriodClosed
 from coso_backbone.errors import ConcurrencyError
+from coso_backbone.periodic import run_periodically
 from coso_reporting.application.ports import AuthorityTrees, ClosedPeriods, IndicatorHistory
 from coso_reporting.domain.hierarchy import roll_up
 from coso_reporting.domain.periods import ReportingPeriod, ended_periods
@@ -81,11 +82,9 @@ class PeriodClosings:
 
     def run(self, stop: threading.Event) -> None:
         """Close what is over every `poll_seconds` until `stop` is set; a failing database is retried."""
-        while not stop.is_set():
-            try:
-                closed = self.close_ended()
-                if closed:
-                    log.info("reporting periods closed: %s", ", ".join(closed))
-            except Exception as exc:  # noqa: BLE001 - keep closing once the database is back
-                log.warning("reporting periods: %s", exc)
-            stop.wait(self._poll_seconds)
+
+        def turn() -> str | None:
+            closed = self.close_ended()
+            return f"closed {', '.join(closed)}" if closed else None
+
+        run_periodically(stop, self._poll_seconds, turn, "reporting periods")

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from coso_backbone.errors import ConcurrencyError
+from coso_backbone.periodic import run_periodically
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.ports import PlanQueries, PlanUnitOfWork
 from coso_reporting.domain.checkpoints import Checkpoints
@@ -83,11 +84,9 @@ class PlanCheckpoints:
 
     def run(self, stop: threading.Event) -> None:
         """Evaluate every `poll_seconds` until `stop` is set; a failing database is retried."""
-        while not stop.is_set():
-            try:
-                count = self.evaluate()
-                if count:
-                    log.info("plan checkpoints: %d evaluated", count)
-            except Exception as exc:  # noqa: BLE001 - keep evaluating once the database is back
-                log.warning("plan checkpoints: %s", exc)
-            stop.wait(self._poll_seconds)
+
+        def turn() -> str | None:
+            count = self.evaluate()
+            return f"{count} evaluated" if count else None
+
+        run_periodically(stop, self._poll_seconds, turn, "plan checkpoints")
