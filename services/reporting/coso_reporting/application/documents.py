@@ -42,6 +42,11 @@ def vietnamese_date(day: date) -> str:
     return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
 
 
+def place_and_date(place: str, issued_on: date) -> str:
+    """'Hà Nội, ngày 05 tháng 01 năm 2026' (without the place when none is configured)."""
+    return f"{place + ', ' if place else ''}{vietnamese_date(issued_on)}"
+
+
 def short_date(value: str) -> str:
     day = date.fromisoformat(value)
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
@@ -72,7 +77,7 @@ def indicator_document(report: dict[str, Any], issued_on: date, place: str = "")
     return ReportDocument(
         superior=report["superior_name"],
         authority=report["authority_name"],
-        place_and_date=f"{place + ', ' if place else ''}{vietnamese_date(issued_on)}",
+        place_and_date=place_and_date(place, issued_on),
         title="BÁO CÁO",
         subtitle=(
             "Kết quả phát triển đảng viên, tổ chức đảng trong doanh nghiệp ngoài khu vực nhà nước, "
@@ -133,7 +138,7 @@ def admissions_document(report: dict[str, Any], issued_on: date, place: str = ""
     return ReportDocument(
         superior=report["superior_name"],
         authority=report["authority_name"],
-        place_and_date=f"{place + ', ' if place else ''}{vietnamese_date(issued_on)}",
+        place_and_date=place_and_date(place, issued_on),
         title="BÁO CÁO",
         subtitle=(
             "Kết quả giới thiệu quần chúng ưu tú trong doanh nghiệp ngoài khu vực nhà nước, "
@@ -161,7 +166,7 @@ def plan_progress_document(
     return ReportDocument(
         superior=superior,
         authority=progress.get("authority_name") or progress["authority_id"],
-        place_and_date=f"{place + ', ' if place else ''}{vietnamese_date(issued_on)}",
+        place_and_date=place_and_date(place, issued_on),
         title="BÁO CÁO",
         subtitle=(
             f"Tiến độ thực hiện {progress['title']} "

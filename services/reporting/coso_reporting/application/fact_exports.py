@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from coso_reporting.application.documents import ReportDocument, Table, short_date, vietnamese_date
+from coso_reporting.application.documents import ReportDocument, Table, place_and_date, short_date
 from coso_reporting.application.exports import ExportedFile, FileFormat
 from coso_reporting.application.fact_reports import FactReports
 from coso_reporting.domain.errors import InvalidReportRequest
@@ -48,7 +48,7 @@ def fact_document(report: Mapping[str, Any], issued_on: date, place: str = "") -
     return ReportDocument(
         superior=report["superior_name"],
         authority=report["authority_name"],
-        place_and_date=f"{place + ', ' if place else ''}{vietnamese_date(issued_on)}",
+        place_and_date=place_and_date(place, issued_on),
         title="BÁO CÁO",
         subtitle=f"{report['title']}, {period}, tính đến ngày {short_date(report['as_of'])}",
         addressee=report["superior_name"],
