@@ -4,8 +4,9 @@ A report "as of" a day asks: did the enterprise exist and operate, under which a
 and in which zone; did the organization exist; was the person a probationary or an
 official member, or had they left. These answers come from the days kept in the fact
 tables (domain/facts.py); a record still missing its registration answers "not yet".
-Members and enterprises are counted by the projection's queries (`MemberGroup`, and
-`CoverageGroup` in domain/coverage.py) under the rules stated there.
+Members and enterprises are counted by the projection's queries (`MemberGroup` and
+`MemberCounts`, and `CoverageGroup` and `CoverageCounts` in domain/coverage.py) under the
+rules stated there.
 """
 
 from __future__ import annotations
@@ -71,6 +72,22 @@ class MemberGroup:
     admitted: bool
     left: bool
     count: int
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """The members of a subtree's units on a day, counted by the projection along the members
+    report's axes (`MemberGroup`'s rules), so that a nation's report reads a few thousand
+    groups instead of one per unit, job category and ownership.
+
+    `units`: by authority, status, admitted and left in the period; `job_category` only
+    where the report has a column for it (production worker, owner), else None, and no
+    ownership. `compositions`: the active members (probationary, official) by job category,
+    enterprise ownership and status, with authority "" and neither admitted nor left.
+    """
+
+    units: list[MemberGroup]
+    compositions: list[MemberGroup]
 
 
 @dataclass(frozen=True)
