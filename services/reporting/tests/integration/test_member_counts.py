@@ -2,7 +2,8 @@
 grouping every member and enterprise of the day (the plain reading, kept here as the
 reference), for past and present days, several periods and every level, on SQLite and
 PostgreSQL; after live consumption with members arriving before their enterprise and an
-enterprise changing ownership, and after a rebuild."""
+enterprise changing ownership, and after a rebuild. The migration that adds the counts
+fills them as the projection keeps them."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
+from sqlalchemy import Engine, and_, case, func, literal, or_, select, text
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports
@@ -233,9 +235,9 @@ def history(world) -> list:
     for n in range(12):
         unit, company = [("hn.a", "e1"), ("hn.b", "e2"), ("hn.old", "e3")][n % 3]
         admitted = f"{2019 + n % 7}-{1 + n % 12:02d}-15"
-        official = f"{2020 + n % 7}-{1 + n % 12:02d}-15" if n % 4 else None
+        recognised = f"{2020 + n % 7}-{1 + n % 12:02d}-15" if n % 4 else None
         events.append(
-            adm.record(f"member-m{n}", member(f"m{n}", unit, company, admitted, official, job=jobs[n % len(jobs)]))
+            adm.record(f"member-m{n}", member(f"m{n}", unit, company, admitted, recognised, job=jobs[n % len(jobs)]))
         )
     events += [
         adm.record("member-m0", status("m0", "hn.a", probationary, official, "2024-02-20")),
@@ -315,3 +317,20 @@ def test_the_kept_counts_after_a_rebuild_answer_as_before_it(world, projection) 
     rebuild(projection.engine, world.sources, page_size=7)
 
     assert_same_reports(projection.engine)
+
+
+def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) -> None:
+    kept_tables = (LIVE.member_counts, LIVE.enterprise_members, LIVE.member_changes)
+    projection.deliver(history(world))
+    with projection.engine.connect() as connection:
+        kept = {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables}
+    assert all(kept.values())
+    with projection.engine.begin() as connection:
+        for table in kept_tables:
+            connection.execute(text(f"DROP TABLE {table.name}"))
+        connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0006'"))
+
+    migrate_engine(projection.engine)
+
+    with projection.engine.connect() as connection:
+        assert {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables} == kept
