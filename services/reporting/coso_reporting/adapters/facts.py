@@ -12,8 +12,9 @@ The member counts (domain/member_counts.py) move with the same batch: each membe
 is taken out of the counts as it was stored and put back as it ends, under its enterprise's
 ownership before and after the batch; when an enterprise's ownership changes (its
 registration arriving after its members, or a change of ownership), its other members move
-too. Those are looked up only for an enterprise that has counted members, which a rebuild
-(registry's events first) never meets.
+too. Those are looked up only for an enterprise that has counted members. A rebuild does
+not move the counts page by page: it counts them once from the loaded members
+(`count_members`, three statements), which costs a fraction of the moves.
 """
 
 from __future__ import annotations
@@ -22,20 +23,24 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select
+from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert
-from coso_reporting.domain.facts import FACT_EVENTS, FactBatch, Row, fact_keys
-from coso_reporting.domain.member_counts import MemberCountChanges, is_counted
+from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys
+from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted
 
 _IN_CHUNK = 500
 _LOOKUP_CHUNK = 5000  # ids per lookup of a few columns by key
 
 
-def apply_facts(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> FactBatch:
-    """Apply the events the fact tables care about; the others are ignored."""
+def apply_facts(
+    connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool = True
+) -> FactBatch:
+    """Apply the events the fact tables care about; the others are ignored. Without
+    `keep_counts` the member counts are left alone (a rebuild counts once at the end,
+    `count_members`)."""
     relevant = [event for event in events if isinstance(event, FACT_EVENTS)]
     if not relevant:
         return FactBatch()
@@ -50,7 +55,8 @@ def apply_facts(connection: Connection, tables: ProjectionTables, events: Sequen
     )
     batch.add_all(relevant)
     _write(connection, tables, batch)
-    _count_members(connection, tables, batch, stored_members, stored_enterprises)
+    if keep_counts:
+        _count_members(connection, tables, batch, stored_members, stored_enterprises)
     return batch
 
 
@@ -142,6 +148,53 @@ def _count_members(
             ownership_of = row["enterprise_id"]
             changes.move(member_id, row, owned_before.get(ownership_of), row, owned_after.get(ownership_of))
     _write_counts(connection, tables, changes)
+
+
+def count_members(connection: Connection, tables: ProjectionTables) -> None:
+    """Fill the member counts from the stored members, replacing what they held (the rules
+    of domain/member_counts.py in SQL: the statements of migration p0007)."""
+    m, e = tables.members, tables.fact_enterprises
+    kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
+    for table in (kept, per_enterprise, changes):
+        connection.execute(delete(table))
+    counted = and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
+    status = case(
+        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
+        (m.c.official_on.is_not(None), literal("official")),
+        else_=literal("probationary"),
+    )
+    job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
+    connection.execute(
+        insert(kept).from_select(
+            ["authority_id", "job_category", "ownership", "status", "members"],
+            select(m.c.authority_id, job, ownership, status, func.count())
+            .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
+            .where(counted)
+            .group_by(m.c.authority_id, job, ownership, status),
+        )
+    )
+    connection.execute(
+        insert(per_enterprise).from_select(
+            ["enterprise_id", "members", "active", "official"],
+            select(
+                m.c.enterprise_id,
+                func.count(),
+                func.sum(case((status.in_(("probationary", "official")), 1), else_=0)),
+                func.sum(case((status == "official", 1), else_=0)),
+            )
+            .where(counted, m.c.enterprise_id.is_not(None))
+            .group_by(m.c.enterprise_id),
+        )
+    )
+    later = case(
+        (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
+    )
+    last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
+    connection.execute(
+        insert(changes).from_select(
+            ["changed_on", "member_id"], select(last, m.c.member_id).where(counted).order_by(last, m.c.member_id)
+        )
+    )
 
 
 def _ownership(connection: Connection, tables: ProjectionTables, ids: set[str]) -> dict[str, str | None]:
