@@ -20,7 +20,7 @@ from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, String, Table, and_, bindparam, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import Engine, Select, String, Table, and_, bindparam, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from coso_reporting.adapters.queries import ProjectionState, projection_state
@@ -84,22 +84,12 @@ class SqlFactQueries:
         by the members changed after the day), its measures summed by each axis in the outer
         one, for the enterprises placed under `authorities` on the day."""
         t = self._tables
-        e, p, m = t.fact_enterprises, t.enterprise_places, t.members
+        e, m = t.fact_enterprises, t.members
         o, covered, mass = t.organizations, t.organization_enterprises, t.mass_organizations
         kept, changes = t.enterprise_members, t.member_changes
         on = day.isoformat()
-        latest = (
-            select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
-            .where(p.c.valid_from <= on)
-            .group_by(p.c.enterprise_id)
-            .subquery()
-        )
-        place = (
-            select(p.c.enterprise_id, p.c.authority_id, p.c.industrial_zone_id)
-            .join(latest, and_(latest.c.enterprise_id == p.c.enterprise_id, latest.c.valid_from == p.c.valid_from))
-            .where(p.c.authority_id.in_(bindparam("authorities", expanding=True)))
-            .subquery()
-        )
+        place = self._places_on(on).subquery()
+        placed_under = place.c.authority_id.in_(bindparam("authorities", expanding=True))
         status_then, status_now = self._status_on(day), _status_now(m)
         corrections = (
             select(
@@ -160,7 +150,7 @@ class SqlFactQueries:
                 .outerjoin(unions, unions.c.enterprise_id == e.c.enterprise_id)
                 .outerjoin(organized, organized.c.enterprise_id == e.c.enterprise_id)
             )
-            .where(e.c.registered_on <= on, or_(e.c.closed_on.is_(None), e.c.closed_on > on))
+            .where(e.c.registered_on <= on, or_(e.c.closed_on.is_(None), e.c.closed_on > on), placed_under)
             .cte("each_enterprise")
         )
         measures = [
@@ -222,6 +212,29 @@ class SqlFactQueries:
             for r in rows
         ]
 
+    def _places_on(self, on: str) -> Select[tuple[str, str, str | None]]:
+        """Each enterprise's latest place from `on` back. PostgreSQL: DISTINCT ON, which its
+        planner sizes right (a join on the latest day it takes for a handful of rows, and
+        then rescans the union and organization sets for each enterprise)."""
+        p = self._tables.enterprise_places
+        columns = (p.c.enterprise_id, p.c.authority_id, p.c.industrial_zone_id)
+        if self._engine.dialect.name == "postgresql":
+            return (
+                select(*columns)
+                .where(p.c.valid_from <= on)
+                .distinct(p.c.enterprise_id)
+                .order_by(p.c.enterprise_id, p.c.valid_from.desc())
+            )
+        latest = (
+            select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
+            .where(p.c.valid_from <= on)
+            .group_by(p.c.enterprise_id)
+            .subquery()
+        )
+        return select(*columns).join(
+            latest, and_(latest.c.enterprise_id == p.c.enterprise_id, latest.c.valid_from == p.c.valid_from)
+        )
+
     def _status_on(self, day: date) -> ColumnElement[str | None]:
         m, on = self._tables.members, day.isoformat()
         return case(
@@ -242,7 +255,7 @@ class SqlFactQueries:
         # Every member whose group differs from the kept one changed on or after this day.
         since = min(start, day + timedelta(days=1)).isoformat()
         listed: BindParameter[list[str]] = bindparam("authorities", expanding=True)
-        zero, one = literal(0), literal(1)
+        zero = literal(0)
         job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
             e, e.c.enterprise_id == m.c.enterprise_id
@@ -263,39 +276,43 @@ class SqlFactQueries:
             select(m.c.authority_id, job, ownership, _status_now(m), zero, zero, literal(-1))
             .select_from(changed)
             .where(*in_scope),
-            select(m.c.authority_id, job, ownership, self._status_on(day), admitted, left, one)
+            select(m.c.authority_id, job, ownership, self._status_on(day), admitted, left, literal(1))
             .select_from(changed)
             .where(*in_scope),
         ).cte("combined")
         c = combined.c
-        job_column = case((c.job_category.in_(("production_worker", "owner")), c.job_category), else_=literal(UNKNOWN))
-        count = func.sum(c.n)
-        units = (
-            select(
-                zero.label("axis"),
-                c.authority_id,
-                job_column,
-                literal(UNKNOWN),
-                c.status,
-                c.admitted,
-                c.left_in_period,
-                count,
-            )
-            .group_by(c.authority_id, job_column, c.status, c.admitted, c.left_in_period)
-            .having(count != 0)
+        active = c.status.in_(ACTIVE_STATUSES)
+        when = {
+            "members": active,
+            "probationary": c.status == "probationary",
+            "official": c.status == "official",
+            "production_worker": and_(active, c.job_category == "production_worker"),
+            "owner": and_(active, c.job_category == "owner"),
+            "admitted": c.admitted == 1,
+            "left": and_(c.left_in_period == 1, c.status.in_(LEFT_STATUSES)),
+            **{f"left_{s}": and_(c.left_in_period == 1, c.status == s) for s in LEFT_STATUSES},
+        }
+        units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(
+            c.authority_id
         )
+        count = func.sum(c.n)
         compositions = (
-            select(one, literal(""), c.job_category, c.ownership, c.status, zero, zero, count)
-            .where(c.status.in_(ACTIVE_STATUSES))
+            select(c.job_category, c.ownership, c.status, count)
+            .where(active)
             .group_by(c.job_category, c.ownership, c.status)
             .having(count != 0)
         )
-        found: tuple[list[MemberGroup], list[MemberGroup]] = ([], [])
+        parameters = {"authorities": sorted(authorities)}
         with self._engine.connect() as connection:
-            rows = connection.execute(union_all(units, compositions), {"authorities": sorted(authorities)})
-            for axis, a, j, o, status, ad, lf, n in rows:
-                found[axis].append(MemberGroup(a, j or None, o or None, status, bool(ad), bool(lf), int(n)))
-        return MemberCounts(*found)
+            by_unit = {
+                a: {name: int(n) for name, n in zip(when, values, strict=True)}
+                for a, *values in connection.execute(units, parameters)
+            }
+            by_composition = [
+                MemberGroup("", j or None, o or None, status, False, False, int(n))
+                for j, o, status, n in connection.execute(compositions, parameters)
+            ]
+        return MemberCounts(by_unit, by_composition)
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         t = self._tables.organization_ratings

@@ -253,29 +253,18 @@ class FactReports:
             "admitted": "Kết nạp trong kỳ",
             "left": "Giảm trong kỳ",
         }
-        by_unit: list[tuple[str, dict[str, int]]] = []
+        counts = self._facts.member_counts(day, start, end, tree.held_within(authority_id))
+        by_unit = list(counts.units.items())
+        statuses = dict.fromkeys([*ACTIVE_STATUSES, *LEFT_STATUSES], 0)
+        for unit in counts.units.values():
+            for status in statuses:
+                statuses[status] += unit[status if status in ACTIVE_STATUSES else f"left_{status}"]
+        by_status = [(status, {"members": n}) for status, n in statuses.items() if n]
         by_job: list[tuple[str, dict[str, int]]] = []
         by_ownership: list[tuple[str, dict[str, int]]] = []
-        by_status: list[tuple[str, dict[str, int]]] = []
-        counts = self._facts.member_counts(day, start, end, tree.held_within(authority_id))
-        for group in counts.units:
-            n = group.count
-            values: dict[str, int] = {}
-            if group.status in ACTIVE_STATUSES:
-                values = {"members": n, group.status: n}
-                if group.job_category in ("production_worker", "owner"):
-                    values[group.job_category] = n
-                by_status.append((group.status, {"members": n}))
-            if group.admitted:
-                values = {**values, "admitted": n}
-            if group.left and group.status in LEFT_STATUSES:
-                values = {**values, "left": n}
-                by_status.append((group.status, {"members": n}))
-            if values:
-                by_unit.append((group.authority_id, values))
         for group in counts.compositions:
             n = group.count
-            values = {"members": n, group.status: n} if group.status is not None else {"members": n}
+            values = {"members": n, group.status or "": n}
             if group.job_category in ("production_worker", "owner"):
                 values[group.job_category] = n
             by_job.append((group.job_category or "other", values))

@@ -74,19 +74,23 @@ class MemberGroup:
     count: int
 
 
+UNIT_COLUMNS = ("members", "probationary", "official", "production_worker", "owner", "admitted", "left")
+
+
 @dataclass(frozen=True)
 class MemberCounts:
     """The members of a subtree's units on a day, counted by the projection along the members
     report's axes (`MemberGroup`'s rules), so that a nation's report reads a few thousand
-    groups instead of one per unit, job category and ownership.
+    rows instead of a group per unit, job category, ownership and status.
 
-    `units`: by authority, status, admitted and left in the period; `job_category` only
-    where the report has a column for it (production worker, owner), else None, and no
-    ownership. `compositions`: the active members (probationary, official) by job category,
-    enterprise ownership and status, with authority "" and neither admitted nor left.
+    `units`: per authority, `UNIT_COLUMNS` — active members (probationary or official), by
+    status, the production workers and owners among them, those admitted in the period, those
+    who left in it (by the day) — and `left_<status>` per status they left with.
+    `compositions`: the active members by job category, enterprise ownership and status
+    (authority "", neither admitted nor left).
     """
 
-    units: list[MemberGroup]
+    units: dict[str, dict[str, int]]
     compositions: list[MemberGroup]
 
 

@@ -22,7 +22,7 @@ from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports
 from coso_reporting.domain.coverage import MEASURES, UNKNOWN_SIZE, CoverageCounts, CoverageGroup, SizeBands
-from coso_reporting.domain.fact_records import ACTIVE_STATUSES, MemberCounts, MemberGroup
+from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES, UNIT_COLUMNS, MemberCounts, MemberGroup
 
 D = date.fromisoformat
 
@@ -50,17 +50,24 @@ class PlainFactQueries(SqlFactQueries):
             groups = [
                 MemberGroup(*row[:3], row[3], bool(row[4]), bool(row[5]), row[6]) for row in connection.execute(query)
             ]
-        units: Counter[tuple] = Counter()
+        units: dict[str, dict[str, int]] = {}
         compositions: Counter[tuple] = Counter()
         for g in groups:
             if g.authority_id not in authorities:
                 continue
-            job = g.job_category if g.job_category in ("production_worker", "owner") else None
-            units[(g.authority_id, job, None, g.status, g.admitted, g.left)] += g.count
+            values = units.setdefault(g.authority_id, Counter())
             if g.status in ACTIVE_STATUSES:
+                values.update({"members": g.count, g.status: g.count})
+                if g.job_category in ("production_worker", "owner"):
+                    values[g.job_category] += g.count
                 compositions[("", g.job_category, g.ownership, g.status, False, False)] += g.count
+            if g.admitted:
+                values["admitted"] += g.count
+            if g.left and g.status in LEFT_STATUSES:
+                values.update({"left": g.count, f"left_{g.status}": g.count})
+        columns = (*UNIT_COLUMNS, *(f"left_{s}" for s in LEFT_STATUSES))
         return MemberCounts(
-            [MemberGroup(*key, n) for key, n in units.items()],
+            {a: {c: values[c] for c in columns} for a, values in units.items()},
             [MemberGroup(*key, n) for key, n in compositions.items()],
         )
 
