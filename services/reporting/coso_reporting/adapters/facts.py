@@ -157,6 +157,8 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
     for table in (kept, per_enterprise, changes):
         connection.execute(delete(table))
+    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
     counted = and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
     status = case(
         (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
