@@ -5,38 +5,66 @@ like the indicator queries: a rebuild's swap locks the tables it replaces, so a 
 must not hold one while waiting for another. Rows still missing the event that creates
 them (see domain/facts.py) are left out.
 
-Members and enterprises are counted in the database, grouped by the reports' axes: a
-nation has millions of members and almost a million enterprises, and handing each to
-Python took seconds per report already at a twentieth of that. The rules of a day are
-`MemberGroup`'s and `CoverageGroup`'s, written in SQL.
+Members and enterprises are counted in the database, summed by the reports' axes and
+restricted to the report's units: a nation has millions of members and almost a million
+enterprises, and handing each to Python took seconds per report already at a twentieth of
+that. Members are not grouped one by one either: the projection keeps their counts for
+their latest state (domain/member_counts.py), and a report recounts only the members
+changed after its day or within its period. The rules of a day are `MemberGroup`'s and
+`CoverageGroup`'s, written in SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, literal, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Engine, Select, String, Table, and_, bindparam, case, cast, func, literal, or_, select, union_all
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
-from coso_reporting.domain.coverage import UNKNOWN_SIZE, CoverageGroup, SizeBands
+from coso_reporting.domain.coverage import MEASURES, UNKNOWN_SIZE, CoverageCounts, SizeBands
 from coso_reporting.domain.fact_records import (
     ACTIVE_STATUSES,
     LEFT_STATUSES,
     CandidateFact,
     MassOrganizationFact,
+    MemberCounts,
     MemberGroup,
     OrganizationFact,
     Step,
 )
+from coso_reporting.domain.member_counts import UNKNOWN
 
 _IN_CHUNK = 500
 
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _counted(m: Table) -> tuple[ColumnElement[bool], ...]:
+    """The members the reports count (domain/member_counts.py `is_counted`)."""
+    return m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None)
+
+
+def _status_now(m: Table) -> ColumnElement[str]:
+    """domain/member_counts.py `status_now` in SQL."""
+    return case(
+        (and_(m.c.ended_on.is_not(None), m.c.status.in_(LEFT_STATUSES)), m.c.status),
+        (m.c.official_on.is_not(None), literal("official")),
+        else_=literal("probationary"),
+    )
+
+
+def _is_active(status: ColumnElement[Any]) -> ColumnElement[int]:
+    return case((status.in_(ACTIVE_STATUSES), 1), else_=0)
+
+
+def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
+    return case((status == "official", 1), else_=0)
 
 
 class SqlFactQueries:
@@ -48,31 +76,29 @@ class SqlFactQueries:
         """What `StateCache` keys finished reports on (`adapters.queries.projection_state`)."""
         return projection_state(self._engine)
 
-    def coverage_groups(self, day: date, bands: SizeBands, minimum_official: int) -> list[CoverageGroup]:
+    def coverage_counts(
+        self, day: date, bands: SizeBands, minimum_official: int, authorities: Collection[str]
+    ) -> CoverageCounts:
         """`CoverageGroup`'s rules in SQL: each operating enterprise's place, union, organization
-        and members on the day in an inner query, counted by all of them in the outer one."""
+        and members on the day in an inner query (its members from the kept counts, corrected
+        by the members changed after the day), its measures summed by each axis in the outer
+        one, for the enterprises placed under `authorities` on the day."""
         t = self._tables
-        e, p, m = t.fact_enterprises, t.enterprise_places, t.members
+        e, m = t.fact_enterprises, t.members
         o, covered, mass = t.organizations, t.organization_enterprises, t.mass_organizations
+        kept, changes = t.enterprise_members, t.member_changes
         on = day.isoformat()
-        ranked = (
-            select(
-                p.c.enterprise_id,
-                p.c.authority_id,
-                p.c.industrial_zone_id,
-                func.row_number().over(partition_by=p.c.enterprise_id, order_by=p.c.valid_from.desc()).label("latest"),
-            )
-            .where(p.c.valid_from <= on)
-            .subquery()
-        )
-        status = self._status_on(day)
-        members = (
+        place = self._places_on(on).subquery()
+        placed_under = place.c.authority_id.in_(bindparam("authorities", expanding=True))
+        status_then, status_now = self._status_on(day), _status_now(m)
+        corrections = (
             select(
                 m.c.enterprise_id,
-                func.sum(case((status.in_(ACTIVE_STATUSES), 1), else_=0)).label("active"),
-                func.sum(case((status == "official", 1), else_=0)).label("official"),
+                func.sum(_is_active(status_then) - _is_active(status_now)).label("active"),
+                func.sum(_is_official(status_then) - _is_official(status_now)).label("official"),
             )
-            .where(m.c.enterprise_id.is_not(None), m.c.admitted_on <= on)
+            .select_from(changes.join(m, m.c.member_id == changes.c.member_id))
+            .where(changes.c.changed_on > on, m.c.enterprise_id.is_not(None), *_counted(m))
             .group_by(m.c.enterprise_id)
             .subquery()
         )
@@ -101,33 +127,51 @@ class SqlFactQueries:
             *((e.c.worker_count < limit, literal(key)) for limit, key in zip(bands.limits, keys, strict=False)),
             else_=literal(keys[-1]),
         )
+        active = func.coalesce(kept.c.active, 0) + func.coalesce(corrections.c.active, 0)
+        official = func.coalesce(kept.c.official, 0) + func.coalesce(corrections.c.official, 0)
+        without_organization = organized.c.enterprise_id.is_(None)
         each = (
             select(
-                ranked.c.authority_id,
-                ranked.c.industrial_zone_id,
+                place.c.authority_id,
+                place.c.industrial_zone_id,
                 e.c.ownership,
                 band.label("size_band"),
-                case((unions.c.enterprise_id.is_not(None), 1), else_=0).label("union_"),
-                case((organized.c.enterprise_id.is_not(None), 1), else_=0).label("organized"),
-                case((func.coalesce(members.c.active, 0) > 0, 1), else_=0).label("with_members"),
-                case((func.coalesce(members.c.official, 0) >= minimum_official, 1), else_=0).label("enough"),
+                case((unions.c.enterprise_id.is_not(None), 1), else_=0).label("with_trade_union"),
+                case((without_organization, 0), else_=1).label("with_party_organization"),
+                case((and_(without_organization, active > 0), 1), else_=0).label("members_without_organization"),
+                case((and_(without_organization, official >= minimum_official), 1), else_=0).label(
+                    "enough_members_without_organization"
+                ),
             )
             .select_from(
-                e.join(ranked, and_(ranked.c.enterprise_id == e.c.enterprise_id, ranked.c.latest == 1))
-                .outerjoin(members, members.c.enterprise_id == e.c.enterprise_id)
+                e.join(place, place.c.enterprise_id == e.c.enterprise_id)
+                .outerjoin(kept, kept.c.enterprise_id == e.c.enterprise_id)
+                .outerjoin(corrections, corrections.c.enterprise_id == e.c.enterprise_id)
                 .outerjoin(unions, unions.c.enterprise_id == e.c.enterprise_id)
                 .outerjoin(organized, organized.c.enterprise_id == e.c.enterprise_id)
             )
-            .where(e.c.registered_on <= on, or_(e.c.closed_on.is_(None), e.c.closed_on > on))
-            .subquery()
+            .where(e.c.registered_on <= on, or_(e.c.closed_on.is_(None), e.c.closed_on > on), placed_under)
+            .cte("each_enterprise")
         )
-        columns = list(each.c)
-        with self._engine.connect() as connection:
-            rows = connection.execute(select(*columns, func.count()).group_by(*columns)).all()
-        return [
-            CoverageGroup(a, z, own, b, bool(u), bool(org), bool(w), bool(enough), int(n))
-            for a, z, own, b, u, org, w, enough, n in rows
+        measures = [
+            func.count().label("enterprises"),
+            *(func.sum(each.c[name]).label(name) for name in MEASURES[1:]),
         ]
+        axes = [each.c.authority_id, each.c.size_band, each.c.ownership, each.c.industrial_zone_id]
+        query = union_all(
+            *(
+                select(literal(n).label("axis"), cast(axis, String).label("key"), *measures).group_by(axis)
+                for n, axis in enumerate(axes)
+            )
+        )
+        found: list[dict[str | None, dict[str, int]]] = [{}, {}, {}, {}]
+        with self._engine.connect() as connection:
+            for axis, key, *values in connection.execute(query, {"authorities": sorted(authorities)}):
+                found[axis][key] = {name: int(value) for name, value in zip(MEASURES, values, strict=True)}
+        units, size_bands, ownership, zones = found
+        return CoverageCounts(
+            {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
+        )
 
     def organizations(self) -> list[OrganizationFact]:
         t, c = self._tables.organizations, self._tables.organization_enterprises
@@ -168,6 +212,29 @@ class SqlFactQueries:
             for r in rows
         ]
 
+    def _places_on(self, on: str) -> Select[tuple[str, str, str | None]]:
+        """Each enterprise's latest place from `on` back. PostgreSQL: DISTINCT ON, which its
+        planner sizes right (a join on the latest day it takes for a handful of rows, and
+        then rescans the union and organization sets for each enterprise)."""
+        p = self._tables.enterprise_places
+        columns = (p.c.enterprise_id, p.c.authority_id, p.c.industrial_zone_id)
+        if self._engine.dialect.name == "postgresql":
+            return (
+                select(*columns)
+                .where(p.c.valid_from <= on)
+                .distinct(p.c.enterprise_id)
+                .order_by(p.c.enterprise_id, p.c.valid_from.desc())
+            )
+        latest = (
+            select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
+            .where(p.c.valid_from <= on)
+            .group_by(p.c.enterprise_id)
+            .subquery()
+        )
+        return select(*columns).join(
+            latest, and_(latest.c.enterprise_id == p.c.enterprise_id, latest.c.valid_from == p.c.valid_from)
+        )
+
     def _status_on(self, day: date) -> ColumnElement[str | None]:
         m, on = self._tables.members, day.isoformat()
         return case(
@@ -177,23 +244,75 @@ class SqlFactQueries:
             else_=literal("probationary"),
         )
 
-    def member_groups(self, day: date, start: date, end: date) -> list[MemberGroup]:
-        m, e = self._tables.members, self._tables.fact_enterprises
-        first, last = start.isoformat(), end.isoformat()
-        status = self._status_on(day).label("status_on")
-        admitted = case((m.c.admitted_on.between(first, last), 1), else_=0).label("admitted")
-        left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= day.isoformat()), 1), else_=0).label(
-            "left_in_period"
+    def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
+        """`MemberGroup`'s rules over the members filed under `authorities`: the kept counts of
+        the members' latest state (domain/member_counts.py), each member changed after the
+        day or within the period taken out of them as counted there and put back as it was
+        on the day, with its admission and leaving in the period; summed by the report's axes."""
+        t = self._tables
+        m, e, kept, changes = t.members, t.fact_enterprises, t.member_counts, t.member_changes
+        first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
+        # Every member whose group differs from the kept one changed on or after this day.
+        since = min(start, day + timedelta(days=1)).isoformat()
+        listed: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        zero = literal(0)
+        job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
+        changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
+            e, e.c.enterprise_id == m.c.enterprise_id
         )
-        query = (
-            select(m.c.authority_id, m.c.job_category, e.c.ownership, status, admitted, left, func.count())
-            .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
-            .where(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
-            .group_by(m.c.authority_id, m.c.job_category, e.c.ownership, status, admitted, left)
+        in_scope = (changes.c.changed_on >= since, *_counted(m), m.c.authority_id.in_(listed))
+        admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
+        left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
+        combined = union_all(
+            select(
+                kept.c.authority_id,
+                kept.c.job_category,
+                kept.c.ownership,
+                kept.c.status,
+                zero.label("admitted"),
+                zero.label("left_in_period"),
+                kept.c.members.label("n"),
+            ).where(kept.c.authority_id.in_(listed)),
+            select(m.c.authority_id, job, ownership, _status_now(m), zero, zero, literal(-1))
+            .select_from(changed)
+            .where(*in_scope),
+            select(m.c.authority_id, job, ownership, self._status_on(day), admitted, left, literal(1))
+            .select_from(changed)
+            .where(*in_scope),
+        ).cte("combined")
+        c = combined.c
+        active = c.status.in_(ACTIVE_STATUSES)
+        when = {
+            "members": active,
+            "probationary": c.status == "probationary",
+            "official": c.status == "official",
+            "production_worker": and_(active, c.job_category == "production_worker"),
+            "owner": and_(active, c.job_category == "owner"),
+            "admitted": c.admitted == 1,
+            "left": and_(c.left_in_period == 1, c.status.in_(LEFT_STATUSES)),
+            **{f"left_{s}": and_(c.left_in_period == 1, c.status == s) for s in LEFT_STATUSES},
+        }
+        units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(
+            c.authority_id
         )
+        count = func.sum(c.n)
+        compositions = (
+            select(c.job_category, c.ownership, c.status, count)
+            .where(active)
+            .group_by(c.job_category, c.ownership, c.status)
+            .having(count != 0)
+        )
+        parameters = {"authorities": sorted(authorities)}
         with self._engine.connect() as connection:
-            rows = connection.execute(query).all()
-        return [MemberGroup(a, j, o, s, bool(ad), bool(lf), int(n)) for a, j, o, s, ad, lf, n in rows]
+            by_unit = {
+                a: {name: int(n) for name, n in zip(when, values, strict=True)}
+                for a, *values in connection.execute(units, parameters)
+            }
+            by_composition = [
+                MemberGroup("", j or None, o or None, status, False, False, int(n))
+                for j, o, status, n in connection.execute(compositions, parameters)
+            ]
+        return MemberCounts(by_unit, by_composition)
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         t = self._tables.organization_ratings

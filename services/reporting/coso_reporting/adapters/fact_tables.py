@@ -20,6 +20,11 @@ the event that says it arrives (see domain/facts.py).
 - `reporting_fact_candidates`: candidates with their authority and display reference
   (never personal data); `reporting_fact_candidate_steps`: each step's day and the
   deadline it set.
+- the counts kept for the members' latest state (domain/member_counts.py):
+  `reporting_fact_member_counts`, members per unit, job category, enterprise ownership and
+  status; `reporting_fact_enterprise_members`, each enterprise's members, active and
+  official; `reporting_fact_member_changes`, each member's last change by day, its key
+  beginning with the day so that the members changed after a day are one range read.
 """
 
 from __future__ import annotations
@@ -142,6 +147,32 @@ candidate_steps = Table(
     Column("due", String(_DAY), nullable=True),
 )
 
+member_counts = Table(
+    "reporting_fact_member_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("job_category", String(40), primary_key=True),  # "" when unknown
+    Column("ownership", String(40), primary_key=True),  # of the member's enterprise, "" when unknown
+    Column("status", String(20), primary_key=True),
+    Column("members", Integer, nullable=False),
+)
+
+enterprise_members = Table(
+    "reporting_fact_enterprise_members",
+    metadata,
+    Column("enterprise_id", String(_ID), primary_key=True),
+    Column("members", Integer, nullable=False),
+    Column("active", Integer, nullable=False),
+    Column("official", Integer, nullable=False),
+)
+
+member_changes = Table(
+    "reporting_fact_member_changes",
+    metadata,
+    Column("changed_on", String(_DAY), primary_key=True),
+    Column("member_id", String(_ID), primary_key=True),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -153,4 +184,7 @@ FACT_TABLES = (
     organization_ratings,
     fact_candidates,
     candidate_steps,
+    member_counts,
+    enterprise_members,
+    member_changes,
 )

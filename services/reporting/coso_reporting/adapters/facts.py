@@ -7,6 +7,14 @@ and in the same transaction. It loads the rows the run touches (one SELECT per t
 with one batched upsert per table (`INSERT ... ON CONFLICT (key) DO UPDATE`, which SQLite
 and PostgreSQL both speak): a few round trips per table whatever the number of events,
 which is what keeps a rebuild's pages of 5,000 events fast.
+
+The member counts (domain/member_counts.py) move with the same batch: each member touched
+is taken out of the counts as it was stored and put back as it ends, under its enterprise's
+ownership before and after the batch; when an enterprise's ownership changes (its
+registration arriving after its members, or a change of ownership), its other members move
+too. Those are looked up only for an enterprise that has counted members. A rebuild does
+not move the counts page by page: it counts them once from the loaded members
+(`count_members`, three statements), which costs a fraction of the moves.
 """
 
 from __future__ import annotations
@@ -15,30 +23,40 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select
+from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert
-from coso_reporting.domain.facts import FACT_EVENTS, FactBatch, Row, fact_keys
+from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys
+from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted
 
 _IN_CHUNK = 500
+_LOOKUP_CHUNK = 5000  # ids per lookup of a few columns by key
 
 
-def apply_facts(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> FactBatch:
-    """Apply the events the fact tables care about; the others are ignored."""
+def apply_facts(
+    connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool = True
+) -> FactBatch:
+    """Apply the events the fact tables care about; the others are ignored. Without
+    `keep_counts` the member counts are left alone (a rebuild counts once at the end,
+    `count_members`)."""
     relevant = [event for event in events if isinstance(event, FACT_EVENTS)]
     if not relevant:
         return FactBatch()
     keys = fact_keys(relevant)
+    stored_enterprises = _load(connection, tables.fact_enterprises, keys.enterprises)
+    stored_members = _load(connection, tables.members, keys.members)
     batch = FactBatch.starting_from(
-        _load(connection, tables.fact_enterprises, keys.enterprises),
+        stored_enterprises,
         _load(connection, tables.organizations, keys.organizations),
         _load(connection, tables.mass_organizations, keys.mass_organizations),
-        _load(connection, tables.members, keys.members),
+        stored_members,
     )
     batch.add_all(relevant)
     _write(connection, tables, batch)
+    if keep_counts:
+        _count_members(connection, tables, batch, stored_members, stored_enterprises)
     return batch
 
 
@@ -92,9 +110,173 @@ def _write(connection: Connection, tables: ProjectionTables, batch: FactBatch) -
             connection.execute(insert(covered), pairs)
 
 
+def _count_members(
+    connection: Connection,
+    tables: ProjectionTables,
+    batch: FactBatch,
+    stored_members: Mapping[str, Row],
+    stored_enterprises: Mapping[str, Row],
+) -> None:
+    """Move the member counts by what the batch changed (see the module's docstring)."""
+    owned_before = {e: row["ownership"] for e, row in stored_enterprises.items()}
+    owned_after = {e: row["ownership"] for e, row in batch.enterprises.items()}
+    reowned = [e for e in owned_after if owned_after[e] != owned_before.get(e)]
+    if "members" not in batch.changed and not reowned:
+        return
+    members = batch.members if "members" in batch.changed else {}
+    elsewhere = {
+        row["enterprise_id"]
+        for rows in (members.values(), stored_members.values())
+        for row in rows
+        if row["enterprise_id"] is not None and row["enterprise_id"] not in owned_after
+    }
+    stored_ownership = _ownership(connection, tables, elsewhere)
+    owned_before.update(stored_ownership)
+    owned_after.update(stored_ownership)
+    changes = MemberCountChanges()
+    for member_id, after in members.items():
+        before = stored_members.get(member_id)
+        changes.move(
+            member_id,
+            before,
+            owned_before.get(before["enterprise_id"]) if before is not None else None,
+            after,
+            owned_after.get(after["enterprise_id"]),
+        )
+    for member_id, row in _members_of(connection, tables, reowned):
+        if member_id not in members:
+            ownership_of = row["enterprise_id"]
+            changes.move(member_id, row, owned_before.get(ownership_of), row, owned_after.get(ownership_of))
+    _write_counts(connection, tables, changes)
+
+
+def count_members(connection: Connection, tables: ProjectionTables) -> None:
+    """Fill the member counts from the stored members, replacing what they held (the rules
+    of domain/member_counts.py in SQL: the statements of migration p0007)."""
+    m, e = tables.members, tables.fact_enterprises
+    kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
+    for table in (kept, per_enterprise, changes):
+        connection.execute(delete(table))
+    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+    counted = and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
+    status = case(
+        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
+        (m.c.official_on.is_not(None), literal("official")),
+        else_=literal("probationary"),
+    )
+    job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
+    connection.execute(
+        insert(kept).from_select(
+            ["authority_id", "job_category", "ownership", "status", "members"],
+            select(m.c.authority_id, job, ownership, status, func.count())
+            .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
+            .where(counted)
+            .group_by(m.c.authority_id, job, ownership, status),
+        )
+    )
+    connection.execute(
+        insert(per_enterprise).from_select(
+            ["enterprise_id", "members", "active", "official"],
+            select(
+                m.c.enterprise_id,
+                func.count(),
+                func.sum(case((status.in_(("probationary", "official")), 1), else_=0)),
+                func.sum(case((status == "official", 1), else_=0)),
+            )
+            .where(counted, m.c.enterprise_id.is_not(None))
+            .group_by(m.c.enterprise_id),
+        )
+    )
+    later = case(
+        (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
+    )
+    last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
+    connection.execute(
+        insert(changes).from_select(
+            ["changed_on", "member_id"], select(last, m.c.member_id).where(counted).order_by(last, m.c.member_id)
+        )
+    )
+
+
+def _ownership(connection: Connection, tables: ProjectionTables, ids: set[str]) -> dict[str, str | None]:
+    e = tables.fact_enterprises
+    query = select(e.c.enterprise_id, e.c.ownership).where(e.c.enterprise_id.in_(bindparam("ids", expanding=True)))
+    ordered = sorted(ids)
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ordered), _LOOKUP_CHUNK):
+        for enterprise_id, ownership in connection.execute(query, {"ids": ordered[start : start + _LOOKUP_CHUNK]}):
+            found[enterprise_id] = ownership
+    return found
+
+
+def _members_of(connection: Connection, tables: ProjectionTables, enterprise_ids: list[str]) -> list[tuple[str, Row]]:
+    """The stored members of the enterprises that have counted members (none for an enterprise
+    registered before its members, so that common case costs one lookup by key)."""
+    if not enterprise_ids:
+        return []
+    counted = tables.enterprise_members
+    with_members = sorted(
+        connection.execute(
+            select(counted.c.enterprise_id).where(counted.c.enterprise_id.in_(enterprise_ids), counted.c.members > 0)
+        ).scalars()
+    )
+    m = tables.members
+    found: list[tuple[str, Row]] = []
+    for start in range(0, len(with_members), _IN_CHUNK):
+        chunk = with_members[start : start + _IN_CHUNK]
+        for row in connection.execute(select(m).where(m.c.enterprise_id.in_(chunk))).mappings():
+            values = dict(row)
+            member_id = values.pop("member_id")
+            if is_counted(values):
+                found.append((member_id, values))
+    return found
+
+
+def _write_counts(connection: Connection, tables: ProjectionTables, changes: MemberCountChanges) -> None:
+    counts, enterprises = changes.changed_counts(), changes.changed_enterprises()
+    _adding(tables.member_counts, ("members",)).execute(
+        connection,
+        [
+            {"authority_id": a, "job_category": j, "ownership": o, "status": s, "members": n}
+            for (a, j, o, s), n in counts.items()
+        ],
+    )
+    _adding(tables.enterprise_members, ("members", "active", "official")).execute(
+        connection,
+        [{"enterprise_id": e, "members": n, "active": a, "official": o} for e, (n, a, o) in enterprises.items()],
+    )
+    emptied = sorted({a for (a, *_), n in counts.items() if n < 0})
+    c = tables.member_counts
+    for start in range(0, len(emptied), _IN_CHUNK):
+        connection.execute(delete(c).where(c.c.members == 0, c.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))
+    left = sorted(e for e, (n, _, _) in enterprises.items() if n < 0)
+    em = tables.enterprise_members
+    for start in range(0, len(left), _IN_CHUNK):
+        connection.execute(delete(em).where(em.c.members == 0, em.c.enterprise_id.in_(left[start : start + _IN_CHUNK])))
+    days = tables.member_changes
+    if changes.changes_removed:
+        connection.execute(
+            delete(days).where(and_(days.c.changed_on == bindparam("day"), days.c.member_id == bindparam("member"))),
+            [{"day": d, "member": m} for d, m in sorted(changes.changes_removed)],
+        )
+    _upsert(days).execute(connection, [{"changed_on": d, "member_id": m} for d, m in sorted(changes.changes_added)])
+
+
 @cache
 def _upsert(table: Table) -> DriverUpsert:
+    if all(c.primary_key for c in table.columns):  # nothing to replace but the key itself
+        keys = [c.name for c in table.columns]
+        return DriverUpsert(table.name, keys, keys, f"{keys[-1]} = excluded.{keys[-1]}")
     return DriverUpsert.replacing(table)
+
+
+@cache
+def _adding(table: Table, counted: tuple[str, ...]) -> DriverUpsert:
+    """The upsert that adds the new row's counts to the stored ones."""
+    columns = [c.name for c in table.columns]
+    keys = [c.name for c in table.primary_key.columns]
+    return DriverUpsert(table.name, columns, keys, ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in counted))
 
 
 # The fact events beyond those the indicator tally already subscribes to (the projection's

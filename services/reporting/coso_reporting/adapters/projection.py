@@ -112,12 +112,15 @@ def _announce(connection: Connection, before: dict[str, Counts], after: dict[str
     )
 
 
-def apply_events(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> IndicatorTally:
-    """Tally events in memory against the stored facts they need, then write the tally."""
+def apply_events(
+    connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool = True
+) -> IndicatorTally:
+    """Tally events in memory against the stored facts they need, then write the tally.
+    A rebuild leaves the member counts to the end (`keep_counts`, adapters/facts.py)."""
     tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
     tally.add_all(events)
     write_tally(connection, tables, tally)
-    apply_facts(connection, tables, events)
+    apply_facts(connection, tables, events, keep_counts=keep_counts)
     apply_hierarchy(connection, tables, events)
     return tally
 

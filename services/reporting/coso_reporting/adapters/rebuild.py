@@ -6,7 +6,8 @@
    written in one transaction (`apply_events`, the very code the live handlers run on one
    event): one statement per table per page instead of several per event. A page holding
    an event that cannot be applied is applied again event by event, each in a savepoint,
-   as the live consumer does, so only that event is refused.
+   as the live consumer does, so only that event is refused. The member counts
+   (adapters/facts.py) are counted once from the loaded members, not moved page by page.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
    PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
    reads first), sets the consumer's checkpoints to the positions the rebuild reached,
@@ -48,6 +49,7 @@ from coso_backbone.errors import CosoError, EventSourceUnavailable, MalformedMes
 from coso_backbone.handlers import EventHandlers
 from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
+from coso_reporting.adapters.facts import count_members
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD
@@ -179,6 +181,8 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
+            with self._write() as connection:
+                count_members(connection, self._fresh)  # once, rather than page by page
             self._analyze_fresh_tables()
             self._swap(stats)
         except BaseException:
@@ -283,7 +287,7 @@ class _Rebuild:
     def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         try:
             with self._write() as connection:
-                apply_events(connection, self._fresh, [data for _, data in parsed])
+                apply_events(connection, self._fresh, [data for _, data in parsed], keep_counts=False)
             stats.applied += len(parsed)
         except _REFUSALS:
             self._apply_one_by_one(parsed, stats)
@@ -294,7 +298,7 @@ class _Rebuild:
             for envelope, data in parsed:
                 savepoint = connection.begin_nested()
                 try:
-                    apply_events(connection, self._fresh, [data])
+                    apply_events(connection, self._fresh, [data], keep_counts=False)
                     savepoint.commit()
                 except _REFUSALS as exc:
                     savepoint.rollback()

@@ -18,7 +18,8 @@
 - `reporting_successions`: who took over the records of an authority that ended (merged,
   split, dissolved), from which day; `rank` orders a split's successors as registry gave them.
 - the fact tables (`reporting_fact_*`, defined in adapters/fact_tables.py): enterprises,
-  organizations, mass organizations, members, ratings and candidates' steps for the other reports.
+  organizations, mass organizations, members, ratings and candidates' steps for the other
+  reports, and the member counts kept for the members' latest state.
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
@@ -136,6 +137,9 @@ class ProjectionTables:
     organization_ratings: Table
     fact_candidates: Table
     candidate_steps: Table
+    member_counts: Table
+    enterprise_members: Table
+    member_changes: Table
     authority_periods: Table
     successions: Table
 
@@ -157,6 +161,9 @@ class ProjectionTables:
             self.organization_ratings,
             self.fact_candidates,
             self.candidate_steps,
+            self.member_counts,
+            self.enterprise_members,
+            self.member_changes,
             self.authority_periods,
             self.successions,
         )

@@ -6,18 +6,21 @@ from collections.abc import Collection
 from datetime import date
 from typing import Protocol
 
-from coso_reporting.domain.coverage import CoverageGroup, SizeBands
+from coso_reporting.domain.coverage import CoverageCounts, SizeBands
 from coso_reporting.domain.fact_records import (
     CandidateFact,
     MassOrganizationFact,
-    MemberGroup,
+    MemberCounts,
     OrganizationFact,
 )
 
 
 class FactQueries(Protocol):
-    def coverage_groups(self, day: date, bands: SizeBands, minimum_official: int) -> list[CoverageGroup]:
-        """Enterprises operating on `day`, counted by place, ownership, size band and what they have."""
+    def coverage_counts(
+        self, day: date, bands: SizeBands, minimum_official: int, authorities: Collection[str]
+    ) -> CoverageCounts:
+        """Enterprises operating on `day` under `authorities`, their measures summed by place,
+        size band, ownership and industrial zone."""
 
     def organizations(self) -> list[OrganizationFact]:
         """Every founded party organization with the enterprises it covers."""
@@ -25,9 +28,10 @@ class FactQueries(Protocol):
     def mass_organizations(self) -> list[MassOrganizationFact]:
         """Every founded mass organization."""
 
-    def member_groups(self, day: date, start: date, end: date) -> list[MemberGroup]:
-        """Members counted by authority, job category, enterprise ownership, status on `day`,
-        admitted within `start`–`end`, left within it."""
+    def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
+        """Members filed under `authorities`, counted by authority, status on `day`, admitted
+        within `start`–`end` and left within it; the active ones also by job category and
+        enterprise ownership."""
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         """(authority when rated, quality level) of each organization rated for `year`."""

@@ -206,22 +206,24 @@ class FactReports:
         request, tree = self._request(authority_id, start, end, as_of)
         bands = self._settings.size_bands
         minimum = self._settings.minimum_official_members
-        groups = self._facts.coverage_groups(request.as_of, bands, minimum)
-        inside = within(tree, authority_id, {g.authority_id for g in groups})
-        found = [g for g in groups if g.authority_id in inside]
+        counts = self._facts.coverage_counts(request.as_of, bands, minimum, tree.held_within(authority_id))
         measures = {
             **labels.COVERAGE_MEASURES,
             "enough_members_without_organization": f"Có từ {minimum} đảng viên chính thức, chưa có tổ chức đảng",
         }
         columns = list(MEASURES)
-        unit_rows, totals = roll_up(tree, authority_id, [(c.authority_id, c.measures()) for c in found], columns)
-        band_rows, _ = _by_key([(c.size_band, c.measures()) for c in found], bands.labels(), columns)
+        unit_rows, totals = roll_up(tree, authority_id, counts.units.items(), columns)
+        band_rows, _ = _by_key(counts.size_bands.items(), bands.labels(), columns)
         ownership_rows, _ = _by_key(
-            [(c.ownership or "unknown", c.measures()) for c in found], labels.OWNERSHIP, columns
+            [(ownership or "unknown", values) for ownership, values in counts.ownership.items()],
+            labels.OWNERSHIP,
+            columns,
         )
-        zones = sorted({c.industrial_zone_id for c in found if c.industrial_zone_id is not None})
+        zones = sorted(z for z in counts.industrial_zones if z is not None)
         zone_labels = {**{z: tree.name(z) for z in zones}, "none": labels.NO_ZONE}
-        zone_rows, _ = _by_key([(c.industrial_zone_id or "none", c.measures()) for c in found], zone_labels, columns)
+        zone_rows, _ = _by_key(
+            [(zone or "none", values) for zone, values in counts.industrial_zones.items()], zone_labels, columns
+        )
         return self._report(
             "coverage",
             request,
@@ -251,31 +253,22 @@ class FactReports:
             "admitted": "Kết nạp trong kỳ",
             "left": "Giảm trong kỳ",
         }
-        by_unit: list[tuple[str, dict[str, int]]] = []
+        counts = self._facts.member_counts(day, start, end, tree.held_within(authority_id))
+        by_unit = list(counts.units.items())
+        statuses = dict.fromkeys([*ACTIVE_STATUSES, *LEFT_STATUSES], 0)
+        for unit in counts.units.values():
+            for status in statuses:
+                statuses[status] += unit[status if status in ACTIVE_STATUSES else f"left_{status}"]
+        by_status = [(status, {"members": n}) for status, n in statuses.items() if n]
         by_job: list[tuple[str, dict[str, int]]] = []
         by_ownership: list[tuple[str, dict[str, int]]] = []
-        by_status: list[tuple[str, dict[str, int]]] = []
-        groups = self._facts.member_groups(day, start, end)
-        inside = within(tree, authority_id, {g.authority_id for g in groups})
-        for group in groups:
-            if group.authority_id not in inside:
-                continue
+        for group in counts.compositions:
             n = group.count
-            values: dict[str, int] = {}
-            if group.status in ACTIVE_STATUSES:
-                values = {"members": n, group.status: n}
-                if group.job_category in ("production_worker", "owner"):
-                    values[group.job_category] = n
-                by_job.append((group.job_category or "other", values))
-                by_ownership.append((group.ownership or "unknown", values))
-                by_status.append((group.status, {"members": n}))
-            if group.admitted:
-                values = {**values, "admitted": n}
-            if group.left and group.status in LEFT_STATUSES:
-                values = {**values, "left": n}
-                by_status.append((group.status, {"members": n}))
-            if values:
-                by_unit.append((group.authority_id, values))
+            values = {"members": n, group.status or "": n}
+            if group.job_category in ("production_worker", "owner"):
+                values[group.job_category] = n
+            by_job.append((group.job_category or "other", values))
+            by_ownership.append((group.ownership or "unknown", values))
         composition = ["members", "probationary", "official", "production_worker", "owner"]
         unit_rows, totals = roll_up(tree, authority_id, by_unit, list(unit_columns))
         job_rows, job_totals = _by_key(by_job, JOB_CATEGORY_LABELS, composition)

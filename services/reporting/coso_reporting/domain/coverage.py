@@ -109,3 +109,15 @@ class CoverageGroup:
             "members_without_organization": self.count * (not organized and self.with_members),
             "enough_members_without_organization": self.count * (not organized and self.enough_official_members),
         }
+
+
+@dataclass(frozen=True)
+class CoverageCounts:
+    """The measures (`MEASURES`, `CoverageGroup.measures`) of the enterprises of a subtree's
+    units on a day, summed by the projection along each axis of the coverage report: by
+    authority, size band, ownership (None: unknown) and industrial zone (None: none)."""
+
+    units: dict[str, dict[str, int]]
+    size_bands: dict[str, dict[str, int]]
+    ownership: dict[str | None, dict[str, int]]
+    industrial_zones: dict[str | None, dict[str, int]]

@@ -4,8 +4,9 @@ A report "as of" a day asks: did the enterprise exist and operate, under which a
 and in which zone; did the organization exist; was the person a probationary or an
 official member, or had they left. These answers come from the days kept in the fact
 tables (domain/facts.py); a record still missing its registration answers "not yet".
-Members and enterprises are counted by the projection's queries (`MemberGroup`, and
-`CoverageGroup` in domain/coverage.py) under the rules stated there.
+Members and enterprises are counted by the projection's queries (`MemberGroup` and
+`MemberCounts`, and `CoverageGroup` and `CoverageCounts` in domain/coverage.py) under the
+rules stated there.
 """
 
 from __future__ import annotations
@@ -71,6 +72,26 @@ class MemberGroup:
     admitted: bool
     left: bool
     count: int
+
+
+UNIT_COLUMNS = ("members", "probationary", "official", "production_worker", "owner", "admitted", "left")
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    """The members of a subtree's units on a day, counted by the projection along the members
+    report's axes (`MemberGroup`'s rules), so that a nation's report reads a few thousand
+    rows instead of a group per unit, job category, ownership and status.
+
+    `units`: per authority, `UNIT_COLUMNS` — active members (probationary or official), by
+    status, the production workers and owners among them, those admitted in the period, those
+    who left in it (by the day) — and `left_<status>` per status they left with.
+    `compositions`: the active members by job category, enterprise ownership and status
+    (authority "", neither admitted nor left).
+    """
+
+    units: dict[str, dict[str, int]]
+    compositions: list[MemberGroup]
 
 
 @dataclass(frozen=True)

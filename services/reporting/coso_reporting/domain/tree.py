@@ -100,6 +100,17 @@ class Tree:
                 stack.extend(self._children.get(current, []))
         return found
 
+    def held_within(self, root: str) -> set[str]:
+        """Every authority id whose records `root`'s subtree holds on this day: its units, and
+        the ended units whose records passed (through successors) to one of them. Records
+        filed under any other id are outside the subtree (`buckets_under` leaves them out)."""
+        subtree = self.subtree(root)
+        held = set(subtree)
+        for ended in self._successor:
+            if self.holder(ended) in subtree:
+                held.add(ended)
+        return held
+
     def buckets_under(self, root: str, recorded: Iterable[str]) -> dict[str, str]:
         """Each recorded authority id held within `root`'s subtree, mapped to the direct
         subordinate of `root` whose subtree holds it (`root` itself for its own records).

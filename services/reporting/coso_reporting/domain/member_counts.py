@@ -1,0 +1,103 @@
+"""The member counts the fact projection keeps, and how a run of events changes them.
+
+The members report counts members by unit, job category, their enterprise's ownership and
+status on a day; the coverage report needs each enterprise's active and official members.
+A nation has millions of members, so grouping them all for each report takes seconds.
+The projection therefore keeps, for the members' latest state (their status once every
+recorded day has passed, `status_now`):
+
+- the members per unit, job category, enterprise ownership and status;
+- per enterprise, its members, how many are active (probationary or official) and official;
+- per member, the last day anything about its status happened (`last_change`: admission,
+  recognition, leaving).
+
+A report as of a day, for a period, starts from the kept counts and recounts only the
+members whose last change falls after the day or within the period
+(adapters/fact_queries.py): on a day after every recorded change that is a few members,
+whatever the size of the nation.
+
+A member counts once admitted and filed under an authority (the reports leave the others out).
+Unknown job categories and ownerships are kept as "" (the counts' keys cannot be empty).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES
+
+Row = Mapping[str, Any]
+CountKey = tuple[str, str, str, str]  # authority, job category, enterprise ownership, status
+UNKNOWN = ""
+
+
+def is_counted(row: Row | None) -> bool:
+    return row is not None and row.get("admitted_on") is not None and row.get("authority_id") is not None
+
+
+def status_now(row: Row) -> str:
+    """The status once every recorded day has passed (the reports' status on a day after all)."""
+    if row["ended_on"] is not None and row["status"] in ENDED_MEMBER_STATUSES:
+        return str(row["status"])
+    return "official" if row["official_on"] is not None else "probationary"
+
+
+def last_change(row: Row) -> str:
+    """The last day among the admission, recognition and leaving recorded for a counted member."""
+    return max(day for day in (row["admitted_on"], row["official_on"], row["ended_on"]) if day is not None)
+
+
+@dataclass
+class MemberCountChanges:
+    """What a run of events changes in the kept counts: signed changes of the members per
+    key and per enterprise ([members, active, official]), and the members' last-change rows
+    to remove and to add ((day, member id))."""
+
+    counts: Counter[CountKey] = field(default_factory=Counter)
+    enterprises: dict[str, list[int]] = field(default_factory=dict)
+    changes_removed: set[tuple[str, str]] = field(default_factory=set)
+    changes_added: set[tuple[str, str]] = field(default_factory=set)
+
+    def move(
+        self,
+        member_id: str,
+        before: Row | None,
+        ownership_before: str | None,
+        after: Row | None,
+        ownership_after: str | None,
+    ) -> None:
+        """A member's row went from `before` to `after` (None: no row), its enterprise's
+        ownership from `ownership_before` to `ownership_after`."""
+        self._add(before, ownership_before, -1)
+        self._add(after, ownership_after, 1)
+        old = (last_change(before), member_id) if before is not None and is_counted(before) else None
+        new = (last_change(after), member_id) if after is not None and is_counted(after) else None
+        if old != new:
+            if old is not None:
+                self.changes_removed.add(old)
+                self.changes_added.discard(old)
+            if new is not None:
+                self.changes_added.add(new)
+                self.changes_removed.discard(new)
+
+    def _add(self, row: Row | None, ownership: str | None, sign: int) -> None:
+        if row is None or not is_counted(row):
+            return
+        status = status_now(row)
+        key = (row["authority_id"], row["job_category"] or UNKNOWN, ownership or UNKNOWN, status)
+        self.counts[key] += sign
+        enterprise_id = row["enterprise_id"]
+        if enterprise_id is not None:
+            counts = self.enterprises.setdefault(enterprise_id, [0, 0, 0])
+            counts[0] += sign
+            counts[1] += sign * (status in ("probationary", "official"))
+            counts[2] += sign * (status == "official")
+
+    def changed_counts(self) -> dict[CountKey, int]:
+        return {key: n for key, n in self.counts.items() if n}
+
+    def changed_enterprises(self) -> dict[str, list[int]]:
+        return {key: n for key, n in self.enterprises.items() if any(n)}

@@ -1,0 +1,56 @@
+"""What a member's change moves in the counts the projection keeps (domain/member_counts.py)."""
+
+from __future__ import annotations
+
+from coso_reporting.domain.member_counts import MemberCountChanges, last_change, status_now
+
+
+def row(**changes: object) -> dict[str, object]:
+    member = {
+        "authority_id": "hn.a",
+        "organization": "o1",
+        "enterprise_id": "e1",
+        "job_category": "production_worker",
+        "status": "probationary",
+        "admitted_on": "2024-03-01",
+        "official_on": None,
+        "ended_on": None,
+    }
+    return {**member, **changes}
+
+
+def test_a_member_counts_with_the_status_of_its_last_recorded_day() -> None:
+    assert status_now(row()) == "probationary"
+    assert status_now(row(status="official", official_on="2025-03-01")) == "official"
+    assert status_now(row(status="deceased", official_on="2025-03-01", ended_on="2025-09-09")) == "deceased"
+    assert last_change(row(official_on="2025-03-01", ended_on="2025-01-01")) == "2025-03-01"
+
+
+def test_a_recognised_member_moves_from_probationary_to_official_in_its_unit_and_enterprise() -> None:
+    changes = MemberCountChanges()
+    before = row()
+    after = row(status="official", official_on="2025-03-01")
+
+    changes.move("m1", before, "foreign_invested", after, "foreign_invested")
+
+    assert changes.changed_counts() == {
+        ("hn.a", "production_worker", "foreign_invested", "probationary"): -1,
+        ("hn.a", "production_worker", "foreign_invested", "official"): 1,
+    }
+    assert changes.changed_enterprises() == {"e1": [0, 0, 1]}
+    assert changes.changes_removed == {("2024-03-01", "m1")}
+    assert changes.changes_added == {("2025-03-01", "m1")}
+
+
+def test_a_member_not_admitted_yet_counts_nowhere_and_one_whose_enterprise_changed_ownership_moves() -> None:
+    changes = MemberCountChanges()
+    changes.move("m2", None, None, row(admitted_on=None), None)
+    assert changes.changed_counts() == {} and changes.changes_added == set()
+
+    changes.move("m3", row(), None, row(), "cooperative")
+
+    assert changes.changed_counts() == {
+        ("hn.a", "production_worker", "", "probationary"): -1,
+        ("hn.a", "production_worker", "cooperative", "probationary"): 1,
+    }
+    assert changes.changed_enterprises() == {} and changes.changes_added == set()
