@@ -90,11 +90,16 @@ def declare_events_exchange(channel: Any, producer: str) -> None:
     channel.exchange_declare(events_exchange(producer), "topic", durable=True, auto_delete=False)
 
 
-def declare_consumer_queue(channel: Any, consumer: str, producer: str) -> str:
+def declare_consumer_queue(
+    channel: Any, consumer: str, producer: str, routing_keys: Sequence[str] | None = None
+) -> str:
+    """The consumer's durable queue for a producer, bound to every event type (`#`) or only
+    to `routing_keys` (event names), e.g. a consumer of superiors' `RulesAdopted` only."""
     declare_events_exchange(channel, producer)
     queue = consumer_queue(consumer, producer)
     channel.queue_declare(queue, durable=True, auto_delete=False)
-    channel.queue_bind(queue, events_exchange(producer), "#")
+    for key in routing_keys or ("#",):
+        channel.queue_bind(queue, events_exchange(producer), key)
     return queue
 
 

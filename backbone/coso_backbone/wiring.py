@@ -63,6 +63,10 @@ def consumer(
     )
 
 
-def consumer_loop(settings: CosoSettings, consumer: Consumer, producers: Sequence[str]) -> tuple[str, Loop]:
-    loop = ConsumerLoop(consumer, settings.amqp_uri, producers, batch_size=settings.consumer_batch_size)
+def consumer_loop(
+    settings: CosoSettings, consumer: Consumer, producers: Sequence[str], routing_keys: Sequence[str] | None = None
+) -> tuple[str, Loop]:
+    loop = ConsumerLoop(
+        consumer, settings.amqp_uri, producers, batch_size=settings.consumer_batch_size, routing_keys=routing_keys
+    )
     return (f"consumer:{consumer.name}", loop.run)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import requests
 
 from coso_backbone.errors import BackboneError
-from coso_backbone.links.policy import shared_events
+from coso_backbone.links.policy import RULES_EVENT, shared_events
 from coso_backbone.links.spec import LinkSpec, Side, Stack
 
 ALL_EVENTS = "#"
@@ -190,12 +190,12 @@ def apply_link(link: LinkSpec, side: Side = "both") -> None:
     lower = management(link.lower) if side in ("lower", "both") else None
     if superior is not None:
         superior.ensure_vhost(link.superior.vhost)
-        for producer in link.down.producers:  # the exchanges the lower stack's federation reads
+        for producer in link.down_producers():  # the exchanges the lower stack's federation reads
             superior.ensure_exchange(link.superior.vhost, f"{producer}.events")
-        if link.down.producers and link.down.password:
+        if link.down_producers() and link.down.password:
             superior.ensure_user(link.down_user, link.down.password)
             superior.set_permissions(
-                link.superior.vhost, link.down_user, *_federation_permissions(link, link.lower, link.down.producers)
+                link.superior.vhost, link.down_user, *_federation_permissions(link, link.lower, link.down_producers())
             )
         else:
             superior.delete(f"/users/{_q(link.down_user)}")
@@ -216,7 +216,10 @@ def apply_link(link: LinkSpec, side: Side = "both") -> None:
         password = link.down.password or ""
         for producer in link.down.producers:
             _federate(lower, link, "down", link.lower, link.superior, link.down_user, password, producer, None)
-        _unfederate(lower, link, link.lower, "down", link.down.producers)
+        for producer in link.down.rules_producers:  # only the rules: the superior's other events stay up there
+            keys = [RULES_EVENT]
+            _federate(lower, link, "down", link.lower, link.superior, link.down_user, password, producer, keys)
+        _unfederate(lower, link, link.lower, "down", link.down_producers())
 
 
 def remove_link(link: LinkSpec, side: Side = "both") -> None:
