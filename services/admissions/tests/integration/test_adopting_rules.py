@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -20,7 +21,11 @@ from coso_admissions import bootstrap
 from coso_admissions.application.commands import ProposeCandidate
 from coso_admissions.domain.access import Grant, Role
 from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import Incoming
+from coso_backbone.contracts.rules import AdmissionRulesAdopted
+from coso_backbone.envelope import Envelope
 from coso_backbone.rulesets.records import rule_sets
+from coso_backbone.schema import dead_letters
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:(?s).*Eventlet is deprecated")
 
@@ -173,3 +178,57 @@ def test_a_legal_basis_is_required(guarded: Any) -> None:
     status, refused = call(service.post_rules, "POST", editor, body)
 
     assert (status, [e["field"] for e in refused["errors"]]) == (422, ["legal_basis"])
+
+
+def test_a_superior_s_rule_set_is_received_and_a_bad_one_is_dead_lettered_with_its_reason(
+    settings_for: Callable[..., CosoSettings], sqlite_url: str, run_id: str
+) -> None:
+    settings = settings_for(sqlite_url)
+    bootstrap.migrate(settings)
+    app = bootstrap.build(settings)
+    consumer = bootstrap.superior_rules_consumer(settings, app.store)
+    superior = f"/coso/{run_id}-province/admissions"
+    good = AdmissionRulesAdopted.model_validate(
+        {
+            "authority_id": "hn",
+            "effective_from": "2026-01-01",
+            "legal_basis": DECISION,
+            "values": {"probation_months": 18},
+        }
+    )
+
+    def envelope(position: int, data: dict[str, Any], source: str = superior) -> Envelope:
+        return Envelope(
+            id=f"e-{position}",
+            source=source,
+            producer="admissions",
+            event_type="RulesAdopted",
+            version=1,
+            time=datetime.now(UTC),
+            subject="rules-hn",
+            sequence=position,
+            authority="hn",
+            data_json=json.dumps(data),
+        )
+
+    bad = {**good.model_dump(mode="json"), "values": {"decision_working_days": -5}}
+    own = {**good.model_dump(mode="json"), "values": {"probation_months": 3}}
+    try:
+        outcome = consumer.apply(
+            [
+                Incoming.from_catch_up(envelope(1, good.model_dump(mode="json"))),
+                Incoming.from_catch_up(envelope(2, bad)),
+                Incoming.from_catch_up(envelope(1, own, source=settings.source)),  # this stack's own: not applied
+            ]
+        )
+
+        assert (outcome.applied, outcome.dead_lettered, outcome.skipped) == (1, 1, 1)
+        rule = app.rules.book("hn").in_force("hn", date(2026, 2, 1))["probation_months"]
+        assert (rule.value, rule.origin.value, rule.source) == (18, "received", superior)
+        with app.store.engine.connect() as connection:
+            [letter] = connection.execute(dead_letters.select()).all()
+        assert (letter.position, letter.consumer) == (2, bootstrap.SUPERIOR_RULES_CONSUMER)
+        assert "values.decision_working_days" in letter.reason
+        assert consumer.checkpoints() == {superior: 2}
+    finally:
+        app.store.engine.dispose()
