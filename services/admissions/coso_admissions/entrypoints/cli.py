@@ -4,7 +4,6 @@
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
@@ -13,6 +12,7 @@ from coso_admissions.domain.access import parse_grant
 from coso_backbone.cli import config_path, service_cli
 from coso_backbone.config import load_settings
 from coso_backbone.errors import CosoError
+from coso_backbone.rulesets.commandline import add_rules_commands
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 
@@ -123,66 +123,7 @@ def create_token_command(
     typer.echo(token)
 
 
-_RULES_AUTHORITY = typer.Option(..., "--authority", help="The authority whose subtree the rules apply to")
-_FROM = typer.Option(..., "--from", help="The day they take effect (YYYY-MM-DD)")
-_BASIS = typer.Option(..., "--legal-basis", help="The decision adopting them, e.g. 'Quyết định 12-QĐ/TU'")
-_SET = typer.Option(..., "--set", help="A rule and its value, e.g. decision_working_days=45; repeatable")
-_ON = typer.Option(None, "--on", help="The day (default: today)")
-
-
-@app.command("adopt-rules")
-def adopt_rules_command(
-    authority: str = _RULES_AUTHORITY,
-    effective_from: str = _FROM,
-    legal_basis: str = _BASIS,
-    values: list[str] = _SET,
-    config: Path | None = _CONFIG,
-) -> None:
-    """Adopt admission rules for an authority's subtree from a date (a RulesAdopted event)."""
-    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
-    application = bootstrap.build(settings)
-    try:
-        pairs = [v.partition("=") for v in values]
-        bad = [v for v, (_, sep, _) in zip(values, pairs, strict=True) if not sep]
-        if bad:
-            typer.echo(f"--set {bad[0]!r}: expected rule=value", err=True)
-            raise typer.Exit(2)
-        command = AdoptRules.model_validate(
-            {
-                "authority_id": authority,
-                "effective_from": effective_from,
-                "legal_basis": legal_basis,
-                "values": {name.strip(): value.strip() for name, _, value in pairs},
-            }
-        )
-        adopted = application.rules.adopt(command)
-    except ValidationError as exc:
-        for error in exc.errors():
-            typer.echo(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(f"admissions: rules adopted for {authority} from {effective_from} (position {adopted['position']})")
-
-
-@app.command("rules")
-def rules_command(authority: str = _RULES_AUTHORITY, on: str | None = _ON, config: Path | None = _CONFIG) -> None:
-    """The admission rules in force for an authority on a day, and where each comes from."""
-    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
-    application = bootstrap.build(settings)
-    try:
-        answer = application.rules.in_force(RulesOfAuthority.model_validate({"authority_id": authority, "on": on}))
-    except ValidationError as exc:
-        for error in exc.errors():
-            typer.echo(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    for name, rule in answer["rules"].items():
-        where = rule["origin"]
-        if rule["authority_id"] is not None:
-            where += f" ({rule['authority_id']} from {rule['effective_from']}: {rule['legal_basis']})"
-        typer.echo(f"{name} = {rule['value']}  [{where}]")
+add_rules_commands(app, "admissions", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
 
 
 if __name__ == "__main__":
