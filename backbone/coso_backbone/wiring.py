@@ -64,9 +64,18 @@ def consumer(
 
 
 def consumer_loop(
-    settings: CosoSettings, consumer: Consumer, producers: Sequence[str], routing_keys: Sequence[str] | None = None
+    settings: CosoSettings,
+    consumer: Consumer,
+    producers: Sequence[str],
+    routing_keys: Sequence[str] | None = None,
+    exchange: Callable[[str], str] | None = None,
 ) -> tuple[str, Loop]:
     loop = ConsumerLoop(
-        consumer, settings.amqp_uri, producers, batch_size=settings.consumer_batch_size, routing_keys=routing_keys
+        consumer,
+        settings.amqp_uri,
+        producers,
+        batch_size=settings.consumer_batch_size,
+        routing_keys=routing_keys,
+        exchange=exchange,
     )
     return (f"consumer:{consumer.name}", loop.run)

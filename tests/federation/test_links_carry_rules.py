@@ -13,6 +13,7 @@ import amqp
 
 from coso_admissions import bootstrap
 from coso_admissions.application.commands import AdoptRules, ProposeCandidate, RulesOfAuthority
+from coso_backbone.broker import superior_rules_exchange
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import ConsumerLoop
 from coso_backbone.contracts.registry import AuthorityLevel, EnterpriseRegistered, Ownership
@@ -84,17 +85,20 @@ def _adopt(app: bootstrap.AdmissionsApp, effective_from: date, **values: int) ->
 
 
 def _spy(vhost: str) -> tuple[amqp.Connection, Any]:
+    """Queues `events` on the commune's admissions.events and `rules` on admissions.superior-rules."""
     connection = amqp.Connection("127.0.0.1:5672", userid="guest", password="guest", virtual_host=vhost)
     connection.connect()
     channel = connection.channel()
-    channel.queue_declare("spy", durable=False, auto_delete=False)
-    channel.queue_bind("spy", "admissions.events", "#")
+    for queue, exchange in (("events", "admissions.events"), ("rules", superior_rules_exchange("admissions"))):
+        channel.exchange_declare(exchange, "topic", durable=True, auto_delete=False)
+        channel.queue_declare(queue, durable=False, auto_delete=False)
+        channel.queue_bind(queue, exchange, "#")
     return connection, channel
 
 
-def _drain(channel: Any) -> list[tuple[str, str]]:
+def _drain(channel: Any, queue: str) -> list[tuple[str, str]]:
     seen = []
-    while (message := channel.basic_get("spy", no_ack=True)) is not None:
+    while (message := channel.basic_get(queue, no_ack=True)) is not None:
         seen.append((str(message.headers["ce-source"]), str(message.delivery_info["routing_key"])))
     return seen
 
@@ -133,12 +137,25 @@ def test_a_province_s_rules_reach_the_commune_alone_and_one_adopted_during_a_cut
     a.stores["registry"].append("enterprise-ent-xa", 0, [enterprise.to_new_event("xa")])
     bootstrap.registry_consumer(commune.settings, commune.store).catch_up()
 
+    # An earlier version of the link sent all of the province's admissions down; applying this one
+    # leaves the per-link exchange bound only to the rules' exchange, for RulesAdopted only.
+    everything = link.model_copy(
+        update={"down": link.down.model_copy(update={"producers": ["registry", "admissions"], "rules_producers": []})}
+    )
+    apply_link(everything)
     apply_link(link)
+    bindings = admin().bindings_from(a.vhost, link.link_exchange("admissions"))
+    assert [(b["destination"], b["routing_key"]) for b in bindings] == [("admissions.superior-rules", "RulesAdopted")]
     wait_for_federation(admin(), a.vhost, 4)  # registry, reporting; admissions and notifications rules
     spy_connection, spy = _spy(a.vhost)
     consumer = bootstrap.superior_rules_consumer(commune.settings, commune.store)
     loop = ConsumerLoop(
-        consumer, a.amqp_uri, ["admissions"], idle_catch_up=1.0, routing_keys=bootstrap.RULES_ROUTING_KEYS
+        consumer,
+        a.amqp_uri,
+        ["admissions"],
+        idle_catch_up=1.0,
+        routing_keys=bootstrap.RULES_ROUTING_KEYS,
+        exchange=superior_rules_exchange,
     )
     loop.declare()
     stop = threading.Event()
@@ -179,10 +196,11 @@ def test_a_province_s_rules_reach_the_commune_alone_and_one_adopted_during_a_cut
         # 45 working days after 16 March 2026 (Hùng Kings' day, 30 April, 1 May skipped); 60 would give 2026-06-11.
         assert resolved["deadlines"]["decision_due"] == "2026-05-21"
 
-        # Nothing but the rules came down: the broker brought the commune no province candidate,
+        # Nothing but the rules came down, and only to the rules' exchange: the broker brought the
+        # commune's admissions.events (which its other consumers read) nothing of the province;
         # and the province's read API shows the down token only the rules.
-        arrived = [(s, t) for s, t in _drain(spy) if s == province_source]
-        assert arrived == [(province_source, "RulesAdopted")]
+        assert [(s, t) for s, t in _drain(spy, "rules")] == [(province_source, "RulesAdopted")]
+        assert [s for s, _ in _drain(spy, "events") if s == province_source] == []
         page = HttpEventSource(fed.province.read_apis["admissions"], down_token).read_page(0, 100)
         assert [e.event_type for e in page.events] == ["RulesAdopted"]
         assert page.scanned_to == 5
@@ -196,7 +214,7 @@ def test_a_province_s_rules_reach_the_commune_alone_and_one_adopted_during_a_cut
         wait_until(lambda: in_force("probation_months")["value"] == 18, what="the rule adopted during the cut")
         assert in_force("decision_working_days")["value"] == 45
         assert consumer.checkpoints() == {province_source: 6}
-        assert [(s, t) for s, t in _drain(spy) if s == province_source] in ([], [(province_source, "RulesAdopted")])
+        assert [s for s, _ in _drain(spy, "events") if s == province_source] == []
     finally:
         stop.set()
         thread.join(timeout=30)

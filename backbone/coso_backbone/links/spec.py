@@ -147,13 +147,15 @@ class LinkSpec(_Strict):
         """Every producer the link carries down something of: all events, or only rules."""
         return [*self.down.producers, *self.down.rules_producers]
 
-    def downward_read_apis(self) -> dict[str, dict[str, str | None]]:
+    def downward_read_apis(self, service: str | None = None) -> dict[str, dict[str, str | None]]:
         """For the lower stack's consumers: where to catch up with the superior's sources the
-        link carries down (a gap in them is filled there, as for a lower source upward)."""
+        link carries down (a gap in them is filled there, as for a lower source upward). A
+        producer of `down.rules_producers` is given to its own service only (None: to any):
+        its rules reach that service's consumer of them alone."""
         return {
             self.superior.source(p): {"url": url, "token": self.down.read_api_token}
             for p, url in self.superior.read_apis.items()
-            if p in self.down_producers()
+            if p in self.down.producers or (p in self.down.rules_producers and service in (None, p))
         }
 
 
@@ -175,7 +177,7 @@ class LinkFile(_Strict):
                 elif service in link.down.rules_producers and link.down.read_api_token:
                     access.append({"link": link.name, "token": link.down.read_api_token, "policy": "rules"})
             if link.lower.deployment == deployment:
-                sources.update(link.downward_read_apis())
+                sources.update(link.downward_read_apis(service))
                 if service in link.up.producers and link.up.read_api_token:
                     access.append(link.read_api_access())
         settings: dict[str, object] = {}

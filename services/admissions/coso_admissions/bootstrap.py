@@ -27,6 +27,7 @@ from coso_admissions.domain.calendar import WorkingCalendar
 from coso_admissions.domain.errors import InvalidGrant
 from coso_admissions.domain.rules import RuleBook
 from coso_backbone import wiring
+from coso_backbone.broker import superior_rules_exchange
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Consumer
 from coso_backbone.contracts.rules import AdmissionRulesAdopted
@@ -38,7 +39,7 @@ MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "admissions"
 CONSUMED_PRODUCERS = ("registry",)
 PEER_CONSUMER = "admissions-peers"
-# The consumer of the rules superiors' stacks adopt, sent down a link into this stack's admissions.events.
+# The consumer of the rules superiors' stacks adopt, sent down a link (exchange admissions.superior-rules).
 SUPERIOR_RULES_CONSUMER = "admissions-superior-rules"
 RULES_ROUTING_KEYS = (AdmissionRulesAdopted.event_name,)
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -171,7 +172,8 @@ def peer_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
 
 def superior_rules_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
     """The consumer of the `RulesAdopted` superiors' stacks send down a link into this stack's
-    `admissions.events`; this stack's own events there (its own ce-source) are not applied.
+    `admissions.superior-rules` exchange (its queue is bound there, see `worker_loops`), which
+    no other consumer reads; this stack's own events (its own ce-source) are never applied.
     It catches up through `source_read_apis` (the superior's admissions read API, which serves
     the link's down token only `RulesAdopted`)."""
     return wiring.consumer(
@@ -206,5 +208,9 @@ def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
         loops.append(wiring.consumer_loop(settings, peer_consumer(settings, store), ("admissions",)))
     if superior_sources(settings):
         rules = superior_rules_consumer(settings, store)
-        loops.append(wiring.consumer_loop(settings, rules, ("admissions",), routing_keys=RULES_ROUTING_KEYS))
+        loops.append(
+            wiring.consumer_loop(
+                settings, rules, ("admissions",), routing_keys=RULES_ROUTING_KEYS, exchange=superior_rules_exchange
+            )
+        )
     return loops
