@@ -45,6 +45,12 @@ Months = Annotated[int, Field(ge=0, le=600)]
 class AdmissionRuleValues(_RuleValues):
     """The admission pipeline's rules (DOMAIN.md, defaults in brackets)."""
 
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"minProperties": 1, "examples": [{"decision_working_days": 45}]},
+    )
+
     introducer_months: Months | None = Field(
         default=None, description="An introducer has worked with the candidate this long (12)"
     )
@@ -81,6 +87,12 @@ class AdmissionRuleValues(_RuleValues):
 
 class RegistryRuleValues(_RuleValues):
     """The registry's rules: party organization sizes and the quality rating's bands."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"minProperties": 1, "examples": [{"min_founding_members": 5}]},
+    )
 
     min_founding_members: int | None = Field(
         default=None, ge=1, description="Official members needed to found a party organization (3)"
