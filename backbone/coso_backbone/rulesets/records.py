@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     and_,
     delete,
+    func,
     insert,
     select,
 )
@@ -127,17 +128,29 @@ class SqlRuleSets:
         self._store = store
         self._engine: Engine = store.engine
         self._source = source
+        self._cache: tuple[tuple[int, Any], tuple[RuleSet, ...]] | None = None
 
     def adopt(self, event: EventContract) -> dict[str, Any]:
         return adopt(self._store, event, self._source)
 
     def rule_sets(self, authority_ids: Collection[str] | None = None) -> list[RuleSet]:
-        """Every rule set, or those of the given authorities only."""
-        query = select(rule_sets)
-        if authority_ids is not None:
-            query = query.where(rule_sets.c.authority_id.in_(list(authority_ids)))
+        """Every rule set, or those of the given authorities only. The table is read again only
+        when it changed (rows are only added, or replaced by the same event's), so asking costs
+        one small query: rules are asked at every step of a pipeline."""
+        every = self._current()
+        if authority_ids is None:
+            return list(every)
+        wanted = set(authority_ids)
+        return [r for r in every if r.authority_id in wanted]
+
+    def _current(self) -> tuple[RuleSet, ...]:
         with self._engine.connect() as connection:
-            return [
+            count, last = connection.execute(select(func.count(), func.max(rule_sets.c.recorded_at))).one()
+            fingerprint = (int(count), last)
+            cached = self._cache
+            if cached is not None and cached[0] == fingerprint:
+                return cached[1]
+            found = tuple(
                 RuleSet(
                     authority_id=r.authority_id,
                     effective_from=_day(r.effective_from),
@@ -147,8 +160,10 @@ class SqlRuleSets:
                     source=r.source,
                     position=int(r.position),
                 )
-                for r in connection.execute(query)
-            ]
+                for r in connection.execute(select(rule_sets))
+            )
+        self._cache = (fingerprint, found)
+        return found
 
 
 def _day(value: Any) -> date:

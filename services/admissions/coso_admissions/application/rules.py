@@ -38,9 +38,12 @@ class AdmissionRuleSets:
         return chain + [a for a in dotted_lineage(authority_id) if a not in chain]
 
     def book(self, authority_id: str) -> RuleBook:
-        """The options' rule sets and the stored ones that may cover the authority."""
-        lineage = self.lineage(authority_id)
-        stored = self._store.rule_sets([*lineage, EVERYWHERE])
+        """The options' rule sets and the stored ones. The hierarchy is looked up only when a
+        set names an authority that is neither everywhere nor a dotted prefix of this one."""
+        stored = self._store.rule_sets()
+        prefixes = {EVERYWHERE, *dotted_lineage(authority_id)}
+        named = {s.authority_id for s in [*self._options.rule_sets, *stored]}
+        lineage = self.lineage(authority_id) if named - prefixes else dotted_lineage(authority_id)
         return self._options.with_sets(stored, lambda a: lineage if a == authority_id else self.lineage(a))
 
     def rules_for(self, authority_id: str, on: date) -> AdmissionRules:
