@@ -1,25 +1,35 @@
 """The province's admission rules go down the link and nothing else of its admissions does: a
 commune's candidates get the province's decision deadline, a province candidate never reaches
 the commune (neither through the broker nor through the read API with the link's down token),
-and a rule adopted while the link is cut arrives once it is restored."""
+and a rule adopted while the link is cut arrives once it is restored. Likewise the province's
+notification rules reach the commune's notifications (a reminder in the commune comes as many
+working days ahead as the province decided), and none of the province's notifications does."""
 
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import amqp
 
 from coso_admissions import bootstrap
 from coso_admissions.application.commands import AdoptRules, ProposeCandidate, RulesOfAuthority
+from coso_backbone import wiring
 from coso_backbone.broker import superior_rules_exchange
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import ConsumerLoop
+from coso_backbone.contracts.notifications import NotificationScheduled
 from coso_backbone.contracts.registry import AuthorityLevel, EnterpriseRegistered, Ownership
 from coso_backbone.links.admin import apply_link, remove_link
 from coso_backbone.links.spec import LinkFile, parse_links
 from coso_backbone.readapi import HttpEventSource
+from coso_notifications import bootstrap as notifications_bootstrap
+from coso_notifications.adapters.sql_deadlines import SqlDeadlineBook, SqlSubscriptions
+from coso_notifications.application.commands import AdoptRules as AdoptNotificationRules
+from coso_notifications.application.commands import RulesOfAuthority as NotificationRulesOfAuthority
+from coso_notifications.application.subscriptions import Subscriptions
+from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 from tests.federation.harness import Federation, Stack, admin, wait_for_federation, wait_until
 
 DECISION = "Quyết định 12-QĐ/TU của Tỉnh ủy"
@@ -50,13 +60,13 @@ PATH: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _link_file(fed: Federation, down_token: str) -> LinkFile:
-    """Commune a's link, with the province's admissions read API and a down token."""
+def _link_file(fed: Federation, down_token: str, producer: str = "admissions") -> LinkFile:
+    """Commune a's link, with the province's read API of `producer` and a down token."""
     province = fed.province
     text = fed.link_yaml("a", "pseudonymous").replace(
         f"superior: {{deployment: {province.deployment}, vhost: {province.vhost}}}",
         f"superior: {{deployment: {province.deployment}, vhost: {province.vhost},"
-        f" read_apis: {{admissions: {province.read_apis['admissions']}}}}}",
+        f" read_apis: {{{producer}: {province.read_apis[producer]}}}}}",
     )
     return parse_links(text.replace("    down:\n", f"    down:\n      read_api_token: {down_token}\n"))
 
@@ -84,12 +94,12 @@ def _adopt(app: bootstrap.AdmissionsApp, effective_from: date, **values: int) ->
     )
 
 
-def _spy(vhost: str) -> tuple[amqp.Connection, Any]:
-    """Queues `events` on the commune's admissions.events and `rules` on admissions.superior-rules."""
+def _spy(vhost: str, producer: str = "admissions") -> tuple[amqp.Connection, Any]:
+    """Queues `events` on the commune's <producer>.events and `rules` on <producer>.superior-rules."""
     connection = amqp.Connection("127.0.0.1:5672", userid="guest", password="guest", virtual_host=vhost)
     connection.connect()
     channel = connection.channel()
-    for queue, exchange in (("events", "admissions.events"), ("rules", superior_rules_exchange("admissions"))):
+    for queue, exchange in (("events", f"{producer}.events"), ("rules", superior_rules_exchange(producer))):
         channel.exchange_declare(exchange, "topic", durable=True, auto_delete=False)
         channel.queue_declare(queue, durable=False, auto_delete=False)
         channel.queue_bind(queue, exchange, "#")
@@ -215,6 +225,136 @@ def test_a_province_s_rules_reach_the_commune_alone_and_one_adopted_during_a_cut
         assert in_force("decision_working_days")["value"] == 45
         assert consumer.checkpoints() == {province_source: 6}
         assert [s for s, _ in _drain(spy, "events") if s == province_source] == []
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        spy_connection.close()
+        for app in (province, commune):
+            app.store.engine.dispose()
+
+
+def _notifications(stack: Stack, links: LinkFile) -> notifications_bootstrap.NotificationsApp:
+    """The stack's notifications, configured as `coso-link service-config` says, reading the
+    stack's registry for the hierarchy."""
+    derived = links.service_settings(stack.deployment, "notifications")
+    settings = CosoSettings.model_validate(
+        {
+            "service": "notifications",
+            "deployment": stack.deployment,
+            "database_url": f"sqlite:///{stack.directory / 'notifications.db'}",
+            "amqp_uri": stack.amqp_uri,
+            "http_port": 0,
+            "metrics_port": 0,
+            "read_apis": {p: url for p, url in stack.read_apis.items() if p == "registry"},
+            "source_read_apis": derived.get("source_read_apis", {}),
+        }
+    )
+    notifications_bootstrap.migrate(settings)
+    return notifications_bootstrap.build(settings)
+
+
+def test_a_province_s_notification_rules_reach_the_commune_s_notifications_and_nothing_else_of_them(
+    federation: Federation,
+) -> None:
+    fed = federation
+    a = fed.communes["a"]
+    link_name, down_token = f"{fed.run}-a", f"down-{fed.run}-a-0123456789"
+    fed.province.start_service("notifications", [{"link": link_name, "token": down_token, "policy": "rules"}])
+    links = _link_file(fed, down_token, "notifications")
+    link = links.links[0]
+    assert links.service_settings(fed.province.deployment, "notifications")["read_api_links"] == [
+        {"link": link_name, "token": down_token, "policy": "rules"}
+    ]
+    province = _notifications(fed.province, links)
+    commune = _notifications(a, links)
+    province_source = fed.province.source("notifications")
+    assert set(commune.settings.source_read_apis) == {province_source}
+    assert notifications_bootstrap.consumer_names(commune.settings) == ["notifications", "notifications-superior-rules"]
+    assert notifications_bootstrap.consumer_names(province.settings) == ["notifications"]
+
+    # The commune xa under the province, as commune a's registry records it and its notifications learn it.
+    a.register_authority("province", None, AuthorityLevel.PROVINCE)
+    a.register_authority("xa", "province", AuthorityLevel.COMMUNE)
+    settings = commune.settings
+    wiring.consumer(settings, commune.store, notifications_bootstrap.handlers(settings, commune.store)).catch_up()
+
+    apply_link(link)
+    wait_for_federation(admin(), a.vhost, 4)  # registry, reporting; admissions and notifications rules
+    spy_connection, spy = _spy(a.vhost, "notifications")
+    consumer = notifications_bootstrap.superior_rules_consumer(settings, commune.store)
+    loop = ConsumerLoop(
+        consumer,
+        a.amqp_uri,
+        ["notifications"],
+        idle_catch_up=1.0,
+        routing_keys=["RulesAdopted"],
+        exchange=superior_rules_exchange,
+    )
+    loop.declare()
+    stop = threading.Event()
+    thread = threading.Thread(target=loop.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        # The province schedules a notification of its own, then adopts 10 working days ahead for the
+        # decision reminder in its subtree.
+        scheduled = NotificationScheduled(
+            notification_id="n-province",
+            rule="decision_due_soon",
+            subject="c-province",
+            channel="email",
+            target="btc@tinh.example",
+            payload={"subject": "c-province"},
+            first_attempt_at="2025-11-28T02:00:00Z",
+        )
+        province.store.append("notification-n-province", 0, [scheduled.to_new_event("province")])
+        province.rules.adopt(
+            AdoptNotificationRules.model_validate(
+                {
+                    "authority_id": "province",
+                    "effective_from": "2025-11-01",
+                    "legal_basis": DECISION,
+                    "values": {"decision_due_soon_working_days": 10},
+                }
+            )
+        )
+        assert fed.province.publish("notifications") == 2
+
+        def in_force() -> dict[str, Any]:
+            query = NotificationRulesOfAuthority(authority_id="xa", on=date(2025, 11, 28))
+            found: dict[str, Any] = commune.rules.in_force(query)["rules"]["decision_due_soon_working_days"]
+            return found
+
+        wait_until(lambda: in_force()["value"] == 10, what="the province's notification rule in xa")
+        assert in_force() == {
+            "value": 10,
+            "origin": "received",
+            "authority_id": "province",
+            "effective_from": "2025-11-01",
+            "legal_basis": DECISION,
+            "source": province_source,
+        }
+
+        # A decision due on Friday 12 December in xa is reminded on Friday 28 November, 10 working days ahead.
+        with commune.store.engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+            SqlDeadlineBook(connection).track(Deadline("c-xa", DeadlineKind.DECISION_DUE, date(2025, 12, 12), "xa"))
+        Subscriptions(SqlSubscriptions(commune.store)).subscribe(
+            {"authority": "xa", "role": "organization_department", "channel": "feed", "target": "btc-xa"}
+        )
+
+        class Friday:
+            def now(self) -> datetime:
+                return datetime(2025, 11, 28, 2, 0, tzinfo=UTC)
+
+        scheduler = notifications_bootstrap.deadline_scheduler(settings, commune.store, Friday())
+        assert scheduler.evaluate().fired == 1
+
+        # Nothing but the rules came down, and only to the rules' exchange; the province's read API
+        # shows the down token only the rules.
+        assert _drain(spy, "rules") == [(province_source, "RulesAdopted")]
+        assert [s for s, _ in _drain(spy, "events") if s == province_source] == []
+        page = HttpEventSource(fed.province.read_apis["notifications"], down_token).read_page(0, 100)
+        assert [e.event_type for e in page.events] == ["RulesAdopted"]
+        assert consumer.checkpoints() == {province_source: 2}
     finally:
         stop.set()
         thread.join(timeout=30)

@@ -2,7 +2,8 @@
 
 DOMAIN.md's regulatory numbers are configuration with defaults, and each authority may apply
 changed ones from its own date. An authority records that decision as a `RulesAdopted` event
-on the producer whose rules they are (`admissions.events`, `registry.events`): the subtree it
+on the producer whose rules they are (`admissions.events`, `registry.events`,
+`notifications.events`): the subtree it
 applies to, the date it takes effect, its legal basis (the decision's number and text) and the
 values it sets. Every value is optional (a set says only what it changes) and validated here,
 as the service's options are, so a bad rule set is refused when adopted and dead-lettered with
@@ -108,6 +109,53 @@ class RegistryRuleValues(_RuleValues):
     )
 
 
+ReminderDays = Annotated[int, Field(ge=0, le=365)]
+
+
+class NotificationRuleValues(_RuleValues):
+    """Notifications' rules: how many working days ahead a deadline is reminded, which reminders
+    are on, and the minimum of official members behind the party presence conditions. (Who
+    hears a reminder, its roles, stays each stack's `options`: recipients are local.)"""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_extra={"minProperties": 1, "examples": [{"decision_due_soon_working_days": 10}]},
+    )
+
+    decision_due_soon_working_days: ReminderDays | None = Field(
+        default=None, description="Remind of the admission decision this many working days before it is due (5)"
+    )
+    probation_ending_working_days: ReminderDays | None = Field(
+        default=None, description="Remind of the end of probation this many working days before (5)"
+    )
+    file_expiring_working_days: ReminderDays | None = Field(
+        default=None, description="Remind of a candidate file's expiry this many working days before (20)"
+    )
+    decision_due_soon_enabled: bool | None = Field(default=None, description="Remind of a decision due soon (on)")
+    decision_overdue_enabled: bool | None = Field(default=None, description="Tell of an overdue decision (on)")
+    ceremony_overdue_enabled: bool | None = Field(default=None, description="Tell of an overdue ceremony (on)")
+    probation_ending_enabled: bool | None = Field(default=None, description="Remind of probation ending (on)")
+    recognition_overdue_enabled: bool | None = Field(default=None, description="Tell of an overdue recognition (on)")
+    file_expiring_enabled: bool | None = Field(default=None, description="Remind of a file expiring (on)")
+    enterprise_ready_for_organization_enabled: bool | None = Field(
+        default=None, description="Tell of an enterprise ready for a party organization (on)"
+    )
+    organization_below_minimum_enabled: bool | None = Field(
+        default=None, description="Tell of a party organization below the minimum of official members (on)"
+    )
+    plan_behind_schedule_enabled: bool | None = Field(
+        default=None, description="Tell of a plan's target behind schedule (on)"
+    )
+    minimum_official_members: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Official members from which an enterprise is ready for, and below which an organization "
+        "falls short of, a party organization (3)",
+    )
+
+
 class _RulesAdopted(EventContract):
     authority_id: str = Field(
         min_length=1, max_length=100, description="The authority whose subtree the rules apply to"
@@ -147,3 +195,11 @@ class RegistryRulesAdopted(_RulesAdopted):
         if len(bands) == 3 and not bands[0] > bands[1] > bands[2]:
             raise ValueError("values: bands must satisfy excellent_from > good_from > complete_from")
         return self
+
+
+@contract("notifications", "RulesAdopted", 1)
+class NotificationRulesAdopted(_RulesAdopted):
+    """An authority adopted notification rules (reminders' working days, which reminders are on,
+    the minimum of official members) for its subtree from a date."""
+
+    values: NotificationRuleValues

@@ -125,3 +125,12 @@ def in_force(
             chosen.source,
         )
     return found
+
+
+def answer(authority_id: str, on: date, rules: Mapping[str, RuleInForce]) -> dict[str, Any]:
+    """What `GET /rules` and the `rules` command show: every rule in force and its origin."""
+    return {
+        "authority_id": authority_id,
+        "on": on.isoformat(),
+        "rules": {name: rule.as_dict() for name, rule in rules.items()},
+    }
