@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from coso_admissions.adapters.access import SqlAccessStore
 from coso_admissions.adapters.federation_inbox import FederationInbox
-from coso_admissions.adapters.lineage import SqlAuthorityLineage
+from coso_admissions.adapters.lineage import authority_lineage
 from coso_admissions.adapters.peer_events import peer_event_handlers
 from coso_admissions.adapters.personal_data import EnvelopeCipher
 from coso_admissions.adapters.registry_events import registry_event_handlers
@@ -27,13 +27,12 @@ from coso_admissions.domain.calendar import WorkingCalendar
 from coso_admissions.domain.errors import InvalidGrant
 from coso_admissions.domain.rules import RuleBook
 from coso_backbone import wiring
-from coso_backbone.broker import superior_rules_exchange
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Consumer
 from coso_backbone.contracts.rules import AdmissionRulesAdopted
 from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
-from coso_backbone.rulesets.records import SqlRuleSets, received_rules_handlers
+from coso_backbone.rulesets.records import SqlRuleSets
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "admissions"
@@ -89,7 +88,7 @@ class AdmissionsApp:
         self.store = store
         cipher = envelope_cipher(settings)
         self.rules = AdmissionRuleSets(
-            SqlRuleSets(store, settings.source), rule_book(settings), today_in(settings), SqlAuthorityLineage(store)
+            SqlRuleSets(store, settings.source), rule_book(settings), today_in(settings), authority_lineage(store)
         )
         rules = self.rules
         self.admissions = Admissions(
@@ -176,18 +175,12 @@ def superior_rules_consumer(settings: CosoSettings, store: EventStore) -> Consum
     no other consumer reads; this stack's own events (its own ce-source) are never applied.
     It catches up through `source_read_apis` (the superior's admissions read API, which serves
     the link's down token only `RulesAdopted`)."""
-    return wiring.consumer(
-        settings,
-        store,
-        received_rules_handlers(AdmissionRulesAdopted),
-        name=SUPERIOR_RULES_CONSUMER,
-        reject_sources=[settings.source],
-    )
+    return wiring.superior_rules_consumer(settings, store, AdmissionRulesAdopted, SUPERIOR_RULES_CONSUMER)
 
 
 def superior_sources(settings: CosoSettings) -> bool:
     """Whether a link brings a superior's admissions events down here (`coso-link service-config`)."""
-    return any(source.endswith("/admissions") and source != settings.source for source in settings.source_read_apis)
+    return wiring.superior_sources(settings, "admissions")
 
 
 def consumer_names(settings: CosoSettings) -> list[str]:
@@ -208,9 +201,5 @@ def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
         loops.append(wiring.consumer_loop(settings, peer_consumer(settings, store), ("admissions",)))
     if superior_sources(settings):
         rules = superior_rules_consumer(settings, store)
-        loops.append(
-            wiring.consumer_loop(
-                settings, rules, ("admissions",), routing_keys=RULES_ROUTING_KEYS, exchange=superior_rules_exchange
-            )
-        )
+        loops.append(wiring.superior_rules_loop(settings, rules, AdmissionRulesAdopted))
     return loops

@@ -13,7 +13,7 @@ from coso_backbone.consumer import Consumer
 from coso_backbone.contracts.rules import RegistryRulesAdopted
 from coso_backbone.eventstore import EventStore
 from coso_backbone.rulesets.precedence import Origin, RuleSet
-from coso_backbone.rulesets.records import SqlRuleSets, received_rules_handlers
+from coso_backbone.rulesets.records import SqlRuleSets
 from coso_registry.adapters.access import SqlAccessStore
 from coso_registry.adapters.sql import SqlRegistryQueries, SqlRegistryUnitOfWork
 from coso_registry.application.access import AccessControl
@@ -35,7 +35,6 @@ from coso_registry.domain.size_rules import (
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 # The consumer of the rules superiors' stacks adopt, sent down a link into this stack's registry.events.
 SUPERIOR_RULES_CONSUMER = "registry-superior-rules"
-RULES_ROUTING_KEYS = (RegistryRulesAdopted.event_name,)
 
 
 def access_control_enabled(settings: CosoSettings) -> bool:
@@ -168,18 +167,12 @@ def superior_rules_consumer(settings: CosoSettings, store: EventStore) -> Consum
     """The consumer of the `RulesAdopted` that superiors' stacks send down a link with their
     hierarchy into this stack's `registry.events`; this stack's own events are not applied.
     It catches up through `source_read_apis` (the superior's registry read API)."""
-    return wiring.consumer(
-        settings,
-        store,
-        received_rules_handlers(RegistryRulesAdopted),
-        name=SUPERIOR_RULES_CONSUMER,
-        reject_sources=[settings.source],
-    )
+    return wiring.superior_rules_consumer(settings, store, RegistryRulesAdopted, SUPERIOR_RULES_CONSUMER)
 
 
 def superior_sources(settings: CosoSettings) -> bool:
     """Whether a link brings a superior's registry events down here (`coso-link service-config`)."""
-    return any(source.endswith("/registry") and source != settings.source for source in settings.source_read_apis)
+    return wiring.superior_sources(settings, "registry")
 
 
 def consumer_names(settings: CosoSettings) -> list[str]:
@@ -192,5 +185,5 @@ def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
     loops = [wiring.relay_loop(settings, store)]
     if superior_sources(settings):
         consumer = superior_rules_consumer(settings, store)
-        loops.append(wiring.consumer_loop(settings, consumer, ["registry"], routing_keys=RULES_ROUTING_KEYS))
+        loops.append(wiring.superior_rules_loop(settings, consumer, RegistryRulesAdopted, exchange=None))
     return loops

@@ -16,7 +16,8 @@ from coso_admissions.application.commands import AdoptRules, RulesOfAuthority
 from coso_admissions.application.ports import AuthorityLineage, RuleSetStore
 from coso_admissions.domain.rules import AdmissionRules, RuleBook
 from coso_backbone.contracts.rules import AdmissionRulesAdopted
-from coso_backbone.rulesets.precedence import EVERYWHERE, dotted_lineage
+from coso_backbone.rulesets.lineage import Lineages
+from coso_backbone.rulesets.precedence import answer
 
 
 class AdmissionRuleSets:
@@ -30,20 +31,18 @@ class AdmissionRuleSets:
         self._store = store
         self._options = options
         self._today = today
-        self._hierarchy = hierarchy
+        self._lineages = Lineages(hierarchy)
 
     def lineage(self, authority_id: str) -> list[str]:
         """The authority, its superiors in the registry's hierarchy, then its dotted prefixes."""
-        chain = self._hierarchy.lineage(authority_id) if self._hierarchy is not None else [authority_id]
-        return chain + [a for a in dotted_lineage(authority_id) if a not in chain]
+        return self._lineages.of(authority_id)
 
     def book(self, authority_id: str) -> RuleBook:
         """The options' rule sets and the stored ones. The hierarchy is looked up only when a
         set names an authority that is neither everywhere nor a dotted prefix of this one."""
         stored = self._store.rule_sets()
-        prefixes = {EVERYWHERE, *dotted_lineage(authority_id)}
         named = {s.authority_id for s in [*self._options.rule_sets, *stored]}
-        lineage = self.lineage(authority_id) if named - prefixes else dotted_lineage(authority_id)
+        lineage = self._lineages.for_sets(authority_id, named)
         return self._options.with_sets(stored, lambda a: lineage if a == authority_id else self.lineage(a))
 
     def rules_for(self, authority_id: str, on: date) -> AdmissionRules:
@@ -60,9 +59,4 @@ class AdmissionRuleSets:
 
     def in_force(self, query: RulesOfAuthority) -> dict[str, Any]:
         on = query.on or self._today()
-        rules = self.book(query.authority_id).in_force(query.authority_id, on)
-        return {
-            "authority_id": query.authority_id,
-            "on": on.isoformat(),
-            "rules": {name: rule.as_dict() for name, rule in rules.items()},
-        }
+        return answer(query.authority_id, on, self.book(query.authority_id).in_force(query.authority_id, on))

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from coso_backbone.contracts.rules import RegistryRulesAdopted
-from coso_backbone.rulesets.precedence import Origin, RuleSet
+from coso_backbone.rulesets.precedence import Origin, RuleSet, answer
 from coso_registry.application.commands import AdoptRules, RulesOfAuthority
 from coso_registry.application.organizations import chain_of
 from coso_registry.application.ports import RegistryUnitOfWork, RuleSetStore
@@ -69,12 +69,7 @@ class RegistryRuleSets:
     def in_force(self, query: RulesOfAuthority) -> dict[str, Any]:
         on = query.on or self._today()
         chain = self.chain(query.authority_id, on)
-        rules = self.book(chain).in_force(chain, on)
-        return {
-            "authority_id": query.authority_id,
-            "on": on.isoformat(),
-            "rules": {name: rule.as_dict() for name, rule in rules.items()},
-        }
+        return answer(query.authority_id, on, self.book(chain).in_force(chain, on))
 
 
 class _Sizes:
