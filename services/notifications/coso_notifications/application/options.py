@@ -17,7 +17,9 @@ options:
   minimum_official_members: 3
   minimum_official_members_overrides: [{authority: hn, effective_from: 2026-01-01, minimum: 5}]
 ```
-Subscriptions listed here are fixed; more are added over the HTTP API.
+Subscriptions listed here are fixed; more are added over the HTTP API. The deadline rules and
+the minimum are the `options` layer of the rules in force (`rule_sets`): rules adopted here or
+received from a superior take precedence as `coso_backbone.rulesets.precedence` says.
 A webhook with an empty url is left out, so an unset `COSO_NOTIFICATIONS_WEBHOOK_URL`
 means no webhook.
 """
