@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from coso_backbone.contracts.rules import AdmissionRulesAdopted, RegistryRulesAdopted
 from coso_backbone.links.policy import event_filter, shared_events
+from coso_backbone.rulesets.lineage import Lineages, ParentMap
 from coso_backbone.rulesets.precedence import Origin, RuleSet, dotted_lineage, in_force
 
 DEFAULTS = {"decision_working_days": 60, "probation_months": 12}
@@ -103,3 +104,22 @@ def test_rules_cross_every_policy_and_a_down_token_reads_only_them() -> None:
     assert served("RulesAdopted")
     assert not served("CandidateProposed")
     assert not served("PersonalDataRecorded")
+
+    assert "RulesAdopted" in (shared_events("notifications", "pseudonymous") or [])
+    assert not event_filter("notifications", "rules")("NotificationScheduled")
+
+
+def test_a_lineage_asks_the_hierarchy_only_when_a_set_names_an_authority_off_the_dotted_path() -> None:
+    asked: list[int] = []
+
+    def load() -> dict[str, str | None]:
+        asked.append(1)
+        return {"xa": "huyen", "huyen": "tinh", "tinh": None, "loop": "loop"}
+
+    lineages = Lineages(ParentMap(load))
+    assert lineages.for_sets("hn.kcn", {"", "hn"}) == ["hn.kcn", "hn"]
+    assert asked == []
+    assert lineages.for_sets("xa", {"tinh"}) == ["xa", "huyen", "tinh"]
+    assert lineages.of("hn.xa") == ["hn.xa", "hn"]  # unknown to the hierarchy: its dotted prefixes
+    assert lineages.of("loop") == ["loop"]
+    assert asked == [1]  # the hierarchy was read once, at the first question that needed it

@@ -5,12 +5,13 @@ learnt from the registry's events, then its dotted prefixes (`hn.kcn` is under `
 everywhere nor a dotted prefix of the one asked about (rules are asked at every step of a
 pipeline and for every deadline of a scheduler's pass). `SqlParentLineage` walks the
 `(authority, parent)` rows of the table a service's consumer keeps from `AuthorityRegistered`
-and `AuthorityReparented`.
+and `AuthorityReparented`, one query per level; its `snapshot` reads the table once, at the
+first question, for many questions in a row (a scheduler's pass over thousands of authorities).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Protocol
 
 from sqlalchemy import Column, Engine, select
@@ -23,6 +24,11 @@ _DEEPEST = 50  # a hierarchy is a handful of levels; a loop in bad data stops he
 class AuthorityHierarchy(Protocol):
     def lineage(self, authority_id: str) -> list[str]:
         """The authority and its superiors, nearest first, as the registry's events describe them."""
+
+
+class HierarchySource(AuthorityHierarchy, Protocol):
+    def snapshot(self) -> AuthorityHierarchy:
+        """The hierarchy as it is now, read at most once, for many questions."""
 
 
 class Lineages:
@@ -43,6 +49,29 @@ class Lineages:
         return self.of(authority_id)
 
 
+def _walk(authority_id: str, parent_of: Callable[[str], str | None]) -> list[str]:
+    chain = [authority_id]
+    while len(chain) < _DEEPEST:
+        parent = parent_of(chain[-1])
+        if parent is None or parent in chain:
+            break
+        chain.append(parent)
+    return chain
+
+
+class ParentMap:
+    """Every authority's parent, loaded at the first question."""
+
+    def __init__(self, load: Callable[[], Mapping[str, str | None]]) -> None:
+        self._load = load
+        self._parents: Mapping[str, str | None] | None = None
+
+    def lineage(self, authority_id: str) -> list[str]:
+        if self._parents is None:
+            self._parents = self._load()
+        return _walk(authority_id, self._parents.get)
+
+
 class SqlParentLineage:
     """Walks a table's `authority` -> `parent` column pair up from an authority."""
 
@@ -52,11 +81,12 @@ class SqlParentLineage:
         self._parent = parent
 
     def lineage(self, authority_id: str) -> list[str]:
-        chain = [authority_id]
         with self._engine.connect() as connection:
-            while len(chain) < _DEEPEST:
-                parent = connection.scalar(select(self._parent).where(self._authority == chain[-1]))
-                if parent is None or parent in chain:
-                    break
-                chain.append(parent)
-        return chain
+            return _walk(authority_id, lambda a: connection.scalar(select(self._parent).where(self._authority == a)))
+
+    def snapshot(self) -> ParentMap:
+        return ParentMap(self._parents)
+
+    def _parents(self) -> dict[str, str | None]:
+        with self._engine.connect() as connection:
+            return {a: p for a, p in connection.execute(select(self._authority, self._parent))}

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from coso_backbone.contracts.rules import NotificationRulesAdopted
-from coso_backbone.rulesets.lineage import AuthorityHierarchy, Lineages
+from coso_backbone.rulesets.lineage import AuthorityHierarchy, HierarchySource, Lineages
 from coso_backbone.rulesets.precedence import answer
 from coso_notifications.application.commands import AdoptRules, RulesOfAuthority
 from coso_notifications.application.ports import RuleSetStore
@@ -28,22 +28,29 @@ class NotificationRuleSets:
         store: RuleSetStore,
         options: NotificationRuleBook,
         today: Callable[[], date],
-        hierarchy: AuthorityHierarchy | None = None,
+        hierarchy: HierarchySource | None = None,
     ) -> None:
         self._store = store
         self._options = options
         self._today = today
-        self._lineages = Lineages(hierarchy)
+        self._hierarchy = hierarchy
 
     def book(self) -> NotificationRuleBook:
-        """The options' rule sets and the stored ones, as the store holds them now. An
-        authority's superiors are looked up only when a set names one that is not a dotted prefix."""
+        """The rules in force as recorded now, for many questions in a row (a scheduler's pass):
+        the hierarchy is read whole, once, if a rule set needs it."""
+        return self._book(self._hierarchy.snapshot() if self._hierarchy is not None else None)
+
+    def _book(self, hierarchy: AuthorityHierarchy | None) -> NotificationRuleBook:
+        """The options' rule sets and the stored ones. An authority's superiors are looked up
+        only when a set names one that is not a dotted prefix of it."""
         stored = self._store.rule_sets()
         named = {s.authority_id for s in [*self._options.rule_sets, *stored]}
-        return self._options.with_sets(stored, lambda authority_id: self._lineages.for_sets(authority_id, named))
+        lineages = Lineages(hierarchy)
+        return self._options.with_sets(stored, lambda authority_id: lineages.for_sets(authority_id, named))
 
     def minimum(self, authority_id: str, on: date) -> int:
-        return self.book().minimum(authority_id, on)
+        """One question (the consumer asks at each change of members): the hierarchy is walked."""
+        return self._book(self._hierarchy).minimum(authority_id, on)
 
     def adopt(self, command: AdoptRules) -> dict[str, Any]:
         event = NotificationRulesAdopted(
@@ -56,4 +63,4 @@ class NotificationRuleSets:
 
     def in_force(self, query: RulesOfAuthority) -> dict[str, Any]:
         on = query.on or self._today()
-        return answer(query.authority_id, on, self.book().in_force(query.authority_id, on))
+        return answer(query.authority_id, on, self._book(self._hierarchy).in_force(query.authority_id, on))

@@ -62,8 +62,10 @@ def check_minimum(value: int, field: str) -> int:
 
 
 class NotificationRuleBook:
-    """Rule sets over the defaults. A book is a snapshot: it remembers the rules in force it
-    worked out for an authority and day (a scheduler's pass asks once per deadline)."""
+    """Rule sets over the defaults. A book is a snapshot: it remembers what it worked out (a
+    scheduler's pass asks once per deadline). Two authorities whose lineages hold the same
+    authorities with rule sets, in the same order, have the same rules in force: the rules are
+    worked out once for them all (once per pass when no set names an authority)."""
 
     def __init__(
         self,
@@ -79,7 +81,10 @@ class NotificationRuleBook:
         self._defaults: dict[str, Any] = {MINIMUM: minimum}
         for rule in self._rules:
             self._defaults.update(rule_values(rule))
-        self._known: dict[tuple[str, date], dict[str, RuleInForce]] = {}
+        self._named = {s.authority_id for s in self._sets}
+        self._covering: dict[str, tuple[str, ...]] = {}
+        self._known: dict[tuple[tuple[str, ...], date], dict[str, RuleInForce]] = {}
+        self._settings: dict[tuple[Rule, tuple[str, ...], date], DeadlineRule] = {}
 
     @property
     def rule_sets(self) -> list[RuleSet]:
@@ -96,26 +101,39 @@ class NotificationRuleBook:
         """This book with more rule sets (adopted here or received), e.g. read from the store."""
         return NotificationRuleBook([*self._sets, *more], self._rules, self._minimum, lineage or self._lineage)
 
+    def _covering_of(self, authority_id: str) -> tuple[str, ...]:
+        """The authorities of the lineage that have rule sets, nearest first: all that decides
+        among the sets (a set for everywhere is farther than any of them)."""
+        found = self._covering.get(authority_id)
+        if found is None:
+            lineage = self._lineage(authority_id)
+            found = self._covering[authority_id] = tuple(a for a in lineage if a in self._named)
+        return found
+
     def in_force(self, authority_id: str, on: date) -> dict[str, RuleInForce]:
         """Every rule with its value and where it comes from."""
-        key = (authority_id, on)
-        found = self._known.get(key)
+        covering = self._covering_of(authority_id)
+        found = self._known.get((covering, on))
         if found is None:
-            found = self._known[key] = in_force(self._defaults, self._sets, self._lineage(authority_id), on)
+            found = self._known[(covering, on)] = in_force(self._defaults, self._sets, covering, on)
         return found
 
     def deadline_rule(self, rule: DeadlineRule, authority_id: str, on: date) -> DeadlineRule:
         """The rule's settings in force for the authority on the day."""
-        values: Mapping[str, RuleInForce] = self.in_force(authority_id, on)
-        days = values.get(working_days_rule(rule.rule))
-        return DeadlineRule(
-            rule.rule,
-            rule.kind,
-            rule.timing,
-            rule.working_days if days is None else int(days.value),
-            frozenset(values[roles_rule(rule.rule)].value),
-            bool(values[enabled_rule(rule.rule)].value),
-        )
+        key = (rule.rule, self._covering_of(authority_id), on)
+        found = self._settings.get(key)
+        if found is None:
+            values: Mapping[str, RuleInForce] = self.in_force(authority_id, on)
+            days = values.get(working_days_rule(rule.rule))
+            found = self._settings[key] = DeadlineRule(
+                rule.rule,
+                rule.kind,
+                rule.timing,
+                rule.working_days if days is None else int(days.value),
+                frozenset(values[roles_rule(rule.rule)].value),
+                bool(values[enabled_rule(rule.rule)].value),
+            )
+        return found
 
     def minimum(self, authority_id: str, on: date) -> int:
         """The minimum of official members in force for the authority on the day."""
