@@ -4,6 +4,9 @@ Topology (declared idempotently by whoever starts first; deploy/ ships the same 
 RabbitMQ definitions):
 - `<service>.events`: durable topic exchange per producer; routing key = event type.
 - `<consumer>.<producer>`: a consumer's durable queue, bound with `#`.
+- `<producer>.superior-rules`: durable topic exchange on a lower authority's stack where a link
+  delivers its superior's `RulesAdopted` of that producer (docs/FEDERATION.md); only the
+  consumer of those rules reads it, so the stack's other consumers never see them.
 - `coso.dead-letters`: durable direct exchange; `<consumer>.dead-letters` queues are bound
   to it with the consumer's name as routing key.
 """
@@ -27,6 +30,10 @@ DEAD_LETTER_EXCHANGE = "coso.dead-letters"
 
 def events_exchange(producer: str) -> str:
     return f"{producer}.events"
+
+
+def superior_rules_exchange(producer: str) -> str:
+    return f"{producer}.superior-rules"
 
 
 def consumer_queue(consumer: str, producer: str) -> str:
@@ -90,11 +97,17 @@ def declare_events_exchange(channel: Any, producer: str) -> None:
     channel.exchange_declare(events_exchange(producer), "topic", durable=True, auto_delete=False)
 
 
-def declare_consumer_queue(channel: Any, consumer: str, producer: str) -> str:
-    declare_events_exchange(channel, producer)
+def declare_consumer_queue(
+    channel: Any, consumer: str, producer: str, routing_keys: Sequence[str] | None = None, exchange: str | None = None
+) -> str:
+    """The consumer's durable queue for a producer, bound to the producer's `<producer>.events`
+    (or `exchange`) for every event type (`#`) or only `routing_keys` (event names)."""
+    source = exchange or events_exchange(producer)
+    channel.exchange_declare(source, "topic", durable=True, auto_delete=False)
     queue = consumer_queue(consumer, producer)
     channel.queue_declare(queue, durable=True, auto_delete=False)
-    channel.queue_bind(queue, events_exchange(producer), "#")
+    for key in routing_keys or ("#",):
+        channel.queue_bind(queue, source, key)
     return queue
 
 

@@ -33,7 +33,9 @@ class ReadApiLink(BaseModel):
 
     link: str = Field(description="Name of the link (docs/FEDERATION.md)")
     token: str = Field(min_length=12, description="Bearer token the superior presents (at least 12 characters)")
-    policy: Literal["all", "pseudonymous"] = Field(description="all events, or none carrying personal fields")
+    policy: Literal["all", "pseudonymous", "rules"] = Field(
+        description="all events, none carrying personal fields, or only RulesAdopted (a lower stack reading down)"
+    )
 
 
 class CosoSettings(BaseModel):

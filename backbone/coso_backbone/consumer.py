@@ -464,8 +464,12 @@ class ConsumerLoop:
         batch_size: int = 500,
         max_wait: float = 0.05,
         idle_catch_up: float = 30.0,
+        routing_keys: Sequence[str] | None = None,
+        exchange: Callable[[str], str] | None = None,
     ) -> None:
         self._consumer = consumer
+        self._routing_keys = list(routing_keys) if routing_keys else None
+        self._exchange = exchange  # producer -> the exchange its queue is bound to (default <producer>.events)
         self._uri = amqp_uri
         self._producers = list(producers)
         self._batch_size = batch_size
@@ -474,11 +478,16 @@ class ConsumerLoop:
         self._buffer: list[Any] = []
         self._made_progress = False
 
+    def _exchange_of(self, producer: str) -> str | None:
+        return self._exchange(producer) if self._exchange is not None else None
+
     def declare(self) -> None:
         connection, channel = open_channel(self._uri)
         try:
             for producer in self._producers:
-                declare_consumer_queue(channel, self._consumer.name, producer)
+                declare_consumer_queue(
+                    channel, self._consumer.name, producer, self._routing_keys, self._exchange_of(producer)
+                )
             declare_dead_letter_queue(channel, self._consumer.name)
         finally:
             connection.release()
@@ -502,7 +511,9 @@ class ConsumerLoop:
         connection, channel = open_channel(self._uri, heartbeat=0)
         try:
             for producer in self._producers:
-                declare_consumer_queue(channel, self._consumer.name, producer)
+                declare_consumer_queue(
+                    channel, self._consumer.name, producer, self._routing_keys, self._exchange_of(producer)
+                )
             declare_dead_letter_queue(channel, self._consumer.name)
             self._consumer.catch_up()
             channel.basic_qos(0, self._batch_size * 2, False)

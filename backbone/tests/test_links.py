@@ -69,14 +69,23 @@ def test_the_lower_stack_catches_up_with_what_comes_down_through_the_superior_s_
     ).replace("down: {password: secret-down}", 'down: {password: secret-down, read_api_token: "down-token-0001"}')
     links = parse_links(text, {"UP_PASSWORD": "x"})
     below = links.service_settings("hn.ba-dinh", "reporting")
-    # Only what the link carries down (registry, reporting): not the superior's admissions.
+    # Only what the link carries down (registry, reporting): not the superior's admissions...
     assert below == {
         "source_read_apis": {"/coso/hn/reporting": {"url": "http://10.0.1.10:8103", "token": "down-token-0001"}}
+    }
+    # ...but its rules, to the lower admissions alone (the superior's read API serves the down token
+    # only RulesAdopted there).
+    assert links.service_settings("hn.ba-dinh", "admissions")["source_read_apis"] == {
+        "/coso/hn/reporting": {"url": "http://10.0.1.10:8103", "token": "down-token-0001"},
+        "/coso/hn/admissions": {"url": "http://10.0.1.10:8102", "token": "down-token-0001"},
     }
     assert links.service_settings("hn", "reporting")["read_api_links"] == [
         {"link": "hn-ba-dinh", "token": "down-token-0001", "policy": "all"}
     ]
-    assert "read_api_links" not in links.service_settings("hn", "admissions")
+    assert links.service_settings("hn", "admissions")["read_api_links"] == [
+        {"link": "hn-ba-dinh", "token": "down-token-0001", "policy": "rules"}
+    ]
+    assert links.service_settings("hn", "notifications")["read_api_links"][0]["policy"] == "rules"
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def parse_ce_type(value: str) -> tuple[str, str, int]:
 
 def load_all() -> None:
     """Import every producer's contract module so the registry is complete."""
-    from coso_backbone.contracts import admissions, notifications, registry, reporting  # noqa: F401
+    from coso_backbone.contracts import admissions, notifications, registry, reporting, rules  # noqa: F401
 
 
 def schema_of(model: ContractType) -> dict[str, Any]:

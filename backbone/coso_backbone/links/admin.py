@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 import requests
 
+from coso_backbone.broker import superior_rules_exchange
 from coso_backbone.errors import BackboneError
-from coso_backbone.links.policy import shared_events
+from coso_backbone.links.policy import RULES_EVENT, shared_events
 from coso_backbone.links.spec import LinkSpec, Side, Stack
 
 ALL_EVENTS = "#"
@@ -71,6 +72,10 @@ class ManagementApi:
 
     def exchange_bindings(self, vhost: str, source: str, destination: str) -> list[dict[str, Any]]:
         found = self.request("GET", f"/bindings/{_q(vhost)}/e/{_q(source)}/e/{_q(destination)}", missing_ok=True)
+        return list(found or [])
+
+    def bindings_from(self, vhost: str, source: str) -> list[dict[str, Any]]:
+        found = self.request("GET", f"/exchanges/{_q(vhost)}/{_q(source)}/bindings/source", missing_ok=True)
         return list(found or [])
 
     def bind_exchanges(self, vhost: str, source: str, destination: str, routing_key: str) -> None:
@@ -136,11 +141,15 @@ def _federate(
     password: str,
     producer: str,
     routing_keys: list[str] | None,
+    local: str | None = None,
 ) -> None:
     """Federate `producer.events` of the sender into the receiver's per-link exchange,
-    bound into the receiver's `producer.events` for the given routing keys (None: all)."""
+    bound into the receiver's `producer.events` (or `local`) for the given routing keys (None: all).
+    A binding of the per-link exchange into any other exchange (an earlier version of the link)
+    is removed."""
     vhost = receiver.vhost
-    local = f"{producer}.events"
+    upstream_exchange = f"{producer}.events"
+    local = local or upstream_exchange
     exchange = link.link_exchange(producer)
     upstream = link.upstream("up" if direction == "up" else "down", producer)
     api.ensure_exchange(vhost, local)
@@ -152,12 +161,15 @@ def _federate(
     for key, binding in present.items():
         if key not in wanted:
             api.unbind(vhost, binding)
+    for binding in api.bindings_from(vhost, exchange):
+        if binding.get("destination_type") == "exchange" and binding["destination"] != local:
+            api.unbind(vhost, binding)
     api.set_upstream(
         vhost,
         upstream,
         {
             "uri": _uri(sender, user, password),
-            "exchange": local,
+            "exchange": upstream_exchange,
             "max-hops": 1,
             "ack-mode": "on-confirm",
             "trust-user-id": False,
@@ -190,12 +202,12 @@ def apply_link(link: LinkSpec, side: Side = "both") -> None:
     lower = management(link.lower) if side in ("lower", "both") else None
     if superior is not None:
         superior.ensure_vhost(link.superior.vhost)
-        for producer in link.down.producers:  # the exchanges the lower stack's federation reads
+        for producer in link.down_producers():  # the exchanges the lower stack's federation reads
             superior.ensure_exchange(link.superior.vhost, f"{producer}.events")
-        if link.down.producers and link.down.password:
+        if link.down_producers() and link.down.password:
             superior.ensure_user(link.down_user, link.down.password)
             superior.set_permissions(
-                link.superior.vhost, link.down_user, *_federation_permissions(link, link.lower, link.down.producers)
+                link.superior.vhost, link.down_user, *_federation_permissions(link, link.lower, link.down_producers())
             )
         else:
             superior.delete(f"/users/{_q(link.down_user)}")
@@ -216,7 +228,11 @@ def apply_link(link: LinkSpec, side: Side = "both") -> None:
         password = link.down.password or ""
         for producer in link.down.producers:
             _federate(lower, link, "down", link.lower, link.superior, link.down_user, password, producer, None)
-        _unfederate(lower, link, link.lower, "down", link.down.producers)
+        for producer in link.down.rules_producers:  # only the rules: the superior's other events stay up there
+            into = superior_rules_exchange(producer)  # read by the rules' consumer alone
+            keys = [RULES_EVENT]
+            _federate(lower, link, "down", link.lower, link.superior, link.down_user, password, producer, keys, into)
+        _unfederate(lower, link, link.lower, "down", link.down_producers())
 
 
 def remove_link(link: LinkSpec, side: Side = "both") -> None:

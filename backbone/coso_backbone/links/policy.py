@@ -1,4 +1,5 @@
-"""What a link shares upward: all events, or only those that carry no personal field.
+"""What a link shares upward: all events, or only those that carry no personal field;
+and downward, of `down.rules_producers`, only the rules (`RulesAdopted`).
 
 Personal here means the personal data coso protects: that of candidates and members
 (Decree 13/2023: name, birth date, identity number, the sealed record). The names of an
@@ -20,7 +21,10 @@ from collections.abc import Callable
 from functools import cache
 
 from coso_backbone.contracts import ContractType, all_contracts
-from coso_backbone.links.spec import Policy
+from coso_backbone.links.spec import Policy, ReadPolicy
+
+# The one event a link carries down from `down.rules_producers` (docs/FEDERATION.md).
+RULES_EVENT = "RulesAdopted"
 
 # Fields holding a candidate's or member's personal data (Decree 13/2023).
 PERSONAL_FIELDS = frozenset({"sealed", "full_name", "birth_date", "national_id"})
@@ -63,9 +67,12 @@ def shared_events(producer: str, policy: Policy) -> list[str] | None:
     return sorted(every.get(producer, frozenset()) - personal.get(producer, frozenset()))
 
 
-def event_filter(producer: str, policy: Policy) -> Callable[[str], bool]:
-    """Whether an event name may be served to a link with this policy (read API)."""
+def event_filter(producer: str, policy: ReadPolicy) -> Callable[[str], bool]:
+    """Whether an event name may be served to a link with this policy (read API); `rules`
+    serves only `RulesAdopted`, the downward share of a producer's events."""
     if policy == "all":
         return lambda name: True
+    if policy == "rules":
+        return RULES_EVENT.__eq__
     allowed = frozenset(shared_events(producer, policy) or ())
     return allowed.__contains__

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from coso_backbone.config import substitute_env
 
 Policy = Literal["all", "pseudonymous"]
+# What a read API serves a link's token: an upward policy, or downward only the rules.
+ReadPolicy = Literal["all", "pseudonymous", "rules"]
 Side = Literal["superior", "lower", "both"]
 
 _NAME = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -67,6 +69,10 @@ class Upward(_Strict):
 
 class Downward(_Strict):
     producers: list[str] = Field(default_factory=lambda: ["registry", "reporting"])
+    rules_producers: list[str] = Field(
+        default_factory=lambda: ["admissions", "notifications"],
+        description="Producers of which only `RulesAdopted` goes down (their other events stay with the superior)",
+    )
     password: str | None = None
     read_api_token: str | None = Field(
         default=None, description="Bearer token for the superior's read APIs, where they are closed (read_api_open)"
@@ -84,11 +90,16 @@ class LinkSpec(_Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> LinkSpec:
-        for producer in [*self.up.producers, *self.down.producers]:
+        for producer in [*self.up.producers, *self.down.producers, *self.down.rules_producers]:
             if not re.match(_PRODUCER, producer):
                 raise ValueError(f"{producer!r} is not a producer name")
-        if self.down.producers and not self.down.password:
-            raise ValueError("down.password is required when down.producers is not empty")
+        both = sorted(set(self.down.producers) & set(self.down.rules_producers))
+        if both:
+            raise ValueError(
+                f"down.rules_producers repeats down.producers ({', '.join(both)}): all their events go down"
+            )
+        if (self.down.producers or self.down.rules_producers) and not self.down.password:
+            raise ValueError("down.password is required when down.producers or down.rules_producers is not empty")
         if self.lower.read_apis and not self.up.read_api_token:
             raise ValueError("up.read_api_token is required when lower.read_apis is given")
         if self.superior.deployment == self.lower.deployment:
@@ -132,13 +143,19 @@ class LinkSpec(_Strict):
         """For the lower stack's services: the `coso.read_api_links` entry of this link."""
         return {"link": self.name, "token": self.up.read_api_token or "", "policy": self.up.policy}
 
-    def downward_read_apis(self) -> dict[str, dict[str, str | None]]:
+    def down_producers(self) -> list[str]:
+        """Every producer the link carries down something of: all events, or only rules."""
+        return [*self.down.producers, *self.down.rules_producers]
+
+    def downward_read_apis(self, service: str | None = None) -> dict[str, dict[str, str | None]]:
         """For the lower stack's consumers: where to catch up with the superior's sources the
-        link carries down (a gap in them is filled there, as for a lower source upward)."""
+        link carries down (a gap in them is filled there, as for a lower source upward). A
+        producer of `down.rules_producers` is given to its own service only (None: to any):
+        its rules reach that service's consumer of them alone."""
         return {
             self.superior.source(p): {"url": url, "token": self.down.read_api_token}
             for p, url in self.superior.read_apis.items()
-            if p in self.down.producers
+            if p in self.down.producers or (p in self.down.rules_producers and service in (None, p))
         }
 
 
@@ -149,7 +166,7 @@ class LinkFile(_Strict):
         """What the links add to one service's `coso:` settings in the stack of `deployment`:
         where to catch up with each source of the other stack the links carry here (lower
         sources upward, the superior's downward), and which link tokens its read API serves,
-        with which policy (everything, downward)."""
+        with which policy (downward: everything, or only the rules of `down.rules_producers`)."""
         sources: dict[str, dict[str, str | None]] = {}
         access: list[dict[str, str]] = []
         for link in self.links:
@@ -157,8 +174,10 @@ class LinkFile(_Strict):
                 sources.update(link.source_read_apis())
                 if service in link.down.producers and link.down.read_api_token:
                     access.append({"link": link.name, "token": link.down.read_api_token, "policy": "all"})
+                elif service in link.down.rules_producers and link.down.read_api_token:
+                    access.append({"link": link.name, "token": link.down.read_api_token, "policy": "rules"})
             if link.lower.deployment == deployment:
-                sources.update(link.downward_read_apis())
+                sources.update(link.downward_read_apis(service))
                 if service in link.up.producers and link.up.read_api_token:
                     access.append(link.read_api_access())
         settings: dict[str, object] = {}

@@ -100,7 +100,7 @@ class LinkInspector:
 
     def _federation(self, link: LinkSpec, errors: list[tuple[float, str]]) -> list[FederationState]:
         states: list[FederationState] = []
-        ends = [("up", link.superior, link.up.producers), ("down", link.lower, link.down.producers)]
+        ends = [("up", link.superior, link.up.producers), ("down", link.lower, link.down_producers())]
         for direction, receiver, producers in ends:
             if not producers:
                 continue

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from coso_admissions.adapters.access import SqlAccessStore
 from coso_admissions.adapters.federation_inbox import FederationInbox
+from coso_admissions.adapters.lineage import authority_lineage
 from coso_admissions.adapters.peer_events import peer_event_handlers
 from coso_admissions.adapters.personal_data import EnvelopeCipher
 from coso_admissions.adapters.registry_events import registry_event_handlers
@@ -21,19 +22,25 @@ from coso_admissions.application.federation import FederationProposals
 from coso_admissions.application.guarded import GuardedAdmissions
 from coso_admissions.application.incoming import IncomingTransfers
 from coso_admissions.application.members import Members
+from coso_admissions.application.rules import AdmissionRuleSets
 from coso_admissions.domain.calendar import WorkingCalendar
 from coso_admissions.domain.errors import InvalidGrant
 from coso_admissions.domain.rules import RuleBook
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Consumer
+from coso_backbone.contracts.rules import AdmissionRulesAdopted
 from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
+from coso_backbone.rulesets.records import SqlRuleSets
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "admissions"
 CONSUMED_PRODUCERS = ("registry",)
 PEER_CONSUMER = "admissions-peers"
+# The consumer of the rules superiors' stacks adopt, sent down a link (exchange admissions.superior-rules).
+SUPERIOR_RULES_CONSUMER = "admissions-superior-rules"
+RULES_ROUTING_KEYS = (AdmissionRulesAdopted.event_name,)
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
@@ -80,7 +87,10 @@ class AdmissionsApp:
         self.settings = settings
         self.store = store
         cipher = envelope_cipher(settings)
-        rules = rule_book(settings)
+        self.rules = AdmissionRuleSets(
+            SqlRuleSets(store, settings.source), rule_book(settings), today_in(settings), authority_lineage(store)
+        )
+        rules = self.rules
         self.admissions = Admissions(
             lambda: SqlAdmissionsUnitOfWork(store, cipher),
             SqlCandidateQueries(store, cipher),
@@ -108,6 +118,7 @@ class AdmissionsApp:
             self.access,
             self.federation,
             self.incoming,
+            self.rules,
         )
 
 
@@ -158,8 +169,23 @@ def peer_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
     )
 
 
+def superior_rules_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
+    """The consumer of the `RulesAdopted` superiors' stacks send down a link into this stack's
+    `admissions.superior-rules` exchange (its queue is bound there, see `worker_loops`), which
+    no other consumer reads; this stack's own events (its own ce-source) are never applied.
+    It catches up through `source_read_apis` (the superior's admissions read API, which serves
+    the link's down token only `RulesAdopted`)."""
+    return wiring.superior_rules_consumer(settings, store, AdmissionRulesAdopted, SUPERIOR_RULES_CONSUMER)
+
+
+def superior_sources(settings: CosoSettings) -> bool:
+    """Whether a link brings a superior's admissions events down here (`coso-link service-config`)."""
+    return wiring.superior_sources(settings, "admissions")
+
+
 def consumer_names(settings: CosoSettings) -> list[str]:
-    return [CONSUMER, peer_consumer_name(settings)] if peer_read_api(settings) else [CONSUMER]
+    names = [CONSUMER, peer_consumer_name(settings)] if peer_read_api(settings) else [CONSUMER]
+    return [*names, SUPERIOR_RULES_CONSUMER] if superior_sources(settings) else names
 
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
@@ -173,4 +199,7 @@ def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
     ]
     if peer_read_api(settings):
         loops.append(wiring.consumer_loop(settings, peer_consumer(settings, store), ("admissions",)))
+    if superior_sources(settings):
+        rules = superior_rules_consumer(settings, store)
+        loops.append(wiring.superior_rules_loop(settings, rules, AdmissionRulesAdopted))
     return loops

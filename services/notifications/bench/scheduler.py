@@ -3,10 +3,12 @@
     .venv/bin/python -m services.notifications.bench.scheduler                 # SQLite
     .venv/bin/python -m services.notifications.bench.scheduler --postgres      # PostgreSQL
     .venv/bin/python -m services.notifications.bench.scheduler --deadlines 10000 --webhooks 500
+    .venv/bin/python -m services.notifications.bench.scheduler --rule-sets 35  # rules adopted per province
 
 Deadlines (seeded, deterministic) are spread over 35 provinces' communes, the four kinds,
 with due dates from 30 days ago to 335 days ahead; one feed subscription per province
-(organization department). Printed figures:
+(organization department); `--rule-sets N` adopts, before the first pass, rules for N provinces
+(7 working days ahead of a decision, as `POST /rules` records them). Printed figures:
 - the first pass (which fires the rules for every deadline overdue or due within its window:
   ~10 % of them) and a steady pass (nothing new fires: the per-minute cost), in seconds, with
   the peak Python memory of the pass (tracemalloc) and the process's max RSS;
@@ -36,6 +38,7 @@ from coso_backbone.config import CosoSettings
 from coso_notifications import bootstrap
 from coso_notifications.adapters.sql_deadlines import SqlSubscriptions
 from coso_notifications.adapters.tables import deadlines
+from coso_notifications.application.commands import AdoptRules
 from coso_notifications.application.subscriptions import Subscriptions
 from coso_notifications.domain.deadlines import DeadlineKind
 
@@ -113,10 +116,21 @@ def _measured(call: Any) -> tuple[Any, float, float]:
     return result, seconds, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
 
 
-def bench_scheduler(url: str, count: int, ahead: int) -> None:
+def _adopt(settings: CosoSettings, count: int) -> None:
+    app = bootstrap.build(settings)
+    for province in (PROVINCES * (count // len(PROVINCES) + 1))[:count]:
+        adopted = {"authority_id": province, "effective_from": "2025-01-01", "legal_basis": "bench"}
+        app.rules.adopt(AdoptRules.model_validate({**adopted, "values": {"decision_due_soon_working_days": 7}}))
+    app.store.engine.dispose()
+
+
+def bench_scheduler(url: str, count: int, ahead: int, rule_sets: int = 0) -> None:
     settings = _settings(url)
     bootstrap.migrate(settings)
     store = wiring.event_store(settings)
+    if rule_sets:
+        _adopt(settings, rule_sets)
+        print(f"adopted {rule_sets} rule sets")
     subscriptions = Subscriptions(SqlSubscriptions(store))
     for province in PROVINCES:
         subscriptions.subscribe(
@@ -232,11 +246,12 @@ def main() -> None:
     )
     parser.add_argument("--concurrency", type=int, default=4, help="the deliverer's sending threads")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL at 127.0.0.1:5432 instead of SQLite")
+    parser.add_argument("--rule-sets", type=int, default=0, help="rule sets adopted for provinces before the passes")
     args = parser.parse_args()
     print(f"notifications bench on {'PostgreSQL' if args.postgres else 'SQLite'}")
     with tempfile.TemporaryDirectory() as workdir:
         for run in (
-            lambda u: bench_scheduler(u, args.deadlines, args.ahead),
+            lambda u: bench_scheduler(u, args.deadlines, args.ahead, args.rule_sets),
             lambda u: bench_webhooks(u, args.webhooks, args.concurrency),
         ):
             url = _database(args.postgres, Path(workdir))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import Consumer
+from coso_backbone.contracts.rules import NotificationRulesAdopted
 from coso_backbone.eventstore import EventStore
 from coso_backbone.handlers import EventHandlers
+from coso_backbone.rulesets.records import SqlRuleSets
 from coso_notifications.adapters.channels import AmqpExchangeSender, FeedSender, SmtpEmailSender
 from coso_notifications.adapters.clock import SystemClock
 from coso_notifications.adapters.consumed_events import event_handlers
+from coso_notifications.adapters.hierarchy import authority_lineage
 from coso_notifications.adapters.metrics import PrometheusDeliveryMetrics, PrometheusSchedulerMetrics, report_pending
 from coso_notifications.adapters.sql import SqlDeliveries, SqlDeliveryQueries
 from coso_notifications.adapters.sql_deadlines import SqlReminders, SqlSubscriptions
@@ -23,6 +27,7 @@ from coso_notifications.application.delivering import Deliverer
 from coso_notifications.application.delivery_log import DeliveryLog
 from coso_notifications.application.options import NotificationOptions
 from coso_notifications.application.ports import ChannelSender, Clock, WebhookSender
+from coso_notifications.application.rules import NotificationRuleSets
 from coso_notifications.application.scheduling import NotificationScheduler
 from coso_notifications.application.subscriptions import Subscriptions
 from coso_notifications.domain.calendar import WorkingCalendar
@@ -31,16 +36,19 @@ from coso_notifications.domain.rules import Channel
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
 CONSUMER = "notifications"
 CONSUMES = ("admissions", "registry", "reporting")
+# The consumer of the rules superiors' stacks adopt, sent down a link (exchange notifications.superior-rules).
+SUPERIOR_RULES_CONSUMER = "notifications-superior-rules"
 
 
 class NotificationsApp:
-    """What the entrypoints get: the delivery log, the subscriptions and the store behind them."""
+    """What the entrypoints get: the delivery log, the subscriptions, the rules and the store behind them."""
 
     def __init__(self, settings: CosoSettings, store: EventStore) -> None:
         self.settings = settings
         self.store = store
         self.log = DeliveryLog(SqlDeliveryQueries(store))
         self.subscriptions = Subscriptions(SqlSubscriptions(store))
+        self.rules = rule_sets(settings, store)
 
 
 def build(settings: CosoSettings) -> NotificationsApp:
@@ -58,7 +66,21 @@ def options_of(settings: CosoSettings) -> NotificationOptions:
     return NotificationOptions.parse(settings.options)
 
 
-def handlers(settings: CosoSettings, clock: Clock | None = None) -> EventHandlers:
+def rule_sets(settings: CosoSettings, store: EventStore, clock: Clock | None = None) -> NotificationRuleSets:
+    """The rules in force: defaults, options, and the rule sets of the store (adopted here or
+    received), over the hierarchy the consumer keeps; "today" is the calendar's."""
+    options = options_of(settings)
+    zone, time = options.calendar.zone(), clock or SystemClock()
+
+    def today() -> date:
+        return time.now().astimezone(zone).date()
+
+    return NotificationRuleSets(
+        SqlRuleSets(store, settings.source), options.rulebook(), today, authority_lineage(store)
+    )
+
+
+def handlers(settings: CosoSettings, store: EventStore, clock: Clock | None = None) -> EventHandlers:
     options = options_of(settings)
     scheduler = NotificationScheduler(
         options.subscriptions(),
@@ -66,7 +88,7 @@ def handlers(settings: CosoSettings, clock: Clock | None = None) -> EventHandler
         JinjaTemplates(options.templates_dir or None),
         options.fixed_subscriptions(),
     )
-    return event_handlers(scheduler, options.minimums())
+    return event_handlers(scheduler, rule_sets(settings, store, clock))
 
 
 def calendar(settings: CosoSettings) -> WorkingCalendar:
@@ -78,7 +100,7 @@ def deadline_scheduler(settings: CosoSettings, store: EventStore, clock: Clock |
     options = options_of(settings)
     return DeadlineScheduler(
         SqlReminders(store),
-        options.rulebook(),
+        rule_sets(settings, store, clock),
         calendar(settings),
         clock or SystemClock(),
         options.calendar.zone(),
@@ -140,19 +162,34 @@ def deliverer(
     )
 
 
+def superior_rules_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
+    """The consumer of the `RulesAdopted` superiors' stacks send down a link into this stack's
+    `notifications.superior-rules` exchange, which no other consumer reads."""
+    return wiring.superior_rules_consumer(settings, store, NotificationRulesAdopted, SUPERIOR_RULES_CONSUMER)
+
+
+def superior_sources(settings: CosoSettings) -> bool:
+    """Whether a link brings a superior's notification rules down here (`coso-link service-config`)."""
+    return wiring.superior_sources(settings, "notifications")
+
+
 def worker_loops(settings: CosoSettings, consumer_name: str = CONSUMER) -> list[tuple[str, wiring.Loop]]:
-    """The worker publishes notifications' events, consumes admissions' and registry's,
-    schedules deadline reminders and delivers."""
+    """The worker publishes notifications' events, consumes admissions', registry's and
+    reporting's, applies the rules its superiors adopt, schedules deadline reminders and delivers."""
     store = wiring.event_store(settings)
-    consumer = wiring.consumer(settings, store, handlers(settings), consumer_name)
+    consumer = wiring.consumer(settings, store, handlers(settings, store), consumer_name)
     report_pending(SqlDeliveries(store).pending_count)
-    return [
+    loops = [
         wiring.relay_loop(settings, store),
         wiring.consumer_loop(settings, consumer, CONSUMES),
         ("deadline-scheduler", deadline_scheduler(settings, store).run),
         ("deliverer", deliverer(settings, store).run),
     ]
+    if superior_sources(settings):
+        rules = superior_rules_consumer(settings, store)
+        loops.append(wiring.superior_rules_loop(settings, rules, NotificationRulesAdopted))
+    return loops
 
 
 def consumer_names(settings: CosoSettings) -> list[str]:
-    return [CONSUMER]
+    return [CONSUMER, SUPERIOR_RULES_CONSUMER] if superior_sources(settings) else [CONSUMER]

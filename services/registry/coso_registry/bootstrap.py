@@ -9,7 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
+from coso_backbone.consumer import Consumer
+from coso_backbone.contracts.rules import RegistryRulesAdopted
 from coso_backbone.eventstore import EventStore
+from coso_backbone.rulesets.precedence import Origin, RuleSet
+from coso_backbone.rulesets.records import SqlRuleSets
 from coso_registry.adapters.access import SqlAccessStore
 from coso_registry.adapters.sql import SqlRegistryQueries, SqlRegistryUnitOfWork
 from coso_registry.application.access import AccessControl
@@ -18,6 +22,7 @@ from coso_registry.application.guarded import GuardedRegistry
 from coso_registry.application.mass_organizations import MassOrganizations
 from coso_registry.application.organizations import Organizations, UnknownMemberCounts
 from coso_registry.application.registry import Registry
+from coso_registry.application.rules import RegistryRuleSets
 from coso_registry.domain.errors import InvalidConfiguration
 from coso_registry.domain.rating import RatingRule, RatingRules
 from coso_registry.domain.size_rules import (
@@ -28,6 +33,8 @@ from coso_registry.domain.size_rules import (
 )
 
 MIGRATIONS = Path(__file__).parent / "adapters" / "migrations"
+# The consumer of the rules superiors' stacks adopt, sent down a link into this stack's registry.events.
+SUPERIOR_RULES_CONSUMER = "registry-superior-rules"
 
 
 def access_control_enabled(settings: CosoSettings) -> bool:
@@ -103,6 +110,26 @@ def rating_rules(settings: CosoSettings) -> RatingRules:
     return RatingRules(RatingRule(**r.model_dump()) for r in parsed)
 
 
+def option_rule_sets(settings: CosoSettings) -> list[RuleSet]:
+    """`options.size_rules` and `options.rating_rules` (validated as above) as rule sets: each
+    gives the values it states; an entry without `authority_id` covers every authority."""
+    size_rules(settings), rating_rules(settings)  # refuse a bad configuration with its field
+    entries: list[_SizeRuleOption | _RatingRuleOption] = [
+        *(_SizeRuleOption.model_validate(e) for e in settings.options.get("size_rules") or []),
+        *(_RatingRuleOption.model_validate(e) for e in settings.options.get("rating_rules") or []),
+    ]
+    return [
+        RuleSet(
+            entry.authority_id or "",
+            entry.effective_from,
+            entry.model_dump(exclude_unset=True, exclude={"authority_id", "effective_from"}),
+            Origin.OPTIONS,
+            position=index,
+        )
+        for index, entry in enumerate(entries)
+    ]
+
+
 class RegistryApp:
     """What the entrypoints get: the use cases and the store behind them."""
 
@@ -112,13 +139,16 @@ class RegistryApp:
         self.queries = SqlRegistryQueries(store)
         self.registry = Registry(self.unit_of_work, self.queries)
         self.authorities = Authorities(self.unit_of_work, self.queries)
+        self.rules = RegistryRuleSets(
+            SqlRuleSets(store, settings.source), option_rule_sets(settings), date.today, self.unit_of_work
+        )
         self.organizations = Organizations(
-            self.unit_of_work, self.queries, size_rules(settings), UnknownMemberCounts(), rating_rules(settings)
+            self.unit_of_work, self.queries, self.rules.sizes, UnknownMemberCounts(), self.rules.ratings
         )
         self.mass_organizations = MassOrganizations(self.unit_of_work, self.queries)
         self.access = AccessControl(SqlAccessStore(store), enabled=access_control_enabled(settings))
         self.guarded = GuardedRegistry(
-            self.registry, self.authorities, self.organizations, self.access, self.mass_organizations
+            self.registry, self.authorities, self.organizations, self.access, self.mass_organizations, self.rules
         )
 
     def unit_of_work(self) -> SqlRegistryUnitOfWork:
@@ -133,6 +163,27 @@ def migrate(settings: CosoSettings) -> None:
     wiring.migrate(settings, MIGRATIONS)
 
 
+def superior_rules_consumer(settings: CosoSettings, store: EventStore) -> Consumer:
+    """The consumer of the `RulesAdopted` that superiors' stacks send down a link with their
+    hierarchy into this stack's `registry.events`; this stack's own events are not applied.
+    It catches up through `source_read_apis` (the superior's registry read API)."""
+    return wiring.superior_rules_consumer(settings, store, RegistryRulesAdopted, SUPERIOR_RULES_CONSUMER)
+
+
+def superior_sources(settings: CosoSettings) -> bool:
+    """Whether a link brings a superior's registry events down here (`coso-link service-config`)."""
+    return wiring.superior_sources(settings, "registry")
+
+
+def consumer_names(settings: CosoSettings) -> list[str]:
+    return [SUPERIOR_RULES_CONSUMER] if superior_sources(settings) else []
+
+
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:
-    """The registry's worker publishes its events; it consumes nothing."""
-    return [wiring.relay_loop(settings, wiring.event_store(settings))]
+    """The registry's worker publishes its events, and applies the rules its superiors adopt."""
+    store = wiring.event_store(settings)
+    loops = [wiring.relay_loop(settings, store)]
+    if superior_sources(settings):
+        consumer = superior_rules_consumer(settings, store)
+        loops.append(wiring.superior_rules_loop(settings, consumer, RegistryRulesAdopted, exchange=None))
+    return loops

@@ -27,7 +27,7 @@ from coso_admissions.domain.errors import (
     UnknownStep,
 )
 from coso_admissions.domain.member import Member, stream_of_member
-from coso_admissions.domain.rules import RuleBook
+from coso_admissions.domain.rules import RuleBook, RulesInForce
 from coso_backbone.errors import ConcurrencyError
 
 
@@ -38,14 +38,14 @@ class Admissions:
         queries: CandidateQueries,
         today: Callable[[], date],
         calendar: WorkingCalendar,
-        rules: RuleBook | None = None,
+        rules: RulesInForce | None = None,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._unit_of_work = unit_of_work
         self._queries = queries
         self._today = today
         self._calendar = calendar
-        self._rules = rules or RuleBook()
+        self._rules: RulesInForce = rules or RuleBook()
         self._new_id = new_id
 
     def propose_candidate(self, command: ProposeCandidate) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Admissions' use cases as HTTP callers reach them: each checks the caller's grants first.
 
-Viewer to see, editor to change (propose, advance, rate, transfer, import), on the subtree
+Viewer to see, editor to change (propose, advance, rate, transfer, import, adopt rules), on the subtree
 of the authority the candidate or member belongs to; a transfer is received by an editor of
 the destination. Personal fields are written only with a grant that includes personal data
 and read only with one: without it a file shows `personal: null, personal_withheld: true`.
@@ -15,6 +15,7 @@ from typing import Any
 from coso_admissions.application.access import AccessControl
 from coso_admissions.application.admissions import Admissions
 from coso_admissions.application.commands import (
+    AdoptRules,
     CandidatesOfAuthority,
     ChangeMemberStatus,
     ErasePerson,
@@ -24,6 +25,7 @@ from coso_admissions.application.commands import (
     RatingsOfAuthority,
     ReceiveTransfer,
     RecordPersonalData,
+    RulesOfAuthority,
     StartTransfer,
     TransfersOfAuthority,
 )
@@ -31,6 +33,7 @@ from coso_admissions.application.federation import FederationProposals
 from coso_admissions.application.incoming import IncomingTransfers
 from coso_admissions.application.members import Members
 from coso_admissions.application.ports import CandidateQueries
+from coso_admissions.application.rules import AdmissionRuleSets
 from coso_admissions.domain.access import Principal, Role, require
 
 
@@ -43,7 +46,9 @@ class GuardedAdmissions:
         access: AccessControl,
         federation: FederationProposals,
         incoming: IncomingTransfers,
+        rules: AdmissionRuleSets,
     ) -> None:
+        self._rules = rules
         self._incoming = incoming
         self._federation = federation
         self._admissions = admissions
@@ -155,6 +160,16 @@ class GuardedAdmissions:
     def ratings(self, principal: Principal, query: RatingsOfAuthority) -> dict[str, Any]:
         self.access.require(principal, query.authority_id, Role.VIEWER)
         return self._members.ratings(query)
+
+    # --- rules ----------------------------------------------------------------------------
+    def adopt_rules(self, principal: Principal, command: AdoptRules) -> dict[str, Any]:
+        """An editor over the authority adopts rules for its subtree."""
+        self.access.require(principal, command.authority_id, Role.EDITOR)
+        return self._rules.adopt(command)
+
+    def rules(self, principal: Principal, query: RulesOfAuthority) -> dict[str, Any]:
+        self.access.require(principal, query.authority_id, Role.VIEWER)
+        return self._rules.in_force(query)
 
     # --- helpers --------------------------------------------------------------------------
     def _candidate_authority(

@@ -24,7 +24,7 @@ from coso_admissions.application.ports import AdmissionsUnitOfWork, CandidateQue
 from coso_admissions.domain.candidate import Candidate
 from coso_admissions.domain.errors import CandidateChanged, MemberAlreadyImported, UnknownAuthority, UnknownMember
 from coso_admissions.domain.member import Member, stream_of_member
-from coso_admissions.domain.rules import RuleBook
+from coso_admissions.domain.rules import RulesInForce
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.admissions import (
     AdmissionCeremonyHeld,
@@ -80,7 +80,7 @@ class Members:
         unit_of_work: Callable[[], AdmissionsUnitOfWork],
         queries: CandidateQueries,
         today: Callable[[], date],
-        rules: RuleBook,
+        rules: RulesInForce,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._unit_of_work = unit_of_work

@@ -2,18 +2,22 @@
 
 DOMAIN.md gives defaults from current regulations; each authority may apply changed rules
 from its own date. A `RuleBook` holds rule sets `{authority, effective_from, values}`: the
-rules for a step are those of the most specific authority (an exact id or a dotted prefix:
-`hn` covers `hn` and `hn.kcn-thang-long`) whose latest effective date is on or before the
-step's date; anything a set does not say falls back to the defaults.
+rules for a step are, rule by rule, those of the most specific authority (an exact id, a
+superior in the hierarchy, or a dotted prefix: `hn` covers `hn` and `hn.kcn-thang-long`) whose
+latest effective date is on or before the step's date; a rule no set gives keeps its default.
+Sets come from `options.rules` and from `RulesAdopted` events, adopted here or received from a
+superior's stack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
+
+from coso_backbone.rulesets.precedence import Origin, RuleInForce, RuleSet, dotted_lineage, in_force
 
 
 @dataclass(frozen=True)
@@ -48,20 +52,32 @@ class AdmissionRules:
         return replace(self, **parsed)
 
 
-@dataclass(frozen=True)
-class RuleSet:
-    authority: str
-    effective_from: date
-    values: Mapping[str, Any]
+class RulesInForce(Protocol):
+    """Anything that answers the rules in force for an authority on a day."""
 
-    def covers(self, authority_id: str) -> bool:
-        return self.authority == "" or authority_id == self.authority or authority_id.startswith(self.authority + ".")
+    def rules_for(self, authority_id: str, on: date) -> AdmissionRules: ...
+
+
+def default_values() -> dict[str, Any]:
+    """The defaults as rule values (the vote share as a fraction's text, as rule sets give it)."""
+    defaults = AdmissionRules()
+    return {f.name: str(v) if isinstance(v := getattr(defaults, f.name), Fraction) else v for f in fields(defaults)}
 
 
 class RuleBook:
-    def __init__(self, rule_sets: Iterable[RuleSet] = (), defaults: AdmissionRules | None = None) -> None:
+    """Rule sets over the defaults, by the precedence of `coso_backbone.rulesets.precedence`:
+    rule by rule, the most specific authority, then the latest date, then this stack's own
+    adoption over one received from a superior over the options."""
+
+    def __init__(
+        self,
+        rule_sets: Iterable[RuleSet] = (),
+        defaults: AdmissionRules | None = None,
+        lineage: Callable[[str], Sequence[str]] = dotted_lineage,
+    ) -> None:
         self._defaults = defaults or AdmissionRules()
         self._sets = list(rule_sets)
+        self._lineage = lineage
         for rule_set in self._sets:
             self._defaults.with_values(rule_set.values)  # refuse a bad configuration at start-up
 
@@ -69,17 +85,26 @@ class RuleBook:
     def from_config(cls, entries: Iterable[Mapping[str, Any]]) -> RuleBook:
         """From `coso.options.rules`: [{authority, effective_from, <rule>: value, ...}]."""
         sets = []
-        for entry in entries:
+        for index, entry in enumerate(entries):
             values = {k: v for k, v in entry.items() if k not in ("authority", "effective_from")}
             effective = entry.get("effective_from", date.min)
             if not isinstance(effective, date):
                 effective = date.fromisoformat(str(effective))
-            sets.append(RuleSet(str(entry.get("authority", "")), effective, values))
+            sets.append(RuleSet(str(entry.get("authority", "")), effective, values, Origin.OPTIONS, position=index))
         return cls(sets)
 
+    @property
+    def rule_sets(self) -> list[RuleSet]:
+        return list(self._sets)
+
+    def with_sets(self, more: Iterable[RuleSet], lineage: Callable[[str], Sequence[str]] | None = None) -> RuleBook:
+        """This book with more rule sets (adopted here or received), e.g. read from the store."""
+        return RuleBook([*self._sets, *more], self._defaults, lineage or self._lineage)
+
+    def in_force(self, authority_id: str, on: date) -> dict[str, RuleInForce]:
+        """Every rule with its value and where it comes from."""
+        return in_force(default_values(), self._sets, self._lineage(authority_id), on)
+
     def rules_for(self, authority_id: str, on: date) -> AdmissionRules:
-        applicable = [s for s in self._sets if s.covers(authority_id) and s.effective_from <= on]
-        if not applicable:
-            return self._defaults
-        chosen = max(applicable, key=lambda s: (len(s.authority), s.effective_from))
-        return self._defaults.with_values(chosen.values)
+        chosen = self.in_force(authority_id, on)
+        return self._defaults.with_values({n: r.value for n, r in chosen.items() if r.origin is not Origin.DEFAULT})

@@ -1,5 +1,5 @@
 """`coso-admissions`: the admissions command line (the backbone's commands, plus `erase`, `import-members`,
-`import-proposals`, `create-token`)."""
+`import-proposals`, `create-token`, `adopt-rules`, `rules`)."""
 
 from pathlib import Path
 
@@ -7,11 +7,12 @@ import typer
 
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
-from coso_admissions.application.commands import ErasePerson
+from coso_admissions.application.commands import AdoptRules, ErasePerson, RulesOfAuthority
 from coso_admissions.domain.access import parse_grant
 from coso_backbone.cli import config_path, service_cli
 from coso_backbone.config import load_settings
 from coso_backbone.errors import CosoError
+from coso_backbone.rulesets.commandline import add_rules_commands
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 
@@ -120,6 +121,9 @@ def create_token_command(
     finally:
         application.store.engine.dispose()
     typer.echo(token)
+
+
+add_rules_commands(app, "admissions", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from coso_admissions.application.commands import (
+    AdoptRules,
     AttendAwarenessClass,
     ChangeMemberStatus,
     DecideAdmission,
@@ -30,6 +31,7 @@ CANDIDATES = ("candidates",)
 MEMBERS = ("members",)
 TRANSFERS = ("transfers",)
 FEDERATION = ("labour federation",)
+RULES = ("rules",)
 
 _PAGE = (integer_parameter("limit", "Most records to answer", 100), integer_parameter("offset", "Records to skip", 0))
 _AUTHORITY = Parameter("authority_id", "The authority (must be within the caller's grants)", required=True)
@@ -211,6 +213,26 @@ ROUTES = [
         ReceiveTransfer,
         errors=(404, 409, 422),
         tags=TRANSFERS,
+    ),
+    # --- rules
+    Route(
+        "POST",
+        "/rules",
+        "Adopt admission rules for an authority's subtree from a date (recorded as RulesAdopted, sent down links)",
+        "post_rules",
+        AdoptRules,
+        status=201,
+        errors=(409, 422),
+        tags=RULES,
+    ),
+    Route(
+        "GET",
+        "/rules",
+        "The admission rules in force for an authority on a day, each with where it comes from",
+        "get_rules",
+        query=(_AUTHORITY, Parameter("on", "The day (default: today)", {"type": "string", "format": "date"})),
+        errors=(422,),
+        tags=RULES,
     ),
     # --- labour federation
     Route(

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
 from coso_admissions.application.commands import (
+    AdoptRules,
     CandidatesOfAuthority,
     ChangeMemberStatus,
     ErasePerson,
@@ -25,6 +26,7 @@ from coso_admissions.application.commands import (
     RatingsOfAuthority,
     ReceiveTransfer,
     RecordPersonalData,
+    RulesOfAuthority,
     StartTransfer,
     TransfersOfAuthority,
 )
@@ -200,6 +202,24 @@ class AdmissionsService(web.BackboneEndpoints):
                 self.caller(request), member_id, RateMember.model_validate(web.read_json(request))
             ),
             201,
+        )
+
+    @http("POST", "/rules")
+    def post_rules(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.guarded.adopt_rules(
+                self.caller(request), AdoptRules.model_validate(web.read_json(request))
+            ),
+            201,
+        )
+
+    @http("GET", "/rules")
+    def get_rules(self, request: Request) -> Response:
+        """The rules in force: `?authority_id=…&on=YYYY-MM-DD`, each with where it comes from."""
+        return web.answer(
+            lambda: self.app.guarded.rules(
+                self.caller(request), RulesOfAuthority.model_validate(request.args.to_dict())
+            )
         )
 
     @http("GET", "/ratings")

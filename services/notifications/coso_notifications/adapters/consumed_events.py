@@ -23,6 +23,8 @@
   `organization_below_minimum`. A member is tied to an organization by its `organization`
   (admissions gives an id or a name: matched against registry's id and name) or by working in
   an enterprise the organization covers.
+- Registry's `AuthorityRegistered` and `AuthorityReparented`: who answers to whom
+  (`adapters/hierarchy.py`), so that a superior's rule sets cover its subtree.
 - Reporting's `PlanBehindSchedule` (a plan's target behind at a checkpoint) tracks the condition
   `plan_behind` dated the checkpoint, told once per checkpoint; `PlanBackOnSchedule` closes it.
 """
@@ -67,12 +69,14 @@ from coso_backbone.contracts.registry import (
 from coso_backbone.contracts.reporting import PlanBackOnSchedule, PlanBehindSchedule
 from coso_backbone.envelope import Envelope
 from coso_backbone.handlers import EventHandlers
+from coso_notifications.adapters.hierarchy import register_hierarchy_events
 from coso_notifications.adapters.sql import SqlScheduleLedger
 from coso_notifications.adapters.sql_deadlines import SqlDeadlineBook, SqlPartyPresence
 from coso_notifications.application import deadline_tracking
+from coso_notifications.application.ports import MinimumInForce
 from coso_notifications.application.scheduling import NotificationScheduler
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
-from coso_notifications.domain.membership import MinimumBook
+from coso_notifications.domain.rule_book import NotificationRuleBook
 from coso_notifications.domain.scheduling import Trigger
 
 
@@ -134,7 +138,7 @@ def register_deadline_events(handlers: EventHandlers) -> EventHandlers:
     return handlers
 
 
-def register_presence_events(handlers: EventHandlers, minimums: MinimumBook) -> EventHandlers:
+def register_presence_events(handlers: EventHandlers, minimums: MinimumInForce) -> EventHandlers:
     """Members (admissions), party organizations and trade unions (registry): the conditions
     `enterprise_ready_for_organization` (enough official members, or a trade union with members,
     and no organization) and `organization_below_minimum` (an organization with fewer official
@@ -290,10 +294,11 @@ def plan_target_subject(plan_id: str, indicator: str) -> str:
     return f"{plan_id}/{indicator}"
 
 
-def event_handlers(scheduler: NotificationScheduler, minimums: MinimumBook | None = None) -> EventHandlers:
+def event_handlers(scheduler: NotificationScheduler, minimums: MinimumInForce | None = None) -> EventHandlers:
     def on_candidate_proposed(connection: Connection, envelope: Envelope, event: CandidateProposed) -> None:
         scheduler.candidate_proposed(SqlScheduleLedger(connection), trigger_of(envelope), event)
         deadline_tracking.candidate_described(SqlDeadlineBook(connection), event)
 
     handlers = register_deadline_events(EventHandlers().on(CandidateProposed, on_candidate_proposed))
-    return register_plan_events(register_presence_events(handlers, minimums or MinimumBook()))
+    handlers = register_presence_events(handlers, minimums or NotificationRuleBook())
+    return register_hierarchy_events(register_plan_events(handlers))

@@ -1,5 +1,6 @@
 """The tables: the delivery log, kept beside the notification events in the same transactions;
-the deadlines tracked from events, their firings, and the subscriptions.
+the deadlines tracked from events, their firings, and the subscriptions; the authorities'
+hierarchy (for the rules in force). Rule sets are the backbone's `rule_sets` table.
 
 A delivery-log row per notification: derived from its stream (scheduled, attempts failed, delivered or
 failed), plus the claim a deliverer holds while sending (`next_attempt_at` moved ahead).
@@ -125,4 +126,13 @@ mass_organizations = Table(
     Column("authority_id", String(100), nullable=False),
     Column("members", Integer, nullable=False),
     Index("ix_notifications_mass_organizations_enterprise", "enterprise_id"),
+)
+
+# Who answers to whom, from registry's AuthorityRegistered / AuthorityReparented (migration n0004):
+# which superiors' rule sets cover an authority.
+authorities = Table(
+    "notifications_authorities",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("parent_id", String(100), nullable=True),
 )

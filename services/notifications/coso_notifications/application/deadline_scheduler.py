@@ -7,7 +7,9 @@ a rule's firing for a deadline is recorded with its deliveries in one transactio
 delivery has the exactly-once key rule + subject + due date + recipient. A pass that dies
 halfway is finished by the next one, with neither a duplicate nor a miss. From the digest
 hour on, a pass also gathers the reminders held for digest subscriptions into one message a
-day per recipient. The scheduler only schedules; the deliverer sends.
+day per recipient. The scheduler only schedules; the deliverer sends. Each pass reads the rules
+in force once (defaults, options, rule sets adopted here or received from a superior): a
+reminder's working days, whether it is on and who hears it are those of the deadline's authority.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from coso_backbone.periodic import run_periodically
-from coso_notifications.application.ports import Clock, ReminderRepository, SchedulerMetrics, Templates
+from coso_notifications.application.ports import Clock, ReminderRepository, RulesInForce, SchedulerMetrics, Templates
 from coso_notifications.domain.calendar import WorkingCalendar
-from coso_notifications.domain.deadlines import Deadline, DeadlineRule, RuleBook, Timing
+from coso_notifications.domain.deadlines import Deadline, DeadlineRule, Timing
 from coso_notifications.domain.delivery import Delivery
 from coso_notifications.domain.digest import compose_digest, digest_subject, recipient_of
 from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.reminders import Message, reminders
+from coso_notifications.domain.rule_book import NotificationRuleBook
 from coso_notifications.domain.rules import Rule
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ class DeadlineScheduler:
     def __init__(
         self,
         repository: ReminderRepository,
-        rulebook: RuleBook,
+        rules: RulesInForce,
         calendar: WorkingCalendar,
         clock: Clock,
         zone: tzinfo,
@@ -56,7 +59,7 @@ class DeadlineScheduler:
         digest_hour: int = 7,
     ) -> None:
         self._repository = repository
-        self._rulebook = rulebook
+        self._rules = rules
         self._calendar = calendar
         self._clock = clock
         self._zone = zone
@@ -75,9 +78,10 @@ class DeadlineScheduler:
         started = time.perf_counter()
         today = self.today()
         subscriptions = [*self._static, *self._repository.subscriptions()]
+        book = self._rules.book()  # the rules in force as recorded now, for this whole pass
         total = PassResult()
-        for rule in self._rulebook.defaults:
-            result = self._evaluate_rule(rule, today, subscriptions)
+        for rule in book.deadline_rules:
+            result = self._evaluate_rule(book, rule, today, subscriptions)
             total = PassResult(
                 total.examined + result.examined, total.fired + result.fired, total.scheduled + result.scheduled
             )
@@ -87,16 +91,17 @@ class DeadlineScheduler:
             self._metrics.pass_done(total, time.perf_counter() - started)
         return total
 
-    def _window(self, rule: DeadlineRule, today: date) -> tuple[date | None, date]:
-        widest = self._rulebook.widest(rule)
+    def _window(self, book: NotificationRuleBook, rule: DeadlineRule, today: date) -> tuple[date | None, date]:
         if rule.timing is Timing.OVERDUE:
             return None, today - timedelta(days=1)
         if rule.timing is Timing.REACHED:
             return None, today
-        return today, self._calendar.add_working_days(today, widest.working_days)
+        return today, self._calendar.add_working_days(today, book.widest(rule))
 
-    def _evaluate_rule(self, rule: DeadlineRule, today: date, subscriptions: Sequence[Subscription]) -> PassResult:
-        due_from, due_to = self._window(rule, today)
+    def _evaluate_rule(
+        self, book: NotificationRuleBook, rule: DeadlineRule, today: date, subscriptions: Sequence[Subscription]
+    ) -> PassResult:
+        due_from, due_to = self._window(book, rule, today)
         examined = fired_count = scheduled = 0
         after: tuple[date, str] | None = None
         while True:
@@ -109,7 +114,7 @@ class DeadlineScheduler:
             deliveries: list[Delivery] = []
             now = self._clock.now()
             for deadline in page:
-                in_force = self._rulebook.in_force(rule, deadline.authority, today)
+                in_force = book.deadline_rule(rule, deadline.authority, today)
                 if not in_force.fires(deadline.due_on, today, self._calendar):
                     continue
                 fired.append((rule.rule, deadline))

@@ -11,7 +11,8 @@ members, or has a trade union with members, without a party organization opens a
 `enterprise_ready` entry dated that day (`enterprise_checked`), closed when an organization is
 founded or the members leave; a party organization that falls below the minimum of official
 members opens an `organization_below_minimum` entry (`organization_checked`), closed when it
-recovers or is dissolved. The minimum is the one in force for the authority on that day.
+recovers or is dissolved. The minimum is the one in force for the authority on that day
+(options, or rules adopted here or by a superior).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from __future__ import annotations
 from datetime import date
 
 from coso_backbone.contracts.admissions import CandidateProposed
-from coso_notifications.application.ports import DeadlineBook, PartyPresence
+from coso_notifications.application.ports import DeadlineBook, MinimumInForce, PartyPresence
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
-from coso_notifications.domain.membership import MinimumBook, OrganizationStrength, ready_for_organization
+from coso_notifications.domain.membership import OrganizationStrength, ready_for_organization
 
 
 def candidate_described(book: DeadlineBook, event: CandidateProposed) -> None:
@@ -42,7 +43,12 @@ def subject_left(book: DeadlineBook, subject: str) -> None:
 
 
 def enterprise_checked(
-    book: DeadlineBook, presence: PartyPresence, enterprise_id: str, authority_id: str, on: date, minimums: MinimumBook
+    book: DeadlineBook,
+    presence: PartyPresence,
+    enterprise_id: str,
+    authority_id: str,
+    on: date,
+    minimums: MinimumInForce,
 ) -> None:
     """Open or close the enterprise's `enterprise_ready` condition after a change of its
     members, trade unions or organizations."""
@@ -57,7 +63,7 @@ def enterprise_checked(
 
 
 def organization_checked(
-    book: DeadlineBook, presence: PartyPresence, organization_id: str, on: date, minimums: MinimumBook
+    book: DeadlineBook, presence: PartyPresence, organization_id: str, on: date, minimums: MinimumInForce
 ) -> None:
     """Open or close the organization's `organization_below_minimum` condition after a change
     of its members or of the organization.

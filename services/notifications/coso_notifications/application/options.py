@@ -17,7 +17,9 @@ options:
   minimum_official_members: 3
   minimum_official_members_overrides: [{authority: hn, effective_from: 2026-01-01, minimum: 5}]
 ```
-Subscriptions listed here are fixed; more are added over the HTTP API.
+Subscriptions listed here are fixed; more are added over the HTTP API. The deadline rules and
+the minimum are the `options` layer of the rules in force (`rule_sets`): rules adopted here or
+received from a superior take precedence as `coso_backbone.rulesets.precedence` says.
 A webhook with an empty url is left out, so an unset `COSO_NOTIFICATIONS_WEBHOOK_URL`
 means no webhook.
 """
@@ -31,11 +33,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from coso_notifications.domain.deadlines import DEFAULT_RULES, DeadlineRule, RuleBook, RuleOverride
+from coso_backbone.rulesets.precedence import EVERYWHERE, Origin, RuleSet
+from coso_notifications.domain.deadlines import DEFAULT_RULES, DeadlineRule, Timing
 from coso_notifications.domain.errors import InvalidCalendar, InvalidDeadlineRule
-from coso_notifications.domain.membership import MinimumBook, MinimumOverride
 from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.retry import RetryPolicy
+from coso_notifications.domain.rule_book import (
+    MINIMUM,
+    NotificationRuleBook,
+    check_minimum,
+    enabled_rule,
+    roles_rule,
+    working_days_rule,
+)
 from coso_notifications.domain.rules import Rule, WebhookSubscription, check_unique_urls
 
 _DEFAULTS = {r.rule.value: r for r in DEFAULT_RULES}
@@ -100,6 +110,24 @@ class DeadlineRuleOption(BaseModel):
             rule.roles if self.roles is None else frozenset(self.roles),
             rule.enabled if self.enabled is None else self.enabled,
         )
+
+    def values(self, rule: DeadlineRule, where: str) -> dict[str, Any]:
+        """The rule values this option gives (checked as a rule's settings are)."""
+        self.applied_to(rule)
+        if self.working_days is not None and rule.timing is not Timing.BEFORE:
+            raise InvalidDeadlineRule(
+                f"{where}.working_days: {rule.rule.value} does not remind ahead, it has no working days",
+                field=f"{where}.working_days",
+                rule="only for a rule that reminds ahead",
+            )
+        given: dict[str, Any] = {}
+        if self.working_days is not None:
+            given[working_days_rule(rule.rule)] = self.working_days
+        if self.enabled is not None:
+            given[enabled_rule(rule.rule)] = self.enabled
+        if self.roles is not None:
+            given[roles_rule(rule.rule)] = sorted(set(self.roles))
+        return given
 
 
 class RuleOverrideOption(DeadlineRuleOption):
@@ -179,32 +207,34 @@ class NotificationOptions(BaseModel):
         parsed.rulebook()
         parsed.fixed_subscriptions()
         parsed.calendar.zone()
-        parsed.minimums()
         return parsed
 
-    def minimums(self) -> MinimumBook:
-        """The minimum of official members: the default, and per authority subtree from a date."""
-        overrides = [
-            MinimumOverride(o.authority, o.effective_from, o.minimum) for o in self.minimum_official_members_overrides
-        ]
-        return MinimumBook(self.minimum_official_members, overrides)
-
-    def rulebook(self) -> RuleBook:
-        """The deadline rules: the defaults with `deadline_rules` applied, and the overrides."""
-        for name in self.deadline_rules:
-            self._default(name, f"deadline_rules.{name}")
-        defaults = [
-            self.deadline_rules[r.rule.value].applied_to(r) if r.rule.value in self.deadline_rules else r
-            for r in DEFAULT_RULES
-        ]
-        by_name = {r.rule.value: r for r in defaults}
-        overrides = []
-        for index, option in enumerate(self.rule_overrides):
-            self._default(option.rule, f"rule_overrides[{index}].rule")
-            overrides.append(
-                RuleOverride(option.authority, option.effective_from, option.applied_to(by_name[option.rule]))
+    def rule_sets(self) -> list[RuleSet]:
+        """The options as rule sets: `deadline_rules` and `minimum_official_members` everywhere
+        from the start, each of `rule_overrides` and `minimum_official_members_overrides` for
+        its authority's subtree from its date (a later entry beats an earlier one)."""
+        everywhere: dict[str, Any] = {}
+        for name, option in self.deadline_rules.items():
+            everywhere.update(option.values(self._default(name, f"deadline_rules.{name}"), f"deadline_rules.{name}"))
+        if "minimum_official_members" in self.model_fields_set:
+            everywhere[MINIMUM] = check_minimum(self.minimum_official_members, MINIMUM)
+        sets = [RuleSet(EVERYWHERE, date.min, everywhere, Origin.OPTIONS)] if everywhere else []
+        for index, override in enumerate(self.rule_overrides):
+            where = f"rule_overrides[{index}]"
+            values = override.values(self._default(override.rule, f"{where}.rule"), where)
+            sets.append(
+                RuleSet(override.authority, override.effective_from, values, Origin.OPTIONS, position=len(sets))
             )
-        return RuleBook(defaults, overrides)
+        for index, minimum in enumerate(self.minimum_official_members_overrides):
+            value = check_minimum(minimum.minimum, f"minimum_official_members_overrides[{index}].minimum")
+            sets.append(
+                RuleSet(minimum.authority, minimum.effective_from, {MINIMUM: value}, Origin.OPTIONS, position=len(sets))
+            )
+        return sets
+
+    def rulebook(self) -> NotificationRuleBook:
+        """The rules in force by the options alone: the defaults, then the options' rule sets."""
+        return NotificationRuleBook(self.rule_sets())
 
     @staticmethod
     def _default(name: str, field: str) -> DeadlineRule:

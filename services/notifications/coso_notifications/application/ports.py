@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from coso_backbone.contracts import EventContract
+from coso_backbone.rulesets.precedence import RuleSet
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 from coso_notifications.domain.delivery import Delivery, DeliveryStatus
 from coso_notifications.domain.membership import OrganizationStrength
 from coso_notifications.domain.recipients import Subscription
 from coso_notifications.domain.reminders import Message
+from coso_notifications.domain.rule_book import NotificationRuleBook
 from coso_notifications.domain.rules import Channel, Rule
 from coso_notifications.domain.webhook import WebhookAnswer, WebhookRequest
 
@@ -189,3 +192,26 @@ class DeliveryMetrics(Protocol):
 class SchedulerMetrics(Protocol):
     def pass_done(self, result: Any, seconds: float) -> None:
         """A scheduler pass ended: what it examined, fired and scheduled, and how long it took."""
+
+
+class RuleSetStore(Protocol):
+    """Rule sets adopted here (recorded as `RulesAdopted` events) or received from superiors."""
+
+    def adopt(self, event: EventContract) -> dict[str, Any]:
+        """Record the event and its rule set in one transaction; answers what was recorded."""
+
+    def rule_sets(self, authority_ids: Collection[str] | None = None) -> list[RuleSet]:
+        """The rule sets of those authorities (None: all)."""
+
+
+class MinimumInForce(Protocol):
+    def minimum(self, authority_id: str, on: date) -> int:
+        """The minimum of official members in force for the authority on the day."""
+        ...
+
+
+class RulesInForce(MinimumInForce, Protocol):
+    """The rules in force as the store holds them now: a book to ask for a while (a scheduler's
+    pass), or one question (the minimum of official members when an event changes them)."""
+
+    def book(self) -> NotificationRuleBook: ...

@@ -4,12 +4,13 @@ A deadline is *given* to notifications by admissions' events (decision due, cere
 recognition due after probation, candidate file expiry): notifications tracks it, never
 computes it. A deadline rule fires for a deadline of its kind either when the due date is
 within N working days (`before`) or once it has passed (`overdue`). Which rules run, their N
-and who hears them are configuration, per authority subtree and from an effective date.
+and who hears them are rules in force per authority subtree and from an effective date
+(`rule_book.NotificationRuleBook`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -112,46 +113,3 @@ def covers(authority: str, scope: str) -> bool:
     Authority ids are dotted paths down the hierarchy: 'hn' covers 'hn.kcn-thang-long'.
     """
     return scope == "" or authority == scope or authority.startswith(scope + ".")
-
-
-@dataclass(frozen=True)
-class RuleOverride:
-    """A rule's settings for one authority subtree from a date on (the rules change by decree)."""
-
-    authority: str
-    effective_from: date
-    rule: DeadlineRule
-
-
-@dataclass(frozen=True)
-class RuleBook:
-    """The deadline rules in force for each authority on each day."""
-
-    defaults: Sequence[DeadlineRule] = DEFAULT_RULES
-    overrides: Sequence[RuleOverride] = ()
-
-    def rules(self) -> list[Rule]:
-        return [r.rule for r in self.defaults]
-
-    def for_kind(self, kind: DeadlineKind) -> list[DeadlineRule]:
-        return [r for r in self.defaults if r.kind is kind]
-
-    def in_force(self, rule: DeadlineRule, authority: str, today: date) -> DeadlineRule:
-        """The most specific override covering the authority, the latest one in effect."""
-        best: RuleOverride | None = None
-        for override in self.overrides:
-            if override.rule.rule is not rule.rule or override.effective_from > today:
-                continue
-            if not covers(authority, override.authority):
-                continue
-            if best is None or (len(override.authority), override.effective_from) > (
-                len(best.authority),
-                best.effective_from,
-            ):
-                best = override
-        return rule if best is None else best.rule
-
-    def widest(self, rule: DeadlineRule) -> DeadlineRule:
-        """The setting with the most working days among the rule and its overrides (to bound a query)."""
-        candidates = [rule, *(o.rule for o in self.overrides if o.rule.rule is rule.rule)]
-        return max(candidates, key=lambda r: r.working_days)

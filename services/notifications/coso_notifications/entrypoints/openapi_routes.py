@@ -1,7 +1,8 @@
 """The notifications HTTP API as an OpenAPI 3.1 document: every `@http` route of
 `NotificationsService` is declared here (a test fails when one is missing).
 
-Notifications checks no API token, so its routes are declared unsecured. `POST /subscriptions`
+Notifications checks no API token, so its routes are declared unsecured: `POST /rules` too, so
+whoever reaches the service adopts rules (keep it behind the deployment's own gateway). `POST /subscriptions`
 reads a plain JSON object; `Subscribe` describes it for the document.
 """
 
@@ -11,7 +12,8 @@ from importlib.metadata import version
 
 from pydantic import BaseModel, Field
 
-from coso_backbone.openapi import OpenApi, Parameter, Route, integer_parameter
+from coso_backbone.openapi import OpenApi, Parameter, Route, date_parameter, integer_parameter
+from coso_notifications.application.commands import AdoptRules
 from coso_notifications.application.delivery_log import FILTERS
 from coso_notifications.domain.delivery import DeliveryStatus
 from coso_notifications.domain.recipients import LANGUAGES
@@ -19,6 +21,7 @@ from coso_notifications.domain.rules import Channel, Rule
 
 DELIVERIES = ("deliveries",)
 SUBSCRIPTIONS = ("subscriptions",)
+RULES = ("rules",)
 
 _OFFSET = integer_parameter("offset", "Records to skip", 0)
 
@@ -123,6 +126,31 @@ ROUTES = [
         secured=False,
         tags=SUBSCRIPTIONS,
     ),
+    Route(
+        "POST",
+        "/rules",
+        "Adopt notification rules (reminders' working days, which are on, the minimum of official members) "
+        "for an authority's subtree from a date (recorded as RulesAdopted, sent down links)",
+        "post_rules",
+        AdoptRules,
+        status=201,
+        errors=(409, 422),
+        secured=False,
+        tags=RULES,
+    ),
+    Route(
+        "GET",
+        "/rules",
+        "The notification rules in force for an authority on a day, each with where it comes from",
+        "get_rules",
+        query=(
+            Parameter("authority_id", "The authority", required=True),
+            date_parameter("on", "The day (default: today)"),
+        ),
+        errors=(422,),
+        secured=False,
+        tags=RULES,
+    ),
 ]
 
 NOTIFICATIONS_API = OpenApi(
@@ -130,7 +158,7 @@ NOTIFICATIONS_API = OpenApi(
     version("coso-notifications"),
     ROUTES,
     description=(
-        "The delivery log, dead letters, the in-app feed and subscriptions of the notifications service. "
+        "The delivery log, dead letters, the in-app feed, subscriptions and rules of the notifications service. "
         "Refusals are RFC 9457 problem documents naming the field and the rule."
     ),
 )

@@ -1,5 +1,5 @@
-"""The notifications nameko service: the delivery log, the in-app feed and the subscriptions over
-RPC and HTTP; thin: parse, delegate, answer."""
+"""The notifications nameko service: the delivery log, the in-app feed, the subscriptions and the
+rules in force over RPC and HTTP; thin: parse, delegate, answer."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_notifications import bootstrap
+from coso_notifications.application.commands import AdoptRules, RulesOfAuthority
 from coso_notifications.entrypoints.openapi_routes import NOTIFICATIONS_API
 
 web.make_database_driver_green()
@@ -90,3 +91,12 @@ class NotificationsService(web.BackboneEndpoints):
     @http("GET", "/deliveries/<string:notification_id>")
     def show_delivery(self, request: Request, notification_id: str) -> Response:
         return web.answer(lambda: self.app.log.delivery(notification_id))
+
+    @http("POST", "/rules")
+    def post_rules(self, request: Request) -> Response:
+        return web.answer(lambda: self.app.rules.adopt(AdoptRules.model_validate(web.read_json(request))), 201)
+
+    @http("GET", "/rules")
+    def get_rules(self, request: Request) -> Response:
+        """The rules in force: `?authority_id=…&on=YYYY-MM-DD`, each with where it comes from."""
+        return web.answer(lambda: self.app.rules.in_force(RulesOfAuthority.model_validate(request.args.to_dict())))

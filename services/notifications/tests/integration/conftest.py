@@ -230,7 +230,9 @@ class Notifications:
         return (consumer or self.consumer).apply(list(incoming))
 
     def another_consumer(self, name: str) -> Consumer:
-        return wiring.consumer(self.settings, self.store, bootstrap.handlers(self.settings, self.clock), name)
+        return wiring.consumer(
+            self.settings, self.store, bootstrap.handlers(self.settings, self.store, self.clock), name
+        )
 
     def deliverer(self, sender: WebhookSender | None = None, fresh_store: bool = False) -> Deliverer:
         """The deliverer the worker runs; `fresh_store` opens the database anew, as a restarted process does."""
@@ -287,7 +289,9 @@ def notifications(database_url: str, amqp_uri: str, run_id: str) -> Iterator[Cal
         bootstrap.migrate(settings)
         store = wiring.event_store(settings)
         clock = FakeClock()
-        consumer = wiring.consumer(settings, store, bootstrap.handlers(settings, clock), f"{run_id}-notifications")
+        consumer = wiring.consumer(
+            settings, store, bootstrap.handlers(settings, store, clock), f"{run_id}-notifications"
+        )
         service = Notifications(settings, store, clock, consumer, source=f"/coso/{run_id}/admissions")
         opened.append(service)
         return service

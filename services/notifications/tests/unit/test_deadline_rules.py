@@ -1,4 +1,4 @@
-"""Deadline rules over the working-day calendar, and the per-authority settings in force."""
+"""Deadline rules over the working-day calendar (their settings in force: test_rule_book.py)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,7 @@ import pytest
 
 from coso_notifications.adapters.working_days import national_calendar
 from coso_notifications.domain.calendar import WorkingCalendar
-from coso_notifications.domain.deadlines import (
-    DeadlineKind,
-    DeadlineRule,
-    RuleBook,
-    RuleOverride,
-    Timing,
-    covers,
-)
+from coso_notifications.domain.deadlines import DeadlineKind, DeadlineRule, Timing, covers
 from coso_notifications.domain.errors import InvalidDeadlineRule
 from coso_notifications.domain.rules import Rule
 
@@ -56,20 +49,6 @@ def test_an_overdue_rule_fires_from_the_day_after_the_due_date() -> None:
 def test_a_disabled_rule_never_fires() -> None:
     off = DeadlineRule(Rule.DECISION_OVERDUE, DeadlineKind.DECISION_DUE, Timing.OVERDUE, enabled=False)
     assert not off.fires(date(2025, 1, 1), date(2025, 12, 6), PLAIN)
-
-
-def test_the_most_specific_override_in_effect_applies() -> None:
-    province = RuleOverride("hn", date(2025, 7, 1), DeadlineRule(SOON.rule, SOON.kind, SOON.timing, 10))
-    zone = RuleOverride("hn.kcn", date(2025, 7, 1), DeadlineRule(SOON.rule, SOON.kind, SOON.timing, 3))
-    later = RuleOverride("hn", date(2026, 1, 1), DeadlineRule(SOON.rule, SOON.kind, SOON.timing, 15))
-    book = RuleBook([SOON, OVERDUE], [province, zone, later])
-
-    assert book.in_force(SOON, "hn.other", date(2025, 6, 30)).working_days == 5
-    assert book.in_force(SOON, "hn.other", date(2025, 7, 1)).working_days == 10
-    assert book.in_force(SOON, "hn.kcn.a", date(2025, 8, 1)).working_days == 3
-    assert book.in_force(SOON, "hn.other", date(2026, 1, 2)).working_days == 15
-    assert book.in_force(SOON, "hp", date(2026, 1, 2)).working_days == 5
-    assert book.widest(SOON).working_days == 15
 
 
 def test_an_authority_covers_its_subtree_only() -> None:

@@ -1,34 +1,13 @@
-"""The minimum of official members per authority and date, and the party presence conditions."""
+"""The party presence conditions, and a bad minimum of official members refused (the minimum in
+force per authority and date: test_rule_book.py)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
 from coso_notifications.application.options import NotificationOptions
 from coso_notifications.domain.errors import InvalidMinimum
-from coso_notifications.domain.membership import (
-    MinimumBook,
-    MinimumOverride,
-    OrganizationStrength,
-    ready_for_organization,
-)
-
-
-def test_the_minimum_is_three_unless_an_override_for_the_authority_is_in_effect() -> None:
-    book = MinimumBook(
-        3,
-        [
-            MinimumOverride("hn", date(2026, 1, 1), 5),
-            MinimumOverride("hn.kcn", date(2026, 3, 1), 4),
-        ],
-    )
-    assert book.minimum("hn.kcn", date(2025, 12, 31)) == 3  # not yet in effect
-    assert book.minimum("hn.ba-dinh", date(2026, 1, 1)) == 5
-    assert book.minimum("hn.kcn", date(2026, 2, 1)) == 5
-    assert book.minimum("hn.kcn", date(2026, 3, 1)) == 4  # the most specific authority wins
-    assert book.minimum("hcm", date(2026, 3, 1)) == 3
+from coso_notifications.domain.membership import OrganizationStrength, ready_for_organization
 
 
 def test_a_minimum_that_is_not_a_positive_count_is_refused_naming_the_setting() -> None:

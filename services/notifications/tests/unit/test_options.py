@@ -20,11 +20,14 @@ def test_the_defaults_are_the_regulations_and_settings_change_them() -> None:
             ],
         }
     ).rulebook()
-    by_rule = {r.rule: r for r in book.defaults}
-    assert by_rule[Rule.DECISION_DUE_SOON].working_days == 5
-    assert by_rule[Rule.FILE_EXPIRING].working_days == 30
-    assert by_rule[Rule.FILE_EXPIRING].roles == {"organization_department", "cell"}
-    assert not book.in_force(by_rule[Rule.DECISION_OVERDUE], "hn.x", date(2025, 7, 1)).enabled
+    by_rule = {r.rule: r for r in book.deadline_rules}
+    day = date(2025, 7, 1)
+    assert book.deadline_rule(by_rule[Rule.DECISION_DUE_SOON], "hp", day).working_days == 5
+    assert book.deadline_rule(by_rule[Rule.FILE_EXPIRING], "hp", day).working_days == 30
+    assert book.deadline_rule(by_rule[Rule.FILE_EXPIRING], "hp", day).roles == {"organization_department", "cell"}
+    assert not book.deadline_rule(by_rule[Rule.DECISION_OVERDUE], "hn.x", day).enabled
+    assert book.deadline_rule(by_rule[Rule.DECISION_OVERDUE], "hn.x", date(2025, 6, 30)).enabled
+    assert book.in_force("hn.x", day)["decision_overdue_enabled"].origin.value == "options"
 
 
 @pytest.mark.parametrize(
@@ -37,6 +40,15 @@ def test_the_defaults_are_the_regulations_and_settings_change_them() -> None:
             "rule_overrides[0].rule",
         ),
         ({"calendar": {"time_zone": "Mars/Olympus"}}, InvalidCalendar, "calendar.time_zone"),
+        (
+            {
+                "rule_overrides": [
+                    {"authority": "hn", "effective_from": "2025-07-01", "rule": "decision_overdue", "working_days": 3}
+                ]
+            },
+            InvalidDeadlineRule,
+            "rule_overrides[0].working_days",
+        ),
         ({"subscriptions": [{"role": "r", "channel": "email", "target": "nope"}]}, InvalidSubscription, "target"),
     ],
 )

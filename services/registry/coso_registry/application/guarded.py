@@ -10,6 +10,7 @@ from typing import Any
 from coso_registry.application.access import AccessControl
 from coso_registry.application.authorities import Authorities
 from coso_registry.application.commands import (
+    AdoptRules,
     DissolveAuthority,
     EnterpriseChange,
     FoundMassOrganization,
@@ -24,12 +25,14 @@ from coso_registry.application.commands import (
     RegisterEnterprise,
     RenameAuthority,
     ReparentAuthority,
+    RulesOfAuthority,
     SplitAuthority,
     TransferOrganization,
 )
 from coso_registry.application.mass_organizations import MassOrganizations
 from coso_registry.application.organizations import Organizations
 from coso_registry.application.registry import Registry
+from coso_registry.application.rules import RegistryRuleSets
 from coso_registry.domain.access import Principal, Role, require
 from coso_registry.domain.hierarchy import Hierarchy, Node
 
@@ -51,7 +54,9 @@ class GuardedRegistry:
         organizations: Organizations,
         access: AccessControl,
         mass_organizations: MassOrganizations,
+        rules: RegistryRuleSets,
     ) -> None:
+        self._rules = rules
         self._mass = mass_organizations
         self._registry = registry
         self._authorities = authorities
@@ -191,6 +196,16 @@ class GuardedRegistry:
     def rating_summary(self, principal: Principal, authority_id: str, year: int) -> dict[str, Any]:
         self.access.require(principal, authority_id, Role.VIEWER)
         return self._organizations.rating_summary(authority_id, year)
+
+    # --- rules ----------------------------------------------------------------------------
+    def adopt_rules(self, principal: Principal, command: AdoptRules) -> dict[str, Any]:
+        """An editor over the authority adopts rules for its subtree."""
+        self.access.require(principal, command.authority_id, Role.EDITOR)
+        return self._rules.adopt(command)
+
+    def rules(self, principal: Principal, query: RulesOfAuthority) -> dict[str, Any]:
+        self.access.require(principal, query.authority_id, Role.VIEWER)
+        return self._rules.in_force(query)
 
     # --- mass organizations -------------------------------------------------------------
     def found_mass_organization(self, principal: Principal, command: FoundMassOrganization) -> dict[str, Any]:

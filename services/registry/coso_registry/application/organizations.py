@@ -31,7 +31,8 @@ from coso_registry.domain.errors import (
 )
 from coso_registry.domain.organization import Organization, stream_of_organization
 from coso_registry.domain.rating import RatingRules, RatingSummary
-from coso_registry.domain.size_rules import SizeRule, SizeRules
+from coso_registry.domain.rule_book import RatingRuleSource, SizeRuleSource
+from coso_registry.domain.size_rules import SizeRule
 
 
 class UnknownMemberCounts:
@@ -41,7 +42,7 @@ class UnknownMemberCounts:
         return None
 
 
-def _chain(uow: RegistryUnitOfWork, authority_id: str, on: date) -> list[str]:
+def chain_of(uow: RegistryUnitOfWork, authority_id: str, on: date) -> list[str]:
     """The authority and its superiors on a day, nearest first."""
     chain: list[str] = []
     current: str | None = authority_id
@@ -59,18 +60,18 @@ class Organizations:
         self,
         unit_of_work: Callable[[], RegistryUnitOfWork],
         queries: RegistryQueries,
-        rules: SizeRules,
+        rules: SizeRuleSource,
         members: MemberCounts,
-        rating_rules: RatingRules | None = None,
+        rating_rules: RatingRuleSource | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._queries = queries
         self._rules = rules
         self._members = members
-        self._rating_rules = rating_rules or RatingRules()
+        self._rating_rules: RatingRuleSource = rating_rules or RatingRules()
 
     def _rule(self, uow: RegistryUnitOfWork, authority_id: str, on: date) -> SizeRule:
-        return self._rules.for_authority(_chain(uow, authority_id, on), on)
+        return self._rules.for_authority(chain_of(uow, authority_id, on), on)
 
     def found(self, command: FoundOrganization) -> dict[str, Any]:
         organization_id = command.organization_id or str(uuid.uuid4())
@@ -217,7 +218,7 @@ class Organizations:
     def rate(self, command: RateOrganization) -> dict[str, Any]:
         def change(uow: RegistryUnitOfWork, organization: Organization) -> None:
             year_end = date(command.year, 12, 31)
-            rule = self._rating_rules.for_authority(_chain(uow, organization.authority_id, year_end), year_end)
+            rule = self._rating_rules.for_authority(chain_of(uow, organization.authority_id, year_end), year_end)
             organization.rate(command.year, command.score, command.rated_on, rule)
 
         return self._change(command, change)
@@ -231,7 +232,7 @@ class Organizations:
                 f"authority {authority_id} did not exist at the end of {year}", field="authority_id", rule="exists"
             )
         with self._unit_of_work() as uow:
-            rule = self._rating_rules.for_authority(_chain(uow, authority_id, year_end), year_end)
+            rule = self._rating_rules.for_authority(chain_of(uow, authority_id, year_end), year_end)
         counts = self._queries.rating_levels([n.authority_id for n in subtree], year)
         summary = RatingSummary({QualityLevel(level): count for level, count in counts.items()}, rule)
         return {

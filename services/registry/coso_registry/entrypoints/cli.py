@@ -1,5 +1,5 @@
 """`coso-registry`: the registry's command line (the shared commands, plus import and export
-of enterprises)."""
+of enterprises, and `adopt-rules` / `rules`)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from coso_backbone.cli import config_path, service_cli
 from coso_backbone.config import CosoSettings, load_settings
 from coso_backbone.errors import CosoError
+from coso_backbone.rulesets.commandline import add_rules_commands
 from coso_registry import bootstrap
 from coso_registry.adapters.divisions import divisions
 from coso_registry.adapters.legacy_divisions import reorganization
 from coso_registry.adapters.spreadsheets import UnreadableSpreadsheet, count_rows, read_rows, write_rows
-from coso_registry.application.commands import DissolveAuthority, MergeAuthorities, SplitAuthority
+from coso_registry.application.commands import (
+    AdoptRules,
+    DissolveAuthority,
+    MergeAuthorities,
+    RulesOfAuthority,
+    SplitAuthority,
+)
 from coso_registry.application.importing import COLUMNS, EnterpriseImport, ImportReport
 from coso_registry.application.organization_import import (
     ORGANIZATION_COLUMNS,
@@ -37,7 +44,9 @@ app = service_cli(
     "coso_registry.entrypoints.service:RegistryService",
     bootstrap.migrate,
     bootstrap.worker_loops,
+    consumer_names=bootstrap.consumer_names,
 )
+add_rules_commands(app, "registry", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
 config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 console = Console(stderr=True)
 

@@ -7,6 +7,7 @@ from importlib.metadata import version
 
 from coso_backbone.openapi import OpenApi, Parameter, Route, date_parameter, integer_parameter
 from coso_registry.application.commands import (
+    AdoptRules,
     ChangeMassChair,
     CloseEnterprise,
     CountMassMembers,
@@ -37,6 +38,7 @@ AUTHORITIES = ("authorities",)
 ENTERPRISES = ("enterprises",)
 ORGANIZATIONS = ("party organizations",)
 MASS = ("mass organizations",)
+RULES = ("rules",)
 
 _PAGE = (integer_parameter("limit", "Most records to answer", 100), integer_parameter("offset", "Records to skip", 0))
 
@@ -83,6 +85,28 @@ ROUTES = [
         query=(date_parameter("as_of", "Day of the hierarchy (default today)"),),
         errors=(404, 422),
         tags=AUTHORITIES,
+    ),
+    Route(
+        "POST",
+        "/rules",
+        "Adopt registry rules (sizes, rating bands) for an authority's subtree from a date (RulesAdopted)",
+        "post_rules",
+        AdoptRules,
+        status=201,
+        errors=(409, 422),
+        tags=RULES,
+    ),
+    Route(
+        "GET",
+        "/rules",
+        "The registry rules in force for an authority on a day, each with where it comes from",
+        "get_rules",
+        query=(
+            Parameter("authority_id", "The authority (must be within the caller's grants)", required=True),
+            date_parameter("on", "The day (default today)"),
+        ),
+        errors=(422,),
+        tags=RULES,
     ),
     Route(
         "GET",

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 from coso_backbone import service_support as web
 from coso_registry import bootstrap
 from coso_registry.application.commands import (
+    AdoptRules,
     ChangeMassChair,
     CloseEnterprise,
     CountMassMembers,
@@ -39,6 +40,7 @@ from coso_registry.application.commands import (
     RenameOrganization,
     ReparentAuthority,
     ResumeEnterprise,
+    RulesOfAuthority,
     SplitAuthority,
     SuspendEnterprise,
     TransferOrganization,
@@ -201,6 +203,24 @@ class RegistryService(web.BackboneEndpoints):
     def get_subtree(self, request: Request, authority_id: str) -> Response:
         return web.answer(
             lambda: self.app.guarded.subtree(self.caller(request), authority_id, day_of(request, "as_of"))
+        )
+
+    @http("POST", "/rules")
+    def post_rules(self, request: Request) -> Response:
+        return web.answer(
+            lambda: self.app.guarded.adopt_rules(
+                self.caller(request), AdoptRules.model_validate(web.read_json(request))
+            ),
+            201,
+        )
+
+    @http("GET", "/rules")
+    def get_rules(self, request: Request) -> Response:
+        """The rules in force: `?authority_id=…&on=YYYY-MM-DD`, each with where it comes from."""
+        return web.answer(
+            lambda: self.app.guarded.rules(
+                self.caller(request), RulesOfAuthority.model_validate(request.args.to_dict())
+            )
         )
 
     @http("GET", "/authorities/<string:authority_id>/ratings")

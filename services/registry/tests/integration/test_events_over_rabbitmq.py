@@ -14,6 +14,7 @@ from coso_backbone.contracts import all_contracts, lookup, parse_ce_type
 from coso_backbone.relay import OutboxRelay
 from coso_registry import bootstrap
 from coso_registry.application.commands import (
+    AdoptRules,
     ChangeMassChair,
     CloseEnterprise,
     CountMassMembers,
@@ -159,6 +160,14 @@ def _every_kind_of_change(app: bootstrap.RegistryApp) -> None:
         )
     )
     r.close_enterprise(CloseEnterprise(enterprise_id=e, reason="giải thể", effective_from="2024-01-01"))
+    app.rules.adopt(
+        AdoptRules(
+            authority_id="bn",
+            effective_from="2025-01-01",
+            legal_basis="QĐ 9",
+            values={"min_founding_members": 5},
+        )
+    )
 
 
 def test_every_registry_event_type_reaches_a_consumer_over_rabbitmq(
