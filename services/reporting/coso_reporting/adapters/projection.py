@@ -42,7 +42,7 @@ from coso_backbone.handlers import EventHandlers
 from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert
+from coso_reporting.adapters.upsert import DriverUpsert, insert_rows
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
 from coso_reporting.domain.hierarchy import roll_up
@@ -144,8 +144,7 @@ class _Statements:
         ).where(w.c.enterprise_id.in_(ids))
         a = tables.authority_indicators
         self.own_counts: Select[Any] = select(a.c.authority_id, a.c.enterprises, a.c.candidates_proposed)
-        self.insert_enterprises: Insert = insert(e)
-        self.insert_candidates: Insert = insert(c)
+        self.enterprises, self.candidates = e, c
         self.insert_waiting: Insert = insert(w)
         self.move_candidate: Update = (
             update(c).where(c.c.candidate_id == bindparam("moved_candidate")).values(authority_id=bindparam("moved_to"))
@@ -288,13 +287,15 @@ def write_tally(connection: Connection, tables: ProjectionTables, tally: Indicat
 def _insert_records(connection: Connection, statements: _Statements, tally: IndicatorTally) -> None:
     try:
         if tally.enterprises:
-            connection.execute(
-                statements.insert_enterprises,
+            insert_rows(
+                connection,
+                statements.enterprises,
                 [{"enterprise_id": e, "authority_id": a} for e, a in tally.enterprises.items()],
             )
         if tally.candidates:
-            connection.execute(
-                statements.insert_candidates,
+            insert_rows(
+                connection,
+                statements.candidates,
                 [
                     {
                         "candidate_id": c.candidate_id,

@@ -53,6 +53,7 @@ from coso_reporting.adapters.facts import count_members
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD
+from coso_reporting.adapters.upsert import BULK
 from coso_reporting.domain.errors import RebuildInProgress
 
 DEFAULT_PAGE = 5000  # the read API's largest page
@@ -286,7 +287,7 @@ class _Rebuild:
 
     def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         try:
-            with self._write() as connection:
+            with self._write(bulk=True) as connection:
                 apply_events(connection, self._fresh, [data for _, data in parsed], keep_counts=False)
             stats.applied += len(parsed)
         except _REFUSALS:
@@ -294,7 +295,7 @@ class _Rebuild:
 
     def _apply_one_by_one(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         refused: list[tuple[Envelope, str]] = []
-        with self._write() as connection:
+        with self._write(bulk=True) as connection:
             for envelope, data in parsed:
                 savepoint = connection.begin_nested()
                 try:
@@ -391,8 +392,14 @@ class _Rebuild:
             self._sink.send([Incoming.from_catch_up(e).dead_letter(r) for e, r in new])
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+    def _write(self, *, bulk: bool = False) -> Iterator[Connection]:
+        """A write transaction; `bulk` for the fresh tables' pages: COPY on PostgreSQL
+        (adapters/upsert.py), and no wait for the WAL to reach the disk at commit, since a
+        crash before the swap loses nothing but the rebuild, which is started again."""
+        options: dict[str, bool] = {"coso_write": True, BULK: bulk}
+        with self._engine.connect().execution_options(**options) as connection, connection.begin():
+            if bulk and connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             yield connection
 
 
