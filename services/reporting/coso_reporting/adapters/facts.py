@@ -27,8 +27,8 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert, insert_rows
-from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys
+from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
+from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
 from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted
 
 _IN_CHUNK = 500
@@ -41,7 +41,7 @@ def apply_facts(
     """Apply the events the fact tables care about; the others are ignored. Without
     `keep_counts` the member counts are left alone (a rebuild counts once at the end,
     `count_members`)."""
-    relevant = [event for event in events if isinstance(event, FACT_EVENTS)]
+    relevant = [event for event in events if is_fact_event(type(event))]
     if not relevant:
         return FactBatch()
     keys = fact_keys(relevant)
@@ -61,17 +61,9 @@ def apply_facts(
 
 def _load(connection: Connection, table: Table, ids: frozenset[str]) -> dict[str, Row]:
     """The stored rows of `ids`, keyed by id, without the id column."""
-    if not ids:
-        return {}
-    key = table.primary_key.columns.values()[0]
-    query = select(table).where(key.in_(bindparam("ids", expanding=True)))
-    found: dict[str, Row] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _IN_CHUNK):
-        for row in connection.execute(query, {"ids": ordered[start : start + _IN_CHUNK]}).mappings():
-            values = dict(row)
-            found[values.pop(key.name)] = values
-    return found
+    key, *others = (c.name for c in table.columns)  # the key is each fact table's first column
+    found = rows_with_keys(connection, table, key, ids, [key, *others])
+    return {row[0]: dict(zip(others, row[1:], strict=True)) for row in found}
 
 
 def _write(

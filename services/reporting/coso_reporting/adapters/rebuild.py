@@ -213,17 +213,65 @@ class _Rebuild:
 
     # --- replay ---------------------------------------------------------------
     def _replay(self, source: EventSource) -> SourceStats:
+        """Page by page: while one page is written (in a thread: the driver lets go of the
+        GIL while the database works), the next one is parsed. A page's refusals are
+        recorded, and its progress reported, in the order of the pages."""
         info = source.info()
         last = info.get("last_position")
         stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
-        for page in self._pages(source, stats):
-            parsed = self._parse(page, stats)
-            if parsed:
-                self._apply_page(parsed, stats)
-            stats.position = max(stats.position, page.scanned_to)  # past what a link withheld
+        parsed_to = 0
+        with self._page_writer() as writer:
+            written: Callable[[], None] | None = None  # waits for the page before, then reports it
+            for page in self._pages(source, stats):
+                parsed, refusals, parsed_to = self._parse(page, stats, parsed_to)
+                if written is not None:
+                    written()
+                for envelope, reason in refusals:
+                    self._refuse(envelope, reason, stats)
+                written = self._write_page(writer, parsed, stats, max(parsed_to, page.scanned_to))
+            if written is not None:
+                written()
+        return stats
+
+    @contextmanager
+    def _page_writer(self) -> Iterator[ThreadPoolExecutor | None]:
+        """A thread to write pages in, on PostgreSQL: its server works in a process of its
+        own (~10 % faster here). Not on SQLite, which works in this process and was slower
+        with the thread (contending for the GIL), nor while psycopg2 cooperates with eventlet
+        (a nameko service's process), whose wait callback belongs to the thread of its hub."""
+        if self._engine.dialect.driver != "psycopg2":
+            yield None
+            return
+        from psycopg2.extensions import get_wait_callback
+
+        if get_wait_callback() is not None:
+            yield None
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write") as writer:
+            yield writer
+
+    def _write_page(
+        self,
+        writer: ThreadPoolExecutor | None,
+        parsed: Sequence[tuple[Envelope, EventContract]],
+        stats: SourceStats,
+        position: int,
+    ) -> Callable[[], None]:
+        """Start writing a page; the function returned waits for it and reports the position."""
+        writing: Future[None] | None = None
+        if parsed and writer is not None:
+            writing = writer.submit(self._apply_page, parsed, stats)
+        elif parsed:
+            self._apply_page(parsed, stats)
+
+        def written() -> None:
+            if writing is not None:
+                writing.result()
+            stats.position = max(stats.position, position)  # past what a link withheld
             if self._progress is not None:
                 self._progress(stats.source, stats.position, stats.last_position)
-        return stats
+
+        return written
 
     def _pages(self, source: EventSource, stats: SourceStats) -> Iterator[EventPage]:
         """Pages up to the source's last position when the rebuild began: what is appended
@@ -258,17 +306,21 @@ class _Rebuild:
                 after = page.scanned_to
                 yield page
 
-    def _parse(self, page: EventPage, stats: SourceStats) -> list[tuple[Envelope, EventContract]]:
-        """The page's events as contracts, in order. Positions rise within what the page
+    def _parse(
+        self, page: EventPage, stats: SourceStats, after: int
+    ) -> tuple[list[tuple[Envelope, EventContract]], list[tuple[Envelope, str]], int]:
+        """The page's events as contracts, in order, the events refused with the reason, and
+        the last position parsed. Positions rise (from `after`) within what the page
         scanned; they skip the positions of events a linked source withheld (its policy)."""
         parsed = []
+        refusals: list[tuple[Envelope, str]] = []
         for envelope in page.events:
-            in_order = stats.position < envelope.sequence <= page.scanned_to
+            in_order = after < envelope.sequence <= page.scanned_to
             if envelope.source != stats.source or not in_order:
                 raise EventSourceUnavailable(
-                    f"{stats.source} answered {envelope.source} #{envelope.sequence} after #{stats.position}"
+                    f"{stats.source} answered {envelope.source} #{envelope.sequence} after #{after}"
                 )
-            stats.position = envelope.sequence
+            after = envelope.sequence
             stats.read += 1
             try:
                 resolved = self._handlers.resolve(envelope)
@@ -280,10 +332,10 @@ class _Rebuild:
                 except ValidationError:
                     data = resolved.parse(envelope)  # raises MalformedMessage with the consumer's wording
             except (UnknownEventVersion, MalformedMessage) as exc:
-                self._refuse(envelope, str(exc), stats)
+                refusals.append((envelope, str(exc)))
                 continue
             parsed.append((envelope, data))
-        return parsed
+        return parsed, refusals, after
 
     def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         try:

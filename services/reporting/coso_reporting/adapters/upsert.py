@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Select, Table, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError
 
 _UPSERT_ROWS = 500  # rows per multi-row statement on PostgreSQL
+_IN_CHUNK = 500  # ids per `IN (...)` of a read
 BULK = "coso_bulk"  # the execution option of connections that write a rebuild's fresh tables
 
 
@@ -137,6 +139,32 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
     with _driver_cursor(connection, statement) as cursor:
         cursor.copy_expert(statement, _csv(rows, columns))
+
+
+def rows_with_keys(
+    connection: Connection, table: Table, key: str, ids: Collection[str], columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """`columns` of the rows whose `key` is one of `ids`: on a bulk connection one statement
+    through the driver (`key = ANY(array)`), otherwise SQLAlchemy's `IN` of 500 ids at a time
+    (compiling those cost more than the index lookups on a rebuild's pages)."""
+    if not ids:
+        return []
+    if is_bulk(connection):
+        statement = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY(%s)"
+        with _driver_cursor(connection, statement) as cursor:
+            cursor.execute(statement, (list(ids),))
+            return list(cursor.fetchall())
+    query = _select_by_key(table, key, tuple(columns))
+    ordered = sorted(ids)
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(ordered), _IN_CHUNK):
+        found.extend(tuple(row) for row in connection.execute(query, {"ids": ordered[start : start + _IN_CHUNK]}))
+    return found
+
+
+@cache
+def _select_by_key(table: Table, key: str, columns: tuple[str, ...]) -> Select[Any]:
+    return select(*(table.c[c] for c in columns)).where(table.c[key].in_(bindparam("ids", expanding=True)))
 
 
 def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> io.StringIO:
