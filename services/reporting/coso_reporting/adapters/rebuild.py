@@ -1,6 +1,7 @@
 """Rebuilding the projection from its sources while the old tables keep serving.
 
-1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py).
+1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py),
+   without their secondary indexes.
 2. Each source is read page by page from position 0 up to its last position when the
    rebuild began (or, if it does not say, until it has nothing more). A page is tallied in memory and
    written in one transaction (`apply_events`, the very code the live handlers run on one
@@ -8,11 +9,15 @@
    an event that cannot be applied is applied again event by event, each in a savepoint,
    as the live consumer does, so only that event is refused. The member counts
    (adapters/facts.py) are counted once from the loaded members, not moved page by page.
+   On PostgreSQL pages are written with COPY (adapters/upsert.py) in a thread of their own,
+   while the next page is parsed, and commit without waiting for the WAL to reach the disk.
+   Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
    PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
    reads first), sets the consumer's checkpoints to the positions the rebuild reached,
    records the refused events as dead letters, drops the live tables and renames the
-   fresh ones in their place. Readers see the old tables until it commits, then the new.
+   fresh ones in their place, and their indexes to the declared names (SQLite, which cannot
+   rename an index, creates them there). Readers see the old tables until it commits, then the new.
    The live consumer goes on from the rebuild's positions: it skips what the rebuild
    applied and catches up what was appended since.
 
@@ -37,8 +42,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, and_, delete, insert, inspect, or_, select, text
+from sqlalchemy import Connection, Engine, Table, and_, delete, insert, inspect, or_, select, text
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import DeadLetterSink, Incoming
@@ -52,7 +58,7 @@ from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.facts import count_members
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
-from coso_reporting.adapters.tables import LIVE, REBUILD
+from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX
 from coso_reporting.adapters.upsert import BULK
 from coso_reporting.domain.errors import RebuildInProgress
 
@@ -182,8 +188,9 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
-            with self._write() as connection:
+            with self._write(bulk=True) as connection:
                 count_members(connection, self._fresh)  # once, rather than page by page
+            self._index_fresh_tables()
             self._analyze_fresh_tables()
             self._swap(stats)
         except BaseException:
@@ -204,7 +211,19 @@ class _Rebuild:
                 rule="one rebuild at a time",
             )
         self._drop_fresh_tables()
-        self._fresh.authority_indicators.metadata.create_all(self._engine, checkfirst=False)
+        with self._write() as connection:
+            for table in self._fresh.all():  # without secondary indexes: those come after loading
+                connection.execute(CreateTable(table))
+
+    def _index_fresh_tables(self) -> None:
+        """PostgreSQL: the secondary indexes, under their suffixed names, once the rows are
+        in (building an index at once is faster than keeping it up row by row). SQLite has
+        no way to rename an index: the swap creates them under their own names."""
+        with self._write() as connection:
+            if connection.dialect.name == "postgresql":
+                for table in self._fresh.all():
+                    for index in table.indexes:
+                        connection.execute(CreateIndex(index))
 
     def _drop_fresh_tables(self) -> None:
         with self._write() as connection:
@@ -388,13 +407,19 @@ class _Rebuild:
                 connection.execute(
                     text(f"ALTER TABLE {_quoted(connection, fresh.name)} RENAME TO {_quoted(connection, live.name)}")
                 )
-                if connection.dialect.name == "postgresql":
-                    connection.execute(
-                        text(
-                            f"ALTER INDEX IF EXISTS {_quoted(connection, fresh.name + '_pkey')} "
-                            f"RENAME TO {_quoted(connection, live.name + '_pkey')}"
-                        )
-                    )
+                self._name_indexes(connection, live, fresh)
+
+    def _name_indexes(self, connection: Connection, live: Table, fresh: Table) -> None:
+        """Give the fresh table's indexes (now that it has the live table's name) the names
+        the live table's had: PostgreSQL renames them, SQLite creates them."""
+        if connection.dialect.name != "postgresql":
+            for index in live.indexes:
+                connection.execute(CreateIndex(index))
+            return
+        renames = [(f"IF EXISTS {_quoted(connection, fresh.name + '_pkey')}", f"{live.name}_pkey")]
+        renames += [(_quoted(connection, f"{index.name}{REBUILD_SUFFIX}"), str(index.name)) for index in live.indexes]
+        for old, new in renames:
+            connection.execute(text(f"ALTER INDEX {old} RENAME TO {_quoted(connection, new)}"))
 
     def _move_checkpoints(self, connection: Connection, positions: Mapping[str, int]) -> None:
         """The consumer resumes where the rebuild stopped; sources not rebuilt start over."""

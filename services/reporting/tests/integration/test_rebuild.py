@@ -16,7 +16,7 @@ from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.rebuild import rebuild
-from coso_reporting.adapters.tables import metadata
+from coso_reporting.adapters.tables import LIVE, metadata
 from coso_reporting.domain.errors import RebuildInProgress
 
 
@@ -251,3 +251,30 @@ def test_a_rebuild_keeps_empty_strings_quotes_and_nulls_as_live_consumption_does
     assert projection.rows() == live
     (row,) = live["reporting_fact_members"]
     assert (row[2], row[3], row[7]) == (organization, None, None)  # organization, enterprise, official day
+
+
+def test_after_a_rebuild_the_live_tables_have_their_declared_indexes_under_their_declared_names(
+    world, projection
+) -> None:
+    def indexes() -> dict[str, set[tuple[str, tuple[str, ...]]]]:
+        found = inspect(projection.engine)
+        return {
+            table.name: {(i["name"], tuple(i["column_names"])) for i in found.get_indexes(table.name)}
+            for table in LIVE.all()
+        }
+
+    declared = {
+        table.name: {(index.name, tuple(c.name for c in index.columns)) for index in table.indexes}
+        for table in LIVE.all()
+    }
+    assert ("ix_reporting_daily_indicators_day", ("day",)) in declared["reporting_daily_indicators"]
+    assert indexes() == declared  # as the migrations made them
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn")])
+
+    rebuild(projection.engine, world.sources)
+    rebuild(projection.engine, world.sources)
+
+    assert indexes() == declared
+    names = set(inspect(projection.engine).get_table_names())
+    assert not [n for n in names if n.endswith("__rebuild")]
+    assert projection.counts() == {"hn": ((1, 0), (1, 0))}
