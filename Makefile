@@ -59,9 +59,11 @@ bench-admissions: install
 	$(BIN)/python -m services.admissions.bench.admissions_bench --bulk 150000
 	$(BIN)/python -m services.admissions.bench.admissions_bench --postgres --bulk 150000
 
+## bench-reporting: the synthetic nation (COSO_BENCH_SCALE, 1 = national size) on SQLite, then on
+## PostgreSQL with SQLite's rebuild rate measured again in the same run as its baseline.
 bench-reporting: install
 	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05}
-	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05} --postgres
+	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05} --postgres --baseline
 
 bench-notifications: install
 	$(BIN)/python -m services.notifications.bench.scheduler

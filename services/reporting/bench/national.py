@@ -2,6 +2,7 @@
 
     .venv/bin/python -m services.reporting.bench.national --scale 0.01            # SQLite, CI size
     .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres    # national, PostgreSQL
+    .venv/bin/python -m services.reporting.bench.national --scale 0.1 --postgres --baseline  # + SQLite's rate
 
 The data set (at --scale 1): one central root, 34 provinces, 3,321 communes/wards and two
 industrial-zone committees per province, plus 1,000 older communes merged into today's on
@@ -9,30 +10,34 @@ industrial-zone committees per province, plus 1,000 older communes merged into t
 organization and 35 % with a trade union; 140,000 proposed candidates a year over 2021–2025
 (700,000), each with a source channel and job category, a fifth of them admitted as members;
 5.6 million members enrolled from the existing records. Deterministic (seeded). At scale 1
-the events are about 7.8 million and are held in memory (several GB).
+the events are about 7.8 million: they are generated one by one into a file of pages per
+producer (a temporary directory, ~2 GB at scale 1), which each rebuild reads back page by
+page, so no more than a page is in memory.
 
-Printed figures: the rebuild rate (all events, from memory, into the target database),
-the p95 latency of every report (indicator report, trend, admissions, the five fact
-reports, a plan's progress) at national, province and commune level, and the time of one
-province's XLSX and PDF export of each.
+Printed figures: the rebuild rate (all events, read from the page files, into the target
+database, and with `--baseline` into the other one first), the latency of every report
+(indicator report, trend, admissions, the five fact reports, a plan's progress) at national,
+province and commune level — the first call, the p95 while the caches hold the answers,
+and the p95 with every answer made afresh (as while events keep arriving, each batch
+changing the projection's state) — and the time of one province's XLSX and PDF export of each.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
+import pickle
 import random
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Engine, create_engine, text
 
@@ -92,6 +97,8 @@ POSTGRES_SERVER = os.environ.get("COSO_TEST_POSTGRES", "postgresql+psycopg2://po
 
 
 class MemorySource:
+    """A source over envelopes in memory (tests)."""
+
     def __init__(self, envelopes: list[Envelope], source: str) -> None:
         self.envelopes, self.source = envelopes, source
 
@@ -100,6 +107,86 @@ class MemorySource:
 
     def read_after(self, position: int, limit: int = 1000) -> list[Envelope]:
         return self.envelopes[position : position + limit]
+
+
+PAGE = 5000  # events per page of a page file: the rebuild's page
+
+
+class PageFile:
+    """A producer's events written page by page to a file (pickled lists of what an envelope
+    needs), so that millions of events are generated once, streamed, and read back by each
+    rebuild without being held in memory."""
+
+    def __init__(self, path: Path, producer: str, source: str) -> None:
+        self.path, self.producer, self.source = path, producer, source
+        self.events = 0
+
+    def write(self, events: Iterable[EventContract]) -> None:
+        with self.path.open("wb") as out:
+            page: list[tuple[str, str, int, str]] = []
+            for event in events:
+                new = event.to_new_event("vn")
+                page.append((new.event_id, new.event_type, new.version, new.data_json()))
+                if len(page) == PAGE:
+                    self._dump(page, out)
+                    page = []
+            if page:
+                self._dump(page, out)
+
+    def _dump(self, page: list[tuple[str, str, int, str]], out: BinaryIO) -> None:
+        pickle.dump(page, out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.events += len(page)
+
+    def reader(self) -> PageFileSource:
+        return PageFileSource(self)
+
+
+class PageFileSource:
+    """An event source reading a page file from its start, in order, as a rebuild does."""
+
+    def __init__(self, pages: PageFile) -> None:
+        self._pages = pages
+        self._file: BinaryIO | None = None
+        self._buffer: list[Envelope] = []
+        self._position = 0  # the position of the buffer's last envelope
+        self._recorded_at = datetime.now(UTC)
+
+    def info(self) -> dict[str, Any]:
+        return {"source": self._pages.source, "last_position": self._pages.events}
+
+    def read_after(self, position: int, limit: int = PAGE) -> list[Envelope]:
+        first = self._position - len(self._buffer)  # the position before the buffer
+        if not first <= position <= self._position:
+            raise ValueError(f"a page file is read in order: asked after #{position}, at #{self._position}")
+        self._buffer = self._buffer[position - first :]
+        while len(self._buffer) < limit and self._position < self._pages.events:
+            self._buffer.extend(self._next_page())
+        return self._buffer[:limit]
+
+    def _next_page(self) -> list[Envelope]:
+        if self._file is None:
+            self._file = self._pages.path.open("rb")
+        producer, source, recorded_at = self._pages.producer, self._pages.source, self._recorded_at
+        page = []
+        for event_id, event_type, version, data_json in pickle.load(self._file):
+            self._position += 1
+            page.append(
+                Envelope(
+                    id=event_id,
+                    source=source,
+                    producer=producer,
+                    event_type=event_type,
+                    version=version,
+                    time=recorded_at,
+                    subject=f"{producer}-{self._position}",
+                    sequence=self._position,
+                    authority="vn",
+                    data_json=data_json,
+                )
+            )
+        if self._position >= self._pages.events:
+            self._file.close()
+        return page
 
 
 @dataclass
@@ -112,60 +199,60 @@ class Nation:
     merged: list[str] = field(default_factory=list)  # communes merged into another on MERGER
 
 
-def national_events(scale: float, seed: int = 2025) -> Nation:
-    """The synthetic nation at `scale` (1 = national size); deterministic for a seed.
+class SyntheticNation:
+    """The synthetic nation at `scale` (1 = national size), generated event by event; the
+    same events for a scale and seed, whether streamed or listed (`national_events`).
 
     Every authority exists from FOUNDED on. On MERGER, MERGED_COMMUNES old communes merge
     into one of today's communes each (the 2025 reorganization, in miniature): their
     enterprises, candidates and members stay filed under them and count under the
-    successor from that day on.
+    successor from that day on. One random generator draws everything in turn, so the
+    admissions can only be generated after the registry's events (whose enterprises and
+    organizations they refer to) have all been.
     """
-    rng = random.Random(seed)
-    nation = Nation()
-    registry = nation.registry
 
-    def register(authority_id: str, name: str, level: AuthorityLevel, parent_id: str | None) -> None:
-        registry.append(
-            AuthorityRegistered(
+    def __init__(self, scale: float, seed: int = 2025) -> None:
+        self.scale = scale
+        self._rng = random.Random(seed)
+        self.provinces = [f"p{p:02d}" for p in range(1, PROVINCES + 1)]
+        self.zones = [f"{p}.kcn{z}" for p in self.provinces for z in range(1, ZONES_PER_PROVINCE + 1)]
+        self.communes = [f"p{c % PROVINCES + 1:02d}.x{c:04d}" for c in range(COMMUNES)]
+        self.successors: dict[str, str] = {}
+        for m in range(MERGED_COMMUNES):
+            successor = self.communes[m % COMMUNES]
+            self.successors[f"{successor.split('.')[0]}.o{m:04d}"] = successor
+        self.merged = list(self.successors)
+        self._enterprise_units: list[str] = []  # each enterprise's unit, as the registry generates them
+        self._organizations: dict[int, str] = {}
+        self._registry_done = False
+
+    def registry(self) -> Iterator[EventContract]:
+        rng = self._rng
+
+        def registered(authority_id: str, name: str, level: AuthorityLevel, parent_id: str | None) -> EventContract:
+            return AuthorityRegistered(
                 authority_id=authority_id, name=name, level=level, parent_id=parent_id, effective_from=FOUNDED
             )
-        )
 
-    register("vn", "Ban Chấp hành Trung ương", AuthorityLevel.CENTRAL, None)
-    units: list[str] = []  # the units enterprises belong to, today
-    for p in range(1, PROVINCES + 1):
-        province = f"p{p:02d}"
-        register(province, f"Tỉnh ủy số {p}", AuthorityLevel.PROVINCE, "vn")
-        for z in range(1, ZONES_PER_PROVINCE + 1):
-            zone = f"{province}.kcn{z}"
-            register(zone, f"Đảng ủy các khu công nghiệp {z} – tỉnh {p}", AuthorityLevel.INDUSTRIAL_ZONE, province)
-            units.append(zone)
-    for c in range(COMMUNES):
-        province = f"p{c % PROVINCES + 1:02d}"
-        commune = f"{province}.x{c:04d}"
-        register(commune, f"Đảng ủy xã/phường {c}", AuthorityLevel.COMMUNE, province)
-        units.append(commune)
-        nation.communes.append(commune)
-    successors: dict[str, str] = {}
-    for m in range(MERGED_COMMUNES):
-        successor = nation.communes[m % COMMUNES]
-        old = f"{successor.split('.')[0]}.o{m:04d}"
-        register(old, f"Đảng ủy xã cũ {m}", AuthorityLevel.COMMUNE, successor.split(".")[0])
-        successors[old] = successor
-        nation.merged.append(old)
-    start, days = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days + 1
-    before_merger = units + nation.merged
-
-    def unit_on(day: date) -> str:
-        return rng.choice(before_merger if day < MERGER else units)
-
-    enterprise_units: list[str] = []
-    for n in range(max(1, round(ENTERPRISES * scale))):
-        registered_on = start + timedelta(days=rng.randrange(days))
-        unit = unit_on(registered_on)
-        enterprise_units.append(unit)
-        registry.append(
-            EnterpriseRegistered(
+        yield registered("vn", "Ban Chấp hành Trung ương", AuthorityLevel.CENTRAL, None)
+        for p, province in enumerate(self.provinces, start=1):
+            yield registered(province, f"Tỉnh ủy số {p}", AuthorityLevel.PROVINCE, "vn")
+            for z in range(1, ZONES_PER_PROVINCE + 1):
+                name = f"Đảng ủy các khu công nghiệp {z} – tỉnh {p}"
+                yield registered(f"{province}.kcn{z}", name, AuthorityLevel.INDUSTRIAL_ZONE, province)
+        for c, commune in enumerate(self.communes):
+            yield registered(commune, f"Đảng ủy xã/phường {c}", AuthorityLevel.COMMUNE, commune.split(".")[0])
+        for m, old in enumerate(self.merged):
+            yield registered(old, f"Đảng ủy xã cũ {m}", AuthorityLevel.COMMUNE, old.split(".")[0])
+        units = self.zones_and_communes()
+        before_merger = units + self.merged
+        start, days = date(YEARS[0], 1, 1), (date(YEARS[-1], 12, 31) - date(YEARS[0], 1, 1)).days + 1
+        enterprise_units = self._enterprise_units
+        for n in range(max(1, round(ENTERPRISES * self.scale))):
+            registered_on = start + timedelta(days=rng.randrange(days))
+            unit = rng.choice(before_merger if registered_on < MERGER else units)
+            enterprise_units.append(unit)
+            yield EnterpriseRegistered(
                 enterprise_id=f"e{n}",
                 tax_code="0100109106",
                 name=f"Công ty TNHH số {n}",
@@ -174,85 +261,89 @@ def national_events(scale: float, seed: int = 2025) -> Nation:
                 worker_count=rng.randint(5, 3000),
                 registered_on=registered_on,
             )
-        )
-    registry.extend(
-        AuthorityMerged(
-            authority_id=old,
-            successor_id=successor,
-            merged_with=[old],
-            effective_from=MERGER,
-            legal_basis="Nghị quyết số 1/2025 (tổng hợp)",
-        )
-        for old, successor in successors.items()
-    )
-    organizations = _organizations(rng, registry, enterprise_units)
-    admissions = nation.admissions
-    channels, jobs = list(SourceChannel), list(JobCategory)
-    for year in YEARS:
-        first = date(year, 1, 1)
-        for n in range(max(1, round(ADMISSIONS_PER_YEAR * scale))):
-            enterprise = rng.randrange(len(enterprise_units))
-            proposed_on = first + timedelta(days=rng.randrange(365))
-            candidate = CandidateProposed(
-                candidate_id=f"c{year}-{n}",
-                enterprise_id=f"e{enterprise}",
-                authority_id=enterprise_units[enterprise],
-                source_channel=rng.choice(channels),
-                job_category=rng.choice(jobs),
-                proposed_on=proposed_on,
+        for old, successor in self.successors.items():
+            yield AuthorityMerged(
+                authority_id=old,
+                successor_id=successor,
+                merged_with=[old],
+                effective_from=MERGER,
+                legal_basis="Nghị quyết số 1/2025 (tổng hợp)",
             )
-            admissions.append(candidate)
-            admitted_on = proposed_on + timedelta(days=rng.randint(120, 300))
-            if rng.random() < ADMITTED_SHARE and admitted_on <= date(YEARS[-1], 12, 31):
-                admissions.append(
-                    _member(
+        yield from _organizations(rng, enterprise_units, self._organizations)
+        self._registry_done = True
+
+    def admissions(self) -> Iterator[EventContract]:
+        if not self._registry_done:
+            raise RuntimeError("the admissions are generated after every registry event (they share one generator)")
+        rng, enterprise_units, organizations = self._rng, self._enterprise_units, self._organizations
+        channels, jobs = list(SourceChannel), list(JobCategory)
+        for year in YEARS:
+            first = date(year, 1, 1)
+            for n in range(max(1, round(ADMISSIONS_PER_YEAR * self.scale))):
+                enterprise = rng.randrange(len(enterprise_units))
+                proposed_on = first + timedelta(days=rng.randrange(365))
+                candidate = CandidateProposed(
+                    candidate_id=f"c{year}-{n}",
+                    enterprise_id=f"e{enterprise}",
+                    authority_id=enterprise_units[enterprise],
+                    source_channel=rng.choice(channels),
+                    job_category=rng.choice(jobs),
+                    proposed_on=proposed_on,
+                )
+                yield candidate
+                admitted_on = proposed_on + timedelta(days=rng.randint(120, 300))
+                if rng.random() < ADMITTED_SHARE and admitted_on <= date(YEARS[-1], 12, 31):
+                    yield _member(
                         candidate.candidate_id, enterprise, enterprise_units, organizations, candidate.job_category
                     ).model_copy(update={"admitted_on": admitted_on, "status": MemberStatus.PROBATIONARY})
-                )
-    for n in range(round(MEMBERS * scale)):
-        enterprise = rng.randrange(len(enterprise_units))
-        admitted = date(rng.randint(1975, 2019), 1, 1) + timedelta(days=rng.randrange(365))
-        admissions.append(
-            _member(f"m{n}", enterprise, enterprise_units, organizations, rng.choice(jobs)).model_copy(
+        for n in range(round(MEMBERS * self.scale)):
+            enterprise = rng.randrange(len(enterprise_units))
+            admitted = date(rng.randint(1975, 2019), 1, 1) + timedelta(days=rng.randrange(365))
+            yield _member(f"m{n}", enterprise, enterprise_units, organizations, rng.choice(jobs)).model_copy(
                 update={"admitted_on": admitted, "official_on": admitted + timedelta(days=365)}
             )
-        )
-    return nation
+
+    def zones_and_communes(self) -> list[str]:
+        """The units enterprises belong to, today: each province's zones, then the communes."""
+        return self.zones + self.communes
 
 
-def _organizations(rng: random.Random, registry: list[EventContract], enterprise_units: list[str]) -> dict[int, str]:
-    """Party organizations and trade unions founded in a share of the enterprises; returns the
-    party organization of each enterprise that has one."""
-    organizations: dict[int, str] = {}
+def national_events(scale: float, seed: int = 2025) -> Nation:
+    """The synthetic nation at `scale`, every event in memory (small scales: tests)."""
+    nation = SyntheticNation(scale, seed)
+    registry = list(nation.registry())
+    return Nation(registry, list(nation.admissions()), list(nation.communes), list(nation.merged))
+
+
+def _organizations(
+    rng: random.Random, enterprise_units: list[str], organizations: dict[int, str]
+) -> Iterator[EventContract]:
+    """Party organizations and trade unions founded in a share of the enterprises; records
+    in `organizations` the party organization of each enterprise that has one."""
     for enterprise, unit in enumerate(enterprise_units):
         draw = rng.random()
         if draw < ORGANIZATION_SHARE:
             organizations[enterprise] = f"o{enterprise}"
-            registry.append(
-                OrganizationFounded(
-                    organization_id=f"o{enterprise}",
-                    name=f"Chi bộ Công ty TNHH số {enterprise}",
-                    kind=OrganizationKind.GRASSROOTS_CELL,
-                    authority_id=unit,
-                    enterprise_ids=[f"e{enterprise}"],
-                    decision_number=f"{enterprise}-QĐ/ĐU",
-                    founded_on=date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))),
-                    official_members=rng.randint(3, 30),
-                )
+            yield OrganizationFounded(
+                organization_id=f"o{enterprise}",
+                name=f"Chi bộ Công ty TNHH số {enterprise}",
+                kind=OrganizationKind.GRASSROOTS_CELL,
+                authority_id=unit,
+                enterprise_ids=[f"e{enterprise}"],
+                decision_number=f"{enterprise}-QĐ/ĐU",
+                founded_on=date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))),
+                official_members=rng.randint(3, 30),
             )
         if draw < TRADE_UNION_SHARE:
-            registry.append(
-                MassOrganizationFounded(
-                    mass_organization_id=f"u{enterprise}",
-                    kind=MassOrganizationKind.TRADE_UNION,
-                    enterprise_id=f"e{enterprise}",
-                    authority_id=unit,
-                    name=f"Công đoàn cơ sở Công ty TNHH số {enterprise}",
-                    founded_on=date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))),
-                    members=rng.randint(10, 2000),
-                )
+            yield MassOrganizationFounded(
+                mass_organization_id=f"u{enterprise}",
+                kind=MassOrganizationKind.TRADE_UNION,
+                enterprise_id=f"e{enterprise}",
+                authority_id=unit,
+                name=f"Công đoàn cơ sở Công ty TNHH số {enterprise}",
+                founded_on=date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))),
+                members=rng.randint(10, 2000),
             )
-    return organizations
 
 
 def _member(
@@ -357,11 +448,21 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
     """p95 of every report at national, province and commune level, then one province's files."""
     queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
     today = lambda: date(2025, 6, 30)  # noqa: E731
-    trees = SqlAuthorityTrees(engine)
-    plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today)
-    reports = Reports(queries, history, trees, today=today)
     fact_queries = SqlFactQueries(engine)
-    facts = FactReports(fact_queries, trees, cache=StateCache(fact_queries.projection_state))
+
+    def served(max_age: float) -> tuple[Reports, FactReports, Plans]:
+        """The reports as the service serves them; `max_age=0`: every answer made afresh, as
+        when events keep arriving (each batch changes the projection's state)."""
+        trees = SqlAuthorityTrees(engine, max_age=max_age)
+        plans = Plans(
+            lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today
+        )
+        cache: StateCache[dict[str, Any]] = StateCache(fact_queries.projection_state, max_age=max_age)
+        return Reports(queries, history, trees, today=today), FactReports(fact_queries, trees, cache=cache), plans
+
+    cached, uncached = served(10.0), served(0.0)
+    reports, facts, plans = cached
+    trees = SqlAuthorityTrees(engine)
     levels = {"national": "vn", "province": "p01", "commune": communes[0]}
     provinces = [f"p{p:02d}" for p in range(1, PROVINCES + 1)]
     p01_communes = [c for c in communes if c.startswith("p01.")]
@@ -371,23 +472,40 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
     _plan(plans, "x-2025", communes[0], None, 40)
     year = (date(2025, 1, 1), date(2025, 6, 30))
     five_years = (date(2021, 1, 1), date(2025, 12, 31))
-    measured: dict[str, Callable[[str, str], Any]] = {
-        "indicator report": lambda a, _: reports.indicator_report(a, *year),
-        "trend (5 years)": lambda a, _: reports.trend(a, *five_years),
-        "admissions": lambda a, _: reports.admissions(a, *year),
-        **{
-            f"{name}": (lambda a, _, n=name: facts.report(n, a, *year, None))  # type: ignore[misc]
-            for name in REPORTS
-        },
-        "plan progress": lambda _, level: plans.progress(plan_ids[level]),
-    }
-    print(f"  latency, ms: first call / p95 of {runs} more" + "".join(f"{level:>18s}" for level in levels))
-    for label, call in measured.items():
-        figures = [first_and_p95(lambda a=a, lv=lv, c=call: c(a, lv), runs) for lv, a in levels.items()]  # type: ignore[misc]
-        print(f"    {label:38s}" + "".join(f"{first:9.1f} /{ms:7.1f}" for first, ms in figures))
+
+    def measured(served: tuple[Reports, FactReports, Plans]) -> dict[str, Callable[[str, str], Any]]:
+        reports, facts, plans = served
+        return {
+            "indicator report": lambda a, _: reports.indicator_report(a, *year),
+            "trend (5 years)": lambda a, _: reports.trend(a, *five_years),
+            "admissions": lambda a, _: reports.admissions(a, *year),
+            **{
+                f"{name}": (lambda a, _, n=name: facts.report(n, a, *year, None))  # type: ignore[misc]
+                for name in REPORTS
+            },
+            "plan progress": lambda _, level: plans.progress(plan_ids[level]),
+        }
+
+    print(
+        f"  latency, ms: first call / p95 of {runs} more / p95 of {runs} uncached"
+        + "".join(f"{level:>27s}" for level in levels)
+    )
+    fresh = measured(uncached)
+    for label, call in measured(cached).items():
+        cells = []
+        for level, a in levels.items():
+            first, warm = first_and_p95(lambda a=a, lv=level, c=call: c(a, lv), runs)  # type: ignore[misc]
+            cold = p95(lambda a=a, lv=level, c=fresh[label]: c(a, lv), runs)  # type: ignore[misc]
+            cells.append(f"{first:9.1f} /{warm:7.1f} /{cold:7.1f}")
+        print(f"    {label:30s}" + "".join(cells))
+    fresh_trees = SqlAuthorityTrees(engine, max_age=0)
     for label, day in (("before the merger", MERGER - timedelta(days=1)), ("after it", MERGER)):
         tree_ms = p95(lambda d=day: trees.as_of(d), runs)  # type: ignore[misc]
-        print(f"  hierarchy of one day ({label}, {len(trees.as_of(day).units):,} units) p95 {tree_ms:8.1f} ms")
+        fresh_ms = p95(lambda d=day: fresh_trees.as_of(d), runs)  # type: ignore[misc]
+        print(
+            f"  hierarchy of one day ({label}, {len(trees.as_of(day).units):,} units) "
+            f"p95 {tree_ms:8.1f} ms, uncached {fresh_ms:8.1f} ms"
+        )
     formats = {
         "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
         "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
@@ -409,41 +527,49 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
         print(f"    {label:30s}" + "".join(f"{c:>22s}" for c in cells))
 
 
+def rebuild_into(url: str, pages: list[PageFile]) -> Engine:
+    """Rebuild the projection at `url` from the page files; print the rate; the engine."""
+    engine = create_database_engine(url)
+    migrate_engine(engine)
+    stats = rebuild(engine, [p.reader() for p in pages])
+    print(
+        f"  rebuild into {engine.dialect.name}: {stats.events:,} events in {stats.seconds:.2f} s = "
+        f"{stats.events_per_second:,.0f} events/s"
+    )
+    return engine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01, help="1 = national size (default 0.01)")
     parser.add_argument("--postgres", action="store_true", help="measure on PostgreSQL (COSO_TEST_POSTGRES)")
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="first rebuild the same events into the other database (SQLite with --postgres), for its rate",
+    )
     parser.add_argument("--runs", type=int, default=30, help="runs per latency figure")
     args = parser.parse_args()
     started = time.perf_counter()
-    nation = national_events(args.scale)
-    sources = [
-        MemorySource(envelopes(nation.registry, "registry", "/coso/bench/registry"), "/coso/bench/registry"),
-        MemorySource(envelopes(nation.admissions, "admissions", "/coso/bench/admissions"), "/coso/bench/admissions"),
-    ]
-    print(
-        f"synthetic nation at scale {args.scale}: {len(nation.registry):,} registry and "
-        f"{len(nation.admissions):,} admissions "
-        f"events, generated in {time.perf_counter() - started:.1f} s"
-    )
-    # The events held in memory (millions at scale 1) would make every collection of the
-    # oldest generation a pause of a second or more, in the rebuild and in the latencies:
-    # a service never holds them, so they are kept out of the collector's sight.
-    gc.freeze()
-    with target_database(args.postgres) as url:
-        engine = create_database_engine(url)
-        migrate_engine(engine)
-        stats = rebuild(engine, sources)
-        del sources, nation.registry[:], nation.admissions[:]
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+    nation = SyntheticNation(args.scale)
+    with tempfile.TemporaryDirectory() as work:
+        pages = [
+            PageFile(Path(work) / "registry.pages", "registry", "/coso/bench/registry"),
+            PageFile(Path(work) / "admissions.pages", "admissions", "/coso/bench/admissions"),
+        ]
+        pages[0].write(nation.registry())
+        pages[1].write(nation.admissions())
         print(
-            f"  rebuild into {engine.dialect.name}: {stats.events:,} events in {stats.seconds:.2f} s = "
-            f"{stats.events_per_second:,.0f} events/s"
+            f"synthetic nation at scale {args.scale}: {pages[0].events:,} registry and "
+            f"{pages[1].events:,} admissions events, generated in {time.perf_counter() - started:.1f} s"
         )
-        measure(engine, nation.communes, args.runs)
-        engine.dispose()
+        if args.baseline:
+            with target_database(not args.postgres) as url:
+                rebuild_into(url, pages).dispose()
+        with target_database(args.postgres) as url:
+            engine = rebuild_into(url, pages)
+            measure(engine, nation.communes, args.runs)
+            engine.dispose()
 
 
 if __name__ == "__main__":

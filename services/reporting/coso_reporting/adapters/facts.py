@@ -19,7 +19,7 @@ not move the counts page by page: it counts them once from the loaded members
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import KeysView, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -27,8 +27,8 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert
-from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys
+from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
+from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
 from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted
 
 _IN_CHUNK = 500
@@ -41,41 +41,37 @@ def apply_facts(
     """Apply the events the fact tables care about; the others are ignored. Without
     `keep_counts` the member counts are left alone (a rebuild counts once at the end,
     `count_members`)."""
-    relevant = [event for event in events if isinstance(event, FACT_EVENTS)]
+    relevant = [event for event in events if is_fact_event(type(event))]
     if not relevant:
         return FactBatch()
     keys = fact_keys(relevant)
-    stored_enterprises = _load(connection, tables.fact_enterprises, keys.enterprises)
-    stored_members = _load(connection, tables.members, keys.members)
-    batch = FactBatch.starting_from(
-        stored_enterprises,
-        _load(connection, tables.organizations, keys.organizations),
-        _load(connection, tables.mass_organizations, keys.mass_organizations),
-        stored_members,
-    )
+    stored = {
+        "enterprises": _load(connection, tables.fact_enterprises, keys.enterprises),
+        "organizations": _load(connection, tables.organizations, keys.organizations),
+        "mass_organizations": _load(connection, tables.mass_organizations, keys.mass_organizations),
+        "members": _load(connection, tables.members, keys.members),
+    }
+    batch = FactBatch.starting_from(**stored)
     batch.add_all(relevant)
-    _write(connection, tables, batch)
+    _write(connection, tables, batch, {name: rows.keys() for name, rows in stored.items()})
     if keep_counts:
-        _count_members(connection, tables, batch, stored_members, stored_enterprises)
+        _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
     return batch
 
 
 def _load(connection: Connection, table: Table, ids: frozenset[str]) -> dict[str, Row]:
     """The stored rows of `ids`, keyed by id, without the id column."""
-    if not ids:
-        return {}
-    key = table.primary_key.columns.values()[0]
-    query = select(table).where(key.in_(bindparam("ids", expanding=True)))
-    found: dict[str, Row] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _IN_CHUNK):
-        for row in connection.execute(query, {"ids": ordered[start : start + _IN_CHUNK]}).mappings():
-            values = dict(row)
-            found[values.pop(key.name)] = values
-    return found
+    key, *others = (c.name for c in table.columns)  # the key is each fact table's first column
+    found = rows_with_keys(connection, table, key, ids, [key, *others])
+    return {row[0]: dict(zip(others, row[1:], strict=True)) for row in found}
 
 
-def _write(connection: Connection, tables: ProjectionTables, batch: FactBatch) -> None:
+def _write(
+    connection: Connection, tables: ProjectionTables, batch: FactBatch, stored: Mapping[str, KeysView[str]]
+) -> None:
+    """The batch's rows. Of the tables whose touched rows were loaded first (`stored`), rows
+    not found are inserted as new (`DriverUpsert.insert_new`: copied straight in during a
+    rebuild) and the others upserted; the other tables' rows are all upserted."""
     changed = batch.changed
     single: list[tuple[str, Table, Mapping[str, Row]]] = [
         ("enterprises", tables.fact_enterprises, batch.enterprises),
@@ -87,7 +83,12 @@ def _write(connection: Connection, tables: ProjectionTables, batch: FactBatch) -
     for name, table, rows in single:
         if name in changed:
             key = table.primary_key.columns.values()[0].name
-            _upsert(table).execute(connection, [{key: k, **row} for k, row in rows.items()])
+            if name not in stored:  # not loaded first: any row may be stored already
+                _upsert(table).execute(connection, [{key: k, **row} for k, row in rows.items()])
+                continue
+            known = stored[name]
+            _upsert(table).execute(connection, [{key: k, **row} for k, row in rows.items() if k in known])
+            _upsert(table).insert_new(connection, [{key: k, **row} for k, row in rows.items() if k not in known])
     paired: list[tuple[str, Table, Mapping[tuple[Any, Any], Row]]] = [
         ("places", tables.enterprise_places, batch.places),
         ("organization_ratings", tables.organization_ratings, batch.organization_ratings),
@@ -106,8 +107,7 @@ def _write(connection: Connection, tables: ProjectionTables, batch: FactBatch) -
         pairs = [
             {"organization_id": o, "enterprise_id": e} for o, ids in batch.organization_enterprises.items() for e in ids
         ]
-        if pairs:
-            connection.execute(insert(covered), pairs)
+        insert_rows(connection, covered, pairs)
 
 
 def _count_members(

@@ -29,7 +29,7 @@ _CHUNK = 500
 
 def apply_hierarchy(connection: Connection, tables: ProjectionTables, events: Sequence[EventContract]) -> None:
     """Fold the batch's hierarchy events into the periods and successions tables."""
-    changes = [event for event in events if isinstance(event, HIERARCHY_EVENTS)]
+    changes = [event for event in events if _is_hierarchy_event(type(event))]
     if not changes:
         return
     named = sorted({event.authority_id for event in changes})  # type: ignore[attr-defined]
@@ -67,6 +67,11 @@ def apply_hierarchy(connection: Connection, tables: ProjectionTables, events: Se
                 for rank, succession in enumerate(successions[authority_id])
             ],
         )
+
+
+@cache
+def _is_hierarchy_event(event_type: type[EventContract]) -> bool:
+    return issubclass(event_type, HIERARCHY_EVENTS)  # once per type, not per event of a page
 
 
 def read_periods(connection: Connection, tables: ProjectionTables, day: date | None = None) -> list[AuthorityPeriod]:

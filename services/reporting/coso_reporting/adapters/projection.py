@@ -42,7 +42,7 @@ from coso_backbone.handlers import EventHandlers
 from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert
+from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
 from coso_reporting.domain.hierarchy import roll_up
@@ -131,21 +131,9 @@ class _Statements:
     def __init__(self, tables: ProjectionTables) -> None:
         e, c, w = tables.enterprises, tables.candidates, tables.waiting_candidates
         ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
-        self.enterprise_authorities: Select[Any] = select(e.c.enterprise_id, e.c.authority_id).where(
-            e.c.enterprise_id.in_(ids)
-        )
-        self.waiting_of: Select[Any] = select(
-            w.c.enterprise_id,
-            w.c.candidate_id,
-            w.c.counted_under,
-            w.c.proposed_on,
-            w.c.source_channel,
-            w.c.job_category,
-        ).where(w.c.enterprise_id.in_(ids))
         a = tables.authority_indicators
         self.own_counts: Select[Any] = select(a.c.authority_id, a.c.enterprises, a.c.candidates_proposed)
-        self.insert_enterprises: Insert = insert(e)
-        self.insert_candidates: Insert = insert(c)
+        self.enterprises, self.candidates = e, c
         self.insert_waiting: Insert = insert(w)
         self.move_candidate: Update = (
             update(c).where(c.c.candidate_id == bindparam("moved_candidate")).values(authority_id=bindparam("moved_to"))
@@ -188,18 +176,25 @@ def _statements(tables: ProjectionTables) -> _Statements:
 
 
 def load_facts(connection: Connection, tables: ProjectionTables, lookups: Lookups) -> Facts:
-    statements = _statements(tables)
-    enterprises: dict[str, str] = {}
-    for chunk in _chunks(sorted(lookups.enterprises)):
-        enterprises.update({e: a for e, a in connection.execute(statements.enterprise_authorities, {"ids": chunk})})
+    e, w = tables.enterprises, tables.waiting_candidates
+    enterprises: dict[str, str] = dict(
+        rows_with_keys(connection, e, "enterprise_id", lookups.enterprises, ["enterprise_id", "authority_id"])
+    )
     waiting: dict[str, list[WaitingCandidate]] = {}
-    for chunk in _chunks(sorted(lookups.waiting_for)):
-        for enterprise_id, candidate_id, counted, proposed_on, channel, job in connection.execute(
-            statements.waiting_of, {"ids": chunk}
-        ):
-            waiting.setdefault(enterprise_id, []).append(
-                WaitingCandidate(candidate_id, enterprise_id, counted, proposed_on, channel, job)
-            )
+    waiting_columns = [
+        "enterprise_id",
+        "candidate_id",
+        "counted_under",
+        "proposed_on",
+        "source_channel",
+        "job_category",
+    ]
+    for enterprise_id, candidate_id, counted, proposed_on, channel, job in sorted(
+        rows_with_keys(connection, w, "enterprise_id", lookups.waiting_for, waiting_columns)
+    ):
+        waiting.setdefault(enterprise_id, []).append(
+            WaitingCandidate(candidate_id, enterprise_id, counted, proposed_on, channel, job)
+        )
     return Facts(enterprises, waiting)
 
 
@@ -288,13 +283,15 @@ def write_tally(connection: Connection, tables: ProjectionTables, tally: Indicat
 def _insert_records(connection: Connection, statements: _Statements, tally: IndicatorTally) -> None:
     try:
         if tally.enterprises:
-            connection.execute(
-                statements.insert_enterprises,
+            insert_rows(
+                connection,
+                statements.enterprises,
                 [{"enterprise_id": e, "authority_id": a} for e, a in tally.enterprises.items()],
             )
         if tally.candidates:
-            connection.execute(
-                statements.insert_candidates,
+            insert_rows(
+                connection,
+                statements.candidates,
                 [
                     {
                         "candidate_id": c.candidate_id,

@@ -1,18 +1,23 @@
 """Rebuilding the projection from its sources while the old tables keep serving.
 
-1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py).
+1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py),
+   without their secondary indexes.
 2. Each source is read page by page from position 0 up to its last position when the
-   rebuild began (or, if it does not say, until it has nothing more). A page is tallied in memory and
-   written in one transaction (`apply_events`, the very code the live handlers run on one
-   event): one statement per table per page instead of several per event. A page holding
-   an event that cannot be applied is applied again event by event, each in a savepoint,
-   as the live consumer does, so only that event is refused. The member counts
+   rebuild began (or, if it does not say, until it has nothing more). Four pages at a time
+   are tallied in memory and written in one transaction (`apply_events`, the very code the
+   live handlers run on one event): one statement per table instead of several per event.
+   Pages holding an event that cannot be applied are applied again event by event, each in
+   a savepoint, as the live consumer does, so only that event is refused. The member counts
    (adapters/facts.py) are counted once from the loaded members, not moved page by page.
+   On PostgreSQL pages are written with COPY (adapters/upsert.py) in a thread of their own,
+   while the next page is parsed, and commit without waiting for the WAL to reach the disk.
+   Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
    PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
    reads first), sets the consumer's checkpoints to the positions the rebuild reached,
    records the refused events as dead letters, drops the live tables and renames the
-   fresh ones in their place. Readers see the old tables until it commits, then the new.
+   fresh ones in their place, and their indexes to the declared names (SQLite, which cannot
+   rename an index, creates them there). Readers see the old tables until it commits, then the new.
    The live consumer goes on from the rebuild's positions: it skips what the rebuild
    applied and catches up what was appended since.
 
@@ -37,8 +42,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, and_, delete, insert, inspect, or_, select, text
+from sqlalchemy import Connection, Engine, Table, and_, delete, insert, inspect, or_, select, text
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import DeadLetterSink, Incoming
@@ -52,10 +58,14 @@ from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.facts import count_members
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
-from coso_reporting.adapters.tables import LIVE, REBUILD
+from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX
+from coso_reporting.adapters.upsert import BULK
 from coso_reporting.domain.errors import RebuildInProgress
 
 DEFAULT_PAGE = 5000  # the read API's largest page
+# Read pages written in one transaction: fewer statements and commits (pages of 20,000
+# events took ~8 % less time than pages of 5,000 on PostgreSQL here).
+PAGES_PER_WRITE = 4
 
 # Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
 # error (the database or a source failing) stops the rebuild, leaving the live tables.
@@ -181,8 +191,9 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
-            with self._write() as connection:
+            with self._write(bulk=True) as connection:
                 count_members(connection, self._fresh)  # once, rather than page by page
+            self._index_fresh_tables()
             self._analyze_fresh_tables()
             self._swap(stats)
         except BaseException:
@@ -203,7 +214,19 @@ class _Rebuild:
                 rule="one rebuild at a time",
             )
         self._drop_fresh_tables()
-        self._fresh.authority_indicators.metadata.create_all(self._engine, checkfirst=False)
+        with self._write() as connection:
+            for table in self._fresh.all():  # without secondary indexes: those come after loading
+                connection.execute(CreateTable(table))
+
+    def _index_fresh_tables(self) -> None:
+        """PostgreSQL: the secondary indexes, under their suffixed names, once the rows are
+        in (building an index at once is faster than keeping it up row by row). SQLite has
+        no way to rename an index: the swap creates them under their own names."""
+        with self._write() as connection:
+            if connection.dialect.name == "postgresql":
+                for table in self._fresh.all():
+                    for index in table.indexes:
+                        connection.execute(CreateIndex(index))
 
     def _drop_fresh_tables(self) -> None:
         with self._write() as connection:
@@ -212,17 +235,81 @@ class _Rebuild:
 
     # --- replay ---------------------------------------------------------------
     def _replay(self, source: EventSource) -> SourceStats:
+        """Pages are read, parsed and written in turn, PAGES_PER_WRITE read pages to a
+        transaction; while one is written (in a thread: the driver lets go of the GIL while
+        the database works), the next is read and parsed. Refusals are recorded, and
+        progress reported page by page, in the order of the pages."""
         info = source.info()
         last = info.get("last_position")
         stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
-        for page in self._pages(source, stats):
-            parsed = self._parse(page, stats)
-            if parsed:
-                self._apply_page(parsed, stats)
-            stats.position = max(stats.position, page.scanned_to)  # past what a link withheld
-            if self._progress is not None:
-                self._progress(stats.source, stats.position, stats.last_position)
+        parsed_to = 0
+        with self._page_writer() as writer:
+            written: Callable[[], None] | None = None  # waits for the write before, then reports it
+            events: list[tuple[Envelope, EventContract]] = []
+            refusals: list[tuple[Envelope, str]] = []
+            positions: list[int] = []  # how far each page read reached
+            for page in self._pages(source, stats):
+                parsed, refused, parsed_to = self._parse(page, stats, parsed_to)
+                events += parsed
+                refusals += refused
+                positions.append(max(parsed_to, page.scanned_to))
+                if len(positions) < PAGES_PER_WRITE:
+                    continue
+                written = self._write_pages(writer, written, events, refusals, positions, stats)
+                events, refusals, positions = [], [], []
+            if positions:
+                written = self._write_pages(writer, written, events, refusals, positions, stats)
+            if written is not None:
+                written()
         return stats
+
+    @contextmanager
+    def _page_writer(self) -> Iterator[ThreadPoolExecutor | None]:
+        """A thread to write pages in, on PostgreSQL: its server works in a process of its
+        own (~10 % faster here). Not on SQLite, which works in this process and was slower
+        with the thread (contending for the GIL), nor while psycopg2 cooperates with eventlet
+        (a nameko service's process), whose wait callback belongs to the thread of its hub."""
+        if self._engine.dialect.driver != "psycopg2":
+            yield None
+            return
+        from psycopg2.extensions import get_wait_callback
+
+        if get_wait_callback() is not None:
+            yield None
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write") as writer:
+            yield writer
+
+    def _write_pages(
+        self,
+        writer: ThreadPoolExecutor | None,
+        before: Callable[[], None] | None,
+        events: Sequence[tuple[Envelope, EventContract]],
+        refusals: Sequence[tuple[Envelope, str]],
+        positions: Sequence[int],
+        stats: SourceStats,
+    ) -> Callable[[], None]:
+        """Wait for the write before, record these pages' refusals and start writing their
+        events; the function returned waits for that and reports the pages' positions."""
+        if before is not None:
+            before()
+        for envelope, reason in refusals:
+            self._refuse(envelope, reason, stats)
+        writing: Future[None] | None = None
+        if events and writer is not None:
+            writing = writer.submit(self._apply_page, events, stats)
+        elif events:
+            self._apply_page(events, stats)
+
+        def written() -> None:
+            if writing is not None:
+                writing.result()
+            for position in positions:
+                stats.position = max(stats.position, position)  # past what a link withheld
+                if self._progress is not None:
+                    self._progress(stats.source, stats.position, stats.last_position)
+
+        return written
 
     def _pages(self, source: EventSource, stats: SourceStats) -> Iterator[EventPage]:
         """Pages up to the source's last position when the rebuild began: what is appended
@@ -257,17 +344,21 @@ class _Rebuild:
                 after = page.scanned_to
                 yield page
 
-    def _parse(self, page: EventPage, stats: SourceStats) -> list[tuple[Envelope, EventContract]]:
-        """The page's events as contracts, in order. Positions rise within what the page
+    def _parse(
+        self, page: EventPage, stats: SourceStats, after: int
+    ) -> tuple[list[tuple[Envelope, EventContract]], list[tuple[Envelope, str]], int]:
+        """The page's events as contracts, in order, the events refused with the reason, and
+        the last position parsed. Positions rise (from `after`) within what the page
         scanned; they skip the positions of events a linked source withheld (its policy)."""
         parsed = []
+        refusals: list[tuple[Envelope, str]] = []
         for envelope in page.events:
-            in_order = stats.position < envelope.sequence <= page.scanned_to
+            in_order = after < envelope.sequence <= page.scanned_to
             if envelope.source != stats.source or not in_order:
                 raise EventSourceUnavailable(
-                    f"{stats.source} answered {envelope.source} #{envelope.sequence} after #{stats.position}"
+                    f"{stats.source} answered {envelope.source} #{envelope.sequence} after #{after}"
                 )
-            stats.position = envelope.sequence
+            after = envelope.sequence
             stats.read += 1
             try:
                 resolved = self._handlers.resolve(envelope)
@@ -279,14 +370,14 @@ class _Rebuild:
                 except ValidationError:
                     data = resolved.parse(envelope)  # raises MalformedMessage with the consumer's wording
             except (UnknownEventVersion, MalformedMessage) as exc:
-                self._refuse(envelope, str(exc), stats)
+                refusals.append((envelope, str(exc)))
                 continue
             parsed.append((envelope, data))
-        return parsed
+        return parsed, refusals, after
 
     def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         try:
-            with self._write() as connection:
+            with self._write(bulk=True) as connection:
                 apply_events(connection, self._fresh, [data for _, data in parsed], keep_counts=False)
             stats.applied += len(parsed)
         except _REFUSALS:
@@ -294,7 +385,7 @@ class _Rebuild:
 
     def _apply_one_by_one(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         refused: list[tuple[Envelope, str]] = []
-        with self._write() as connection:
+        with self._write(bulk=True) as connection:
             for envelope, data in parsed:
                 savepoint = connection.begin_nested()
                 try:
@@ -335,13 +426,19 @@ class _Rebuild:
                 connection.execute(
                     text(f"ALTER TABLE {_quoted(connection, fresh.name)} RENAME TO {_quoted(connection, live.name)}")
                 )
-                if connection.dialect.name == "postgresql":
-                    connection.execute(
-                        text(
-                            f"ALTER INDEX IF EXISTS {_quoted(connection, fresh.name + '_pkey')} "
-                            f"RENAME TO {_quoted(connection, live.name + '_pkey')}"
-                        )
-                    )
+                self._name_indexes(connection, live, fresh)
+
+    def _name_indexes(self, connection: Connection, live: Table, fresh: Table) -> None:
+        """Give the fresh table's indexes (now that it has the live table's name) the names
+        the live table's had: PostgreSQL renames them, SQLite creates them."""
+        if connection.dialect.name != "postgresql":
+            for index in live.indexes:
+                connection.execute(CreateIndex(index))
+            return
+        renames = [(f"IF EXISTS {_quoted(connection, fresh.name + '_pkey')}", f"{live.name}_pkey")]
+        renames += [(_quoted(connection, f"{index.name}{REBUILD_SUFFIX}"), str(index.name)) for index in live.indexes]
+        for old, new in renames:
+            connection.execute(text(f"ALTER INDEX {old} RENAME TO {_quoted(connection, new)}"))
 
     def _move_checkpoints(self, connection: Connection, positions: Mapping[str, int]) -> None:
         """The consumer resumes where the rebuild stopped; sources not rebuilt start over."""
@@ -391,8 +488,14 @@ class _Rebuild:
             self._sink.send([Incoming.from_catch_up(e).dead_letter(r) for e, r in new])
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._engine.connect().execution_options(coso_write=True) as connection, connection.begin():
+    def _write(self, *, bulk: bool = False) -> Iterator[Connection]:
+        """A write transaction; `bulk` for the fresh tables' pages: COPY on PostgreSQL
+        (adapters/upsert.py), and no wait for the WAL to reach the disk at commit, since a
+        crash before the swap loses nothing but the rebuild, which is started again."""
+        options: dict[str, bool] = {"coso_write": True, BULK: bulk}
+        with self._engine.connect().execution_options(**options) as connection, connection.begin():
+            if bulk and connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             yield connection
 
 

@@ -23,15 +23,19 @@
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
-The tables have no secondary indexes and unnamed primary keys, so renaming is all a swap
-needs (PostgreSQL's `<table>_pkey` names are renamed along with them).
+Primary keys are unnamed (PostgreSQL's `<table>_pkey` names are renamed with the tables).
+A table may declare secondary indexes (`Index(...)`, or `index=True` on a column): their
+names are global in a database, so the fresh copy's are suffixed too (`renamed`), and the
+rebuild gives them their declared names when it swaps (adapters/rebuild.py). A declared
+index needs a migration that creates it on the live table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+from sqlalchemy.sql.elements import quoted_name
 
 from coso_reporting.adapters import fact_tables
 
@@ -84,6 +88,7 @@ daily_indicators = Table(
     Column("day", String(10), primary_key=True),
     Column("enterprises", Integer, nullable=False),
     Column("candidates_proposed", Integer, nullable=False),
+    Index("ix_reporting_daily_indicators_day", "day"),  # sums over a period, all authorities
 )
 
 daily_candidates = Table(
@@ -94,6 +99,7 @@ daily_candidates = Table(
     Column("source_channel", String(40), primary_key=True),
     Column("job_category", String(40), primary_key=True),
     Column("candidates", Integer, nullable=False),
+    Index("ix_reporting_daily_candidates_day", "day"),  # the admissions report's period
 )
 
 authority_periods = Table(
@@ -169,9 +175,23 @@ class ProjectionTables:
         )
 
     def renamed(self, suffix: str) -> ProjectionTables:
-        """The same tables named `<name><suffix>`, in a metadata of their own."""
+        """The same tables named `<name><suffix>`, in a metadata of their own, their
+        secondary indexes named `<declared name><suffix>`."""
         other = MetaData()
-        return ProjectionTables(*(table.to_metadata(other, name=f"{table.name}{suffix}") for table in self.all()))
+        return ProjectionTables(*(_renamed(table, other, suffix) for table in self.all()))
+
+
+def _renamed(table: Table, metadata: MetaData, suffix: str) -> Table:
+    copy = table.to_metadata(metadata, name=f"{table.name}{suffix}")
+    declared = {_shape(index): index.name for index in table.indexes}
+    for index in copy.indexes:
+        index.name = quoted_name(f"{declared[_shape(index)]}{suffix}", None)
+    return copy
+
+
+def _shape(index: Index) -> tuple[tuple[str, ...], bool]:
+    """What pairs an index with its copy (whose automatic name differs): columns, uniqueness."""
+    return tuple(column.name for column in index.columns), bool(index.unique)
 
 
 LIVE = ProjectionTables(
@@ -185,4 +205,5 @@ LIVE = ProjectionTables(
     authority_periods,
     successions,
 )
-REBUILD = LIVE.renamed("__rebuild")  # where a rebuild writes before it swaps
+REBUILD_SUFFIX = "__rebuild"
+REBUILD = LIVE.renamed(REBUILD_SUFFIX)  # where a rebuild writes before it swaps

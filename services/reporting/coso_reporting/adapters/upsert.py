@@ -1,37 +1,91 @@
-"""Many-row upserts written through the database driver, for the projection's batches."""
+"""Many-row writes through the database driver, for the projection's batches.
+
+Two ways of writing, chosen per connection:
+
+- live (the consumer's batches): `INSERT ... ON CONFLICT (key) DO UPDATE` of many rows per
+  statement (psycopg2's `execute_values`, 500 rows each; SQLite: `executemany`).
+- bulk (a rebuild's fresh tables, a connection with the execution option `coso_bulk`): on
+  PostgreSQL the rows are sent with `COPY ... FROM STDIN` (CSV written by the C `csv`
+  module), straight into the table when they are known to be new, else into a staging
+  table that one `INSERT ... SELECT ... ON CONFLICT DO UPDATE` applies, with the same
+  update as the live statement. Measured here on 100,000 member rows: `execute_values`
+  upsert 2.0 s, staged COPY 0.45 s, COPY into the table 0.28 s. On SQLite bulk is live.
+
+Driver errors are raised as SQLAlchemy's (`IntegrityError`, `DataError` …), as statements
+run through SQLAlchemy raise them, so a page's refusal is recognised whichever path wrote it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import csv
+import io
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Select, Table, bindparam, insert, select
+from sqlalchemy.exc import DBAPIError
 
 _UPSERT_ROWS = 500  # rows per multi-row statement on PostgreSQL
+_IN_CHUNK = 500  # ids per `IN (...)` of a read
+BULK = "coso_bulk"  # the execution option of connections that write a rebuild's fresh tables
+
+
+class _Null(float):
+    """Written by the `csv` module as an unquoted empty field, which COPY reads as NULL; with
+    every other non-numeric value quoted, an empty string stays an empty string."""
+
+    def __str__(self) -> str:
+        return ""
+
+    __repr__ = __str__
+
+
+_NULL = _Null()
+
+
+def is_bulk(connection: Connection) -> bool:
+    """Whether this connection writes in bulk (COPY) rather than statement by statement.
+    Not while psycopg2 cooperates with eventlet (a nameko service's process): COPY cannot
+    run under its wait callback."""
+    if connection.dialect.driver != "psycopg2" or not connection.get_execution_options().get(BULK):
+        return False
+    from psycopg2.extensions import get_wait_callback
+
+    return get_wait_callback() is None
 
 
 class DriverUpsert:
     """`INSERT ... ON CONFLICT (key) DO UPDATE SET ...`, for many rows at once, through the driver.
 
     On psycopg2 the rows go through the driver's `execute_values` (multi-row statements of
-    500 rows) on the transaction's own connection; elsewhere (SQLite) through the driver's
-    `executemany` of the one-row statement (`exec_driver_sql`). Both skip SQLAlchemy's
-    compiling and handling of named parameters per row or per multi-row statement, measured
-    here at 1.5–2 times the cost of the writes themselves (20,000 member rows: PostgreSQL
-    0.9–1.2 s against 1.6 s, SQLite 0.14 s against 0.19–0.25 s; a rebuild at the bench's
-    scale 0.01 spent 2 of its 5 s on it). Rows of one call must have distinct keys (a
-    multi-row statement may not touch a row twice), as the batches' dicts guarantee.
+    500 rows) on the transaction's own connection, or through COPY on a bulk connection;
+    elsewhere (SQLite) through the driver's `executemany` of the one-row statement
+    (`exec_driver_sql`). All skip SQLAlchemy's compiling and handling of named parameters
+    per row or per multi-row statement, measured here at 1.5–2 times the cost of the writes
+    themselves. Rows of one call must have distinct keys (a multi-row statement may not
+    touch a row twice), as the batches' dicts guarantee.
     """
 
     def __init__(self, table: str, columns: Sequence[str], keys: Sequence[str], updates: str) -> None:
+        self.table = table
         self.columns = tuple(columns)
-        head = f"INSERT INTO {table} ({', '.join(self.columns)}) VALUES "
+        listed = ", ".join(self.columns)
+        head = f"INSERT INTO {table} ({listed}) VALUES "
         tail = f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
         self._values_template = head + "%s" + tail
         self._by_style = {
             "qmark": head + "(" + ", ".join("?" for _ in self.columns) + ")" + tail,
             "format": head + "(" + ", ".join("%s" for _ in self.columns) + ")" + tail,
         }
+        stage = f"{table}__stage"
+        self._stage = stage
+        self._create_stage = f"CREATE TEMPORARY TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+        self._copy_to_stage = f"COPY {stage} ({listed}) FROM STDIN WITH (FORMAT csv)"
+        self._apply_stage = f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {stage}{tail}"
+        self._drop_stage = f"DROP TABLE {stage}"
+        self._copy = f"COPY {table} ({listed}) FROM STDIN WITH (FORMAT csv)"
 
     @classmethod
     def replacing(cls, table: Table) -> DriverUpsert:
@@ -44,6 +98,13 @@ class DriverUpsert:
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
+        if is_bulk(connection):
+            with _driver_cursor(connection, self._apply_stage) as cursor:
+                cursor.execute(self._create_stage)
+                cursor.copy_expert(self._copy_to_stage, _csv(rows, self.columns))
+                cursor.execute(self._apply_stage)
+                cursor.execute(self._drop_stage)
+            return
         values = [tuple(row[column] for column in self.columns) for row in rows]
         if connection.dialect.driver != "psycopg2":
             style = "qmark" if connection.dialect.paramstyle == "qmark" else "format"
@@ -51,8 +112,78 @@ class DriverUpsert:
             return
         from psycopg2.extras import execute_values
 
-        cursor = connection.connection.cursor()
-        try:
+        with _driver_cursor(connection, self._values_template) as cursor:
             execute_values(cursor, self._values_template, values, page_size=_UPSERT_ROWS)
-        finally:
-            cursor.close()
+
+    def insert_new(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows whose keys the table does not hold yet: copied straight into it on a bulk
+        connection (a key it holds after all is an `IntegrityError`), upserted otherwise."""
+        if not rows:
+            return
+        if not is_bulk(connection):
+            self.execute(connection, rows)
+            return
+        with _driver_cursor(connection, self._copy) as cursor:
+            cursor.copy_expert(self._copy, _csv(rows, self.columns))
+
+
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Plain inserts of many rows: COPY on a bulk connection, SQLAlchemy's `executemany`
+    otherwise. A key the table holds already is an `IntegrityError` either way."""
+    if not rows:
+        return
+    if not is_bulk(connection):
+        connection.execute(insert(table), list(rows))
+        return
+    columns = tuple(c.name for c in table.columns)
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
+    with _driver_cursor(connection, statement) as cursor:
+        cursor.copy_expert(statement, _csv(rows, columns))
+
+
+def rows_with_keys(
+    connection: Connection, table: Table, key: str, ids: Collection[str], columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """`columns` of the rows whose `key` is one of `ids`: on a bulk connection one statement
+    through the driver (`key = ANY(array)`), otherwise SQLAlchemy's `IN` of 500 ids at a time
+    (compiling those cost more than the index lookups on a rebuild's pages)."""
+    if not ids:
+        return []
+    if is_bulk(connection):
+        statement = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY(%s)"
+        with _driver_cursor(connection, statement) as cursor:
+            cursor.execute(statement, (list(ids),))
+            return list(cursor.fetchall())
+    query = _select_by_key(table, key, tuple(columns))
+    ordered = sorted(ids)
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(ordered), _IN_CHUNK):
+        found.extend(tuple(row) for row in connection.execute(query, {"ids": ordered[start : start + _IN_CHUNK]}))
+    return found
+
+
+@cache
+def _select_by_key(table: Table, key: str, columns: tuple[str, ...]) -> Select[Any]:
+    return select(*(table.c[c] for c in columns)).where(table.c[key].in_(bindparam("ids", expanding=True)))
+
+
+def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> io.StringIO:
+    """The rows as CSV for COPY: strings quoted, numbers bare, NULL an unquoted empty field."""
+    out = io.StringIO()
+    write: Callable[[Any], Any] = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows
+    write([[_NULL if (value := row[column]) is None else value for column in columns] for row in rows])
+    out.seek(0)
+    return out
+
+
+@contextmanager
+def _driver_cursor(connection: Connection, statement: str) -> Iterator[Any]:
+    """A cursor of the transaction's own driver connection; driver errors come out as
+    SQLAlchemy's exceptions of the same kind."""
+    cursor = connection.connection.cursor()
+    try:
+        yield cursor
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, connection.dialect.loaded_dbapi.Error) from exc
+    finally:
+        cursor.close()

@@ -335,6 +335,8 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
     with projection.engine.begin() as connection:
         for table in kept_tables:
             connection.execute(text(f"DROP TABLE {table.name}"))
+        for index in ("ix_reporting_daily_indicators_day", "ix_reporting_daily_candidates_day"):  # p0008's
+            connection.execute(text(f"DROP INDEX {index}"))
         connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0006'"))
 
     migrate_engine(projection.engine)

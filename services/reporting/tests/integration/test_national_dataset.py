@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from coso_backbone.contracts.admissions import CandidateProposed, MemberEnrolled
 from coso_backbone.contracts.registry import EnterpriseRegistered, MassOrganizationFounded, OrganizationFounded
 from coso_reporting.adapters.fact_queries import SqlFactQueries
@@ -15,7 +17,15 @@ from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports
 from coso_reporting.application.reports import Reports
-from services.reporting.bench.national import MERGER, MemorySource, envelopes, national_events
+from services.reporting.bench.national import (
+    MERGER,
+    PAGE,
+    MemorySource,
+    PageFile,
+    SyntheticNation,
+    envelopes,
+    national_events,
+)
 
 FIVE_YEARS = (date(2021, 1, 1), date(2025, 12, 31))
 BEFORE = date.fromordinal(MERGER.toordinal() - 1)  # the last day of the old communes
@@ -63,3 +73,26 @@ def test_the_small_nation_is_counted_once_and_the_merger_keeps_every_record(proj
     assert old <= {row["authority_id"] for row in before["rows"]}
     assert not old & {row["authority_id"] for row in after["rows"]}
     assert before["totals"]["cumulative"] == after["totals"]["cumulative"]
+
+
+def test_the_streamed_nation_is_the_listed_one_read_back_page_by_page(tmp_path) -> None:
+    listed = national_events(0.001)
+    streamed = SyntheticNation(0.001)
+    with pytest.raises(RuntimeError):
+        next(streamed.admissions())
+    files = [PageFile(tmp_path / "r", "registry", "/r"), PageFile(tmp_path / "a", "admissions", "/a")]
+    files[0].write(streamed.registry())
+    files[1].write(streamed.admissions())
+
+    for events, pages in ((listed.registry, files[0]), (listed.admissions, files[1])):
+        source = pages.reader()
+        assert source.info()["last_position"] == len(events) > PAGE  # more than one page
+        read, position = [], 0
+        while batch := source.read_after(position, 1234):
+            read += batch
+            position = batch[-1].sequence
+        assert [e.sequence for e in read] == list(range(1, len(events) + 1))
+        assert [(e.event_type, e.data_json) for e in read] == [
+            (e.event_name, e.to_new_event("vn").data_json()) for e in events
+        ]
+    assert (streamed.communes, streamed.merged) == (listed.communes, listed.merged)

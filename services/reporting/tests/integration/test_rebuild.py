@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,8 +16,21 @@ from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.rebuild import rebuild
-from coso_reporting.adapters.tables import metadata
+from coso_reporting.adapters.tables import LIVE, metadata
 from coso_reporting.domain.errors import RebuildInProgress
+
+
+@pytest.fixture(autouse=True)
+def plain_database_driver() -> Iterator[None]:
+    """The rebuild as its command runs it: psycopg2 without eventlet's wait callback (which
+    importing the nameko service installs for the whole test process), so that PostgreSQL's
+    pages go through COPY."""
+    import psycopg2.extensions
+
+    green = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    yield
+    psycopg2.extensions.set_wait_callback(green)
 
 
 def build_province(world) -> list:
@@ -206,3 +220,61 @@ def test_a_consumer_running_through_a_rebuild_neither_loses_nor_double_counts(wo
     assert proposed > 65
     assert projection.counts() == {"hn": ((60, proposed), (60, proposed))}
     assert not projection.sink.letters
+
+
+@pytest.mark.parametrize(
+    "organization", ["", 'Chi bộ "Hòa Bình", ca 1\nca 2\t\\N', "\\N"], ids=["empty", "quoted", "null-like"]
+)
+def test_a_rebuild_keeps_empty_strings_quotes_and_nulls_as_live_consumption_does(
+    world, projection, organization: str
+) -> None:
+    from datetime import date
+
+    from coso_backbone.contracts.admissions import JobCategory, MemberEnrolled, MemberStatus
+
+    world.authority("hn")
+    member = MemberEnrolled(
+        member_id="m1",
+        authority_id="hn",
+        organization=organization,
+        enterprise_id=None,
+        job_category=JobCategory.PRODUCTION_WORKER,
+        status=MemberStatus.PROBATIONARY,
+        admitted_on=date(2024, 5, 1),
+        via="import",
+    )
+    projection.deliver([*world.registry.envelopes(), world.admissions.record("member-m1", member)])
+    live = projection.rows()
+
+    rebuild(projection.engine, world.sources)
+
+    assert projection.rows() == live
+    (row,) = live["reporting_fact_members"]
+    assert (row[2], row[3], row[7]) == (organization, None, None)  # organization, enterprise, official day
+
+
+def test_after_a_rebuild_the_live_tables_have_their_declared_indexes_under_their_declared_names(
+    world, projection
+) -> None:
+    def indexes() -> dict[str, set[tuple[str, tuple[str, ...]]]]:
+        found = inspect(projection.engine)
+        return {
+            table.name: {(i["name"], tuple(i["column_names"])) for i in found.get_indexes(table.name)}
+            for table in LIVE.all()
+        }
+
+    declared = {
+        table.name: {(index.name, tuple(c.name for c in index.columns)) for index in table.indexes}
+        for table in LIVE.all()
+    }
+    assert ("ix_reporting_daily_indicators_day", ("day",)) in declared["reporting_daily_indicators"]
+    assert indexes() == declared  # as the migrations made them
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn")])
+
+    rebuild(projection.engine, world.sources)
+    rebuild(projection.engine, world.sources)
+
+    assert indexes() == declared
+    names = set(inspect(projection.engine).get_table_names())
+    assert not [n for n in names if n.endswith("__rebuild")]
+    assert projection.counts() == {"hn": ((1, 0), (1, 0))}
