@@ -15,16 +15,31 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
 POSTGRES_SERVER = os.environ.get("COSO_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 AMQP_URI = os.environ.get("COSO_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def call_with_token(
+    endpoint: Callable[..., Any], http: str, token: str, body: Any = None, **query: str
+) -> tuple[int, Any]:
+    """An `@http` entrypoint of a worker (nameko's `worker_factory`) called as an HTTP caller
+    presenting `Authorization: Bearer <token>`, a JSON body and query parameters: the status
+    and the JSON answer."""
+    data = None if body is None else json.dumps(body)
+    headers = [("Authorization", f"Bearer {token}")]
+    request = Request(EnvironBuilder(method=http, data=data, query_string=query, headers=headers).get_environ())
+    answer = endpoint(request)
+    return answer.status_code, json.loads(answer.get_data())
 
 
 def unique_name(prefix: str = "t") -> str:

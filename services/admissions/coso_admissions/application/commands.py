@@ -17,6 +17,8 @@ from coso_backbone.contracts.admissions import (
     TransferKind,
 )
 from coso_backbone.contracts.rules import AdmissionRuleValues
+from coso_backbone.rulesets.commands import RulesAdoption
+from coso_backbone.rulesets.commands import RulesOfAuthority as RulesOfAuthority
 
 
 class Command(BaseModel):
@@ -223,17 +225,7 @@ class ImportedMember(Command):
         return PersonalFields.model_validate(self.model_dump(include=set(PersonalFields.model_fields)))
 
 
-class AdoptRules(Command):
+class AdoptRules(RulesAdoption):
     """An authority adopts admission rules for its subtree from a date (each rule optional)."""
 
-    authority_id: str = Field(min_length=1, max_length=100, description="The authority whose subtree they apply to")
-    effective_from: date = Field(description="The day they take effect")
-    legal_basis: str = Field(min_length=1, max_length=2000, description="The decision: its number and date, or text")
     values: AdmissionRuleValues = Field(description="The rules it sets, e.g. {'decision_working_days': 45}")
-
-
-class RulesOfAuthority(Command):
-    """The rules in force for an authority on a day (default: today)."""
-
-    authority_id: str = Field(min_length=1, max_length=100)
-    on: date | None = None

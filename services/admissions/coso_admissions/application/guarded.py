@@ -15,7 +15,6 @@ from typing import Any
 from coso_admissions.application.access import AccessControl
 from coso_admissions.application.admissions import Admissions
 from coso_admissions.application.commands import (
-    AdoptRules,
     CandidatesOfAuthority,
     ChangeMemberStatus,
     ErasePerson,
@@ -25,7 +24,6 @@ from coso_admissions.application.commands import (
     RatingsOfAuthority,
     ReceiveTransfer,
     RecordPersonalData,
-    RulesOfAuthority,
     StartTransfer,
     TransfersOfAuthority,
 )
@@ -35,6 +33,7 @@ from coso_admissions.application.members import Members
 from coso_admissions.application.ports import CandidateQueries
 from coso_admissions.application.rules import AdmissionRuleSets
 from coso_admissions.domain.access import Principal, Role, require
+from coso_backbone.rulesets.guarded import GuardedRules
 
 
 class GuardedAdmissions:
@@ -162,14 +161,9 @@ class GuardedAdmissions:
         return self._members.ratings(query)
 
     # --- rules ----------------------------------------------------------------------------
-    def adopt_rules(self, principal: Principal, command: AdoptRules) -> dict[str, Any]:
-        """An editor over the authority adopts rules for its subtree."""
-        self.access.require(principal, command.authority_id, Role.EDITOR)
-        return self._rules.adopt(command)
-
-    def rules(self, principal: Principal, query: RulesOfAuthority) -> dict[str, Any]:
-        self.access.require(principal, query.authority_id, Role.VIEWER)
-        return self._rules.in_force(query)
+    def rules_for(self, principal: Principal) -> GuardedRules:
+        """Rules adopted by an editor over the authority, asked by a viewer."""
+        return GuardedRules(self._rules, self.access, principal, editor=Role.EDITOR, viewer=Role.VIEWER)
 
     # --- helpers --------------------------------------------------------------------------
     def _candidate_authority(

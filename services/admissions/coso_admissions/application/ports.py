@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from coso_admissions.domain.enterprise import EnterpriseOnRecord
 from coso_backbone.contracts import EventContract
-from coso_backbone.rulesets.precedence import RuleSet
+from coso_backbone.rulesets.application import RuleSetStore as RuleSetStore
 
 
 class AdmissionsUnitOfWork(Protocol):
@@ -100,16 +100,6 @@ class CandidateQueries(Protocol):
 
     def authority_known(self, authority_id: str) -> bool:
         """Whether the registry's events named this authority (directly or through an enterprise)."""
-
-
-class RuleSetStore(Protocol):
-    """Rule sets adopted here (recorded as `RulesAdopted` events) or received from superiors."""
-
-    def adopt(self, event: EventContract) -> dict[str, Any]:
-        """Record the event and its rule set in one transaction; answers what was recorded."""
-
-    def rule_sets(self, authority_ids: Collection[str] | None = None) -> list[RuleSet]:
-        """The rule sets of those authorities (None: all)."""
 
 
 class AuthorityLineage(Protocol):

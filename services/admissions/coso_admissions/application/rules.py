@@ -8,19 +8,18 @@ published as any event) or received from a superior's stack through a link. The 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 
-from coso_admissions.application.commands import AdoptRules, RulesOfAuthority
 from coso_admissions.application.ports import AuthorityLineage, RuleSetStore
 from coso_admissions.domain.rules import AdmissionRules, RuleBook
 from coso_backbone.contracts.rules import AdmissionRulesAdopted
+from coso_backbone.rulesets.application import RuleSets
 from coso_backbone.rulesets.lineage import Lineages
-from coso_backbone.rulesets.precedence import answer
+from coso_backbone.rulesets.precedence import RuleInForce
 
 
-class AdmissionRuleSets:
+class AdmissionRuleSets(RuleSets):
     def __init__(
         self,
         store: RuleSetStore,
@@ -28,9 +27,8 @@ class AdmissionRuleSets:
         today: Callable[[], date],
         hierarchy: AuthorityLineage | None = None,
     ) -> None:
-        self._store = store
+        super().__init__(store, AdmissionRulesAdopted, today)
         self._options = options
-        self._today = today
         self._lineages = Lineages(hierarchy)
 
     def lineage(self, authority_id: str) -> list[str]:
@@ -48,15 +46,5 @@ class AdmissionRuleSets:
     def rules_for(self, authority_id: str, on: date) -> AdmissionRules:
         return self.book(authority_id).rules_for(authority_id, on)
 
-    def adopt(self, command: AdoptRules) -> dict[str, Any]:
-        event = AdmissionRulesAdopted(
-            authority_id=command.authority_id,
-            effective_from=command.effective_from,
-            legal_basis=command.legal_basis,
-            values=command.values,
-        )
-        return self._store.adopt(event)
-
-    def in_force(self, query: RulesOfAuthority) -> dict[str, Any]:
-        on = query.on or self._today()
-        return answer(query.authority_id, on, self.book(query.authority_id).in_force(query.authority_id, on))
+    def rules_in_force(self, authority_id: str, on: date) -> Mapping[str, RuleInForce]:
+        return self.book(authority_id).in_force(authority_id, on)

@@ -26,12 +26,12 @@ from coso_admissions.application.commands import (
 )
 from coso_admissions.application.pipeline import STEPS
 from coso_backbone.openapi import OpenApi, Parameter, Route, integer_parameter
+from coso_backbone.rulesets.routes import rules_routes
 
 CANDIDATES = ("candidates",)
 MEMBERS = ("members",)
 TRANSFERS = ("transfers",)
 FEDERATION = ("labour federation",)
-RULES = ("rules",)
 
 _PAGE = (integer_parameter("limit", "Most records to answer", 100), integer_parameter("offset", "Records to skip", 0))
 _AUTHORITY = Parameter("authority_id", "The authority (must be within the caller's grants)", required=True)
@@ -215,24 +215,12 @@ ROUTES = [
         tags=TRANSFERS,
     ),
     # --- rules
-    Route(
-        "POST",
-        "/rules",
-        "Adopt admission rules for an authority's subtree from a date (recorded as RulesAdopted, sent down links)",
-        "post_rules",
+    *rules_routes(
         AdoptRules,
-        status=201,
-        errors=(409, 422),
-        tags=RULES,
-    ),
-    Route(
-        "GET",
-        "/rules",
+        "Adopt admission rules for an authority's subtree from a date (recorded as RulesAdopted, sent down links)",
         "The admission rules in force for an authority on a day, each with where it comes from",
-        "get_rules",
-        query=(_AUTHORITY, Parameter("on", "The day (default: today)", {"type": "string", "format": "date"})),
-        errors=(422,),
-        tags=RULES,
+        authority=_AUTHORITY.description,
+        on="The day (default: today)",
     ),
     # --- labour federation
     Route(

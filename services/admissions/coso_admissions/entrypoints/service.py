@@ -26,28 +26,33 @@ from coso_admissions.application.commands import (
     RatingsOfAuthority,
     ReceiveTransfer,
     RecordPersonalData,
-    RulesOfAuthority,
     StartTransfer,
     TransfersOfAuthority,
 )
 from coso_admissions.domain.access import Principal
 from coso_admissions.entrypoints.openapi_routes import ADMISSIONS_API
 from coso_backbone import service_support as web
+from coso_backbone.rulesets.endpoints import RulesEndpoints
+from coso_backbone.rulesets.guarded import GuardedRules
 
 web.make_database_driver_green()
 
 
-class AdmissionsService(web.BackboneEndpoints):
+class AdmissionsService(web.BackboneEndpoints, RulesEndpoints):
     name = "admissions"
     app: bootstrap.AdmissionsApp = web.WiredApplication(bootstrap.build)
     rpc_authorization: str | None = web.RpcAuthorization()
     openapi = ADMISSIONS_API
+    adopt_rules_command = AdoptRules
 
     def caller(self, request: Request) -> Principal:
         return self.app.access.authenticate(request.headers.get("Authorization"))
 
     def rpc_caller(self) -> Principal:
         return self.app.access.authenticate(self.rpc_authorization)
+
+    def rules_for(self, request: Request) -> GuardedRules:
+        return self.app.guarded.rules_for(self.caller(request))
 
     # --- RPC: the caller's token travels as context data `authorization` -------------------
     @rpc
@@ -202,24 +207,6 @@ class AdmissionsService(web.BackboneEndpoints):
                 self.caller(request), member_id, RateMember.model_validate(web.read_json(request))
             ),
             201,
-        )
-
-    @http("POST", "/rules")
-    def post_rules(self, request: Request) -> Response:
-        return web.answer(
-            lambda: self.app.guarded.adopt_rules(
-                self.caller(request), AdoptRules.model_validate(web.read_json(request))
-            ),
-            201,
-        )
-
-    @http("GET", "/rules")
-    def get_rules(self, request: Request) -> Response:
-        """The rules in force: `?authority_id=…&on=YYYY-MM-DD`, each with where it comes from."""
-        return web.answer(
-            lambda: self.app.guarded.rules(
-                self.caller(request), RulesOfAuthority.model_validate(request.args.to_dict())
-            )
         )
 
     @http("GET", "/ratings")

@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
 
 from coso_admissions import bootstrap
 from coso_admissions.application.commands import ProposeCandidate
@@ -26,6 +24,7 @@ from coso_backbone.contracts.rules import AdmissionRulesAdopted
 from coso_backbone.envelope import Envelope
 from coso_backbone.rulesets.records import rule_sets
 from coso_backbone.schema import dead_letters
+from coso_backbone.testing import call_with_token as call
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:(?s).*Eventlet is deprecated")
 
@@ -61,14 +60,6 @@ def guarded(
     yield worker_factory(AdmissionsService, app=app), app
     psycopg2.extensions.set_wait_callback(None)
     app.store.engine.dispose()
-
-
-def call(method: Callable[..., Any], http: str, token: str, body: Any = None, **query: str) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body)
-    headers = {"Authorization": f"Bearer {token}"}
-    request = Request(EnvironBuilder(method=http, data=data, query_string=query, headers=headers).get_environ())
-    answer = method(request)
-    return answer.status_code, json.loads(answer.get_data())
 
 
 def adoption(authority_id: str, effective_from: str, **values: Any) -> dict[str, Any]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from coso_backbone.contracts import EventContract
-from coso_backbone.rulesets.precedence import RuleSet
+from coso_backbone.rulesets.application import RuleSetStore as RuleSetStore
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 from coso_notifications.domain.delivery import Delivery, DeliveryStatus
 from coso_notifications.domain.membership import OrganizationStrength
@@ -192,16 +191,6 @@ class DeliveryMetrics(Protocol):
 class SchedulerMetrics(Protocol):
     def pass_done(self, result: Any, seconds: float) -> None:
         """A scheduler pass ended: what it examined, fired and scheduled, and how long it took."""
-
-
-class RuleSetStore(Protocol):
-    """Rule sets adopted here (recorded as `RulesAdopted` events) or received from superiors."""
-
-    def adopt(self, event: EventContract) -> dict[str, Any]:
-        """Record the event and its rule set in one transaction; answers what was recorded."""
-
-    def rule_sets(self, authority_ids: Collection[str] | None = None) -> list[RuleSet]:
-        """The rule sets of those authorities (None: all)."""
 
 
 class MinimumInForce(Protocol):

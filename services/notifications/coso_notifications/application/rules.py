@@ -10,19 +10,18 @@ superior's stack. The deadline scheduler takes a `book` at each pass and the con
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 
 from coso_backbone.contracts.rules import NotificationRulesAdopted
+from coso_backbone.rulesets.application import RuleSets
 from coso_backbone.rulesets.lineage import AuthorityHierarchy, HierarchySource, Lineages
-from coso_backbone.rulesets.precedence import answer
-from coso_notifications.application.commands import AdoptRules, RulesOfAuthority
+from coso_backbone.rulesets.precedence import RuleInForce
 from coso_notifications.application.ports import RuleSetStore
 from coso_notifications.domain.rule_book import NotificationRuleBook
 
 
-class NotificationRuleSets:
+class NotificationRuleSets(RuleSets):
     def __init__(
         self,
         store: RuleSetStore,
@@ -30,9 +29,8 @@ class NotificationRuleSets:
         today: Callable[[], date],
         hierarchy: HierarchySource | None = None,
     ) -> None:
-        self._store = store
+        super().__init__(store, NotificationRulesAdopted, today)
         self._options = options
-        self._today = today
         self._hierarchy = hierarchy
 
     def book(self) -> NotificationRuleBook:
@@ -52,15 +50,5 @@ class NotificationRuleSets:
         """One question (the consumer asks at each change of members): the hierarchy is walked."""
         return self._book(self._hierarchy).minimum(authority_id, on)
 
-    def adopt(self, command: AdoptRules) -> dict[str, Any]:
-        event = NotificationRulesAdopted(
-            authority_id=command.authority_id,
-            effective_from=command.effective_from,
-            legal_basis=command.legal_basis,
-            values=command.values,
-        )
-        return self._store.adopt(event)
-
-    def in_force(self, query: RulesOfAuthority) -> dict[str, Any]:
-        on = query.on or self._today()
-        return answer(query.authority_id, on, self._book(self._hierarchy).in_force(query.authority_id, on))
+    def rules_in_force(self, authority_id: str, on: date) -> Mapping[str, RuleInForce]:
+        return self._book(self._hierarchy).in_force(authority_id, on)

@@ -12,7 +12,8 @@ from importlib.metadata import version
 
 from pydantic import BaseModel, Field
 
-from coso_backbone.openapi import OpenApi, Parameter, Route, date_parameter, integer_parameter
+from coso_backbone.openapi import OpenApi, Parameter, Route, integer_parameter
+from coso_backbone.rulesets.routes import rules_routes
 from coso_notifications.application.commands import AdoptRules
 from coso_notifications.application.delivery_log import FILTERS
 from coso_notifications.domain.delivery import DeliveryStatus
@@ -21,7 +22,6 @@ from coso_notifications.domain.rules import Channel, Rule
 
 DELIVERIES = ("deliveries",)
 SUBSCRIPTIONS = ("subscriptions",)
-RULES = ("rules",)
 
 _OFFSET = integer_parameter("offset", "Records to skip", 0)
 
@@ -126,30 +126,14 @@ ROUTES = [
         secured=False,
         tags=SUBSCRIPTIONS,
     ),
-    Route(
-        "POST",
-        "/rules",
+    *rules_routes(
+        AdoptRules,
         "Adopt notification rules (reminders' working days, which are on, the minimum of official members) "
         "for an authority's subtree from a date (recorded as RulesAdopted, sent down links)",
-        "post_rules",
-        AdoptRules,
-        status=201,
-        errors=(409, 422),
-        secured=False,
-        tags=RULES,
-    ),
-    Route(
-        "GET",
-        "/rules",
         "The notification rules in force for an authority on a day, each with where it comes from",
-        "get_rules",
-        query=(
-            Parameter("authority_id", "The authority", required=True),
-            date_parameter("on", "The day (default: today)"),
-        ),
-        errors=(422,),
+        authority="The authority",
+        on="The day (default: today)",
         secured=False,
-        tags=RULES,
     ),
 ]
 

@@ -10,17 +10,24 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
+from coso_backbone.rulesets.endpoints import RulesEndpoints
 from coso_notifications import bootstrap
-from coso_notifications.application.commands import AdoptRules, RulesOfAuthority
+from coso_notifications.application.commands import AdoptRules
+from coso_notifications.application.rules import NotificationRuleSets
 from coso_notifications.entrypoints.openapi_routes import NOTIFICATIONS_API
 
 web.make_database_driver_green()
 
 
-class NotificationsService(web.BackboneEndpoints):
+class NotificationsService(web.BackboneEndpoints, RulesEndpoints):
     name = "notifications"
     app: bootstrap.NotificationsApp = web.WiredApplication(bootstrap.build)
     openapi = NOTIFICATIONS_API
+    adopt_rules_command = AdoptRules
+
+    def rules_for(self, request: Request) -> NotificationRuleSets:
+        """Notifications checks no token: whoever reaches the service adopts and asks rules."""
+        return self.app.rules
 
     # --- RPC ---------------------------------------------------------------
     @rpc
@@ -91,12 +98,3 @@ class NotificationsService(web.BackboneEndpoints):
     @http("GET", "/deliveries/<string:notification_id>")
     def show_delivery(self, request: Request, notification_id: str) -> Response:
         return web.answer(lambda: self.app.log.delivery(notification_id))
-
-    @http("POST", "/rules")
-    def post_rules(self, request: Request) -> Response:
-        return web.answer(lambda: self.app.rules.adopt(AdoptRules.model_validate(web.read_json(request))), 201)
-
-    @http("GET", "/rules")
-    def get_rules(self, request: Request) -> Response:
-        """The rules in force: `?authority_id=…&on=YYYY-MM-DD`, each with where it comes from."""
-        return web.answer(lambda: self.app.rules.in_force(RulesOfAuthority.model_validate(request.args.to_dict())))

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from coso_backbone.contracts.registry import AuthorityLevel, MassOrganizationKind, OrganizationKind, Ownership
 from coso_backbone.contracts.rules import RegistryRuleValues
+from coso_backbone.rulesets.commands import RulesAdoption
+from coso_backbone.rulesets.commands import RulesOfAuthority as RulesOfAuthority
 
 
 class Command(BaseModel):
@@ -198,17 +200,7 @@ class DissolveMassOrganization(MassOrganizationChange):
     effective_from: date
 
 
-class AdoptRules(Command):
+class AdoptRules(RulesAdoption):
     """An authority adopts registry rules (sizes, rating bands) for its subtree from a date."""
 
-    authority_id: str = Field(min_length=1, max_length=100, description="The authority whose subtree they apply to")
-    effective_from: date = Field(description="The day they take effect")
-    legal_basis: str = Field(min_length=1, max_length=2000, description="The decision: its number and date, or text")
     values: RegistryRuleValues = Field(description="The rules it sets, e.g. {'min_founding_members': 5}")
-
-
-class RulesOfAuthority(Command):
-    """The rules in force for an authority on a day (default: today)."""
-
-    authority_id: str = Field(min_length=1, max_length=100)
-    on: date | None = None

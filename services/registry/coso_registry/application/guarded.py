@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from coso_backbone.rulesets.guarded import GuardedRules
 from coso_registry.application.access import AccessControl
 from coso_registry.application.authorities import Authorities
 from coso_registry.application.commands import (
-    AdoptRules,
     DissolveAuthority,
     EnterpriseChange,
     FoundMassOrganization,
@@ -25,7 +25,6 @@ from coso_registry.application.commands import (
     RegisterEnterprise,
     RenameAuthority,
     ReparentAuthority,
-    RulesOfAuthority,
     SplitAuthority,
     TransferOrganization,
 )
@@ -198,14 +197,9 @@ class GuardedRegistry:
         return self._organizations.rating_summary(authority_id, year)
 
     # --- rules ----------------------------------------------------------------------------
-    def adopt_rules(self, principal: Principal, command: AdoptRules) -> dict[str, Any]:
-        """An editor over the authority adopts rules for its subtree."""
-        self.access.require(principal, command.authority_id, Role.EDITOR)
-        return self._rules.adopt(command)
-
-    def rules(self, principal: Principal, query: RulesOfAuthority) -> dict[str, Any]:
-        self.access.require(principal, query.authority_id, Role.VIEWER)
-        return self._rules.in_force(query)
+    def rules_for(self, principal: Principal) -> GuardedRules:
+        """Rules adopted by an editor over the authority, asked by a viewer."""
+        return GuardedRules(self._rules, self.access, principal, editor=Role.EDITOR, viewer=Role.VIEWER)
 
     # --- mass organizations -------------------------------------------------------------
     def found_mass_organization(self, principal: Principal, command: FoundMassOrganization) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.registry import AuthorityLevel
-from coso_backbone.rulesets.precedence import RuleSet
+from coso_backbone.rulesets.application import RuleSetStore as RuleSetStore
 from coso_registry.domain.access import Grant, Principal
 from coso_registry.domain.authority import Authority
 from coso_registry.domain.enterprise import Enterprise
@@ -129,13 +129,3 @@ class MemberCounts(Protocol):
     given in founding and upgrade decisions."""
 
     def official_members(self, organization_id: str, on: date) -> int | None: ...
-
-
-class RuleSetStore(Protocol):
-    """Rule sets adopted here (recorded as `RulesAdopted` events) or received from superiors."""
-
-    def adopt(self, event: EventContract) -> dict[str, Any]:
-        """Record the event and its rule set in one transaction; answers what was recorded."""
-
-    def rule_sets(self, authority_ids: Collection[str] | None = None) -> list[RuleSet]:
-        """The rule sets of those authorities (None: all)."""

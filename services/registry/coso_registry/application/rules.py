@@ -9,13 +9,13 @@ moment it is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from coso_backbone.contracts.rules import RegistryRulesAdopted
-from coso_backbone.rulesets.precedence import Origin, RuleSet, answer
-from coso_registry.application.commands import AdoptRules, RulesOfAuthority
+from coso_backbone.rulesets.application import RuleSets
+from coso_backbone.rulesets.commands import RulesAdoption
+from coso_backbone.rulesets.precedence import Origin, RuleInForce, RuleSet
 from coso_registry.application.organizations import chain_of
 from coso_registry.application.ports import RegistryUnitOfWork, RuleSetStore
 from coso_registry.domain.errors import InvalidConfiguration
@@ -24,7 +24,7 @@ from coso_registry.domain.rule_book import RegistryRuleBook
 from coso_registry.domain.size_rules import SizeRule
 
 
-class RegistryRuleSets:
+class RegistryRuleSets(RuleSets):
     def __init__(
         self,
         store: RuleSetStore,
@@ -32,9 +32,8 @@ class RegistryRuleSets:
         today: Callable[[], date],
         unit_of_work: Callable[[], RegistryUnitOfWork],
     ) -> None:
-        self._store = store
+        super().__init__(store, RegistryRulesAdopted, today)
         self._options = list(options)
-        self._today = today
         self._unit_of_work = unit_of_work
         self.sizes = _Sizes(self)
         self.ratings = _Ratings(self)
@@ -48,13 +47,8 @@ class RegistryRuleSets:
         with self._unit_of_work() as uow:
             return chain_of(uow, authority_id, on) or [authority_id]
 
-    def adopt(self, command: AdoptRules) -> dict[str, Any]:
-        event = RegistryRulesAdopted(
-            authority_id=command.authority_id,
-            effective_from=command.effective_from,
-            legal_basis=command.legal_basis,
-            values=command.values,
-        )
+    def check_adoption(self, command: RulesAdoption) -> None:
+        """The rating bands the set would put in force still descend."""
         chain = self.chain(command.authority_id, command.effective_from)
         adopted = RuleSet(command.authority_id, command.effective_from, command.values.given(), Origin.ADOPTED, "", "")
         if not self.book(chain).with_sets([adopted]).bands_descend(chain, command.effective_from):
@@ -64,12 +58,10 @@ class RegistryRuleSets:
                 field="values",
                 rule="descending bands",
             )
-        return self._store.adopt(event)
 
-    def in_force(self, query: RulesOfAuthority) -> dict[str, Any]:
-        on = query.on or self._today()
-        chain = self.chain(query.authority_id, on)
-        return answer(query.authority_id, on, self.book(chain).in_force(chain, on))
+    def rules_in_force(self, authority_id: str, on: date) -> Mapping[str, RuleInForce]:
+        chain = self.chain(authority_id, on)
+        return self.book(chain).in_force(chain, on)
 
 
 class _Sizes:

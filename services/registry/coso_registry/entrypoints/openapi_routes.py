@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from coso_backbone.openapi import OpenApi, Parameter, Route, date_parameter, integer_parameter
+from coso_backbone.rulesets.routes import rules_routes
 from coso_registry.application.commands import (
     AdoptRules,
     ChangeMassChair,
@@ -38,7 +39,6 @@ AUTHORITIES = ("authorities",)
 ENTERPRISES = ("enterprises",)
 ORGANIZATIONS = ("party organizations",)
 MASS = ("mass organizations",)
-RULES = ("rules",)
 
 _PAGE = (integer_parameter("limit", "Most records to answer", 100), integer_parameter("offset", "Records to skip", 0))
 
@@ -86,27 +86,12 @@ ROUTES = [
         errors=(404, 422),
         tags=AUTHORITIES,
     ),
-    Route(
-        "POST",
-        "/rules",
-        "Adopt registry rules (sizes, rating bands) for an authority's subtree from a date (RulesAdopted)",
-        "post_rules",
+    *rules_routes(
         AdoptRules,
-        status=201,
-        errors=(409, 422),
-        tags=RULES,
-    ),
-    Route(
-        "GET",
-        "/rules",
+        "Adopt registry rules (sizes, rating bands) for an authority's subtree from a date (RulesAdopted)",
         "The registry rules in force for an authority on a day, each with where it comes from",
-        "get_rules",
-        query=(
-            Parameter("authority_id", "The authority (must be within the caller's grants)", required=True),
-            date_parameter("on", "The day (default today)"),
-        ),
-        errors=(422,),
-        tags=RULES,
+        authority="The authority (must be within the caller's grants)",
+        on="The day (default today)",
     ),
     Route(
         "GET",

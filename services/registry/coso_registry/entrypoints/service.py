@@ -15,6 +15,8 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
+from coso_backbone.rulesets.endpoints import RulesEndpoints
+from coso_backbone.rulesets.guarded import GuardedRules
 from coso_registry import bootstrap
 from coso_registry.application.commands import (
     AdoptRules,
@@ -40,7 +42,6 @@ from coso_registry.application.commands import (
     RenameOrganization,
     ReparentAuthority,
     ResumeEnterprise,
-    RulesOfAuthority,
     SplitAuthority,
     SuspendEnterprise,
     TransferOrganization,
@@ -99,17 +100,21 @@ def number_of(request: Request, name: str, default: int) -> int:
         raise InvalidQuery(f"{name}={raw!r} is not a whole number", field=name, rule="integer") from None
 
 
-class RegistryService(web.BackboneEndpoints):
+class RegistryService(web.BackboneEndpoints, RulesEndpoints):
     name = "registry"
     app: bootstrap.RegistryApp = web.WiredApplication(bootstrap.build)
     rpc_authorization: str | None = web.RpcAuthorization()
     openapi = REGISTRY_API
+    adopt_rules_command = AdoptRules
 
     def caller(self, request: Request) -> Principal:
         return self.app.access.authenticate(request.headers.get("Authorization"))
 
     def rpc_caller(self) -> Principal:
         return self.app.access.authenticate(self.rpc_authorization)
+
+    def rules_for(self, request: Request) -> GuardedRules:
+        return self.app.guarded.rules_for(self.caller(request))
 
     # --- RPC: the caller's token travels as context data `authorization` -------------------
     @rpc
@@ -203,24 +208,6 @@ class RegistryService(web.BackboneEndpoints):
     def get_subtree(self, request: Request, authority_id: str) -> Response:
         return web.answer(
             lambda: self.app.guarded.subtree(self.caller(request), authority_id, day_of(request, "as_of"))
-        )
-
-    @http("POST", "/rules")
-    def post_rules(self, request: Request) -> Response:
-        return web.answer(
-            lambda: self.app.guarded.adopt_rules(
-                self.caller(request), AdoptRules.model_validate(web.read_json(request))
-            ),
-            201,
-        )
-
-    @http("GET", "/rules")
-    def get_rules(self, request: Request) -> Response:
-        """The rules in force: `?authority_id=…&on=YYYY-MM-DD`, each with where it comes from."""
-        return web.answer(
-            lambda: self.app.guarded.rules(
-                self.caller(request), RulesOfAuthority.model_validate(request.args.to_dict())
-            )
         )
 
     @http("GET", "/authorities/<string:authority_id>/ratings")

@@ -5,20 +5,19 @@ consumer of what comes down a link; bad values refused naming the field."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
-from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
 
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Incoming
 from coso_backbone.contracts.rules import RegistryRulesAdopted
 from coso_backbone.envelope import Envelope
+from coso_backbone.testing import call_with_token as call
 from coso_registry import bootstrap
 from coso_registry.application.commands import FoundOrganization, RegisterAuthority, RegisterEnterprise
 from coso_registry.domain.access import Grant, Role
@@ -65,14 +64,6 @@ def registry(sqlite_url: str, amqp_uri: str, run_id: str) -> Iterator[tuple[Any,
     yield worker_factory(RegistryService, app=app), app
     psycopg2.extensions.set_wait_callback(None)
     app.store.engine.dispose()
-
-
-def call(method: Callable[..., Any], http: str, token: str, body: Any = None, **query: str) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body)
-    headers = {"Authorization": f"Bearer {token}"}
-    request = Request(EnvironBuilder(method=http, data=data, query_string=query, headers=headers).get_environ())
-    answer = method(request)
-    return answer.status_code, json.loads(answer.get_data())
 
 
 def adoption(authority_id: str, effective_from: str, **values: Any) -> dict[str, Any]:
