@@ -13,6 +13,8 @@ from coso_reporting.domain.fact_records import (
     MemberCounts,
     OrganizationFact,
 )
+from coso_reporting.domain.organization_counts import MassOrganizationGroup, OrganizationGroup
+from coso_reporting.domain.pipeline import CandidateGroup, OpenDeadline
 
 
 class FactQueries(Protocol):
@@ -44,3 +46,25 @@ class FactQueries(Protocol):
 
     def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
         """The candidates recorded under `authorities` (None: all), with the steps recorded so far."""
+
+    def candidate_groups(self, day: date, within_days: int, authorities: Collection[str]) -> list[CandidateGroup]:
+        """Candidates proposed by `day` under `authorities`, by authority and stage on the day,
+        with their open deadlines overdue and due within `within_days` days added up."""
+
+    def listed_deadlines(
+        self, day: date, within_days: int | None, authorities: Collection[str], limit: int
+    ) -> list[OpenDeadline]:
+        """Open deadlines under `authorities` on `day`, overdue (`within_days` None) or due
+        within `within_days` days, sorted by due day, candidate and deadline: the first `limit`."""
+
+    def organization_groups(
+        self, start: date, end: date, day: date, authorities: Collection[str]
+    ) -> list[OrganizationGroup]:
+        """Party organizations under `authorities` by authority and kind: founded, dissolved
+        and merged in `start`–`end`, existing on `day`."""
+
+    def mass_organization_groups(
+        self, start: date, end: date, day: date, authorities: Collection[str]
+    ) -> list[MassOrganizationGroup]:
+        """Mass organizations under `authorities` by authority and kind: founded and dissolved
+        in `start`–`end`, existing on `day`."""
