@@ -14,7 +14,7 @@ from coso_reporting.domain.fact_records import (
     OrganizationFact,
 )
 from coso_reporting.domain.organization_counts import MassOrganizationGroup, OrganizationGroup
-from coso_reporting.domain.pipeline import CandidateGroup, OpenDeadline
+from coso_reporting.domain.pipeline import CandidatePipeline
 
 
 class FactQueries(Protocol):
@@ -47,15 +47,12 @@ class FactQueries(Protocol):
     def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
         """The candidates recorded under `authorities` (None: all), with the steps recorded so far."""
 
-    def candidate_groups(self, day: date, within_days: int, authorities: Collection[str]) -> list[CandidateGroup]:
-        """Candidates proposed by `day` under `authorities`, by authority and stage on the day,
-        with their open deadlines overdue and due within `within_days` days added up."""
-
-    def listed_deadlines(
-        self, day: date, within_days: int | None, authorities: Collection[str], limit: int
-    ) -> list[OpenDeadline]:
-        """Open deadlines under `authorities` on `day`, overdue (`within_days` None) or due
-        within `within_days` days, sorted by due day, candidate and deadline: the first `limit`."""
+    def candidate_pipeline(
+        self, day: date, within_days: int, authorities: Collection[str], listed: int
+    ) -> CandidatePipeline:
+        """Candidates proposed by `day` under `authorities` by authority and stage on the day,
+        with their open deadlines overdue and due within `within_days` days counted, and
+        the first `listed` of each kind of those deadlines (by due day, candidate, deadline)."""
 
     def organization_groups(
         self, start: date, end: date, day: date, authorities: Collection[str]

@@ -351,7 +351,8 @@ class FactReports:
                 f"within_days must not be negative, not {days}", field="within_days", rule="not_negative"
             )
         held = tree.held_within(authority_id)
-        groups = self._facts.candidate_groups(day, days, held)
+        limit = self._settings.listed_deadlines
+        found = self._facts.candidate_pipeline(day, days, held, limit)
         unit_columns = {
             "before_application": "Chưa nộp hồ sơ",
             "in_progress": "Đang xét (đã nộp hồ sơ)",
@@ -364,12 +365,9 @@ class FactReports:
         }
         by_unit = [
             (g.authority_id, {STAGE_GROUPS[g.stage]: g.count, "overdue": g.overdue, "due_soon": g.due_soon})
-            for g in groups
+            for g in found.groups
         ]
-        by_stage = [(g.stage, {"candidates": g.count}) for g in groups]
-        limit = self._settings.listed_deadlines
-        late = self._facts.listed_deadlines(day, None, held, limit)
-        soon = self._facts.listed_deadlines(day, days, held, limit)
+        by_stage = [(g.stage, {"candidates": g.count}) for g in found.groups]
         unit_rows, totals = roll_up(tree, authority_id, by_unit, list(unit_columns))
         stage_rows, stage_totals = _by_key(by_stage, labels.STAGES, ["candidates"])
 
@@ -409,7 +407,7 @@ class FactReports:
                     "overdue",
                     "Thời hạn đã quá",
                     {**list_columns, "days": "Số ngày quá hạn"},
-                    listed(late, True),
+                    listed(found.overdue, True),
                     None,
                     "Hồ sơ",
                 ),
@@ -417,7 +415,7 @@ class FactReports:
                     "due_soon",
                     f"Thời hạn đến trong {days} ngày",
                     {**list_columns, "days": "Còn (ngày)"},
-                    listed(soon, False),
+                    listed(found.due_soon, False),
                     None,
                     "Hồ sơ",
                 ),

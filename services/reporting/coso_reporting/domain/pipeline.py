@@ -125,6 +125,9 @@ def due_soon(deadline: OpenDeadline, day: date, within_days: int) -> bool:
     return day <= deadline.due <= day + timedelta(days=within_days)
 
 
+STEPS: tuple[str, ...] = (*STAGES, "decision_extended")  # every step a candidate's file records
+
+
 @dataclass(frozen=True)
 class CandidateGroup:
     """Candidates of one authority at one stage on a day (`stage_on`), with the number of
@@ -135,3 +138,14 @@ class CandidateGroup:
     count: int
     overdue: int
     due_soon: int
+
+
+@dataclass(frozen=True)
+class CandidatePipeline:
+    """The pipeline on a day: candidates by authority and stage, and the open deadlines
+    overdue and due soon, each list sorted by due day, candidate and deadline and cut to
+    the report's length (the groups count them all)."""
+
+    groups: list[CandidateGroup]
+    overdue: list[OpenDeadline]
+    due_soon: list[OpenDeadline]

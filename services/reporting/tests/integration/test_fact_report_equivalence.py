@@ -2,7 +2,8 @@
 the record-by-record reports gave: over a seeded random province (candidates at every
 stage, with deadlines set, extended, met and missed; organizations founded, dissolved and
 merged; a commune merged into another; records under an unregistered authority), for
-several days, periods, authorities and look-aheads, on SQLite and on PostgreSQL.
+several days, periods, authorities and look-aheads, on SQLite and on PostgreSQL, with the
+authorities named in the statements and (as for a national report) not.
 
 `RecordByRecord` is the implementation the grouped reads replaced, kept here unchanged as
 the oracle: it reads every candidate and organization and applies domain/pipeline.py's and
@@ -20,6 +21,7 @@ import pytest
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
+from coso_reporting.adapters import fact_pipeline_queries
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports, FactReportSettings, _by_key, _section, _short
@@ -376,8 +378,12 @@ def random_province(world, seed: int) -> list[Envelope]:
     return delivered
 
 
-@pytest.fixture
-def engine(world, projection):
+@pytest.fixture(params=["named", "all_read"])
+def engine(request, world, projection, monkeypatch):
+    """The province's projection; "all_read": every report reads all authorities' rows and
+    drops those outside its subtree, as a national report does."""
+    if request.param == "all_read":
+        monkeypatch.setattr(fact_pipeline_queries, "NAMED_AUTHORITIES_AT_MOST", 0)
     delivered = random_province(world, seed=7)
     outcome = projection.deliver(delivered)
     assert outcome.applied == len(delivered), projection.sink.letters
