@@ -4,9 +4,9 @@ A nation has hundreds of thousands of candidates and of organizations; handing e
 Python made these reports cost the nation's size at every level. Here each read is grouped
 by what the report shows and restricted to the authorities whose records the report's
 subtree holds on its day (`Tree.held_within`), so a commune's report reads a commune's
-rows and a national one answers a few thousand groups:
+rows and a national one answers a few thousand rows:
 
-- `candidate_pipeline`: candidates per authority and stage on a day, with their open
+- `candidate_pipeline`: candidates of each authority by stage on a day, with their open
   deadlines overdue and due within N days counted, and the earliest of those deadlines
   listed, in one statement that reads each candidate once: `stage_on` and
   `open_deadlines` (domain/pipeline.py) in SQL, built from the same constants. Each
@@ -19,7 +19,7 @@ rows and a national one answers a few thousand groups:
 A short list of authorities is a condition of the statement. A long one (a national
 report holds every unit of the day) is not: PostgreSQL plans a condition on thousands of
 values in tens of milliseconds, longer than reading the few records it would leave out.
-The statement then reads every authority's rows and the groups of authorities outside
+The statement then reads every authority's rows and the counts of authorities outside
 the subtree (unregistered ones) are dropped here; should their deadlines cut a list
 short, the lists are read again leaving those authorities out by name.
 """
@@ -58,7 +58,7 @@ from coso_reporting.domain.pipeline import (
     STAGES,
     STEPS,
     STOPPING_STEPS,
-    CandidateGroup,
+    CandidateCounts,
     CandidatePipeline,
     OpenDeadline,
 )
@@ -148,47 +148,42 @@ class SqlPipelineQueries:
 
         Read without a condition on `authorities`, the lists may start with deadlines of
         authorities outside the subtree: when leaving those out cuts a list short, the
-        lists are read again without them (the groups name every authority read)."""
+        lists are read again without them (the counts name every authority read)."""
         named = _named(authorities)
-        groups: list[CandidateGroup] = []
+        counts: list[CandidateCounts] = []
         read: set[str] = set()
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}
         with self._engine.connect() as connection:
             dialect = connection.dialect.name
-            statement = self._pipeline_statement(dialect, day, within_days, named, [], listed, with_groups=True)
-            for part, authority_id, stage, n, late, near, candidate_id, ref, deadline, due in connection.execute(
-                statement
-            ):
-                if part == "group":
+            statement = self._pipeline_statement(dialect, day, within_days, named, [], listed, with_counts=True)
+            for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(statement):
+                if part == "counts":
                     read.add(authority_id)
                     if authority_id in authorities:
-                        groups.append(
-                            CandidateGroup(authority_id, STAGES[int(stage)], int(n), int(late or 0), int(near or 0))
-                        )
+                        *by_stage, late, near = (int(n or 0) for n in numbers)
+                        stages = {stage: n for stage, n in zip(STAGES, by_stage, strict=True) if n}
+                        counts.append(CandidateCounts(authority_id, stages, late, near))
                 else:
                     lists[part].append(OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due)))
-            if named is None:
-                cut_short = any(
-                    len(found) == listed and any(d.authority_id not in authorities for d in found)
-                    for found in lists.values()
+            cut_short = named is None and any(
+                len(found) == listed and any(d.authority_id not in authorities for d in found)
+                for found in lists.values()
+            )
+            if cut_short:
+                outside = sorted(read - set(authorities))
+                statement = self._pipeline_statement(
+                    dialect, day, within_days, None, outside, listed, with_counts=False
                 )
-                if cut_short:
-                    outside = sorted(read - set(authorities))
-                    statement = self._pipeline_statement(
-                        dialect, day, within_days, None, outside, listed, with_groups=False
-                    )
-                    lists = {"overdue": [], "due_soon": []}
-                    for part, authority_id, *_, candidate_id, ref, deadline, due in connection.execute(statement):
-                        lists[part].append(
-                            OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due))
-                        )
+                lists = {"overdue": [], "due_soon": []}
+                for part, authority_id, *_, candidate_id, ref, deadline, due in connection.execute(statement):
+                    lists[part].append(OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due)))
         ordered = {
             kind: sorted(
                 (d for d in found if d.authority_id in authorities), key=lambda d: (d.due, d.candidate_id, d.deadline)
             )
             for kind, found in lists.items()
         }
-        return CandidatePipeline(groups, ordered["overdue"], ordered["due_soon"])
+        return CandidatePipeline(counts, ordered["overdue"], ordered["due_soon"])
 
     def _pipeline_statement(
         self,
@@ -198,17 +193,17 @@ class SqlPipelineQueries:
         named: list[str] | None,
         outside: list[str],
         listed: int,
-        with_groups: bool,
+        with_counts: bool,
     ) -> Select[Any]:
-        """Rows of three parts: "group" (authority, stage, candidates, deadlines overdue,
-        due soon) when `with_groups`; "overdue" and "due_soon", the first `listed` open
+        """Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
+        overdue, due soon) when `with_counts`; "overdue" and "due_soon", the first `listed` open
         deadlines due before `day` and from `day` to `within_days` days later (authority,
         candidate, display reference, deadline, due day). Candidates of `outside` are left out."""
         on, until = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
-        candidates = self._candidates_on(day, named, with_steps_only=not with_groups)
+        candidates = self._candidates_on(day, named, with_steps_only=not with_counts)
         if outside:
             candidates = candidates.where(self._tables.fact_candidates.c.authority_id.not_in(outside))
-        each = candidates.cte("candidates_on")  # read once for the groups and the four deadlines
+        each = candidates.cte("candidates_on")  # read once for the counts and the four deadlines
         open_deadlines = union_all(
             *(
                 select(
@@ -222,6 +217,7 @@ class SqlPipelineQueries:
             )
         ).cte("open_deadlines")
         due, candidate_id, deadline = (open_deadlines.c[name] for name in ("due", "candidate_id", "deadline"))
+        numbers = [*(f"stage_{i}" for i in range(len(STAGES))), "overdue", "due_soon"]
 
         def ordered(column: ColumnElement[str]) -> ColumnElement[str]:
             # The report's order is Python's (code points): PostgreSQL's "C" collation and
@@ -239,7 +235,7 @@ class SqlPipelineQueries:
             return select(
                 literal(kind).label("part"),
                 found.c.authority_id,
-                *(cast(null(), Integer).label(name) for name in ("stage", "candidates", "overdue", "due_soon")),
+                *(cast(null(), Integer).label(name) for name in numbers),
                 found.c.candidate_id,
                 found.c.display_ref,
                 found.c.deadline,
@@ -247,20 +243,19 @@ class SqlPipelineQueries:
             )
 
         parts = [first("overdue", due < on), first("due_soon", due >= on)]
-        if with_groups:
+        if with_counts:
             dues = [each.c[d] for d in DEADLINES]
             overdue = sum((case((d < on, 1), else_=0) for d in dues), literal(0))
             soon = sum((case((d.between(on, until), 1), else_=0) for d in dues), literal(0))
-            grouped = select(
-                literal("group").label("part"),
+            counted = select(
+                literal("counts").label("part"),
                 each.c.authority_id,
-                each.c.stage,
-                func.count().label("candidates"),
+                *(_count(each.c.stage == i).label(f"stage_{i}") for i in range(len(STAGES))),
                 func.sum(overdue).label("overdue"),
                 func.sum(soon).label("due_soon"),
                 *(cast(null(), String).label(name) for name in ("candidate_id", "display_ref", "deadline", "due")),
-            ).group_by(each.c.authority_id, each.c.stage)
-            parts.insert(0, grouped)
+            ).group_by(each.c.authority_id)
+            parts.insert(0, counted)
         return union_all(*parts).subquery("pipeline").select()
 
     # --- organizations ---------------------------------------------------------------------

@@ -50,7 +50,7 @@ class FactQueries(Protocol):
     def candidate_pipeline(
         self, day: date, within_days: int, authorities: Collection[str], listed: int
     ) -> CandidatePipeline:
-        """Candidates proposed by `day` under `authorities` by authority and stage on the day,
+        """Candidates proposed by `day` under `authorities`, each authority's by stage on the day,
         with their open deadlines overdue and due within `within_days` days counted, and
         the first `listed` of each kind of those deadlines (by due day, candidate, deadline)."""
 

@@ -363,11 +363,15 @@ class FactReports:
             "overdue": "Quá hạn",
             "due_soon": f"Đến hạn trong {days} ngày",
         }
-        by_unit = [
-            (g.authority_id, {STAGE_GROUPS[g.stage]: g.count, "overdue": g.overdue, "due_soon": g.due_soon})
-            for g in found.groups
-        ]
-        by_stage = [(g.stage, {"candidates": g.count}) for g in found.groups]
+        by_unit: list[tuple[str, dict[str, int]]] = []
+        stages: dict[str, int] = {}
+        for counts in found.counts:
+            values = {"overdue": counts.overdue, "due_soon": counts.due_soon}
+            for stage, n in counts.stages.items():
+                values[STAGE_GROUPS[stage]] = values.get(STAGE_GROUPS[stage], 0) + n
+                stages[stage] = stages.get(stage, 0) + n
+            by_unit.append((counts.authority_id, values))
+        by_stage = [(stage, {"candidates": n}) for stage, n in stages.items()]
         unit_rows, totals = roll_up(tree, authority_id, by_unit, list(unit_columns))
         stage_rows, stage_totals = _by_key(by_stage, labels.STAGES, ["candidates"])
 

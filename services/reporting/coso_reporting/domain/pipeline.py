@@ -129,23 +129,23 @@ STEPS: tuple[str, ...] = (*STAGES, "decision_extended")  # every step a candidat
 
 
 @dataclass(frozen=True)
-class CandidateGroup:
-    """Candidates of one authority at one stage on a day (`stage_on`), with the number of
-    their open deadlines (`open_deadlines`) overdue and due within the report's N days."""
+class CandidateCounts:
+    """Candidates of one authority on a day by stage (`stage_on`; stages with none left
+    out), with the number of their open deadlines (`open_deadlines`) overdue and due
+    within the report's N days."""
 
     authority_id: str
-    stage: str
-    count: int
+    stages: dict[str, int]
     overdue: int
     due_soon: int
 
 
 @dataclass(frozen=True)
 class CandidatePipeline:
-    """The pipeline on a day: candidates by authority and stage, and the open deadlines
+    """The pipeline on a day: candidates of each authority by stage, and the open deadlines
     overdue and due soon, each list sorted by due day, candidate and deadline and cut to
     the report's length (the groups count them all)."""
 
-    groups: list[CandidateGroup]
+    counts: list[CandidateCounts]
     overdue: list[OpenDeadline]
     due_soon: list[OpenDeadline]
