@@ -36,7 +36,7 @@ from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
 from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS
 from coso_reporting.domain.pipeline import STAGE_GROUPS
-from coso_reporting.domain.rollup import roll_up, within
+from coso_reporting.domain.rollup import roll_up
 from coso_reporting.domain.tree import Tree
 
 REPORTS: dict[str, str] = {
