@@ -13,8 +13,8 @@ by admissions' events, computed on its working-day calendar, so nothing is recom
 A withdrawn or rejected file has no open deadline. A deadline is overdue on a day after
 it; due soon when it falls within the next N days (today included).
 
-The projection applies the same rules in SQL to count candidates by authority and stage
-(`CandidateGroup`, adapters/fact_pipeline_queries.py), from the constants below.
+The projection applies the same rules in SQL to count each authority's candidates by stage
+(`CandidateCounts`, adapters/fact_pipeline_queries.py), from the constants below.
 """
 
 from __future__ import annotations
