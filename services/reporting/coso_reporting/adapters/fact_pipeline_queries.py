@@ -141,7 +141,7 @@ class SqlPipelineQueries:
     def candidate_pipeline(
         self, day: date, within_days: int, authorities: Collection[str], listed: int
     ) -> CandidatePipeline:
-        """Candidates proposed by `day` under `authorities`, by authority and stage on the
+        """Candidates proposed by `day` under `authorities`, each authority's by stage on the
         day, with their open deadlines overdue and due within `within_days` days counted;
         and the first `listed` of each of those two kinds of deadline, by due day,
         candidate and deadline. One statement reads each candidate once for both.
@@ -149,7 +149,7 @@ class SqlPipelineQueries:
         Read without a condition on `authorities`, the lists may start with deadlines of
         authorities outside the subtree: when leaving those out cuts a list short, the
         lists are read again without them (the counts name every authority read)."""
-        named = _named(authorities)
+        inside, named = set(authorities), _named(authorities)
         counts: list[CandidateCounts] = []
         read: set[str] = set()
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}
@@ -159,18 +159,17 @@ class SqlPipelineQueries:
             for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(statement):
                 if part == "counts":
                     read.add(authority_id)
-                    if authority_id in authorities:
+                    if authority_id in inside:
                         *by_stage, late, near = (int(n or 0) for n in numbers)
                         stages = {stage: n for stage, n in zip(STAGES, by_stage, strict=True) if n}
                         counts.append(CandidateCounts(authority_id, stages, late, near))
                 else:
                     lists[part].append(OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due)))
             cut_short = named is None and any(
-                len(found) == listed and any(d.authority_id not in authorities for d in found)
-                for found in lists.values()
+                len(found) == listed and any(d.authority_id not in inside for d in found) for found in lists.values()
             )
             if cut_short:
-                outside = sorted(read - set(authorities))
+                outside = sorted(read - inside)
                 statement = self._pipeline_statement(
                     dialect, day, within_days, None, outside, listed, with_counts=False
                 )
@@ -179,7 +178,7 @@ class SqlPipelineQueries:
                     lists[part].append(OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due)))
         ordered = {
             kind: sorted(
-                (d for d in found if d.authority_id in authorities), key=lambda d: (d.due, d.candidate_id, d.deadline)
+                (d for d in found if d.authority_id in inside), key=lambda d: (d.due, d.candidate_id, d.deadline)
             )
             for kind, found in lists.items()
         }
@@ -279,14 +278,14 @@ class SqlPipelineQueries:
             .where(o.c.founded_on.is_not(None), o.c.authority_id.is_not(None))
             .group_by(o.c.authority_id, o.c.kind)
         )
-        named = _named(authorities)
+        inside, named = set(authorities), _named(authorities)
         if named is not None:
             query = query.where(o.c.authority_id.in_(named))
         with self._engine.connect() as connection:
             return [
                 OrganizationGroup(a, kind, int(f), int(d), int(m), int(e))
                 for a, kind, f, d, m, e in connection.execute(query)
-                if a in authorities
+                if a in inside
             ]
 
     def mass_organization_groups(
@@ -307,14 +306,14 @@ class SqlPipelineQueries:
             .where(m.c.founded_on.is_not(None), m.c.authority_id.is_not(None))
             .group_by(m.c.authority_id, m.c.kind)
         )
-        named = _named(authorities)
+        inside, named = set(authorities), _named(authorities)
         if named is not None:
             query = query.where(m.c.authority_id.in_(named))
         with self._engine.connect() as connection:
             return [
                 MassOrganizationGroup(a, kind, int(f), int(d), int(e))
                 for a, kind, f, d, e in connection.execute(query)
-                if a in authorities
+                if a in inside
             ]
 
 
