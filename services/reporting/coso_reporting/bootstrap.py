@@ -31,6 +31,7 @@ from coso_reporting.application.fact_exports import FactExports
 from coso_reporting.application.fact_reports import (
     DEFAULT_DUE_WITHIN_DAYS,
     DEFAULT_EXCELLENT_SHARE,
+    DEFAULT_LISTED_DEADLINES,
     FactReports,
     FactReportSettings,
 )
@@ -97,9 +98,10 @@ class ReportingApp:
 
 def fact_report_settings(settings: CosoSettings) -> FactReportSettings:
     """`options.fact_reports`: {size_bands: [50, 200, 1000], minimum_official_members: 3,
-    due_within_days: 14, excellent_share: 0.2} (the defaults; DOMAIN.md's current rules)."""
+    due_within_days: 14, excellent_share: 0.2, listed_deadlines: 500} (the defaults; DOMAIN.md's
+    current rules; the pipeline report lists the earliest `listed_deadlines` of each kind)."""
     option = dict(settings.options.get("fact_reports") or {})
-    known = {"size_bands", "minimum_official_members", "due_within_days", "excellent_share"}
+    known = {"size_bands", "minimum_official_members", "due_within_days", "excellent_share", "listed_deadlines"}
     unknown = sorted(set(option) - known)
     if unknown:
         raise ValueError(f"options.fact_reports: unknown settings {', '.join(unknown)}")
@@ -108,11 +110,17 @@ def fact_report_settings(settings: CosoSettings) -> FactReportSettings:
         minimum_official_members=int(option.get("minimum_official_members", DEFAULT_MINIMUM_OFFICIAL_MEMBERS)),
         due_within_days=int(option.get("due_within_days", DEFAULT_DUE_WITHIN_DAYS)),
         excellent_share=float(option.get("excellent_share", DEFAULT_EXCELLENT_SHARE)),
+        listed_deadlines=int(option.get("listed_deadlines", DEFAULT_LISTED_DEADLINES)),
     )
-    if found.minimum_official_members < 1 or found.due_within_days < 0 or not 0 <= found.excellent_share <= 1:
+    if (
+        found.minimum_official_members < 1
+        or found.due_within_days < 0
+        or not 0 <= found.excellent_share <= 1
+        or found.listed_deadlines < 1
+    ):
         raise ValueError(
             "options.fact_reports: minimum_official_members must be at least 1, due_within_days not negative, "
-            "excellent_share between 0 and 1"
+            "excellent_share between 0 and 1, listed_deadlines at least 1"
         )
     return found
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, String, Table, and_, bindparam, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
+from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.coverage import MEASURES, UNKNOWN_SIZE, CoverageCounts, SizeBands
@@ -67,7 +68,7 @@ def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
     return case((status == "official", 1), else_=0)
 
 
-class SqlFactQueries:
+class SqlFactQueries(SqlPipelineQueries):
     def __init__(self, engine: Engine, tables: ProjectionTables = LIVE) -> None:
         self._engine = engine
         self._tables = tables

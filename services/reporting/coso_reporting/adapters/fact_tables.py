@@ -1,9 +1,10 @@
 """The fact tables: the records the reports other than the indicator counts are made of.
 
 Each is a field of `ProjectionTables` (adapters/tables.py), so a rebuild makes and swaps
-them with the others. Like those, they have unnamed primary keys and no other index, so
-renaming is all a swap needs. Days are ISO strings (`YYYY-MM-DD`); a column is empty until
-the event that says it arrives (see domain/facts.py).
+them with the others, declared indexes included: the candidates, their steps and the
+organizations are indexed on their authority (migration p0009), since a report of a
+province or a commune reads its authorities' rows only. Days are ISO strings
+(`YYYY-MM-DD`); a column is empty until the event that says it arrives (see domain/facts.py).
 
 - `reporting_fact_enterprises`: where an enterprise is (authority, industrial zone), its
   ownership, latest worker count, registration day, status and the day it closed.
@@ -29,7 +30,7 @@ the event that says it arrives (see domain/facts.py).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table
+from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table
 
 metadata = MetaData()
 
@@ -72,6 +73,7 @@ organizations = Table(
     Column("ended_by", String(20), nullable=True),
     Column("successor_id", String(_ID), nullable=True),
     Column("official_members", Integer, nullable=True),
+    Index("ix_reporting_fact_organizations_authority", "authority_id"),
 )
 
 organization_enterprises = Table(
@@ -92,6 +94,7 @@ mass_organizations = Table(
     Column("dissolved_on", String(_DAY), nullable=True),
     Column("members", Integer, nullable=True),
     Column("members_counted_on", String(_DAY), nullable=True),
+    Index("ix_reporting_fact_mass_organizations_authority", "authority_id"),
 )
 
 members = Table(
@@ -135,6 +138,7 @@ fact_candidates = Table(
     Column("enterprise_id", String(_ID), nullable=False),
     Column("display_ref", String(64), nullable=True),
     Column("proposed_on", String(_DAY), nullable=False),
+    Index("ix_reporting_fact_candidates_authority", "authority_id"),
 )
 
 candidate_steps = Table(
@@ -145,6 +149,7 @@ candidate_steps = Table(
     Column("authority_id", String(_ID), nullable=False),
     Column("on_day", String(_DAY), nullable=False),
     Column("due", String(_DAY), nullable=True),
+    Index("ix_reporting_fact_candidate_steps_authority", "authority_id"),
 )
 
 member_counts = Table(

@@ -13,6 +13,8 @@ from coso_reporting.domain.fact_records import (
     MemberCounts,
     OrganizationFact,
 )
+from coso_reporting.domain.organization_counts import MassOrganizationGroup, OrganizationGroup
+from coso_reporting.domain.pipeline import CandidatePipeline
 
 
 class FactQueries(Protocol):
@@ -44,3 +46,22 @@ class FactQueries(Protocol):
 
     def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
         """The candidates recorded under `authorities` (None: all), with the steps recorded so far."""
+
+    def candidate_pipeline(
+        self, day: date, within_days: int, authorities: Collection[str], listed: int
+    ) -> CandidatePipeline:
+        """Candidates proposed by `day` under `authorities`, each authority's by stage on the day,
+        with their open deadlines overdue and due within `within_days` days counted, and
+        the first `listed` of each kind of those deadlines (by due day, candidate, deadline)."""
+
+    def organization_groups(
+        self, start: date, end: date, day: date, authorities: Collection[str]
+    ) -> list[OrganizationGroup]:
+        """Party organizations under `authorities` by authority and kind: founded, dissolved
+        and merged in `start`–`end`, existing on `day`."""
+
+    def mass_organization_groups(
+        self, start: date, end: date, day: date, authorities: Collection[str]
+    ) -> list[MassOrganizationGroup]:
+        """Mass organizations under `authorities` by authority and kind: founded and dissolved
+        in `start`–`end`, existing on `day`."""

@@ -8,7 +8,10 @@
   ownership, with those admitted and those who left in the period;
 - `ratings`: a year's quality ratings of organizations and members;
 - `pipeline`: candidates per stage on the day, and deadlines overdue or due within N days
-  (listed by candidate id and display reference, never personal data).
+  (the earliest listed by candidate id and display reference, never personal data).
+
+The pipeline and organizations reports read counts grouped by their axes, restricted to the
+authorities the subtree holds on the day (`Tree.held_within`), never record by record.
 
 Each uses the hierarchy of the day (`AuthorityTrees.as_of`), so a report as of a past day
 shows the units of that day, and today's counts the records of merged or dissolved units
@@ -32,8 +35,8 @@ from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEA
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
 from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS
-from coso_reporting.domain.pipeline import due_soon, open_deadlines, overdue, stage_on
-from coso_reporting.domain.rollup import roll_up, within
+from coso_reporting.domain.pipeline import STAGE_GROUPS
+from coso_reporting.domain.rollup import roll_up
 from coso_reporting.domain.tree import Tree
 
 REPORTS: dict[str, str] = {
@@ -48,18 +51,21 @@ REPORTS: dict[str, str] = {
 REPORT_OPTIONS: dict[str, tuple[str, ...]] = {"ratings": ("year",), "pipeline": ("within_days",)}
 
 DEFAULT_DUE_WITHIN_DAYS = 14
+DEFAULT_LISTED_DEADLINES = 500
 DEFAULT_EXCELLENT_SHARE = 0.2
 
 
 @dataclass(frozen=True)
 class FactReportSettings:
     """Configuration (options.fact_reports): size bands, official members needed to found an
-    organization, the look-ahead of "due soon", the largest share of excellent ratings."""
+    organization, the look-ahead of "due soon", the largest share of excellent ratings, how
+    many overdue and near deadlines the pipeline report lists (the earliest; it counts all)."""
 
     size_bands: SizeBands = field(default_factory=SizeBands)
     minimum_official_members: int = DEFAULT_MINIMUM_OFFICIAL_MEMBERS
     due_within_days: int = DEFAULT_DUE_WITHIN_DAYS
     excellent_share: float = DEFAULT_EXCELLENT_SHARE
+    listed_deadlines: int = DEFAULT_LISTED_DEADLINES
 
 
 @dataclass(frozen=True)
@@ -157,38 +163,28 @@ class FactReports:
             "merged": "Hợp nhất vào tổ chức khác",
             "existing": f"Hiện có (ngày {_short(request.as_of)})",
         }
+        held = tree.held_within(authority_id)
         party: list[tuple[str, dict[str, int]]] = []
-        for o in self._facts.organizations():
-            if o.authority_id is None:
-                continue
-            values: dict[str, int] = {}
-            if o.founded_on is not None and start <= o.founded_on <= end:
-                values["founded"] = 1
-                values[f"founded_{o.kind}"] = 1
-            if o.ended_on is not None and start <= o.ended_on <= end and o.ended_by in ("dissolved", "merged"):
-                values[o.ended_by] = 1
-            if o.exists_on(request.as_of):
-                values["existing"] = 1
-            if values:
-                party.append((o.authority_id, values))
+        for o in self._facts.organization_groups(start, end, request.as_of, held):
+            values = {
+                "founded": o.founded,
+                f"founded_{o.kind}": o.founded,
+                "dissolved": o.dissolved,
+                "merged": o.merged,
+                "existing": o.existing,
+            }
+            party.append((o.authority_id, values))
         mass_columns = {
             **{f"founded_{k}": f"Thành lập: {v}" for k, v in labels.MASS_ORGANIZATION_KINDS.items()},
             "dissolved": "Giải thể",
             "existing_trade_union": f"Công đoàn cơ sở hiện có (ngày {_short(request.as_of)})",
         }
         mass: list[tuple[str, dict[str, int]]] = []
-        for m in self._facts.mass_organizations():
-            if m.authority_id is None:
-                continue
-            values = {}
-            if m.founded_on is not None and start <= m.founded_on <= end:
-                values[f"founded_{m.kind}"] = 1
-            if m.dissolved_on is not None and start <= m.dissolved_on <= end:
-                values["dissolved"] = 1
-            if m.kind == "trade_union" and m.exists_on(request.as_of):
-                values["existing_trade_union"] = 1
-            if values:
-                mass.append((m.authority_id, values))
+        for m in self._facts.mass_organization_groups(start, end, request.as_of, held):
+            values = {f"founded_{m.kind}": m.founded, "dissolved": m.dissolved}
+            if m.kind == "trade_union":
+                values["existing_trade_union"] = m.existing
+            mass.append((m.authority_id, values))
         party_rows, party_totals = roll_up(tree, authority_id, party, list(party_columns))
         mass_rows, mass_totals = roll_up(tree, authority_id, mass, list(mass_columns))
         return self._report(
@@ -354,9 +350,9 @@ class FactReports:
             raise InvalidReportRequest(
                 f"within_days must not be negative, not {days}", field="within_days", rule="not_negative"
             )
-        recorded = self._facts.candidate_authorities()
-        inside = within(tree, authority_id, recorded)
-        candidates = self._facts.candidates(None if inside == recorded else inside)
+        held = tree.held_within(authority_id)
+        limit = self._settings.listed_deadlines
+        found = self._facts.candidate_pipeline(day, days, held, limit)
         unit_columns = {
             "before_application": "Chưa nộp hồ sơ",
             "in_progress": "Đang xét (đã nộp hồ sơ)",
@@ -367,40 +363,15 @@ class FactReports:
             "overdue": "Quá hạn",
             "due_soon": f"Đến hạn trong {days} ngày",
         }
-        group = {
-            "proposed": "before_application",
-            "awareness_class": "before_application",
-            "application_submitted": "in_progress",
-            "background_verified": "in_progress",
-            "introduced": "in_progress",
-            "cell_voted": "in_progress",
-            "grassroots_resolved": "in_progress",
-            "admission_decided": "decided",
-            "ceremony_held": "probationary",
-            "recognised": "recognised",
-            "probationary_removed": "ended",
-            "withdrawn": "ended",
-            "rejected": "ended",
-        }
         by_unit: list[tuple[str, dict[str, int]]] = []
-        by_stage: list[tuple[str, dict[str, int]]] = []
-        late, soon = [], []
-        for candidate in candidates:
-            if candidate.authority_id not in inside:
-                continue
-            stage = stage_on(candidate, day)
-            if stage is None:
-                continue
-            values = {group[stage]: 1}
-            by_stage.append((stage, {"candidates": 1}))
-            for deadline in open_deadlines(candidate, day):
-                if overdue(deadline, day):
-                    late.append(deadline)
-                    values["overdue"] = values.get("overdue", 0) + 1
-                elif due_soon(deadline, day, days):
-                    soon.append(deadline)
-                    values["due_soon"] = values.get("due_soon", 0) + 1
-            by_unit.append((candidate.authority_id, values))
+        stages: dict[str, int] = {}
+        for counts in found.counts:
+            values = {"overdue": counts.overdue, "due_soon": counts.due_soon}
+            for stage, n in counts.stages.items():
+                values[STAGE_GROUPS[stage]] = values.get(STAGE_GROUPS[stage], 0) + n
+                stages[stage] = stages.get(stage, 0) + n
+            by_unit.append((counts.authority_id, values))
+        by_stage = [(stage, {"candidates": n}) for stage, n in stages.items()]
         unit_rows, totals = roll_up(tree, authority_id, by_unit, list(unit_columns))
         stage_rows, stage_totals = _by_key(by_stage, labels.STAGES, ["candidates"])
 
@@ -440,7 +411,7 @@ class FactReports:
                     "overdue",
                     "Thời hạn đã quá",
                     {**list_columns, "days": "Số ngày quá hạn"},
-                    listed(late, True),
+                    listed(found.overdue, True),
                     None,
                     "Hồ sơ",
                 ),
@@ -448,12 +419,19 @@ class FactReports:
                     "due_soon",
                     f"Thời hạn đến trong {days} ngày",
                     {**list_columns, "days": "Còn (ngày)"},
-                    listed(soon, False),
+                    listed(found.due_soon, False),
                     None,
                     "Hồ sơ",
                 ),
             ],
-            notes=[f"Tình hình tại ngày {_short(day)}; hồ sơ ghi theo mã, không có thông tin cá nhân."],
+            notes=[
+                f"Tình hình tại ngày {_short(day)}; hồ sơ ghi theo mã, không có thông tin cá nhân.",
+                *(
+                    f"{title}: liệt kê {limit} hồ sơ có hạn sớm nhất trong số {totals[column]}."
+                    for column, title in (("overdue", "Thời hạn đã quá"), ("due_soon", f"Đến hạn trong {days} ngày"))
+                    if totals[column] > limit
+                ),
+            ],
         )
 
     # --- shared ----------------------------------------------------------------------------

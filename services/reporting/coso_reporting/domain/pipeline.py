@@ -12,6 +12,9 @@ by admissions' events, computed on its working-day calendar, so nothing is recom
 
 A withdrawn or rejected file has no open deadline. A deadline is overdue on a day after
 it; due soon when it falls within the next N days (today included).
+
+The projection applies the same rules in SQL to count each authority's candidates by stage
+(`CandidateCounts`, adapters/fact_pipeline_queries.py), from the constants below.
 """
 
 from __future__ import annotations
@@ -36,8 +39,28 @@ STAGES: tuple[str, ...] = (
     "withdrawn",
     "rejected",
 )
-_ORDER = {stage: i for i, stage in enumerate(STAGES[:10])}
-_ENDS = ("withdrawn", "rejected", "probationary_removed")
+ORDERED_STAGES = STAGES[:10]  # a file reaches the furthest of these it has taken
+ENDING_STEPS = ("withdrawn", "rejected", "probationary_removed")  # the first taken ends the file
+STOPPING_STEPS = ("withdrawn", "rejected")  # close every deadline
+_ORDER = {stage: i for i, stage in enumerate(ORDERED_STAGES)}
+_ENDS = ENDING_STEPS
+
+# The pipeline report's columns: each stage counts in one of them.
+STAGE_GROUPS: dict[str, str] = {
+    "proposed": "before_application",
+    "awareness_class": "before_application",
+    "application_submitted": "in_progress",
+    "background_verified": "in_progress",
+    "introduced": "in_progress",
+    "cell_voted": "in_progress",
+    "grassroots_resolved": "in_progress",
+    "admission_decided": "decided",
+    "ceremony_held": "probationary",
+    "recognised": "recognised",
+    "probationary_removed": "ended",
+    "withdrawn": "ended",
+    "rejected": "ended",
+}
 
 # deadline -> (the steps that set it, latest first; the steps that close it)
 DEADLINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -78,7 +101,7 @@ class OpenDeadline:
 def open_deadlines(candidate: CandidateFact, day: date) -> list[OpenDeadline]:
     """The deadlines set and not yet met on `day` (none once the file is withdrawn or rejected)."""
     taken = {name: step for name, step in candidate.steps.items() if step.on <= day}
-    if "withdrawn" in taken or "rejected" in taken:
+    if any(stop in taken for stop in STOPPING_STEPS):
         return []
     found = []
     for deadline, (setters, closers) in DEADLINES.items():
@@ -100,3 +123,29 @@ def overdue(deadline: OpenDeadline, day: date) -> bool:
 
 def due_soon(deadline: OpenDeadline, day: date, within_days: int) -> bool:
     return day <= deadline.due <= day + timedelta(days=within_days)
+
+
+STEPS: tuple[str, ...] = (*STAGES, "decision_extended")  # every step a candidate's file records
+
+
+@dataclass(frozen=True)
+class CandidateCounts:
+    """Candidates of one authority on a day by stage (`stage_on`; stages with none left
+    out), with the number of their open deadlines (`open_deadlines`) overdue and due
+    within the report's N days."""
+
+    authority_id: str
+    stages: dict[str, int]
+    overdue: int
+    due_soon: int
+
+
+@dataclass(frozen=True)
+class CandidatePipeline:
+    """The pipeline on a day: candidates of each authority by stage, and the open deadlines
+    overdue and due soon, each list sorted by due day, candidate and deadline and cut to
+    the report's length (the groups count them all)."""
+
+    counts: list[CandidateCounts]
+    overdue: list[OpenDeadline]
+    due_soon: list[OpenDeadline]

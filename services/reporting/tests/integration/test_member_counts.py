@@ -335,7 +335,15 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
     with projection.engine.begin() as connection:
         for table in kept_tables:
             connection.execute(text(f"DROP TABLE {table.name}"))
-        for index in ("ix_reporting_daily_indicators_day", "ix_reporting_daily_candidates_day"):  # p0008's
+        later_indexes = (
+            "ix_reporting_daily_indicators_day",  # p0008's
+            "ix_reporting_daily_candidates_day",
+            "ix_reporting_fact_organizations_authority",  # p0009's
+            "ix_reporting_fact_mass_organizations_authority",
+            "ix_reporting_fact_candidates_authority",
+            "ix_reporting_fact_candidate_steps_authority",
+        )
+        for index in later_indexes:
             connection.execute(text(f"DROP INDEX {index}"))
         connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0006'"))
 

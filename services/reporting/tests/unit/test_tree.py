@@ -58,3 +58,12 @@ def test_records_of_unknown_units_or_outside_the_subtree_are_not_bucketed() -> N
 def test_a_cycle_of_successions_holds_nothing() -> None:
     looped = Tree(date(2030, 1, 1), [], [Succession("x", "y", MERGER), Succession("y", "x", MERGER)])
     assert looped.holder("x") is None
+
+
+def test_a_subtree_holds_its_units_and_the_units_merged_into_them() -> None:
+    after = tree(date(2026, 1, 1))
+    assert after.held_within("bn.ab") == {"bn.ab", "bn.c.kcn", "bn.a", "bn.b"}
+    assert after.held_within("bn.c") == {"bn.c"}
+    assert after.held_within("bn") == {"bn", "bn.ab", "bn.c", "bn.c.kcn", "bn.a", "bn.b"}
+    assert tree(date(2025, 6, 30)).held_within("bn.a") == {"bn.a"}  # not merged yet
+    assert after.held_within("nowhere") == set()

@@ -1,0 +1,446 @@
+"""The pipeline and organizations reports, counted in SQL by their axes, give the answers
+the record-by-record reports gave: over a seeded random province (candidates at every
+stage, with deadlines set, extended, met and missed; organizations founded, dissolved and
+merged; a commune merged into another; records under an unregistered authority), for
+several days, periods, authorities and look-aheads, on SQLite and on PostgreSQL, with the
+authorities named in the statements and (as for a national report) not.
+
+`RecordByRecord` is the implementation the grouped reads replaced, kept here unchanged as
+the oracle: it reads every candidate and organization and applies domain/pipeline.py's and
+domain/fact_records.py's rules in Python.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from coso_backbone.contracts import admissions as a
+from coso_backbone.contracts import registry as r
+from coso_backbone.envelope import Envelope
+from coso_reporting.adapters import fact_pipeline_queries
+from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.trees import SqlAuthorityTrees
+from coso_reporting.application.fact_reports import FactReports, FactReportSettings, _by_key, _section, _short
+from coso_reporting.domain import fact_labels as labels
+from coso_reporting.domain.errors import InvalidReportRequest
+from coso_reporting.domain.pipeline import due_soon, open_deadlines, overdue, stage_on
+from coso_reporting.domain.rollup import roll_up, within
+
+D = date.fromisoformat
+MERGER = D("2025-07-01")
+COMMUNES = ("pv.a", "pv.b", "pv.c", "pv.old", "pv.a.kcn", "qv.x", "ghost")  # ghost: never registered
+DAYS = (D("2024-12-31"), D("2025-06-30"), MERGER, D("2025-10-15"), D("2026-03-01"))  # reported on
+EDGES = tuple(day + timedelta(days=k) for day in DAYS for k in (-1, 0, 1, 14, 15, 90, 91))
+# Ids whose order differs between code points and a locale's collation.
+CANDIDATE_IDS = ("c-1", "c_1", "C1", "c1", "c10", "c2", "cá", "cz", "c 1", "c.1")
+
+
+class RecordByRecord(FactReports):
+    """The pipeline and organizations reports as they were made before their reads were grouped."""
+
+    # --- a. organizations founded and ended ------------------------------------------------
+    def organizations(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
+        request, tree = self._request(authority_id, start, end, as_of)
+        party_columns = {
+            **{f"founded_{k}": f"Thành lập: {v}" for k, v in labels.ORGANIZATION_KINDS.items()},
+            "founded": "Tổng số thành lập",
+            "dissolved": "Giải thể",
+            "merged": "Hợp nhất vào tổ chức khác",
+            "existing": f"Hiện có (ngày {_short(request.as_of)})",
+        }
+        party: list[tuple[str, dict[str, int]]] = []
+        for o in self._facts.organizations():
+            if o.authority_id is None:
+                continue
+            values: dict[str, int] = {}
+            if o.founded_on is not None and start <= o.founded_on <= end:
+                values["founded"] = 1
+                values[f"founded_{o.kind}"] = 1
+            if o.ended_on is not None and start <= o.ended_on <= end and o.ended_by in ("dissolved", "merged"):
+                values[o.ended_by] = 1
+            if o.exists_on(request.as_of):
+                values["existing"] = 1
+            if values:
+                party.append((o.authority_id, values))
+        mass_columns = {
+            **{f"founded_{k}": f"Thành lập: {v}" for k, v in labels.MASS_ORGANIZATION_KINDS.items()},
+            "dissolved": "Giải thể",
+            "existing_trade_union": f"Công đoàn cơ sở hiện có (ngày {_short(request.as_of)})",
+        }
+        mass: list[tuple[str, dict[str, int]]] = []
+        for m in self._facts.mass_organizations():
+            if m.authority_id is None:
+                continue
+            values = {}
+            if m.founded_on is not None and start <= m.founded_on <= end:
+                values[f"founded_{m.kind}"] = 1
+            if m.dissolved_on is not None and start <= m.dissolved_on <= end:
+                values["dissolved"] = 1
+            if m.kind == "trade_union" and m.exists_on(request.as_of):
+                values["existing_trade_union"] = 1
+            if values:
+                mass.append((m.authority_id, values))
+        party_rows, party_totals = roll_up(tree, authority_id, party, list(party_columns))
+        mass_rows, mass_totals = roll_up(tree, authority_id, mass, list(mass_columns))
+        return self._report(
+            "organizations",
+            request,
+            tree,
+            [
+                _section("party", "Tổ chức cơ sở đảng", party_columns, party_rows, party_totals),
+                _section("mass", "Tổ chức chính trị - xã hội", mass_columns, mass_rows, mass_totals),
+            ],
+        )
+
+    # --- e. pipeline and deadlines --------------------------------------------------------------
+    def pipeline(
+        self, authority_id: str, start: date, end: date, as_of: date | None = None, within_days: int | None = None
+    ) -> dict[str, Any]:
+        request, tree = self._request(authority_id, start, end, as_of)
+        day = request.as_of
+        days = self._settings.due_within_days if within_days is None else within_days
+        if days < 0:
+            raise InvalidReportRequest(
+                f"within_days must not be negative, not {days}", field="within_days", rule="not_negative"
+            )
+        recorded = self._facts.candidate_authorities()
+        inside = within(tree, authority_id, recorded)
+        candidates = self._facts.candidates(None if inside == recorded else inside)
+        unit_columns = {
+            "before_application": "Chưa nộp hồ sơ",
+            "in_progress": "Đang xét (đã nộp hồ sơ)",
+            "decided": "Đã có quyết định, chưa kết nạp",
+            "probationary": "Đảng viên dự bị",
+            "recognised": "Đã công nhận chính thức",
+            "ended": "Dừng (rút, không chấp thuận, xóa tên)",
+            "overdue": "Quá hạn",
+            "due_soon": f"Đến hạn trong {days} ngày",
+        }
+        group = {
+            "proposed": "before_application",
+            "awareness_class": "before_application",
+            "application_submitted": "in_progress",
+            "background_verified": "in_progress",
+            "introduced": "in_progress",
+            "cell_voted": "in_progress",
+            "grassroots_resolved": "in_progress",
+            "admission_decided": "decided",
+            "ceremony_held": "probationary",
+            "recognised": "recognised",
+            "probationary_removed": "ended",
+            "withdrawn": "ended",
+            "rejected": "ended",
+        }
+        by_unit: list[tuple[str, dict[str, int]]] = []
+        by_stage: list[tuple[str, dict[str, int]]] = []
+        late, soon = [], []
+        for candidate in candidates:
+            if candidate.authority_id not in inside:
+                continue
+            stage = stage_on(candidate, day)
+            if stage is None:
+                continue
+            values = {group[stage]: 1}
+            by_stage.append((stage, {"candidates": 1}))
+            for deadline in open_deadlines(candidate, day):
+                if overdue(deadline, day):
+                    late.append(deadline)
+                    values["overdue"] = values.get("overdue", 0) + 1
+                elif due_soon(deadline, day, days):
+                    soon.append(deadline)
+                    values["due_soon"] = values.get("due_soon", 0) + 1
+            by_unit.append((candidate.authority_id, values))
+        unit_rows, totals = roll_up(tree, authority_id, by_unit, list(unit_columns))
+        stage_rows, stage_totals = _by_key(by_stage, labels.STAGES, ["candidates"])
+
+        def listed(deadlines: list[Any], late_column: bool) -> list[dict[str, Any]]:
+            rows = []
+            for d in sorted(deadlines, key=lambda d: (d.due, d.candidate_id, d.deadline)):
+                holder = tree.holder(d.authority_id)
+                rows.append(
+                    {
+                        "key": f"{d.candidate_id}:{d.deadline}",
+                        "label": d.display_ref or d.candidate_id,
+                        "values": {
+                            "candidate_id": d.candidate_id,
+                            "unit": tree.name(holder) if holder else d.authority_id,
+                            "deadline": labels.DEADLINES[d.deadline],
+                            "due": _short(d.due),
+                            "days": d.days_late(day) if late_column else -d.days_late(day),
+                        },
+                    }
+                )
+            return rows
+
+        list_columns = {
+            "candidate_id": "Mã hồ sơ",
+            "unit": "Đơn vị",
+            "deadline": "Thời hạn",
+            "due": "Hạn",
+        }
+        return self._report(
+            "pipeline",
+            request,
+            tree,
+            [
+                _section("units", "Theo đơn vị", unit_columns, unit_rows, totals),
+                _section("stages", "Theo bước", {"candidates": "Số quần chúng"}, stage_rows, stage_totals, "Bước"),
+                _section(
+                    "overdue",
+                    "Thời hạn đã quá",
+                    {**list_columns, "days": "Số ngày quá hạn"},
+                    listed(late, True),
+                    None,
+                    "Hồ sơ",
+                ),
+                _section(
+                    "due_soon",
+                    f"Thời hạn đến trong {days} ngày",
+                    {**list_columns, "days": "Còn (ngày)"},
+                    listed(soon, False),
+                    None,
+                    "Hồ sơ",
+                ),
+            ],
+            notes=[f"Tình hình tại ngày {_short(day)}; hồ sơ ghi theo mã, không có thông tin cá nhân."],
+        )
+
+
+def _step(kind: type, candidate_id: str, authority_id: str, on: date, **more: Any) -> a.CandidateStep:
+    return kind(candidate_id=candidate_id, authority_id=authority_id, on=on, body="Chi bộ", **more)
+
+
+def _pipeline(rng: random.Random, candidate_id: str, authority_id: str, proposed_on: date) -> list[a.CandidateStep]:
+    """A candidate's steps from its proposal: a random length of the road, days apart (some
+    out of order), deadlines near their steps, and now and then a withdrawal or rejection."""
+    day = proposed_on
+
+    def later(most: int = 60) -> date:
+        nonlocal day
+        day += timedelta(days=rng.randint(0, most))
+        return day
+
+    def due(after: int) -> date:
+        """Often on a report day or at the edge of a look-ahead, so ties and edges are met."""
+        return rng.choice(EDGES) if rng.random() < 0.4 else day + timedelta(days=after)
+
+    introducer = a.Introducer(
+        kind=a.IntroducerKind.OFFICIAL_MEMBER, ref="m1", worked_with_candidate_since=proposed_on - timedelta(days=400)
+    )
+    road: list[a.CandidateStep] = []
+    makers = [
+        lambda: _step(a.AwarenessClassAttended, candidate_id, authority_id, later()),
+        lambda: _step(a.ApplicationSubmitted, candidate_id, authority_id, later(), file_expires_on=due(200)),
+        lambda: _step(a.BackgroundVerified, candidate_id, authority_id, later()),
+        lambda: _step(a.CandidateIntroduced, candidate_id, authority_id, later(), introducers=[introducer]),
+        lambda: _step(a.CellVoted, candidate_id, authority_id, later(), votes_for=3, official_members=3),
+        lambda: _step(a.GrassrootsResolved, candidate_id, authority_id, later(), decision_due=due(60)),
+        lambda: _step(
+            a.DecisionDeadlineExtended,
+            candidate_id,
+            authority_id,
+            later(20),
+            reason="bổ sung",
+            decision_due=due(rng.randint(0, 40)),
+        ),
+        lambda: _step(a.AdmissionDecided, candidate_id, authority_id, later(90), ceremony_due=due(30)),
+        lambda: _step(
+            a.AdmissionCeremonyHeld,
+            candidate_id,
+            authority_id,
+            later(45),
+            job_category=a.JobCategory.PRODUCTION_WORKER,
+            enterprise_owner=False,
+            probation_ends_on=day + timedelta(days=365),
+            recognition_due=due(400),
+        ),
+        lambda: (
+            _step(a.MemberRecognised, candidate_id, authority_id, later(420), votes_for=3, official_members=3)
+            if rng.random() < 0.7
+            else _step(a.ProbationaryMemberRemoved, candidate_id, authority_id, later(420), reason="không đạt")
+        ),
+    ]
+    for make in makers[: rng.randint(0, len(makers))]:
+        if rng.random() < 0.15:
+            continue  # a step left out
+        road.append(make())
+    if rng.random() < 0.2:
+        stop = a.CandidateWithdrawn if rng.random() < 0.5 else a.CandidateRejected
+        road.append(_step(stop, candidate_id, authority_id, later(), reason="nghỉ việc", stage="proposed"))
+    if len(road) > 2 and rng.random() < 0.2:
+        road[0] = road[0].model_copy(update={"on": road[-1].on + timedelta(days=5)})  # recorded late
+    return road
+
+
+def random_province(world, seed: int) -> list[Envelope]:
+    """vn over provinces pv and qv; pv's communes a, b, c and old (merged into b on MERGER),
+    a zone under a; candidates and organizations spread over them and over an id never
+    registered."""
+    rng = random.Random(seed)
+    reg, adm = world.registry, world.admissions
+    delivered = [
+        world.authority("vn", name="Trung ương"),
+        world.authority("pv", parent_id="vn"),
+        world.authority("qv", parent_id="vn"),
+        *(world.authority(c, parent_id="pv") for c in ("pv.a", "pv.b", "pv.c", "pv.old")),
+        world.authority("pv.a.kcn", parent_id="pv.a"),
+        world.authority("qv.x", parent_id="qv"),
+        reg.record(
+            "authority-pv.old",
+            r.AuthorityMerged(
+                authority_id="pv.old",
+                successor_id="pv.b",
+                merged_with=["pv.old"],
+                effective_from=MERGER,
+                legal_basis="Nghị quyết số 1",
+            ),
+        ),
+    ]
+    organization_ids: list[str] = []
+    for n in range(40):
+        organization_id, authority_id = f"o{n}", rng.choice(COMMUNES)
+        founded_on = D("2023-06-01") + timedelta(days=rng.randrange(1000))
+        kind = rng.choice(list(r.OrganizationKind))
+        delivered.append(
+            reg.record(
+                f"organization-{organization_id}",
+                r.OrganizationFounded(
+                    organization_id=organization_id,
+                    name=f"Chi bộ {n}",
+                    kind=kind,
+                    authority_id=authority_id,
+                    enterprise_ids=[f"e{n}"],
+                    decision_number=f"{n}-QĐ",
+                    founded_on=founded_on,
+                    official_members=3,
+                ),
+            )
+        )
+        ended_on = founded_on + timedelta(days=rng.randint(1, 500))
+        draw = rng.random()
+        if draw < 0.25:
+            ended: r.EventContract = r.OrganizationDissolved(
+                organization_id=organization_id, reason="giải thể", decision_number="9-QĐ", effective_from=ended_on
+            )
+            delivered.append(reg.record(f"organization-{organization_id}", ended))
+        elif draw < 0.4 and organization_ids:
+            ended = r.OrganizationMergedInto(
+                organization_id=organization_id,
+                successor_id=rng.choice(organization_ids),
+                decision_number="8-QĐ",
+                effective_from=ended_on,
+            )
+            delivered.append(reg.record(f"organization-{organization_id}", ended))
+        organization_ids.append(organization_id)
+    for n in range(40):
+        mass_id = f"u{n}"
+        founded_on = D("2023-06-01") + timedelta(days=rng.randrange(1000))
+        delivered.append(
+            reg.record(
+                f"mass-{mass_id}",
+                r.MassOrganizationFounded(
+                    mass_organization_id=mass_id,
+                    kind=rng.choice(list(r.MassOrganizationKind)),
+                    enterprise_id=f"e{n}",
+                    authority_id=rng.choice(COMMUNES),
+                    name=f"Tổ chức {n}",
+                    founded_on=founded_on,
+                    members=40,
+                ),
+            )
+        )
+        if rng.random() < 0.3:
+            dissolved = r.MassOrganizationDissolved(
+                mass_organization_id=mass_id,
+                reason="giải thể",
+                effective_from=founded_on + timedelta(days=rng.randint(1, 500)),
+            )
+            delivered.append(reg.record(f"mass-{mass_id}", dissolved))
+    for n, candidate_id in enumerate((*CANDIDATE_IDS, *(f"k{i}" for i in range(90)))):
+        authority_id = rng.choice(COMMUNES)
+        proposed_on = D("2024-03-01") + timedelta(days=rng.randrange(700))
+        proposal = a.CandidateProposed(
+            candidate_id=candidate_id,
+            enterprise_id=f"e{n}",
+            authority_id=authority_id,
+            source_channel=rng.choice(list(a.SourceChannel)),
+            job_category=a.JobCategory.PRODUCTION_WORKER,
+            proposed_on=proposed_on,
+            display_ref=None if rng.random() < 0.3 else f"HS-{n:03d}",
+        )
+        delivered.append(adm.record(f"candidate-{candidate_id}", proposal))
+        for step in _pipeline(rng, candidate_id, authority_id, proposed_on):
+            delivered.append(adm.record(f"candidate-{candidate_id}", step))
+    return delivered
+
+
+@pytest.fixture(params=["named", "all_read"])
+def engine(request, world, projection, monkeypatch):
+    """The province's projection; "all_read": every report reads all authorities' rows and
+    drops those outside its subtree, as a national report does."""
+    if request.param == "all_read":
+        monkeypatch.setattr(fact_pipeline_queries, "NAMED_AUTHORITIES_AT_MOST", 0)
+    delivered = random_province(world, seed=7)
+    outcome = projection.deliver(delivered)
+    assert outcome.applied == len(delivered), projection.sink.letters
+    return projection.engine
+
+
+PERIODS = ((D("2025-01-01"), D("2025-12-31")), (D("2024-07-01"), D("2025-06-30")), (D("2023-01-01"), D("2026-12-31")))
+
+
+def _authorities(day: date) -> tuple[str, ...]:
+    return ("vn", "pv", "pv.a", "pv.b", "qv") + (("pv.old",) if day < MERGER else ())
+
+
+def test_the_grouped_pipeline_report_answers_what_the_record_by_record_one_did(engine) -> None:
+    grouped = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    oracle = RecordByRecord(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    compared = 0
+    for day in DAYS:
+        for authority_id in _authorities(day):
+            for within_days in (0, 14, 90):
+                expected = oracle.pipeline(authority_id, *PERIODS[0], day, within_days=within_days)
+                assert grouped.pipeline(authority_id, *PERIODS[0], day, within_days=within_days) == expected, (
+                    day,
+                    authority_id,
+                    within_days,
+                )
+                compared += 1
+    national = oracle.pipeline("vn", *PERIODS[0], D("2025-10-15"), within_days=90)
+    listed = [len(s["rows"]) for s in national["sections"] if s["key"] in ("overdue", "due_soon")]
+    assert compared == 81 and min(listed) >= 3, "the comparison covers listed deadlines of both kinds"
+
+
+def test_the_grouped_organizations_report_answers_what_the_record_by_record_one_did(engine) -> None:
+    grouped = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    oracle = RecordByRecord(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    for day in DAYS:
+        for authority_id in _authorities(day):
+            for period in PERIODS:
+                expected = oracle.organizations(authority_id, *period, day)
+                assert grouped.organizations(authority_id, *period, day) == expected, (day, authority_id, period)
+    party = next(s for s in oracle.organizations("vn", *PERIODS[2], D("2025-10-15"))["sections"])["totals"]
+    assert party["founded"] and party["dissolved"] and party["merged"] and party["existing"]
+
+
+def test_the_pipeline_report_lists_the_earliest_deadlines_and_says_how_many_it_left_out(engine) -> None:
+    oracle = RecordByRecord(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    for limit in (1, 2, 3, 5, 8):
+        bounded = FactReports(
+            SqlFactQueries(engine), SqlAuthorityTrees(engine), FactReportSettings(listed_deadlines=limit)
+        )
+        for day in DAYS:
+            expected = oracle.pipeline("vn", *PERIODS[0], day, within_days=90)
+            report = bounded.pipeline("vn", *PERIODS[0], day, within_days=90)
+            for key in ("overdue", "due_soon"):
+                rows = next(s for s in report["sections"] if s["key"] == key)["rows"]
+                assert rows == next(s for s in expected["sections"] if s["key"] == key)["rows"][:limit]
+            units = next(s for s in report["sections"] if s["key"] == "units")["totals"]
+            assert units == next(s for s in expected["sections"] if s["key"] == "units")["totals"]
+            cut = f"Thời hạn đã quá: liệt kê {limit} hồ sơ có hạn sớm nhất trong số {units['overdue']}."
+            assert (cut in report["notes"]) == (units["overdue"] > limit)
