@@ -26,6 +26,15 @@ province or a commune reads its authorities' rows only. Days are ISO strings
   status; `reporting_fact_enterprise_members`, each enterprise's members, active and
   official; `reporting_fact_member_changes`, each member's last change by day, its key
   beginning with the day so that the members changed after a day are one range read.
+- the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
+  `reporting_fact_coverage_counts`, operating enterprises per unit, industrial zone,
+  ownership, size band and whether they have a trade union, a party organization, active
+  members, the minimum of official members ("" for no zone or unknown ownership);
+  `reporting_fact_enterprise_coverage`, each operating enterprise's row of those;
+  `reporting_fact_enterprise_changes`, each enterprise's last day anything a coverage
+  report reads about it happened, under every unit it has lain in, its key beginning with
+  the unit and the day so that a subtree's enterprises changed after a day are range reads;
+  `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 """
 
 from __future__ import annotations
@@ -178,6 +187,45 @@ member_changes = Table(
     Column("member_id", String(_ID), primary_key=True),
 )
 
+_COVERAGE_KEY = (
+    ("authority_id", _ID),
+    ("industrial_zone_id", _ID),  # "" when none
+    ("ownership", 40),  # "" when unknown
+    ("size_band", 40),
+)
+_COVERAGE_FLAGS = ("with_trade_union", "with_party_organization", "with_members", "enough_official_members")
+
+coverage_counts = Table(
+    "reporting_fact_coverage_counts",
+    metadata,
+    *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY),
+    *(Column(flag, Integer, primary_key=True, autoincrement=False) for flag in _COVERAGE_FLAGS),
+    Column("enterprises", Integer, nullable=False),
+)
+
+enterprise_coverage = Table(
+    "reporting_fact_enterprise_coverage",
+    metadata,
+    Column("enterprise_id", String(_ID), primary_key=True),
+    *(Column(name, String(size), nullable=False) for name, size in _COVERAGE_KEY),
+    *(Column(flag, Integer, nullable=False) for flag in _COVERAGE_FLAGS),
+)
+
+enterprise_changes = Table(
+    "reporting_fact_enterprise_changes",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("changed_on", String(_DAY), primary_key=True),
+    Column("enterprise_id", String(_ID), primary_key=True),
+)
+
+coverage_settings = Table(
+    "reporting_fact_coverage_settings",
+    metadata,
+    Column("size_bands", String(200), primary_key=True),  # the bands' lower limits, "50,200,1000"
+    Column("minimum_official_members", Integer, primary_key=True, autoincrement=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -192,4 +240,8 @@ FACT_TABLES = (
     member_counts,
     enterprise_members,
     member_changes,
+    coverage_counts,
+    enterprise_coverage,
+    enterprise_changes,
+    coverage_settings,
 )
