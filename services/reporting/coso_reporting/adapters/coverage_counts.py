@@ -7,7 +7,9 @@ active members but no organization, enough official members to found one
 each one for a report takes seconds. The projection therefore keeps, for the enterprises'
 latest state (once every recorded day has passed):
 
-- `coverage_counts`: the operating enterprises per group (`CoverageGroup`'s key);
+- `coverage_counts`: the report's measures (`CoverageGroup.measures`) summed per unit,
+  industrial zone, ownership and size band, so that a nation's report reads a row per
+  unit and kind of enterprise (tens of thousands) rather than one per enterprise;
 - `enterprise_coverage`: each operating enterprise's group;
 - `enterprise_changes`: each registered enterprise's last relevant day (registration,
   closing, moves, its trade unions founded or dissolved, the organizations covering it
@@ -22,7 +24,7 @@ enterprise's group, never its day.
 
 The groups depend on the size bands and the official minimum (options.fact_reports), so
 the counts record the settings they were made with (`coverage_settings`). When the
-configured ones differ, the service recounts as it starts (`keep_coverage_settings`);
+configured ones differ, `coso-reporting migrate` recounts (`keep_coverage_settings`);
 meanwhile, and for a report asked with other settings, the report groups every enterprise
 of the day instead (slow, never wrong).
 
@@ -34,7 +36,6 @@ rebuild, the migration and a recount set the days exactly.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -60,14 +61,12 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from coso_backbone.schema import consumer_checkpoints
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert
-from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, UNKNOWN_SIZE, SizeBands
+from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, UNKNOWN_SIZE, SizeBands
 
 NONE = ""  # no industrial zone, unknown ownership: the kept keys cannot be empty
+PLACE = ("authority_id", "industrial_zone_id", "ownership", "size_band")  # the kept counts' key
 KEY = (
-    "authority_id",
-    "industrial_zone_id",
-    "ownership",
-    "size_band",
+    *PLACE,
     "with_trade_union",
     "with_party_organization",
     "with_members",
@@ -76,6 +75,26 @@ KEY = (
 _IN_CHUNK = 500
 
 GroupKey = tuple[Any, ...]  # the values of KEY
+Measures = list[int]  # in the order of MEASURES
+
+
+def measures_of(group: Any) -> list[ColumnElement[int]]:
+    """An enterprise's measures (`CoverageGroup.measures` of one) from its group's flags,
+    `group` being columns named like KEY's."""
+    without_organization = group.with_party_organization == 0
+    return [
+        literal(1).label(MEASURES[0]),
+        group.with_trade_union.label(MEASURES[1]),
+        group.with_party_organization.label(MEASURES[2]),
+        flag(and_(without_organization, group.with_members == 1)).label(MEASURES[3]),
+        flag(and_(without_organization, group.enough_official_members == 1)).label(MEASURES[4]),
+    ]
+
+
+def _measures(key: GroupKey) -> Measures:
+    """`measures_of` for a group's values."""
+    union, organized, members, enough = key[len(PLACE) :]
+    return [1, union, organized, (1 - organized) * members, (1 - organized) * enough]
 
 
 @dataclass(frozen=True)
@@ -243,11 +262,19 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
     counts, each, changes = tables.coverage_counts, tables.enterprise_coverage, tables.enterprise_changes
     for table in (counts, each, changes, tables.coverage_settings):
         connection.execute(delete(table))
-    if connection.dialect.name == "postgresql":  # the groupings in memory
+    if connection.dialect.name == "postgresql":
+        # The groupings in memory; and hash joins, whatever the statistics say: a rebuild's
+        # fresh tables have none yet, and the planner, taking each for a row or two, scanned
+        # the trade unions once per enterprise (minutes at a tenth of the nation).
         connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+        connection.exec_driver_sql("SET LOCAL enable_nestloop = off")
     connection.execute(insert(each).from_select(["enterprise_id", *KEY], groups_now(tables, settings)))
-    key = [each.c[name] for name in KEY]
-    connection.execute(insert(counts).from_select([*KEY, "enterprises"], select(*key, func.count()).group_by(*key)))
+    place = [each.c[name] for name in PLACE]
+    connection.execute(
+        insert(counts).from_select(
+            [*PLACE, *MEASURES], select(*place, *(func.sum(m) for m in measures_of(each.c))).group_by(*place)
+        )
+    )
     p = tables.enterprise_places
     days = last_days(tables).subquery()
     units = select(p.c.enterprise_id, p.c.authority_id).distinct().subquery()
@@ -289,13 +316,17 @@ def keep_coverage(
     settings = kept_settings(connection, tables)
     if settings is None:  # no counts kept (the reports group every enterprise)
         return
-    moved: Counter[GroupKey] = Counter()
+    moved: dict[GroupKey, Measures] = {}
     ordered = sorted(touched)
     for start in range(0, len(ordered), _IN_CHUNK):
         chunk = ordered[start : start + _IN_CHUNK]
         _regroup(connection, tables, settings, chunk, moved)
         _redate(connection, tables, chunk, member_days)
-    changed = [{**dict(zip(KEY, key, strict=True)), "enterprises": n} for key, n in moved.items() if n]
+    changed = [
+        {**dict(zip(PLACE, place, strict=True)), **dict(zip(MEASURES, values, strict=True))}
+        for place, values in moved.items()
+        if any(values)
+    ]
     _adding(tables).execute(connection, changed)
     emptied = sorted({row["authority_id"] for row in changed if row["enterprises"] < 0})
     c = tables.coverage_counts
@@ -310,7 +341,7 @@ def _regroup(
     tables: ProjectionTables,
     settings: CoverageSettings,
     chunk: list[str],
-    moved: Counter[GroupKey],
+    moved: dict[GroupKey, Measures],
 ) -> None:
     each = tables.enterprise_coverage
     ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
@@ -324,10 +355,11 @@ def _regroup(
     after: dict[str, GroupKey] = {
         row[0]: tuple(row[1:]) for row in connection.execute(groups_now(tables, settings, ids), {"ids": chunk})
     }
-    for key in before.values():
-        moved[key] -= 1
-    for key in after.values():
-        moved[key] += 1
+    for sign, groups in ((-1, before), (1, after)):
+        for key in groups.values():
+            sums = moved.setdefault(key[: len(PLACE)], [0] * len(MEASURES))
+            for n, value in enumerate(_measures(key)):
+                sums[n] += sign * value
     gone = [e for e in before if e not in after]
     if gone:
         connection.execute(delete(each).where(each.c.enterprise_id.in_(gone)))
@@ -407,7 +439,8 @@ def _redate(connection: Connection, tables: ProjectionTables, chunk: list[str], 
 
 @cache
 def _adding_upsert(name: str) -> DriverUpsert:
-    return DriverUpsert(name, [*KEY, "enterprises"], KEY, f"enterprises = {name}.enterprises + excluded.enterprises")
+    adding = ", ".join(f"{m} = {name}.{m} + excluded.{m}" for m in MEASURES)
+    return DriverUpsert(name, [*PLACE, *MEASURES], PLACE, adding)
 
 
 def _adding(tables: ProjectionTables) -> DriverUpsert:

@@ -27,10 +27,11 @@ province or a commune reads its authorities' rows only. Days are ISO strings
   official; `reporting_fact_member_changes`, each member's last change by day, its key
   beginning with the day so that the members changed after a day are one range read.
 - the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
-  `reporting_fact_coverage_counts`, operating enterprises per unit, industrial zone,
-  ownership, size band and whether they have a trade union, a party organization, active
-  members, the minimum of official members ("" for no zone or unknown ownership);
-  `reporting_fact_enterprise_coverage`, each operating enterprise's row of those;
+  `reporting_fact_coverage_counts`, the coverage report's measures of the operating
+  enterprises per unit, industrial zone, ownership and size band ("" for no zone or unknown
+  ownership); `reporting_fact_enterprise_coverage`, each operating enterprise's place,
+  ownership, size band and whether it has a trade union, a party organization, active
+  members, the minimum of official members;
   `reporting_fact_enterprise_changes`, each enterprise's last day anything a coverage
   report reads about it happened, under every unit it has lain in, its key beginning with
   the unit and the day so that a subtree's enterprises changed after a day are range reads;
@@ -194,13 +195,19 @@ _COVERAGE_KEY = (
     ("size_band", 40),
 )
 _COVERAGE_FLAGS = ("with_trade_union", "with_party_organization", "with_members", "enough_official_members")
+_COVERAGE_MEASURES = (  # domain/coverage.py MEASURES
+    "enterprises",
+    "with_trade_union",
+    "with_party_organization",
+    "members_without_organization",
+    "enough_members_without_organization",
+)
 
 coverage_counts = Table(
     "reporting_fact_coverage_counts",
     metadata,
     *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY),
-    *(Column(flag, Integer, primary_key=True, autoincrement=False) for flag in _COVERAGE_FLAGS),
-    Column("enterprises", Integer, nullable=False),
+    *(Column(measure, Integer, nullable=False) for measure in _COVERAGE_MEASURES),
 )
 
 enterprise_coverage = Table(

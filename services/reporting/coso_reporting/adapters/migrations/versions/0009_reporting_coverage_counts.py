@@ -1,10 +1,11 @@
 """The coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
-operating enterprises per unit, industrial zone, ownership, size band and whether they have
-a trade union, a party organization, active members, the minimum of official members; each
-operating enterprise's group; each enterprise's last relevant day under every unit it has
-lain in; the settings the counts were made with (the defaults: bands 50, 200, 1000 and 3
-official members; the service recounts as it starts if configured otherwise). Filled here
-from the stored facts and member counts, as the projection would have kept them.
+the coverage report's measures of the operating enterprises per unit, industrial zone,
+ownership and size band; each operating enterprise's group (those and whether it has a
+trade union, a party organization, active members, the minimum of official members);
+each enterprise's last relevant day under every unit it has lain in; the settings the
+counts were made with (the defaults: bands 50, 200, 1000 and 3 official members;
+`coso-reporting migrate` recounts if configured otherwise). Filled here from the stored
+facts and member counts, as the projection would have kept them.
 
 Revision ID: p0009
 Revises: p0008
@@ -26,6 +27,14 @@ _KEY = (
 )
 _FLAGS = ("with_trade_union", "with_party_organization", "with_members", "enough_official_members")
 _COLUMNS = ", ".join([name for name, _ in _KEY] + list(_FLAGS))
+_PLACE = ", ".join(name for name, _ in _KEY)
+_MEASURES = (
+    "enterprises",
+    "with_trade_union",
+    "with_party_organization",
+    "members_without_organization",
+    "enough_members_without_organization",
+)
 
 _BAND = (
     "CASE WHEN e.worker_count IS NULL THEN 'unknown' WHEN e.worker_count < 50 THEN '0-49'"
@@ -73,8 +82,7 @@ def upgrade() -> None:
     op.create_table(
         "reporting_fact_coverage_counts",
         *(sa.Column(name, sa.String(size), primary_key=True) for name, size in _KEY),
-        *(sa.Column(name, sa.Integer, primary_key=True, autoincrement=False) for name in _FLAGS),
-        sa.Column("enterprises", sa.Integer, nullable=False),
+        *(sa.Column(name, sa.Integer, nullable=False) for name in _MEASURES),
     )
     op.create_table(
         "reporting_fact_enterprise_coverage",
@@ -93,6 +101,8 @@ def upgrade() -> None:
         sa.Column("size_bands", sa.String(200), primary_key=True),
         sa.Column("minimum_official_members", sa.Integer, primary_key=True, autoincrement=False),
     )
+    if op.get_bind().dialect.name == "postgresql":  # hash joins, even if the tables have no statistics yet
+        op.execute("SET LOCAL enable_nestloop = off")
     op.execute(
         f"INSERT INTO reporting_fact_enterprise_coverage (enterprise_id, {_COLUMNS}) "
         "SELECT e.enterprise_id, place.authority_id, COALESCE(place.industrial_zone_id, ''), COALESCE(e.ownership, ''),"
@@ -108,8 +118,11 @@ def upgrade() -> None:
         " WHERE e.registered_on IS NOT NULL AND e.closed_on IS NULL"
     )
     op.execute(
-        f"INSERT INTO reporting_fact_coverage_counts ({_COLUMNS}, enterprises) "
-        f"SELECT {_COLUMNS}, COUNT(*) FROM reporting_fact_enterprise_coverage GROUP BY {_COLUMNS}"
+        f"INSERT INTO reporting_fact_coverage_counts ({_PLACE}, {', '.join(_MEASURES)}) "
+        f"SELECT {_PLACE}, COUNT(*), SUM(with_trade_union), SUM(with_party_organization),"
+        " SUM(CASE WHEN with_party_organization = 0 AND with_members = 1 THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN with_party_organization = 0 AND enough_official_members = 1 THEN 1 ELSE 0 END)"
+        f" FROM reporting_fact_enterprise_coverage GROUP BY {_PLACE}"
     )
     op.execute(
         "INSERT INTO reporting_fact_enterprise_changes (authority_id, changed_on, enterprise_id) "
