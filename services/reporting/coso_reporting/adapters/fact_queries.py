@@ -21,11 +21,34 @@ from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Select, String, Table, and_, bindparam, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
-from sqlalchemy.sql.selectable import CTE
+from sqlalchemy.sql.selectable import CTE, CompoundSelect
 
-from coso_reporting.adapters.coverage_counts import KEY, NONE, CoverageSettings, flag, kept_settings, size_band
+from coso_reporting.adapters.coverage_counts import (
+    NONE,
+    PLACE,
+    CoverageSettings,
+    flag,
+    kept_settings,
+    measures_of,
+    size_band,
+)
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -90,60 +113,74 @@ class SqlFactQueries(SqlPipelineQueries):
         counts were made with, every enterprise of the day is grouped instead."""
         t = self._tables
         settings = CoverageSettings(bands, minimum_official)
-        listed: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        listed = self._listed()
         with self._engine.connect() as connection:
             kept_with = kept_settings(connection, t)
         if kept_with != settings:
-            combined = self._groups_on(day, settings, listed).add_columns(literal(1).label("n")).cte("combined")
+            every = self._groups_on(day, settings, listed).subquery()
+            combined = select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined")
         else:
             counts, each, changes = t.coverage_counts, t.enterprise_coverage, t.enterprise_changes
             changed = (
                 select(changes.c.enterprise_id)
-                .where(changes.c.authority_id.in_(listed), changes.c.changed_on > day.isoformat())
+                .where(listed(changes.c.authority_id), changes.c.changed_on > day.isoformat())
                 .distinct()
                 .cte("changed")
             )
+            then = self._groups_on(day, settings, listed, changed).subquery()
             combined = union_all(
-                select(*(counts.c[k] for k in KEY), counts.c.enterprises.label("n")).where(
-                    counts.c.authority_id.in_(listed)
+                select(*(counts.c[k] for k in PLACE), *(counts.c[m] for m in MEASURES)).where(
+                    listed(counts.c.authority_id)
                 ),
-                select(*(each.c[k] for k in KEY), literal(-1)).where(
-                    each.c.enterprise_id.in_(select(changed.c.enterprise_id)), each.c.authority_id.in_(listed)
+                select(*(each.c[k] for k in PLACE), *(-m for m in measures_of(each.c))).where(
+                    each.c.enterprise_id.in_(select(changed.c.enterprise_id)), listed(each.c.authority_id)
                 ),
-                self._groups_on(day, settings, listed, changed).add_columns(literal(1)),
+                select(*(then.c[k] for k in PLACE), *measures_of(then.c)),
             ).cte("combined")
         c = combined.c
-        without_organization = c.with_party_organization == 0
-        measures = [
-            func.sum(c.n).label("enterprises"),
-            func.sum(c.n * c.with_trade_union).label("with_trade_union"),
-            func.sum(c.n * c.with_party_organization).label("with_party_organization"),
-            func.sum(case((and_(without_organization, c.with_members == 1), c.n), else_=0)),
-            func.sum(case((and_(without_organization, c.enough_official_members == 1), c.n), else_=0)),
-        ]
+        sums = [func.sum(c[m]) for m in MEASURES]
         axes = [c.authority_id, c.size_band, c.ownership, c.industrial_zone_id]
-        query = union_all(
-            *(
-                select(literal(n).label("axis"), cast(axis, String).label("key"), *measures)
-                .group_by(axis)
-                .having(func.sum(c.n) != 0)
-                for n, axis in enumerate(axes)
+        if self._engine.dialect.name == "postgresql":
+            # One pass for the four axes; the keys are never null (none: ""), so the one not
+            # null tells the axis of a row.
+            query: Select[Any] | CompoundSelect = (
+                select(*axes, *sums).group_by(func.grouping_sets(*(tuple_(a) for a in axes))).having(sums[0] != 0)
             )
-        )
+        else:
+            query = union_all(
+                *(
+                    select(*(a if a is axis else literal(None) for a in axes), *sums)
+                    .group_by(axis)
+                    .having(sums[0] != 0)
+                    for axis in axes
+                )
+            )
         found: list[dict[str | None, dict[str, int]]] = [{}, {}, {}, {}]
         with self._engine.connect() as connection:
-            for axis, key, *values in connection.execute(query, {"authorities": sorted(authorities)}):
-                found[axis][key or None] = {name: int(value) for name, value in zip(MEASURES, values, strict=True)}
+            for *keys, e_, u, o, w, x in connection.execute(query, {"authorities": sorted(authorities)}):
+                axis = next(n for n, key in enumerate(keys) if key is not None)
+                values = (e_, u, o, w, x)
+                found[axis][keys[axis] or None] = {name: int(v) for name, v in zip(MEASURES, values, strict=True)}
         units, size_bands, ownership, zones = found
         return CoverageCounts(
             {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
         )
 
+    def _listed(self) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+        """Whether a unit is one of the report's `authorities` (the statement's parameter).
+        PostgreSQL: the units as one array, unnested once: the nation's 4,400 units written
+        into each of the four places that check them took longer to plan than to run."""
+        if self._engine.dialect.name == "postgresql":
+            units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("listed")
+            return lambda column: column.in_(select(units.c.unit))
+        expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        return lambda column: column.in_(expanding)
+
     def _groups_on(
         self,
         day: date,
         settings: CoverageSettings,
-        listed: BindParameter[list[str]],
+        listed: Callable[[ColumnElement[Any]], ColumnElement[bool]],
         changed: CTE | None = None,
     ) -> Select[Any]:
         """Each operating enterprise placed under `listed` on the day (of `changed`, if given)
@@ -215,7 +252,7 @@ class SqlFactQueries(SqlPipelineQueries):
             .where(
                 e.c.registered_on <= on,
                 or_(e.c.closed_on.is_(None), e.c.closed_on > on),
-                place.c.authority_id.in_(listed),
+                listed(place.c.authority_id),
                 *only(e.c.enterprise_id),
             )
         )
