@@ -214,6 +214,11 @@ def _members_days(tables: ProjectionTables, ids: BindParameter[Any] | None) -> S
     return select(m.c.enterprise_id, _member_last_change(tables).label("day")).where(*where)
 
 
+def _later(first: ColumnElement[Any], then: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The later of a day and a day that may be empty."""
+    return case((and_(then.is_not(None), then > first), then), else_=first)
+
+
 def last_days(tables: ProjectionTables, ids: BindParameter[Any] | None = None, members: bool = True) -> Select[Any]:
     """Each registered enterprise (of `ids`, if given) with the last day of its relevant
     facts (the module's docstring); its members' days only with `members`."""
@@ -223,24 +228,21 @@ def last_days(tables: ProjectionTables, ids: BindParameter[Any] | None = None, m
     def only(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
         return [column.in_(ids)] if ids is not None else []
 
-    union = mass.c.kind == "trade_union"
+    # A trade union or organization counts from its founding; its end, only once founded.
     parts: list[Select[Any]] = [
         select(e.c.enterprise_id, e.c.closed_on.label("day")).where(
             e.c.closed_on.is_not(None), *only(e.c.enterprise_id)
         ),
         select(p.c.enterprise_id, p.c.valid_from).where(*only(p.c.enterprise_id)),
-        select(mass.c.enterprise_id, mass.c.founded_on).where(
-            union, mass.c.enterprise_id.is_not(None), mass.c.founded_on.is_not(None), *only(mass.c.enterprise_id)
+        select(mass.c.enterprise_id, _later(mass.c.founded_on, mass.c.dissolved_on)).where(
+            mass.c.kind == "trade_union",
+            mass.c.enterprise_id.is_not(None),
+            mass.c.founded_on.is_not(None),
+            *only(mass.c.enterprise_id),
         ),
-        select(mass.c.enterprise_id, mass.c.dissolved_on).where(
-            union, mass.c.enterprise_id.is_not(None), mass.c.dissolved_on.is_not(None), *only(mass.c.enterprise_id)
-        ),
-        select(covered.c.enterprise_id, o.c.founded_on)
+        select(covered.c.enterprise_id, _later(o.c.founded_on, o.c.ended_on))
         .join(o, o.c.organization_id == covered.c.organization_id)
         .where(o.c.founded_on.is_not(None), *only(covered.c.enterprise_id)),
-        select(covered.c.enterprise_id, o.c.ended_on)
-        .join(o, o.c.organization_id == covered.c.organization_id)
-        .where(o.c.ended_on.is_not(None), *only(covered.c.enterprise_id)),
     ]
     if members:
         parts.append(_members_days(tables, ids))

@@ -127,7 +127,17 @@ class SqlFactQueries(SqlPipelineQueries):
                 .distinct()
                 .cte("changed")
             )
-            then = self._groups_on(day, settings, listed, changed).subquery()
+            e, on = t.fact_enterprises, day.isoformat()
+            operating = (  # those of the changed that operated on the day, looked up once
+                select(e.c.enterprise_id)
+                .where(
+                    e.c.enterprise_id.in_(select(changed.c.enterprise_id)),
+                    e.c.registered_on <= on,
+                    or_(e.c.closed_on.is_(None), e.c.closed_on > on),
+                )
+                .cte("operating")
+            )
+            then = self._groups_on(day, settings, listed, operating).subquery()
             combined = union_all(
                 select(*(counts.c[k] for k in PLACE), *(counts.c[m] for m in MEASURES)).where(
                     listed(counts.c.authority_id)

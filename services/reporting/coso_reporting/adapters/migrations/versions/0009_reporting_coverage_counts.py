@@ -64,14 +64,14 @@ _DAYS = " UNION ALL ".join(
     (
         "SELECT enterprise_id, closed_on AS day FROM reporting_fact_enterprises WHERE closed_on IS NOT NULL",
         "SELECT enterprise_id, valid_from FROM reporting_fact_enterprise_places",
-        "SELECT enterprise_id, founded_on FROM reporting_fact_mass_organizations"
+        "SELECT enterprise_id,"
+        " CASE WHEN dissolved_on IS NOT NULL AND dissolved_on > founded_on THEN dissolved_on ELSE founded_on END"
+        " FROM reporting_fact_mass_organizations"
         " WHERE kind = 'trade_union' AND enterprise_id IS NOT NULL AND founded_on IS NOT NULL",
-        "SELECT enterprise_id, dissolved_on FROM reporting_fact_mass_organizations"
-        " WHERE kind = 'trade_union' AND enterprise_id IS NOT NULL AND dissolved_on IS NOT NULL",
-        "SELECT c.enterprise_id, o.founded_on FROM reporting_fact_organization_enterprises c"
+        "SELECT c.enterprise_id,"
+        " CASE WHEN o.ended_on IS NOT NULL AND o.ended_on > o.founded_on THEN o.ended_on ELSE o.founded_on END"
+        " FROM reporting_fact_organization_enterprises c"
         " JOIN reporting_fact_organizations o ON o.organization_id = c.organization_id WHERE o.founded_on IS NOT NULL",
-        "SELECT c.enterprise_id, o.ended_on FROM reporting_fact_organization_enterprises c"
-        " JOIN reporting_fact_organizations o ON o.organization_id = c.organization_id WHERE o.ended_on IS NOT NULL",
         f"SELECT m.enterprise_id, {_MEMBER_LAST_CHANGE} FROM reporting_fact_members m"
         " WHERE m.admitted_on IS NOT NULL AND m.authority_id IS NOT NULL AND m.enterprise_id IS NOT NULL",
     )
