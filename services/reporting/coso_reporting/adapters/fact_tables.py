@@ -3,8 +3,10 @@
 Each is a field of `ProjectionTables` (adapters/tables.py), so a rebuild makes and swaps
 them with the others, declared indexes included: the candidates, their steps and the
 organizations are indexed on their authority (migration p0009), since a report of a
-province or a commune reads its authorities' rows only. Days are ISO strings
-(`YYYY-MM-DD`); a column is empty until the event that says it arrives (see domain/facts.py).
+province or a commune reads its authorities' rows only; the enterprises' trade unions and
+organizations also on their enterprise, for the coverage counts a batch moves. Days are
+ISO strings (`YYYY-MM-DD`); a column is empty until the event that says it arrives (see
+domain/facts.py).
 
 - `reporting_fact_enterprises`: where an enterprise is (authority, industrial zone), its
   ownership, latest worker count, registration day, status and the day it closed.
@@ -91,6 +93,7 @@ organization_enterprises = Table(
     metadata,
     Column("organization_id", String(_ID), primary_key=True),
     Column("enterprise_id", String(_ID), primary_key=True),
+    Index("ix_reporting_fact_organization_enterprises_enterprise", "enterprise_id"),
 )
 
 mass_organizations = Table(
@@ -105,6 +108,7 @@ mass_organizations = Table(
     Column("members", Integer, nullable=True),
     Column("members_counted_on", String(_DAY), nullable=True),
     Index("ix_reporting_fact_mass_organizations_authority", "authority_id"),
+    Index("ix_reporting_fact_mass_organizations_enterprise", "enterprise_id"),
 )
 
 members = Table(

@@ -101,6 +101,12 @@ def upgrade() -> None:
         sa.Column("size_bands", sa.String(200), primary_key=True),
         sa.Column("minimum_official_members", sa.Integer, primary_key=True, autoincrement=False),
     )
+    # The enterprises' trade unions and organizations, for the counts a batch moves.
+    for table, index in (
+        ("reporting_fact_organization_enterprises", "ix_reporting_fact_organization_enterprises_enterprise"),
+        ("reporting_fact_mass_organizations", "ix_reporting_fact_mass_organizations_enterprise"),
+    ):
+        op.create_index(index, table, ["enterprise_id"])
     if op.get_bind().dialect.name == "postgresql":  # hash joins, even if the tables have no statistics yet
         op.execute("SET LOCAL enable_nestloop = off")
     op.execute(
@@ -141,6 +147,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reporting_fact_mass_organizations_enterprise", "reporting_fact_mass_organizations")
+    op.drop_index("ix_reporting_fact_organization_enterprises_enterprise", "reporting_fact_organization_enterprises")
     op.drop_table("reporting_fact_coverage_settings")
     op.drop_table("reporting_fact_enterprise_changes")
     op.drop_table("reporting_fact_enterprise_coverage")
