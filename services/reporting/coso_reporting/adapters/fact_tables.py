@@ -4,9 +4,9 @@ Each is a field of `ProjectionTables` (adapters/tables.py), so a rebuild makes a
 them with the others, declared indexes included: the candidates, their steps and the
 organizations are indexed on their authority (migration p0009), since a report of a
 province or a commune reads its authorities' rows only; the enterprises' trade unions and
-organizations also on their enterprise, for the coverage counts a batch moves. Days are
-ISO strings (`YYYY-MM-DD`); a column is empty until the event that says it arrives (see
-domain/facts.py).
+organizations also on their enterprise (p0010), for the coverage counts a batch moves.
+Days are ISO strings (`YYYY-MM-DD`); a column is empty until the event that says it
+arrives (see domain/facts.py).
 
 - `reporting_fact_enterprises`: where an enterprise is (authority, industrial zone), its
   ownership, latest worker count, registration day, status and the day it closed.

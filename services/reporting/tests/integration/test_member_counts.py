@@ -480,7 +480,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
             "ix_reporting_fact_mass_organizations_authority",
             "ix_reporting_fact_candidates_authority",
             "ix_reporting_fact_candidate_steps_authority",
-            "ix_reporting_fact_organization_enterprises_enterprise",  # the coverage counts' migration's
+            "ix_reporting_fact_organization_enterprises_enterprise",  # p0010's
             "ix_reporting_fact_mass_organizations_enterprise",
         )
         for index in later_indexes:

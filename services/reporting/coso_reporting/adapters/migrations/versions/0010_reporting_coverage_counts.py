@@ -7,15 +7,15 @@ counts were made with (the defaults: bands 50, 200, 1000 and 3 official members;
 `coso-reporting migrate` recounts if configured otherwise). Filled here from the stored
 facts and member counts, as the projection would have kept them.
 
-Revision ID: p0009
-Revises: p0008
+Revision ID: p0010
+Revises: p0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "p0009"
-down_revision = "p0008"
+revision = "p0010"
+down_revision = "p0009"
 branch_labels = None
 depends_on = None
 
