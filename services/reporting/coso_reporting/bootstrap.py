@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Consumer
+from coso_backbone.database import create_database_engine
 from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
+from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.periods import StoreClosedPeriods
@@ -190,7 +192,16 @@ def build(settings: CosoSettings) -> ReportingApp:
 
 
 def migrate(settings: CosoSettings) -> None:
+    """The schema brought up to date, then the kept coverage counts recounted if they were
+    made with other size bands or minimum than `options.fact_reports` (until then the
+    coverage report groups every enterprise of its day: right, but slow)."""
     wiring.migrate(settings, MIGRATIONS)
+    configured = fact_report_settings(settings)
+    engine = create_database_engine(settings.database_url)
+    try:
+        keep_coverage_settings(engine, CoverageSettings(configured.size_bands, configured.minimum_official_members))
+    finally:
+        engine.dispose()
 
 
 def worker_loops(settings: CosoSettings) -> list[tuple[str, wiring.Loop]]:

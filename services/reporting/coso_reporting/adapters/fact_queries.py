@@ -8,25 +8,51 @@ them (see domain/facts.py) are left out.
 Members and enterprises are counted in the database, summed by the reports' axes and
 restricted to the report's units: a nation has millions of members and almost a million
 enterprises, and handing each to Python took seconds per report already at a twentieth of
-that. Members are not grouped one by one either: the projection keeps their counts for
-their latest state (domain/member_counts.py), and a report recounts only the members
-changed after its day or within its period. The rules of a day are `MemberGroup`'s and
+that. Members and enterprises are not grouped one by one either: the projection keeps
+their counts for their latest state (domain/member_counts.py, adapters/coverage_counts.py),
+and a report recounts only the members and enterprises changed after its day or within
+its period. The rules of a day are `MemberGroup`'s and
 `CoverageGroup`'s, written in SQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Select, String, Table, and_, bindparam, case, cast, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ARRAY,
+    Engine,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.selectable import CTE, CompoundSelect
 
+from coso_reporting.adapters.coverage_counts import (
+    NONE,
+    PLACE,
+    CoverageSettings,
+    flag,
+    kept_settings,
+    measures_of,
+    size_band,
+)
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
-from coso_reporting.domain.coverage import MEASURES, UNKNOWN_SIZE, CoverageCounts, SizeBands
+from coso_reporting.domain.coverage import MEASURES, CoverageCounts, SizeBands
 from coso_reporting.domain.fact_records import (
     ACTIVE_STATUSES,
     LEFT_STATUSES,
@@ -80,17 +106,107 @@ class SqlFactQueries(SqlPipelineQueries):
     def coverage_counts(
         self, day: date, bands: SizeBands, minimum_official: int, authorities: Collection[str]
     ) -> CoverageCounts:
-        """`CoverageGroup`'s rules in SQL: each operating enterprise's place, union, organization
-        and members on the day in an inner query (its members from the kept counts, corrected
-        by the members changed after the day), its measures summed by each axis in the outer
-        one, for the enterprises placed under `authorities` on the day."""
+        """`CoverageGroup`'s rules over the enterprises placed under `authorities` on the day:
+        the kept counts of the enterprises' latest state (adapters/coverage_counts.py), each
+        enterprise of those units changed after the day taken out as kept and put back as it
+        was on the day; summed by each axis. Asked with other size bands or minimum than the
+        counts were made with, every enterprise of the day is grouped instead."""
+        t = self._tables
+        settings = CoverageSettings(bands, minimum_official)
+        listed = self._listed()
+        with self._engine.connect() as connection:
+            kept_with = kept_settings(connection, t)
+        if kept_with != settings:
+            every = self._groups_on(day, settings, listed).subquery()
+            combined = select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined")
+        else:
+            counts, each, changes = t.coverage_counts, t.enterprise_coverage, t.enterprise_changes
+            changed = (
+                select(changes.c.enterprise_id)
+                .where(listed(changes.c.authority_id), changes.c.changed_on > day.isoformat())
+                .distinct()
+                .cte("changed")
+            )
+            e, on = t.fact_enterprises, day.isoformat()
+            operating = (  # those of the changed that operated on the day, looked up once
+                select(e.c.enterprise_id)
+                .where(
+                    e.c.enterprise_id.in_(select(changed.c.enterprise_id)),
+                    e.c.registered_on <= on,
+                    or_(e.c.closed_on.is_(None), e.c.closed_on > on),
+                )
+                .cte("operating")
+            )
+            then = self._groups_on(day, settings, listed, operating).subquery()
+            combined = union_all(
+                select(*(counts.c[k] for k in PLACE), *(counts.c[m] for m in MEASURES)).where(
+                    listed(counts.c.authority_id)
+                ),
+                select(*(each.c[k] for k in PLACE), *(-m for m in measures_of(each.c))).where(
+                    each.c.enterprise_id.in_(select(changed.c.enterprise_id)), listed(each.c.authority_id)
+                ),
+                select(*(then.c[k] for k in PLACE), *measures_of(then.c)),
+            ).cte("combined")
+        c = combined.c
+        sums = [func.sum(c[m]) for m in MEASURES]
+        axes = [c.authority_id, c.size_band, c.ownership, c.industrial_zone_id]
+        if self._engine.dialect.name == "postgresql":
+            # One pass for the four axes; the keys are never null (none: ""), so the one not
+            # null tells the axis of a row.
+            query: Select[Any] | CompoundSelect = (
+                select(*axes, *sums).group_by(func.grouping_sets(*(tuple_(a) for a in axes))).having(sums[0] != 0)
+            )
+        else:
+            query = union_all(
+                *(
+                    select(*(a if a is axis else literal(None) for a in axes), *sums)
+                    .group_by(axis)
+                    .having(sums[0] != 0)
+                    for axis in axes
+                )
+            )
+        found: list[dict[str | None, dict[str, int]]] = [{}, {}, {}, {}]
+        with self._engine.connect() as connection:
+            for *keys, e_, u, o, w, x in connection.execute(query, {"authorities": sorted(authorities)}):
+                axis = next(n for n, key in enumerate(keys) if key is not None)
+                values = (e_, u, o, w, x)
+                found[axis][keys[axis] or None] = {name: int(v) for name, v in zip(MEASURES, values, strict=True)}
+        units, size_bands, ownership, zones = found
+        return CoverageCounts(
+            {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
+        )
+
+    def _listed(self) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+        """Whether a unit is one of the report's `authorities` (the statement's parameter).
+        PostgreSQL: the units as one array, unnested once: the nation's 4,400 units written
+        into each of the four places that check them took longer to plan than to run."""
+        if self._engine.dialect.name == "postgresql":
+            units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("listed")
+            return lambda column: column.in_(select(units.c.unit))
+        expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        return lambda column: column.in_(expanding)
+
+    def _groups_on(
+        self,
+        day: date,
+        settings: CoverageSettings,
+        listed: Callable[[ColumnElement[Any]], ColumnElement[bool]],
+        changed: CTE | None = None,
+    ) -> Select[Any]:
+        """Each operating enterprise placed under `listed` on the day (of `changed`, if given)
+        with its group on the day (`adapters.coverage_counts.KEY`): its place, union and
+        organization on the day from their own tables, its members from the kept counts
+        corrected by the members changed after the day."""
         t = self._tables
         e, m = t.fact_enterprises, t.members
         o, covered, mass = t.organizations, t.organization_enterprises, t.mass_organizations
-        kept, changes = t.enterprise_members, t.member_changes
+        kept, member_changes = t.enterprise_members, t.member_changes
         on = day.isoformat()
-        place = self._places_on(on).subquery()
-        placed_under = place.c.authority_id.in_(bindparam("authorities", expanding=True))
+
+        def only(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+            return [column.in_(select(changed.c.enterprise_id))] if changed is not None else []
+
+        place = self._places_on(on, only).subquery()
         status_then, status_now = self._status_on(day), _status_now(m)
         corrections = (
             select(
@@ -98,8 +214,8 @@ class SqlFactQueries(SqlPipelineQueries):
                 func.sum(_is_active(status_then) - _is_active(status_now)).label("active"),
                 func.sum(_is_official(status_then) - _is_official(status_now)).label("official"),
             )
-            .select_from(changes.join(m, m.c.member_id == changes.c.member_id))
-            .where(changes.c.changed_on > on, m.c.enterprise_id.is_not(None), *_counted(m))
+            .select_from(member_changes.join(m, m.c.member_id == member_changes.c.member_id))
+            .where(member_changes.c.changed_on > on, m.c.enterprise_id.is_not(None), *_counted(m))
             .group_by(m.c.enterprise_id)
             .subquery()
         )
@@ -111,6 +227,7 @@ class SqlFactQueries(SqlPipelineQueries):
                 mass.c.kind == "trade_union",
                 mass.c.founded_on <= on,
                 or_(mass.c.dissolved_on.is_(None), mass.c.dissolved_on > on),
+                *only(mass.c.enterprise_id),
             )
             .distinct()
             .subquery()
@@ -118,31 +235,22 @@ class SqlFactQueries(SqlPipelineQueries):
         organized = (
             select(covered.c.enterprise_id)
             .join(o, o.c.organization_id == covered.c.organization_id)
-            .where(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on))
+            .where(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on), *only(covered.c.enterprise_id))
             .distinct()
             .subquery()
         )
-        keys = bands.keys()
-        band = case(
-            (e.c.worker_count.is_(None), literal(UNKNOWN_SIZE)),
-            *((e.c.worker_count < limit, literal(key)) for limit, key in zip(bands.limits, keys, strict=False)),
-            else_=literal(keys[-1]),
-        )
         active = func.coalesce(kept.c.active, 0) + func.coalesce(corrections.c.active, 0)
         official = func.coalesce(kept.c.official, 0) + func.coalesce(corrections.c.official, 0)
-        without_organization = organized.c.enterprise_id.is_(None)
-        each = (
+        return (
             select(
                 place.c.authority_id,
-                place.c.industrial_zone_id,
-                e.c.ownership,
-                band.label("size_band"),
-                case((unions.c.enterprise_id.is_not(None), 1), else_=0).label("with_trade_union"),
-                case((without_organization, 0), else_=1).label("with_party_organization"),
-                case((and_(without_organization, active > 0), 1), else_=0).label("members_without_organization"),
-                case((and_(without_organization, official >= minimum_official), 1), else_=0).label(
-                    "enough_members_without_organization"
-                ),
+                func.coalesce(place.c.industrial_zone_id, NONE).label("industrial_zone_id"),
+                func.coalesce(e.c.ownership, NONE).label("ownership"),
+                size_band(e.c.worker_count, settings.bands).label("size_band"),
+                flag(unions.c.enterprise_id.is_not(None)).label("with_trade_union"),
+                flag(organized.c.enterprise_id.is_not(None)).label("with_party_organization"),
+                flag(active > 0).label("with_members"),
+                flag(official >= settings.minimum_official).label("enough_official_members"),
             )
             .select_from(
                 e.join(place, place.c.enterprise_id == e.c.enterprise_id)
@@ -151,27 +259,12 @@ class SqlFactQueries(SqlPipelineQueries):
                 .outerjoin(unions, unions.c.enterprise_id == e.c.enterprise_id)
                 .outerjoin(organized, organized.c.enterprise_id == e.c.enterprise_id)
             )
-            .where(e.c.registered_on <= on, or_(e.c.closed_on.is_(None), e.c.closed_on > on), placed_under)
-            .cte("each_enterprise")
-        )
-        measures = [
-            func.count().label("enterprises"),
-            *(func.sum(each.c[name]).label(name) for name in MEASURES[1:]),
-        ]
-        axes = [each.c.authority_id, each.c.size_band, each.c.ownership, each.c.industrial_zone_id]
-        query = union_all(
-            *(
-                select(literal(n).label("axis"), cast(axis, String).label("key"), *measures).group_by(axis)
-                for n, axis in enumerate(axes)
+            .where(
+                e.c.registered_on <= on,
+                or_(e.c.closed_on.is_(None), e.c.closed_on > on),
+                listed(place.c.authority_id),
+                *only(e.c.enterprise_id),
             )
-        )
-        found: list[dict[str | None, dict[str, int]]] = [{}, {}, {}, {}]
-        with self._engine.connect() as connection:
-            for axis, key, *values in connection.execute(query, {"authorities": sorted(authorities)}):
-                found[axis][key] = {name: int(value) for name, value in zip(MEASURES, values, strict=True)}
-        units, size_bands, ownership, zones = found
-        return CoverageCounts(
-            {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
         )
 
     def organizations(self) -> list[OrganizationFact]:
@@ -213,22 +306,24 @@ class SqlFactQueries(SqlPipelineQueries):
             for r in rows
         ]
 
-    def _places_on(self, on: str) -> Select[tuple[str, str, str | None]]:
-        """Each enterprise's latest place from `on` back. PostgreSQL: DISTINCT ON, which its
-        planner sizes right (a join on the latest day it takes for a handful of rows, and
-        then rescans the union and organization sets for each enterprise)."""
+    def _places_on(
+        self, on: str, only: Callable[[ColumnElement[Any]], list[ColumnElement[bool]]]
+    ) -> Select[tuple[str, str, str | None]]:
+        """Each enterprise's latest place from `on` back (of those `only` keeps). PostgreSQL:
+        DISTINCT ON, which its planner sizes right (a join on the latest day it takes for a
+        handful of rows, and then rescans the union and organization sets for each enterprise)."""
         p = self._tables.enterprise_places
         columns = (p.c.enterprise_id, p.c.authority_id, p.c.industrial_zone_id)
         if self._engine.dialect.name == "postgresql":
             return (
                 select(*columns)
-                .where(p.c.valid_from <= on)
+                .where(p.c.valid_from <= on, *only(p.c.enterprise_id))
                 .distinct(p.c.enterprise_id)
                 .order_by(p.c.enterprise_id, p.c.valid_from.desc())
             )
         latest = (
             select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
-            .where(p.c.valid_from <= on)
+            .where(p.c.valid_from <= on, *only(p.c.enterprise_id))
             .group_by(p.c.enterprise_id)
             .subquery()
         )

@@ -3,8 +3,10 @@
 Each is a field of `ProjectionTables` (adapters/tables.py), so a rebuild makes and swaps
 them with the others, declared indexes included: the candidates, their steps and the
 organizations are indexed on their authority (migration p0009), since a report of a
-province or a commune reads its authorities' rows only. Days are ISO strings
-(`YYYY-MM-DD`); a column is empty until the event that says it arrives (see domain/facts.py).
+province or a commune reads its authorities' rows only; the enterprises' trade unions and
+organizations also on their enterprise (p0010), for the coverage counts a batch moves.
+Days are ISO strings (`YYYY-MM-DD`); a column is empty until the event that says it
+arrives (see domain/facts.py).
 
 - `reporting_fact_enterprises`: where an enterprise is (authority, industrial zone), its
   ownership, latest worker count, registration day, status and the day it closed.
@@ -26,6 +28,16 @@ province or a commune reads its authorities' rows only. Days are ISO strings
   status; `reporting_fact_enterprise_members`, each enterprise's members, active and
   official; `reporting_fact_member_changes`, each member's last change by day, its key
   beginning with the day so that the members changed after a day are one range read.
+- the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
+  `reporting_fact_coverage_counts`, the coverage report's measures of the operating
+  enterprises per unit, industrial zone, ownership and size band ("" for no zone or unknown
+  ownership); `reporting_fact_enterprise_coverage`, each operating enterprise's place,
+  ownership, size band and whether it has a trade union, a party organization, active
+  members, the minimum of official members;
+  `reporting_fact_enterprise_changes`, each enterprise's last day anything a coverage
+  report reads about it happened, under every unit it has lain in, its key beginning with
+  the unit and the day so that a subtree's enterprises changed after a day are range reads;
+  `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 """
 
 from __future__ import annotations
@@ -81,6 +93,7 @@ organization_enterprises = Table(
     metadata,
     Column("organization_id", String(_ID), primary_key=True),
     Column("enterprise_id", String(_ID), primary_key=True),
+    Index("ix_reporting_fact_organization_enterprises_enterprise", "enterprise_id"),
 )
 
 mass_organizations = Table(
@@ -95,6 +108,7 @@ mass_organizations = Table(
     Column("members", Integer, nullable=True),
     Column("members_counted_on", String(_DAY), nullable=True),
     Index("ix_reporting_fact_mass_organizations_authority", "authority_id"),
+    Index("ix_reporting_fact_mass_organizations_enterprise", "enterprise_id"),
 )
 
 members = Table(
@@ -178,6 +192,51 @@ member_changes = Table(
     Column("member_id", String(_ID), primary_key=True),
 )
 
+_COVERAGE_KEY = (
+    ("authority_id", _ID),
+    ("industrial_zone_id", _ID),  # "" when none
+    ("ownership", 40),  # "" when unknown
+    ("size_band", 40),
+)
+_COVERAGE_FLAGS = ("with_trade_union", "with_party_organization", "with_members", "enough_official_members")
+_COVERAGE_MEASURES = (  # domain/coverage.py MEASURES
+    "enterprises",
+    "with_trade_union",
+    "with_party_organization",
+    "members_without_organization",
+    "enough_members_without_organization",
+)
+
+coverage_counts = Table(
+    "reporting_fact_coverage_counts",
+    metadata,
+    *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY),
+    *(Column(measure, Integer, nullable=False) for measure in _COVERAGE_MEASURES),
+)
+
+enterprise_coverage = Table(
+    "reporting_fact_enterprise_coverage",
+    metadata,
+    Column("enterprise_id", String(_ID), primary_key=True),
+    *(Column(name, String(size), nullable=False) for name, size in _COVERAGE_KEY),
+    *(Column(flag, Integer, nullable=False) for flag in _COVERAGE_FLAGS),
+)
+
+enterprise_changes = Table(
+    "reporting_fact_enterprise_changes",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("changed_on", String(_DAY), primary_key=True),
+    Column("enterprise_id", String(_ID), primary_key=True),
+)
+
+coverage_settings = Table(
+    "reporting_fact_coverage_settings",
+    metadata,
+    Column("size_bands", String(200), primary_key=True),  # the bands' lower limits, "50,200,1000"
+    Column("minimum_official_members", Integer, primary_key=True, autoincrement=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -192,4 +251,8 @@ FACT_TABLES = (
     member_counts,
     enterprise_members,
     member_changes,
+    coverage_counts,
+    enterprise_coverage,
+    enterprise_changes,
+    coverage_settings,
 )

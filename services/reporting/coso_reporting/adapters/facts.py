@@ -12,9 +12,12 @@ The member counts (domain/member_counts.py) move with the same batch: each membe
 is taken out of the counts as it was stored and put back as it ends, under its enterprise's
 ownership before and after the batch; when an enterprise's ownership changes (its
 registration arriving after its members, or a change of ownership), its other members move
-too. Those are looked up only for an enterprise that has counted members. A rebuild does
-not move the counts page by page: it counts them once from the loaded members
-(`count_members`, three statements), which costs a fraction of the moves.
+too. Those are looked up only for an enterprise that has counted members. The coverage
+counts move with the batch too: the enterprises it touched (their own events, their trade
+unions, the organizations covering them before and after, their members) are grouped again
+(adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
+them once from the loaded members (`count_members`, three statements) and enterprises
+(`count_coverage`), which costs a fraction of the moves.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select
 
 from coso_backbone.contracts import EventContract
+from coso_reporting.adapters.coverage_counts import keep_coverage
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
-from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted
+from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted, last_change
 
 _IN_CHUNK = 500
 _LOOKUP_CHUNK = 5000  # ids per lookup of a few columns by key
@@ -53,10 +57,48 @@ def apply_facts(
     }
     batch = FactBatch.starting_from(**stored)
     batch.add_all(relevant)
+    covered_before = _covered(connection, tables, keys.organizations) if keep_counts else set()
     _write(connection, tables, batch, {name: rows.keys() for name, rows in stored.items()})
     if keep_counts:
         _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
+        touched, member_days = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
+        keep_coverage(connection, tables, touched, member_days)
     return batch
+
+
+def _covered(connection: Connection, tables: ProjectionTables, organization_ids: frozenset[str]) -> set[str]:
+    """The enterprises the organizations cover as stored (before the batch)."""
+    c = tables.organization_enterprises
+    ordered = sorted(organization_ids)
+    found: set[str] = set()
+    for start in range(0, len(ordered), _IN_CHUNK):
+        chunk = ordered[start : start + _IN_CHUNK]
+        found.update(connection.execute(select(c.c.enterprise_id).where(c.c.organization_id.in_(chunk))).scalars())
+    return found
+
+
+def _coverage_touched(
+    batch: FactBatch, stored_mass: Mapping[str, Row], stored_members: Mapping[str, Row], covered_before: set[str]
+) -> tuple[set[str], dict[str, str]]:
+    """The enterprises whose coverage the batch may change (adapters/coverage_counts.py), and
+    the latest day of their members' changes in it."""
+    touched = set(batch.enterprises) | covered_before
+    for rows in (stored_mass.values(), batch.mass_organizations.values()):
+        touched.update(row["enterprise_id"] for row in rows if row["enterprise_id"] is not None)
+    for covered in batch.organization_enterprises.values():
+        touched.update(covered)
+    member_days: dict[str, str] = {}
+    if "members" in batch.changed:
+        for rows in (stored_members.values(), batch.members.values()):
+            for row in rows:
+                enterprise_id = row["enterprise_id"]
+                if enterprise_id is None:
+                    continue
+                touched.add(enterprise_id)
+                if is_counted(row):
+                    day = last_change(row)
+                    member_days[enterprise_id] = max(day, member_days.get(enterprise_id, day))
+    return touched, member_days
 
 
 def _load(connection: Connection, table: Table, ids: frozenset[str]) -> dict[str, Row]:

@@ -19,7 +19,7 @@
   split, dissolved), from which day; `rank` orders a split's successors as registry gave them.
 - the fact tables (`reporting_fact_*`, defined in adapters/fact_tables.py): enterprises,
   organizations, mass organizations, members, ratings and candidates' steps for the other
-  reports, and the member counts kept for the members' latest state.
+  reports, and the member and coverage counts kept for the latest state.
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
@@ -146,6 +146,10 @@ class ProjectionTables:
     member_counts: Table
     enterprise_members: Table
     member_changes: Table
+    coverage_counts: Table
+    enterprise_coverage: Table
+    enterprise_changes: Table
+    coverage_settings: Table
     authority_periods: Table
     successions: Table
 
@@ -170,6 +174,10 @@ class ProjectionTables:
             self.member_counts,
             self.enterprise_members,
             self.member_changes,
+            self.coverage_counts,
+            self.enterprise_coverage,
+            self.enterprise_changes,
+            self.coverage_settings,
             self.authority_periods,
             self.successions,
         )

@@ -2,8 +2,10 @@
 grouping every member and enterprise of the day (the plain reading, kept here as the
 reference), for past and present days, several periods and every level, on SQLite and
 PostgreSQL; after live consumption with members arriving before their enterprise and an
-enterprise changing ownership, and after a rebuild. The migration that adds the counts
-fills them as the projection keeps them."""
+enterprise changing ownership, enterprises moving and closing, unions and organizations
+founded after a day or ended, event by event; after a rebuild; and for other size bands
+and minimum before and after the recount. The migrations that add the counts fill them as
+the projection keeps them."""
 
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ from sqlalchemy import Engine, and_, case, func, literal, or_, select, text
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
+from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
-from coso_reporting.application.fact_reports import FactReports
+from coso_reporting.application.fact_reports import FactReports, FactReportSettings
 from coso_reporting.domain.coverage import MEASURES, UNKNOWN_SIZE, CoverageCounts, CoverageGroup, SizeBands
 from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES, UNIT_COLUMNS, MemberCounts, MemberGroup
 
@@ -199,6 +202,7 @@ def history(world) -> list:
         world.authority("hn.b", parent_id="hn"),
         world.authority("hn.old", parent_id="hn"),
         world.authority("hp"),
+        world.authority("hn.kcn", parent_id="hn"),
         reg.record("enterprise-e1", enterprise("e1", "hn.a", "2021-03-01", workers=30)),
         reg.record("enterprise-e2", enterprise("e2", "hn.b", "2022-06-01", r.Ownership.FOREIGN_INVESTED, 400)),
         reg.record("enterprise-e3", enterprise("e3", "hn.old", "2020-02-01", workers=1500)),
@@ -274,11 +278,97 @@ def history(world) -> list:
                 enterprise_id="e2", effective_from=D("2025-01-01"), ownership=r.Ownership.HOUSEHOLD_BUSINESS
             ),
         ),
+        *coverage_history(world),
     ]
     return events
 
 
-DAYS = ["2020-06-30", "2023-12-31", "2024-11-11", "2025-06-30", "2025-07-01", "2025-12-31", "2026-11-25"]
+def coverage_history(world) -> list:
+    """What moves an enterprise's coverage: a move into an industrial zone of another unit,
+    a new worker count, a union founded late and one dissolved, organizations ended and one
+    covering two enterprises, an enterprise closing."""
+    reg = world.registry
+    return [
+        reg.record(
+            "enterprise-e1",
+            r.EnterpriseMoved(
+                enterprise_id="e1",
+                authority_id="hn.b",
+                previous_authority_id="hn.a",
+                industrial_zone_id="hn.kcn",
+                previous_industrial_zone_id=None,
+                effective_from=D("2025-09-01"),
+            ),
+        ),
+        reg.record(
+            "enterprise-e1", r.WorkforceCounted(enterprise_id="e1", worker_count=250, counted_on=D("2025-09-01"))
+        ),
+        reg.record(
+            "mass-u2",
+            r.MassOrganizationFounded(
+                mass_organization_id="u2",
+                kind=r.MassOrganizationKind.TRADE_UNION,
+                enterprise_id="e3",
+                authority_id="hn.a",
+                name="Công đoàn e3",
+                founded_on=D("2025-09-15"),
+                members=20,
+            ),
+        ),
+        reg.record(
+            "mass-u1",
+            r.MassOrganizationDissolved(mass_organization_id="u1", reason="giải thể", effective_from=D("2025-11-01")),
+        ),
+        reg.record(
+            "organization-o2",
+            r.OrganizationFounded(
+                organization_id="o2",
+                name="Chi bộ ghép e2, e4",
+                kind=r.OrganizationKind.COMBINED_CELL,
+                authority_id="hn.b",
+                enterprise_ids=["e2", "e4"],
+                decision_number="2-QĐ",
+                founded_on=D("2023-03-01"),
+                official_members=3,
+            ),
+        ),
+        reg.record(
+            "organization-o2",
+            r.OrganizationDissolved(
+                organization_id="o2",
+                reason="không đủ đảng viên",
+                decision_number="3-QĐ",
+                effective_from=D("2024-11-11"),
+            ),
+        ),
+        reg.record(
+            "organization-o1",
+            r.OrganizationDissolved(
+                organization_id="o1",
+                reason="doanh nghiệp giải thể",
+                decision_number="4-QĐ",
+                effective_from=D("2025-10-01"),
+            ),
+        ),
+        reg.record(
+            "enterprise-e9", r.EnterpriseClosed(enterprise_id="e9", reason="giải thể", effective_from=D("2024-12-01"))
+        ),
+    ]
+
+
+DAYS = [
+    "2020-06-30",
+    "2023-12-31",
+    "2024-11-11",
+    "2024-12-01",
+    "2025-06-30",
+    "2025-07-01",
+    "2025-09-01",
+    "2025-09-30",
+    "2025-10-15",
+    "2025-12-31",
+    "2026-11-25",
+]
 PERIODS = [
     ("2025-01-01", "2025-12-31"),
     ("2025-01-01", "2025-06-30"),
@@ -293,7 +383,7 @@ def assert_same_reports(engine: Engine) -> None:
     compared = 0
     for day in DAYS:
         for start, end in PERIODS:
-            for authority in ("hn", "hn.a", "hn.b", "hn.old", "hp"):
+            for authority in ("hn", "hn.a", "hn.b", "hn.old", "hn.kcn", "hp"):
                 args = (authority, D(start), D(end), D(day))
                 if authority == "hn.old" and D(day) >= D("2025-07-01"):
                     continue
@@ -301,6 +391,18 @@ def assert_same_reports(engine: Engine) -> None:
                     assert getattr(kept, name)(*args) == getattr(plain, name)(*args), (name, args)
                     compared += 1
     assert compared > 250
+
+
+def assert_same_coverage(engine: Engine, settings: FactReportSettings | None = None) -> None:
+    """The coverage report of every day and unit, from the kept counts and by grouping."""
+    kept = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine), settings)
+    plain = FactReports(PlainFactQueries(engine), SqlAuthorityTrees(engine), settings)
+    for day in DAYS:
+        for authority in ("hn", "hn.a", "hn.b", "hn.old", "hn.kcn", "hp"):
+            if authority == "hn.old" and D(day) >= D("2025-07-01"):
+                continue
+            args = (authority, D("2025-01-01"), D("2025-12-31"), D(day))
+            assert kept.coverage(*args) == plain.coverage(*args), args
 
 
 def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_member(world, projection) -> None:
@@ -318,6 +420,34 @@ def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_memb
     assert ownership["cooperative"] == 2 and ownership["household_business"] > 0 and ownership["foreign_invested"] == 0
 
 
+def test_coverage_kept_event_by_event_answers_as_grouping_every_enterprise(world, projection) -> None:
+    for event in history(world):
+        outcome = projection.deliver([event])
+        assert outcome.applied == 1, projection.sink.letters
+
+    assert_same_coverage(projection.engine)
+    coverage = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine)).coverage
+    report = coverage("hn", D("2025-01-01"), D("2025-12-31"), D("2025-12-31"))
+    units = {row["key"]: row["values"]["enterprises"] for row in report["sections"][0]["rows"]}
+    assert units["hn.b"] == 3 and units["hn.a"] == 1  # e1 moved to hn.b; e3 under hn.old's successor
+
+
+def test_coverage_asked_with_other_settings_groups_every_enterprise_until_recounted(world, projection) -> None:
+    projection.deliver(history(world))
+    other = FactReportSettings(size_bands=SizeBands((100, 500)), minimum_official_members=2)
+    assert_same_coverage(projection.engine, other)  # not the kept counts' settings: every enterprise grouped
+
+    assert keep_coverage_settings(projection.engine, CoverageSettings(SizeBands((100, 500)), 2))
+
+    with projection.engine.connect() as connection:
+        assert kept_settings(connection) == CoverageSettings(SizeBands((100, 500)), 2)
+    assert_same_coverage(projection.engine, other)
+    counted = r.WorkforceCounted(enterprise_id="e2", worker_count=90, counted_on=D("2025-12-01"))
+    projection.deliver([world.registry.record("enterprise-e2", counted)])
+    assert_same_coverage(projection.engine, other)
+    assert not keep_coverage_settings(projection.engine, CoverageSettings(SizeBands((100, 500)), 2))
+
+
 def test_the_kept_counts_after_a_rebuild_answer_as_before_it(world, projection) -> None:
     projection.deliver(history(world))
 
@@ -327,7 +457,15 @@ def test_the_kept_counts_after_a_rebuild_answer_as_before_it(world, projection) 
 
 
 def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) -> None:
-    kept_tables = (LIVE.member_counts, LIVE.enterprise_members, LIVE.member_changes)
+    kept_tables = (
+        LIVE.member_counts,
+        LIVE.enterprise_members,
+        LIVE.member_changes,
+        LIVE.coverage_counts,
+        LIVE.enterprise_coverage,
+        LIVE.enterprise_changes,
+        LIVE.coverage_settings,
+    )
     projection.deliver(history(world))
     with projection.engine.connect() as connection:
         kept = {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables}
@@ -342,6 +480,8 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
             "ix_reporting_fact_mass_organizations_authority",
             "ix_reporting_fact_candidates_authority",
             "ix_reporting_fact_candidate_steps_authority",
+            "ix_reporting_fact_organization_enterprises_enterprise",  # p0010's
+            "ix_reporting_fact_mass_organizations_enterprise",
         )
         for index in later_indexes:
             connection.execute(text(f"DROP INDEX {index}"))
