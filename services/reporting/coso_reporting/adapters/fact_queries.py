@@ -56,20 +56,10 @@ from coso_reporting.domain.coverage import MEASURES, CoverageCounts, SizeBands
 from coso_reporting.domain.fact_records import (
     ACTIVE_STATUSES,
     LEFT_STATUSES,
-    CandidateFact,
-    MassOrganizationFact,
     MemberCounts,
     MemberGroup,
-    OrganizationFact,
-    Step,
 )
 from coso_reporting.domain.member_counts import UNKNOWN
-
-_IN_CHUNK = 500
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _counted(m: Table) -> tuple[ColumnElement[bool], ...]:
@@ -267,45 +257,6 @@ class SqlFactQueries(SqlPipelineQueries):
             )
         )
 
-    def organizations(self) -> list[OrganizationFact]:
-        t, c = self._tables.organizations, self._tables.organization_enterprises
-        with self._engine.connect() as connection:
-            rows = connection.execute(select(t).where(t.c.founded_on.is_not(None))).all()
-            covered_rows = connection.execute(select(c).order_by(c.c.organization_id, c.c.enterprise_id)).all()
-        covered: dict[str, list[str]] = {}
-        for organization_id, enterprise_id in covered_rows:
-            covered.setdefault(organization_id, []).append(enterprise_id)
-        return [
-            OrganizationFact(
-                r.organization_id,
-                r.kind,
-                r.authority_id,
-                _day(r.founded_on),
-                _day(r.ended_on),
-                r.ended_by,
-                tuple(covered.get(r.organization_id, ())),
-                r.official_members,
-            )
-            for r in rows
-        ]
-
-    def mass_organizations(self) -> list[MassOrganizationFact]:
-        t = self._tables.mass_organizations
-        with self._engine.connect() as connection:
-            rows = connection.execute(select(t).where(t.c.founded_on.is_not(None))).all()
-        return [
-            MassOrganizationFact(
-                r.mass_organization_id,
-                r.kind,
-                r.enterprise_id,
-                r.authority_id,
-                _day(r.founded_on),
-                _day(r.dissolved_on),
-                r.members,
-            )
-            for r in rows
-        ]
-
     def _places_on(
         self, on: str, only: Callable[[ColumnElement[Any]], list[ColumnElement[bool]]]
     ) -> Select[tuple[str, str, str | None]]:
@@ -425,37 +376,3 @@ class SqlFactQueries(SqlPipelineQueries):
                 (a, rating)
                 for a, rating in connection.execute(select(t.c.authority_id, t.c.rating).where(t.c.year == year))
             ]
-
-    def candidate_authorities(self) -> set[str]:
-        t = self._tables.fact_candidates
-        with self._engine.connect() as connection:
-            return set(connection.execute(select(t.c.authority_id).distinct()).scalars())
-
-    def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
-        t, s = self._tables.fact_candidates, self._tables.candidate_steps
-        candidates_query = select(t)
-        steps_query = select(s.c.candidate_id, s.c.step, s.c.on_day, s.c.due)
-        with self._engine.connect() as connection:
-            if authorities is None:
-                rows = connection.execute(candidates_query).all()
-                step_rows = connection.execute(steps_query).all()
-            else:
-                rows, step_rows = [], []
-                ordered = sorted(authorities)
-                for start in range(0, len(ordered), _IN_CHUNK):
-                    chunk = ordered[start : start + _IN_CHUNK]
-                    rows += connection.execute(candidates_query.where(t.c.authority_id.in_(chunk))).all()
-                    step_rows += connection.execute(steps_query.where(s.c.authority_id.in_(chunk))).all()
-        steps: dict[str, dict[str, Step]] = {}
-        for candidate_id, step, on_day, due in step_rows:
-            steps.setdefault(candidate_id, {})[step] = Step(date.fromisoformat(on_day), _day(due))
-        return [
-            CandidateFact(
-                r.candidate_id,
-                r.authority_id,
-                r.display_ref,
-                date.fromisoformat(r.proposed_on),
-                steps.get(r.candidate_id, {}),
-            )
-            for r in rows
-        ]
