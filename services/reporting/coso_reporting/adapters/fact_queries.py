@@ -84,6 +84,19 @@ def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
     return case((status == "official", 1), else_=0)
 
 
+# Above this many units the members report sends them to PostgreSQL as one array (`_listed`):
+# a nation's 4,400 written into each of the three places that check them took longer to plan
+# than the rest. A province's hundred stay written out, so that the kept counts are read by
+# their index rather than scanned whole.
+MEMBER_UNITS_AS_ONE_ARRAY_OVER = 1_000
+
+
+def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+    """Whether a unit is one of the report's `authorities`, written out in the statement."""
+    expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+    return lambda column: column.in_(expanding)
+
+
 class SqlFactQueries(SqlPipelineQueries):
     def __init__(self, engine: Engine, tables: ProjectionTables = LIVE) -> None:
         self._engine = engine
@@ -173,8 +186,7 @@ class SqlFactQueries(SqlPipelineQueries):
         if self._engine.dialect.name == "postgresql":
             units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("listed")
             return lambda column: column.in_(select(units.c.unit))
-        expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
-        return lambda column: column.in_(expanding)
+        return _named()
 
     def _groups_on(
         self,
@@ -301,13 +313,13 @@ class SqlFactQueries(SqlPipelineQueries):
         first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
         # Every member whose group differs from the kept one changed on or after this day.
         since = min(start, day + timedelta(days=1)).isoformat()
-        listed: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        listed = self._listed() if len(authorities) > MEMBER_UNITS_AS_ONE_ARRAY_OVER else _named()
         zero = literal(0)
         job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
             e, e.c.enterprise_id == m.c.enterprise_id
         )
-        in_scope = (changes.c.changed_on >= since, *_counted(m), m.c.authority_id.in_(listed))
+        in_scope = (changes.c.changed_on >= since, *_counted(m), listed(m.c.authority_id))
         admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
         left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
         combined = union_all(
@@ -319,7 +331,7 @@ class SqlFactQueries(SqlPipelineQueries):
                 zero.label("admitted"),
                 zero.label("left_in_period"),
                 kept.c.members.label("n"),
-            ).where(kept.c.authority_id.in_(listed)),
+            ).where(listed(kept.c.authority_id)),
             select(m.c.authority_id, job, ownership, _status_now(m), zero, zero, literal(-1))
             .select_from(changed)
             .where(*in_scope),
@@ -342,10 +354,12 @@ class SqlFactQueries(SqlPipelineQueries):
         units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(
             c.authority_id
         )
-        count = func.sum(c.n)
+        # The active members counted inside the sum rather than kept by a WHERE: PostgreSQL
+        # would push that condition into each part of `combined`, misjudge how few changed
+        # members pass it and look each one up in the whole unit list.
+        count = func.sum(case((active, c.n), else_=0))
         compositions = (
             select(c.job_category, c.ownership, c.status, count)
-            .where(active)
             .group_by(c.job_category, c.ownership, c.status)
             .having(count != 0)
         )
