@@ -3,6 +3,7 @@
     .venv/bin/python -m services.reporting.bench.national --scale 0.01            # SQLite, CI size
     .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres    # national, PostgreSQL
     .venv/bin/python -m services.reporting.bench.national --scale 0.1 --postgres --baseline  # + SQLite's rate
+    .venv/bin/python -m services.reporting.bench.national --scale 0.01 --as-of 2025-12-31 --as-of 2025-06-30
 
 The data set (at --scale 1): one central root, 34 provinces, 3,321 communes/wards and two
 industrial-zone committees per province, plus 1,000 older communes merged into today's on
@@ -20,6 +21,14 @@ database, and with `--baseline` into the other one first), the latency of every 
 province and commune level — the first call, the p95 while the caches hold the answers,
 and the p95 with every answer made afresh (as while events keep arriving, each batch
 changing the projection's state) — and the time of one province's XLSX and PDF export of each.
+
+Every report is made as of one day, `--as-of YYYY-MM-DD`, over the period from the first
+of that day's year to it; plans and the indicator reports take it as today. By default it
+is the last day of the data, 2025-12-31, as a live dashboard asks "today": nothing was
+recorded after it. A past day, e.g. 2025-06-30 (the eve of the reorganization), measures
+the other path: every record changed after it is taken back to what it was then. The day
+used is printed. Repeated, `--as-of` measures each day in turn on the same projection (the
+later days' first calls then find the database's own cache warm).
 """
 
 from __future__ import annotations
@@ -92,6 +101,7 @@ ORGANIZATION_SHARE = 0.04  # of the enterprises, with a party organization
 TRADE_UNION_SHARE = 0.35  # of the enterprises, with a grassroots trade union (includes the above)
 MERGED_COMMUNES = 1000
 FOUNDED = date(2021, 1, 1)  # every authority of the data set exists from this day
+LAST_DAY = date(YEARS[-1], 12, 31)  # the data set's last day: the reports' default as-of
 MERGER = date(2025, 7, 1)
 POSTGRES_SERVER = os.environ.get("COSO_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 
@@ -444,10 +454,28 @@ def _even_shares(authorities: list[str], target: int) -> list[Share]:
     ]
 
 
-def measure(engine: Engine, communes: list[str], runs: int) -> None:
-    """p95 of every report at national, province and commune level, then one province's files."""
+def adopt_plans(engine: Engine, communes: list[str]) -> None:
+    """The 2025 plans whose progress `measure` reports: the nation's, p01's and a commune's."""
+    trees = SqlAuthorityTrees(engine)
+    plans = Plans(
+        lambda: SqlPlanUnitOfWork(EventStore(engine)),
+        SqlPlanQueries(engine),
+        SqlIndicatorHistory(engine),
+        trees,
+        today=lambda: LAST_DAY,
+    )
+    provinces = [f"p{p:02d}" for p in range(1, PROVINCES + 1)]
+    p01_communes = [c for c in communes if c.startswith("p01.")]
+    _plan(plans, "vn-2025", "vn", _even_shares(provinces, 140_000), 140_000)
+    _plan(plans, "p01-2025", "p01", _even_shares(p01_communes, 4_000), 4_000)
+    _plan(plans, "x-2025", communes[0], None, 40)
+
+
+def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_DAY) -> None:
+    """p95 of every report at national, province and commune level, then one province's files,
+    each as of `as_of` over the period from the first of its year to it."""
     queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
-    today = lambda: date(2025, 6, 30)  # noqa: E731
+    today = lambda: as_of  # noqa: E731
     fact_queries = SqlFactQueries(engine)
 
     def served(max_age: float) -> tuple[Reports, FactReports, Plans]:
@@ -464,13 +492,8 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
     reports, facts, plans = cached
     trees = SqlAuthorityTrees(engine)
     levels = {"national": "vn", "province": "p01", "commune": communes[0]}
-    provinces = [f"p{p:02d}" for p in range(1, PROVINCES + 1)]
-    p01_communes = [c for c in communes if c.startswith("p01.")]
     plan_ids = {"national": "vn-2025", "province": "p01-2025", "commune": "x-2025"}
-    _plan(plans, "vn-2025", "vn", _even_shares(provinces, 140_000), 140_000)
-    _plan(plans, "p01-2025", "p01", _even_shares(p01_communes, 4_000), 4_000)
-    _plan(plans, "x-2025", communes[0], None, 40)
-    year = (date(2025, 1, 1), date(2025, 6, 30))
+    year = (date(as_of.year, 1, 1), as_of)
     five_years = (date(2021, 1, 1), date(2025, 12, 31))
 
     def measured(served: tuple[Reports, FactReports, Plans]) -> dict[str, Callable[[str, str], Any]]:
@@ -480,12 +503,13 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
             "trend (5 years)": lambda a, _: reports.trend(a, *five_years),
             "admissions": lambda a, _: reports.admissions(a, *year),
             **{
-                f"{name}": (lambda a, _, n=name: facts.report(n, a, *year, None))  # type: ignore[misc]
+                f"{name}": (lambda a, _, n=name: facts.report(n, a, *year, as_of))  # type: ignore[misc]
                 for name in REPORTS
             },
             "plan progress": lambda _, level: plans.progress(plan_ids[level]),
         }
 
+    print(f"  reports as of {as_of.isoformat()}, period {year[0].isoformat()} to {year[1].isoformat()}")
     print(
         f"  latency, ms: first call / p95 of {runs} more / p95 of {runs} uncached"
         + "".join(f"{level:>27s}" for level in levels)
@@ -515,7 +539,7 @@ def measure(engine: Engine, communes: list[str], runs: int) -> None:
     files: dict[str, Callable[[str], ExportedFile]] = {
         "indicator report": lambda f: exports.indicator_report(f, "p01", *year),
         "plan progress": lambda f: exports.plan_progress(f, "p01-2025", None),
-        **{name: (lambda f, n=name: fact_exports.report(f, n, "p01", *year, None)) for name in REPORTS},  # type: ignore[misc]
+        **{name: (lambda f, n=name: fact_exports.report(f, n, "p01", *year, as_of)) for name in REPORTS},  # type: ignore[misc]
     }
     print("  one province's export, s (bytes)" + "".join(f"{f.upper():>22s}" for f in formats))
     for label, export in files.items():
@@ -539,6 +563,17 @@ def rebuild_into(url: str, pages: list[PageFile]) -> Engine:
     return engine
 
 
+def _day(value: str) -> date:
+    """`--as-of`: a day written YYYY-MM-DD, not before the data set's first day."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--as-of must be a day written YYYY-MM-DD, not {value!r}") from None
+    if day < FOUNDED:
+        raise argparse.ArgumentTypeError(f"--as-of must not be before {FOUNDED.isoformat()}, the data's first day")
+    return day
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01, help="1 = national size (default 0.01)")
@@ -549,6 +584,14 @@ def main() -> None:
         help="first rebuild the same events into the other database (SQLite with --postgres), for its rate",
     )
     parser.add_argument("--runs", type=int, default=30, help="runs per latency figure")
+    parser.add_argument(
+        "--as-of",
+        type=_day,
+        action="append",
+        metavar="YYYY-MM-DD",
+        help=f"the day every report is made as of (default {LAST_DAY.isoformat()}, the data's last day); "
+        "repeated: each day measured in turn on the same projection",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     nation = SyntheticNation(args.scale)
@@ -568,7 +611,9 @@ def main() -> None:
                 rebuild_into(url, pages).dispose()
         with target_database(args.postgres) as url:
             engine = rebuild_into(url, pages)
-            measure(engine, nation.communes, args.runs)
+            adopt_plans(engine, nation.communes)
+            for day in args.as_of or [LAST_DAY]:
+                measure(engine, nation.communes, args.runs, day)
             engine.dispose()
 
 

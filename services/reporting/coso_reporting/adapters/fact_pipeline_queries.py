@@ -8,8 +8,8 @@ rows and a national one answers a few thousand rows:
 
 - `candidate_pipeline`: candidates of each authority by stage on a day, with their open
   deadlines overdue and due within N days counted, and the earliest of those deadlines
-  listed, in one statement that reads each candidate once: `stage_on` and
-  `open_deadlines` (domain/pipeline.py) in SQL, built from the same constants. Each
+  listed, in one statement that reads each candidate once: domain/pipeline.py's stage
+  and deadline rules in SQL, built from its constants. Each
   candidate's steps taken by the day are folded into one number, a bit per step (a
   candidate takes each step once, so their sum is their union), and the due days of the
   steps that set deadlines;

@@ -56,20 +56,10 @@ from coso_reporting.domain.coverage import MEASURES, CoverageCounts, SizeBands
 from coso_reporting.domain.fact_records import (
     ACTIVE_STATUSES,
     LEFT_STATUSES,
-    CandidateFact,
-    MassOrganizationFact,
     MemberCounts,
     MemberGroup,
-    OrganizationFact,
-    Step,
 )
 from coso_reporting.domain.member_counts import UNKNOWN
-
-_IN_CHUNK = 500
-
-
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _counted(m: Table) -> tuple[ColumnElement[bool], ...]:
@@ -92,6 +82,19 @@ def _is_active(status: ColumnElement[Any]) -> ColumnElement[int]:
 
 def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
     return case((status == "official", 1), else_=0)
+
+
+# Above this many units the members report sends them to PostgreSQL as one array (`_listed`):
+# a nation's 4,400 written into each of the three places that check them took longer to plan
+# than the rest. A province's hundred stay written out, so that the kept counts are read by
+# their index rather than scanned whole.
+MEMBER_UNITS_AS_ONE_ARRAY_OVER = 1_000
+
+
+def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+    """Whether a unit is one of the report's `authorities`, written out in the statement."""
+    expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+    return lambda column: column.in_(expanding)
 
 
 class SqlFactQueries(SqlPipelineQueries):
@@ -183,8 +186,7 @@ class SqlFactQueries(SqlPipelineQueries):
         if self._engine.dialect.name == "postgresql":
             units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("listed")
             return lambda column: column.in_(select(units.c.unit))
-        expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
-        return lambda column: column.in_(expanding)
+        return _named()
 
     def _groups_on(
         self,
@@ -267,45 +269,6 @@ class SqlFactQueries(SqlPipelineQueries):
             )
         )
 
-    def organizations(self) -> list[OrganizationFact]:
-        t, c = self._tables.organizations, self._tables.organization_enterprises
-        with self._engine.connect() as connection:
-            rows = connection.execute(select(t).where(t.c.founded_on.is_not(None))).all()
-            covered_rows = connection.execute(select(c).order_by(c.c.organization_id, c.c.enterprise_id)).all()
-        covered: dict[str, list[str]] = {}
-        for organization_id, enterprise_id in covered_rows:
-            covered.setdefault(organization_id, []).append(enterprise_id)
-        return [
-            OrganizationFact(
-                r.organization_id,
-                r.kind,
-                r.authority_id,
-                _day(r.founded_on),
-                _day(r.ended_on),
-                r.ended_by,
-                tuple(covered.get(r.organization_id, ())),
-                r.official_members,
-            )
-            for r in rows
-        ]
-
-    def mass_organizations(self) -> list[MassOrganizationFact]:
-        t = self._tables.mass_organizations
-        with self._engine.connect() as connection:
-            rows = connection.execute(select(t).where(t.c.founded_on.is_not(None))).all()
-        return [
-            MassOrganizationFact(
-                r.mass_organization_id,
-                r.kind,
-                r.enterprise_id,
-                r.authority_id,
-                _day(r.founded_on),
-                _day(r.dissolved_on),
-                r.members,
-            )
-            for r in rows
-        ]
-
     def _places_on(
         self, on: str, only: Callable[[ColumnElement[Any]], list[ColumnElement[bool]]]
     ) -> Select[tuple[str, str, str | None]]:
@@ -350,13 +313,13 @@ class SqlFactQueries(SqlPipelineQueries):
         first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
         # Every member whose group differs from the kept one changed on or after this day.
         since = min(start, day + timedelta(days=1)).isoformat()
-        listed: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        listed = self._listed() if len(authorities) > MEMBER_UNITS_AS_ONE_ARRAY_OVER else _named()
         zero = literal(0)
         job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
             e, e.c.enterprise_id == m.c.enterprise_id
         )
-        in_scope = (changes.c.changed_on >= since, *_counted(m), m.c.authority_id.in_(listed))
+        in_scope = (changes.c.changed_on >= since, *_counted(m), listed(m.c.authority_id))
         admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
         left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
         combined = union_all(
@@ -368,7 +331,7 @@ class SqlFactQueries(SqlPipelineQueries):
                 zero.label("admitted"),
                 zero.label("left_in_period"),
                 kept.c.members.label("n"),
-            ).where(kept.c.authority_id.in_(listed)),
+            ).where(listed(kept.c.authority_id)),
             select(m.c.authority_id, job, ownership, _status_now(m), zero, zero, literal(-1))
             .select_from(changed)
             .where(*in_scope),
@@ -391,10 +354,12 @@ class SqlFactQueries(SqlPipelineQueries):
         units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(
             c.authority_id
         )
-        count = func.sum(c.n)
+        # The active members counted inside the sum rather than kept by a WHERE: PostgreSQL
+        # would push that condition into each part of `combined`, misjudge how few changed
+        # members pass it and look each one up in the whole unit list.
+        count = func.sum(case((active, c.n), else_=0))
         compositions = (
             select(c.job_category, c.ownership, c.status, count)
-            .where(active)
             .group_by(c.job_category, c.ownership, c.status)
             .having(count != 0)
         )
@@ -425,37 +390,3 @@ class SqlFactQueries(SqlPipelineQueries):
                 (a, rating)
                 for a, rating in connection.execute(select(t.c.authority_id, t.c.rating).where(t.c.year == year))
             ]
-
-    def candidate_authorities(self) -> set[str]:
-        t = self._tables.fact_candidates
-        with self._engine.connect() as connection:
-            return set(connection.execute(select(t.c.authority_id).distinct()).scalars())
-
-    def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
-        t, s = self._tables.fact_candidates, self._tables.candidate_steps
-        candidates_query = select(t)
-        steps_query = select(s.c.candidate_id, s.c.step, s.c.on_day, s.c.due)
-        with self._engine.connect() as connection:
-            if authorities is None:
-                rows = connection.execute(candidates_query).all()
-                step_rows = connection.execute(steps_query).all()
-            else:
-                rows, step_rows = [], []
-                ordered = sorted(authorities)
-                for start in range(0, len(ordered), _IN_CHUNK):
-                    chunk = ordered[start : start + _IN_CHUNK]
-                    rows += connection.execute(candidates_query.where(t.c.authority_id.in_(chunk))).all()
-                    step_rows += connection.execute(steps_query.where(s.c.authority_id.in_(chunk))).all()
-        steps: dict[str, dict[str, Step]] = {}
-        for candidate_id, step, on_day, due in step_rows:
-            steps.setdefault(candidate_id, {})[step] = Step(date.fromisoformat(on_day), _day(due))
-        return [
-            CandidateFact(
-                r.candidate_id,
-                r.authority_id,
-                r.display_ref,
-                date.fromisoformat(r.proposed_on),
-                steps.get(r.candidate_id, {}),
-            )
-            for r in rows
-        ]

@@ -7,12 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from coso_reporting.domain.coverage import CoverageCounts, SizeBands
-from coso_reporting.domain.fact_records import (
-    CandidateFact,
-    MassOrganizationFact,
-    MemberCounts,
-    OrganizationFact,
-)
+from coso_reporting.domain.fact_records import MemberCounts
 from coso_reporting.domain.organization_counts import MassOrganizationGroup, OrganizationGroup
 from coso_reporting.domain.pipeline import CandidatePipeline
 
@@ -24,12 +19,6 @@ class FactQueries(Protocol):
         """Enterprises operating on `day` under `authorities`, their measures summed by place,
         size band, ownership and industrial zone."""
 
-    def organizations(self) -> list[OrganizationFact]:
-        """Every founded party organization with the enterprises it covers."""
-
-    def mass_organizations(self) -> list[MassOrganizationFact]:
-        """Every founded mass organization."""
-
     def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
         """Members filed under `authorities`, counted by authority, status on `day`, admitted
         within `start`–`end` and left within it; the active ones also by job category and
@@ -40,12 +29,6 @@ class FactQueries(Protocol):
 
     def member_ratings(self, year: int) -> list[tuple[str, str]]:
         """(authority when rated, rating) of each member rated for `year`."""
-
-    def candidate_authorities(self) -> set[str]:
-        """The authorities candidates are recorded under."""
-
-    def candidates(self, authorities: Collection[str] | None = None) -> list[CandidateFact]:
-        """The candidates recorded under `authorities` (None: all), with the steps recorded so far."""
 
     def candidate_pipeline(
         self, day: date, within_days: int, authorities: Collection[str], listed: int

@@ -1,54 +1,15 @@
-"""The records the fact reports read, and what each one was on a given day.
+"""Members as the fact reports count them on a given day.
 
-A report "as of" a day asks: did the enterprise exist and operate, under which authority
-and in which zone; did the organization exist; was the person a probationary or an
-official member, or had they left. These answers come from the days kept in the fact
-tables (domain/facts.py); a record still missing its registration answers "not yet".
-Members and enterprises are counted by the projection's queries (`MemberGroup` and
-`MemberCounts`, and `CoverageGroup` and `CoverageCounts` in domain/coverage.py) under the
-rules stated there.
+A report "as of" a day asks of each person whether they were a probationary or an
+official member, or had left, from the days kept in the fact tables (domain/facts.py).
+Members are counted by the projection's queries (`MemberGroup` and `MemberCounts`);
+enterprises likewise (`CoverageGroup` and `CoverageCounts` in domain/coverage.py),
+organizations in domain/organization_counts.py and candidates in domain/pipeline.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-
-
-@dataclass(frozen=True)
-class OrganizationFact:
-    """A party organization (kind, superior authority, founded, ended, enterprises it covers)."""
-
-    organization_id: str
-    kind: str | None
-    authority_id: str | None
-    founded_on: date | None
-    ended_on: date | None
-    ended_by: str | None  # "dissolved" or "merged"
-    enterprise_ids: tuple[str, ...] = ()
-    official_members: int | None = None
-
-    def exists_on(self, day: date) -> bool:
-        return self.founded_on is not None and self.founded_on <= day and (self.ended_on is None or day < self.ended_on)
-
-
-@dataclass(frozen=True)
-class MassOrganizationFact:
-    mass_organization_id: str
-    kind: str | None
-    enterprise_id: str | None
-    authority_id: str | None
-    founded_on: date | None
-    dissolved_on: date | None
-    members: int | None = None
-
-    def exists_on(self, day: date) -> bool:
-        return (
-            self.founded_on is not None
-            and self.founded_on <= day
-            and (self.dissolved_on is None or day < self.dissolved_on)
-        )
-
+from dataclasses import dataclass
 
 ACTIVE_STATUSES = ("probationary", "official")
 LEFT_STATUSES = ("transferred_out", "deceased", "removed")
@@ -92,20 +53,3 @@ class MemberCounts:
 
     units: dict[str, dict[str, int]]
     compositions: list[MemberGroup]
-
-
-@dataclass(frozen=True)
-class Step:
-    on: date
-    due: date | None = None
-
-
-@dataclass(frozen=True)
-class CandidateFact:
-    """A candidate and the steps recorded so far (step name -> day, deadline it set)."""
-
-    candidate_id: str
-    authority_id: str
-    display_ref: str | None
-    proposed_on: date
-    steps: dict[str, Step] = field(default_factory=dict)

@@ -2,9 +2,8 @@
 
 The organizations report asks, per unit: how many organizations of each kind were founded
 in the period, how many were dissolved or merged into another in it, how many existed on
-the report's day. The projection counts them in SQL (adapters/fact_pipeline_queries.py) by
-the rules of `OrganizationFact.exists_on` and `MassOrganizationFact.exists_on`
-(domain/fact_records.py): founded on or before the day, not yet ended (an organization
+the report's day. The projection counts them in SQL (adapters/fact_pipeline_queries.py):
+an organization exists on a day when founded on or before it and not yet ended (one
 ended on a day no longer exists that day). Organizations not founded yet (a record whose
 founding event has not arrived) are not counted.
 """

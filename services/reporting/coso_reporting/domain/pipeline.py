@@ -13,16 +13,14 @@ by admissions' events, computed on its working-day calendar, so nothing is recom
 A withdrawn or rejected file has no open deadline. A deadline is overdue on a day after
 it; due soon when it falls within the next N days (today included).
 
-The projection applies the same rules in SQL to count each authority's candidates by stage
+The projection applies these rules in SQL to count each authority's candidates by stage
 (`CandidateCounts`, adapters/fact_pipeline_queries.py), from the constants below.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-
-from coso_reporting.domain.fact_records import CandidateFact
+from datetime import date
 
 STAGES: tuple[str, ...] = (
     "proposed",
@@ -42,8 +40,6 @@ STAGES: tuple[str, ...] = (
 ORDERED_STAGES = STAGES[:10]  # a file reaches the furthest of these it has taken
 ENDING_STEPS = ("withdrawn", "rejected", "probationary_removed")  # the first taken ends the file
 STOPPING_STEPS = ("withdrawn", "rejected")  # close every deadline
-_ORDER = {stage: i for i, stage in enumerate(ORDERED_STAGES)}
-_ENDS = ENDING_STEPS
 
 # The pipeline report's columns: each stage counts in one of them.
 STAGE_GROUPS: dict[str, str] = {
@@ -71,21 +67,6 @@ DEADLINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def stage_on(candidate: CandidateFact, day: date) -> str | None:
-    """The stage reached by `day`; None if the candidate was not proposed yet."""
-    if candidate.proposed_on > day:
-        return None
-    taken = {name: step for name, step in candidate.steps.items() if step.on <= day}
-    for end in _ENDS:
-        if end in taken:
-            return end
-    reached = "proposed"
-    for name in taken:
-        if name in _ORDER and _ORDER[name] > _ORDER[reached]:
-            reached = name
-    return reached
-
-
 @dataclass(frozen=True)
 class OpenDeadline:
     candidate_id: str
@@ -98,41 +79,14 @@ class OpenDeadline:
         return (day - self.due).days
 
 
-def open_deadlines(candidate: CandidateFact, day: date) -> list[OpenDeadline]:
-    """The deadlines set and not yet met on `day` (none once the file is withdrawn or rejected)."""
-    taken = {name: step for name, step in candidate.steps.items() if step.on <= day}
-    if any(stop in taken for stop in STOPPING_STEPS):
-        return []
-    found = []
-    for deadline, (setters, closers) in DEADLINES.items():
-        if any(closer in taken for closer in closers):
-            continue
-        setter = next((taken[s] for s in setters if s in taken and taken[s].due is not None), None)
-        if setter is not None and setter.due is not None:
-            found.append(
-                OpenDeadline(
-                    candidate.candidate_id, candidate.display_ref, candidate.authority_id, deadline, setter.due
-                )
-            )
-    return found
-
-
-def overdue(deadline: OpenDeadline, day: date) -> bool:
-    return deadline.due < day
-
-
-def due_soon(deadline: OpenDeadline, day: date, within_days: int) -> bool:
-    return day <= deadline.due <= day + timedelta(days=within_days)
-
-
 STEPS: tuple[str, ...] = (*STAGES, "decision_extended")  # every step a candidate's file records
 
 
 @dataclass(frozen=True)
 class CandidateCounts:
-    """Candidates of one authority on a day by stage (`stage_on`; stages with none left
-    out), with the number of their open deadlines (`open_deadlines`) overdue and due
-    within the report's N days."""
+    """Candidates of one authority on a day by the stage each reached (stages with none
+    left out), with the number of their open deadlines overdue and due within the
+    report's N days."""
 
     authority_id: str
     stages: dict[str, int]

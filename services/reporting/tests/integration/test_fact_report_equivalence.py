@@ -6,8 +6,8 @@ several days, periods, authorities and look-aheads, on SQLite and on PostgreSQL,
 authorities named in the statements and (as for a national report) not.
 
 `RecordByRecord` is the implementation the grouped reads replaced, kept here unchanged as
-the oracle: it reads every candidate and organization and applies domain/pipeline.py's and
-domain/fact_records.py's rules in Python.
+the oracle: it reads every candidate and organization as a record and applies
+domain/pipeline.py's rules in Python (tests/record_by_record.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
@@ -27,8 +28,8 @@ from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports, FactReportSettings, _by_key, _section, _short
 from coso_reporting.domain import fact_labels as labels
 from coso_reporting.domain.errors import InvalidReportRequest
-from coso_reporting.domain.pipeline import due_soon, open_deadlines, overdue, stage_on
 from coso_reporting.domain.rollup import roll_up, within
+from services.reporting.tests.record_by_record import RecordReads, due_soon, open_deadlines, overdue, stage_on
 
 D = date.fromisoformat
 MERGER = D("2025-07-01")
@@ -42,6 +43,10 @@ CANDIDATE_IDS = ("c-1", "c_1", "C1", "c1", "c10", "c2", "cá", "cz", "c 1", "c.1
 class RecordByRecord(FactReports):
     """The pipeline and organizations reports as they were made before their reads were grouped."""
 
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+        self._records = RecordReads(engine)
+
     # --- a. organizations founded and ended ------------------------------------------------
     def organizations(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         request, tree = self._request(authority_id, start, end, as_of)
@@ -53,7 +58,7 @@ class RecordByRecord(FactReports):
             "existing": f"Hiện có (ngày {_short(request.as_of)})",
         }
         party: list[tuple[str, dict[str, int]]] = []
-        for o in self._facts.organizations():
+        for o in self._records.organizations():
             if o.authority_id is None:
                 continue
             values: dict[str, int] = {}
@@ -72,7 +77,7 @@ class RecordByRecord(FactReports):
             "existing_trade_union": f"Công đoàn cơ sở hiện có (ngày {_short(request.as_of)})",
         }
         mass: list[tuple[str, dict[str, int]]] = []
-        for m in self._facts.mass_organizations():
+        for m in self._records.mass_organizations():
             if m.authority_id is None:
                 continue
             values = {}
@@ -107,9 +112,9 @@ class RecordByRecord(FactReports):
             raise InvalidReportRequest(
                 f"within_days must not be negative, not {days}", field="within_days", rule="not_negative"
             )
-        recorded = self._facts.candidate_authorities()
+        recorded = self._records.candidate_authorities()
         inside = within(tree, authority_id, recorded)
-        candidates = self._facts.candidates(None if inside == recorded else inside)
+        candidates = self._records.candidates(None if inside == recorded else inside)
         unit_columns = {
             "before_application": "Chưa nộp hồ sơ",
             "in_progress": "Đang xét (đã nộp hồ sơ)",
@@ -399,7 +404,7 @@ def _authorities(day: date) -> tuple[str, ...]:
 
 def test_the_grouped_pipeline_report_answers_what_the_record_by_record_one_did(engine) -> None:
     grouped = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine))
-    oracle = RecordByRecord(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    oracle = RecordByRecord(engine)
     compared = 0
     for day in DAYS:
         for authority_id in _authorities(day):
@@ -418,7 +423,7 @@ def test_the_grouped_pipeline_report_answers_what_the_record_by_record_one_did(e
 
 def test_the_grouped_organizations_report_answers_what_the_record_by_record_one_did(engine) -> None:
     grouped = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine))
-    oracle = RecordByRecord(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    oracle = RecordByRecord(engine)
     for day in DAYS:
         for authority_id in _authorities(day):
             for period in PERIODS:
@@ -429,7 +434,7 @@ def test_the_grouped_organizations_report_answers_what_the_record_by_record_one_
 
 
 def test_the_pipeline_report_lists_the_earliest_deadlines_and_says_how_many_it_left_out(engine) -> None:
-    oracle = RecordByRecord(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    oracle = RecordByRecord(engine)
     for limit in (1, 2, 3, 5, 8):
         bounded = FactReports(
             SqlFactQueries(engine), SqlAuthorityTrees(engine), FactReportSettings(listed_deadlines=limit)

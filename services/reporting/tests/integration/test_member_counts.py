@@ -13,10 +13,12 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine, and_, case, func, literal, or_, select, text
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
+from coso_reporting.adapters import fact_queries
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.rebuild import rebuild
@@ -405,7 +407,13 @@ def assert_same_coverage(engine: Engine, settings: FactReportSettings | None = N
             assert kept.coverage(*args) == plain.coverage(*args), args
 
 
-def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_member(world, projection) -> None:
+@pytest.mark.parametrize("units", ["written_out", "one_array"])
+def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_member(
+    world, projection, monkeypatch, units
+) -> None:
+    """ "one_array": the units sent as a national report sends them (PostgreSQL)."""
+    if units == "one_array":
+        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_AS_ONE_ARRAY_OVER", 0)
     delivered = history(world)
     # The registry's last two events come in a later batch than the members they concern.
     for part in (delivered[:-2], delivered[-2:]):

@@ -11,11 +11,10 @@ from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_reporting.domain.coverage import CoverageGroup, SizeBands
 from coso_reporting.domain.errors import DuplicateRecord, InvalidReportRequest
-from coso_reporting.domain.fact_records import CandidateFact, Step
 from coso_reporting.domain.facts import FactBatch, fact_keys
-from coso_reporting.domain.pipeline import due_soon, open_deadlines, overdue, stage_on
 from coso_reporting.domain.rollup import OWN_UNITS, roll_up
 from coso_reporting.domain.tree import AuthorityPeriod, Succession, Tree
+from services.reporting.tests.record_by_record import CandidateFact, Step, due_soon, open_deadlines, overdue, stage_on
 
 D = date.fromisoformat
 
@@ -64,7 +63,7 @@ def test_members_without_an_organization_count_only_where_there_is_no_organizati
     assert _group(organized=False, members=False, enough=False).measures()["members_without_organization"] == 0
 
 
-# --- stages and deadlines ----------------------------------------------------------------------
+# --- stages and deadlines (the record-by-record reference the SQL is compared with) ------------
 def _candidate(**steps: Step) -> CandidateFact:
     return CandidateFact("c1", "x", "REF-1", D("2025-01-01"), dict(steps))
 
