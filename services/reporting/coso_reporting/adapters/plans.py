@@ -78,13 +78,15 @@ class SqlIndicatorHistory:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def counts_between(self, start: date, end: date) -> dict[str, Counts]:
+    def counts_between(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
         d = LIVE.daily_indicators
         query = (
             select(d.c.authority_id, func.sum(d.c.enterprises), func.sum(d.c.candidates_proposed))
             .where(d.c.day >= start.isoformat(), d.c.day <= end.isoformat())
             .group_by(d.c.authority_id)
         )
+        if authorities is not None:
+            query = query.where(d.c.authority_id.in_(sorted(authorities)))
         with self._engine.connect() as connection:
             return {a: Counts(int(e or 0), int(c or 0)) for a, e, c in connection.execute(query)}
 
@@ -101,12 +103,16 @@ class SqlIndicatorHistory:
         with self._engine.connect() as connection:
             return {m: Counts(int(e or 0), int(c or 0)) for m, e, c in connection.execute(query)}
 
-    def candidates_by_authority_and_kind(self, start: date, end: date) -> dict[tuple[str, str, str], int]:
+    def candidates_by_authority_and_kind(
+        self, start: date, end: date, authorities: Collection[str] | None = None
+    ) -> dict[tuple[str, str, str], int]:
         k = LIVE.daily_candidates
         query = (
             select(k.c.authority_id, k.c.source_channel, k.c.job_category, func.sum(k.c.candidates))
             .where(k.c.day >= start.isoformat(), k.c.day <= end.isoformat())
             .group_by(k.c.authority_id, k.c.source_channel, k.c.job_category)
         )
+        if authorities is not None:
+            query = query.where(k.c.authority_id.in_(sorted(authorities)))
         with self._engine.connect() as connection:
             return {(a, c, j): int(n or 0) for a, c, j, n in connection.execute(query) if n}

@@ -22,14 +22,18 @@ class IndicatorQueries(Protocol):
 
 
 class IndicatorHistory(Protocol):
-    def counts_between(self, start: date, end: date) -> dict[str, Counts]:
-        """Own counts per authority of the events dated from `start` to `end` (both included)."""
+    def counts_between(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
+        """Own counts per authority of the events dated from `start` to `end` (both included),
+        of `authorities` only (None: all)."""
 
     def monthly(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
         """Counts per month (`YYYY-MM`) from `start` to `end`, summed over `authorities` (None: all)."""
 
-    def candidates_by_authority_and_kind(self, start: date, end: date) -> dict[tuple[str, str, str], int]:
-        """Candidates proposed from `start` to `end` per (recorded authority, source channel, job category)."""
+    def candidates_by_authority_and_kind(
+        self, start: date, end: date, authorities: Collection[str] | None = None
+    ) -> dict[tuple[str, str, str], int]:
+        """Candidates proposed from `start` to `end` per (recorded authority, source channel, job
+        category), of `authorities` only (None: all)."""
 
 
 class PlanUnitOfWork(Protocol):

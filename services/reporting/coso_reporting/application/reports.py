@@ -57,8 +57,9 @@ class Reports:
     def indicator_report(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         _check_period(start, end)
         tree = self.tree(authority_id, as_of)
-        in_period_by_authority = self._history.counts_between(start, end)
-        cumulative_by_authority = self._history.counts_between(EARLIEST, end)
+        held = self._recorded_under(tree, authority_id)
+        in_period_by_authority = self._history.counts_between(start, end, held)
+        cumulative_by_authority = self._history.counts_between(EARLIEST, end, held)
         buckets = tree.buckets_under(authority_id, in_period_by_authority.keys() | cumulative_by_authority.keys())
         in_period, period_total = sum_by_bucket(in_period_by_authority, buckets)
         cumulative, cumulative_total = sum_by_bucket(cumulative_by_authority, buckets)
@@ -95,7 +96,7 @@ class Reports:
         category, and per direct subordinate (each over its subtree) by channel and by category."""
         _check_period(start, end)
         tree = self.tree(authority_id, as_of)
-        recorded = self._history.candidates_by_authority_and_kind(start, end)
+        recorded = self._history.candidates_by_authority_and_kind(start, end, self._recorded_under(tree, authority_id))
         buckets = tree.buckets_under(authority_id, {a for a, _, _ in recorded})
         counts: dict[tuple[str, str], int] = {}
         by_bucket: dict[str, dict[tuple[str, str], int]] = {}
