@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from werkzeug.wrappers import Request, Response
 
-from coso_backbone import readapi
+from coso_backbone import heap, readapi
 from coso_backbone.config import CosoSettings
 from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound
 from coso_backbone.eventstore import EventStore
@@ -46,6 +46,7 @@ class WiredApplication(DependencyProvider):
     def setup(self) -> None:
         settings = CosoSettings.model_validate(self.container.config.get("coso", {}))
         self.application = self._build(settings)
+        heap.settle()
 
     def get_dependency(self, worker_ctx: Any) -> Any:
         return self.application
