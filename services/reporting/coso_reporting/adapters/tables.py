@@ -28,6 +28,13 @@ A table may declare secondary indexes (`Index(...)`, or `index=True` on a column
 names are global in a database, so the fresh copy's are suffixed too (`renamed`), and the
 rebuild gives them their declared names when it swaps (adapters/rebuild.py). A declared
 index needs a migration that creates it on the live table.
+
+Every text column of the projection compares byte by byte on PostgreSQL (collation "C",
+`_compared_bytewise`), whatever collation the database was created with: the reports filter
+on ISO days and list ids in code-point order, as Python sorts them and as SQLite compares.
+In a database created for Vietnamese (ICU `vi-VN`), a column of the database's collation
+orders "B" after "a" and "Ă" between "A" and "B", so the same report would have listed its
+rows in another order there, and every comparison of days went through the locale.
 """
 
 from __future__ import annotations
@@ -202,6 +209,16 @@ def _shape(index: Index) -> tuple[tuple[str, ...], bool]:
     return tuple(column.name for column in index.columns), bool(index.unique)
 
 
+def _compared_bytewise(tables: ProjectionTables) -> ProjectionTables:
+    """The tables, each text column given the "C" collation on PostgreSQL (migration p0015)."""
+    for table in tables.all():
+        for column in table.columns:
+            if isinstance(column.type, String) and column.type.collation is None:
+                length = column.type.length
+                column.type = String(length).with_variant(String(length, collation="C"), "postgresql")
+    return tables
+
+
 LIVE = ProjectionTables(
     authority_indicators,
     enterprises,
@@ -213,5 +230,6 @@ LIVE = ProjectionTables(
     authority_periods,
     successions,
 )
+_compared_bytewise(LIVE)
 REBUILD_SUFFIX = "__rebuild"
 REBUILD = LIVE.renamed(REBUILD_SUFFIX)  # where a rebuild writes before it swaps
