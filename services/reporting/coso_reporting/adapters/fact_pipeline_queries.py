@@ -1,4 +1,5 @@
-"""The pipeline and organizations reports' reads: counted in SQL by the reports' axes.
+"""The pipeline report's reads: counted in SQL by the report's axes (the organizations
+report's are in adapters/organization_counts.py).
 
 A nation has hundreds of thousands of candidates and of organizations; handing each to
 Python made these reports cost the nation's size at every level. Here each read is grouped
@@ -12,9 +13,7 @@ rows and a national one answers a few thousand rows:
   and deadline rules in SQL, built from its constants. Each
   candidate's steps taken by the day are folded into one number, a bit per step (a
   candidate takes each step once, so their sum is their union), and the due days of the
-  steps that set deadlines;
-- `organization_groups`, `mass_organization_groups`: organizations per authority and kind
-  founded and ended in a period, existing on a day (domain/organization_counts.py).
+  steps that set deadlines.
 
 A short list of authorities is a condition of the statement. A long one (a national
 report holds every unit of the day) is not: PostgreSQL plans a condition on thousands of
@@ -36,21 +35,18 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    and_,
     case,
     cast,
     collate,
     func,
     literal,
     null,
-    or_,
     select,
     union_all,
 )
 from sqlalchemy.sql.selectable import Subquery
 
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.domain.organization_counts import MassOrganizationGroup, OrganizationGroup
 from coso_reporting.domain.pipeline import (
     DEADLINES,
     ENDING_STEPS,
@@ -258,63 +254,6 @@ class SqlPipelineQueries:
         return union_all(*parts).subquery("pipeline").select()
 
     # --- organizations ---------------------------------------------------------------------
-    def organization_groups(
-        self, start: date, end: date, day: date, authorities: Collection[str]
-    ) -> list[OrganizationGroup]:
-        """Founded party organizations under `authorities`, by authority and kind: founded in
-        `start`–`end`, dissolved in it, merged into another in it, existing on `day`."""
-        o = self._tables.organizations
-        first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
-        ended = o.c.ended_on.between(first, last)
-        query = (
-            select(
-                o.c.authority_id,
-                o.c.kind,
-                _count(o.c.founded_on.between(first, last)),
-                _count(and_(ended, o.c.ended_by == "dissolved")),
-                _count(and_(ended, o.c.ended_by == "merged")),
-                _count(and_(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on))),
-            )
-            .where(o.c.founded_on.is_not(None), o.c.authority_id.is_not(None))
-            .group_by(o.c.authority_id, o.c.kind)
-        )
-        inside, named = set(authorities), _named(authorities)
-        if named is not None:
-            query = query.where(o.c.authority_id.in_(named))
-        with self._engine.connect() as connection:
-            return [
-                OrganizationGroup(a, kind, int(f), int(d), int(m), int(e))
-                for a, kind, f, d, m, e in connection.execute(query)
-                if a in inside
-            ]
-
-    def mass_organization_groups(
-        self, start: date, end: date, day: date, authorities: Collection[str]
-    ) -> list[MassOrganizationGroup]:
-        """Founded mass organizations under `authorities`, by authority and kind: founded in
-        `start`–`end`, dissolved in it, existing on `day`."""
-        m = self._tables.mass_organizations
-        first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
-        query = (
-            select(
-                m.c.authority_id,
-                m.c.kind,
-                _count(m.c.founded_on.between(first, last)),
-                _count(m.c.dissolved_on.between(first, last)),
-                _count(and_(m.c.founded_on <= on, or_(m.c.dissolved_on.is_(None), m.c.dissolved_on > on))),
-            )
-            .where(m.c.founded_on.is_not(None), m.c.authority_id.is_not(None))
-            .group_by(m.c.authority_id, m.c.kind)
-        )
-        inside, named = set(authorities), _named(authorities)
-        if named is not None:
-            query = query.where(m.c.authority_id.in_(named))
-        with self._engine.connect() as connection:
-            return [
-                MassOrganizationGroup(a, kind, int(f), int(d), int(e))
-                for a, kind, f, d, e in connection.execute(query)
-                if a in inside
-            ]
 
 
 def _named(authorities: Collection[str]) -> list[str] | None:

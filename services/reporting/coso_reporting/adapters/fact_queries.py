@@ -50,6 +50,7 @@ from coso_reporting.adapters.coverage_counts import (
     size_band,
 )
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
+from coso_reporting.adapters.organization_counts import SqlOrganizationQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.domain.coverage import MEASURES, CoverageCounts, SizeBands
@@ -97,7 +98,7 @@ def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
     return lambda column: column.in_(expanding)
 
 
-class SqlFactQueries(SqlPipelineQueries):
+class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
     def __init__(self, engine: Engine, tables: ProjectionTables = LIVE) -> None:
         self._engine = engine
         self._tables = tables

@@ -38,6 +38,10 @@ arrives (see domain/facts.py).
   report reads about it happened, under every unit it has lain in, its key beginning with
   the unit and the day so that a subtree's enterprises changed after a day are range reads;
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
+- `reporting_fact_organization_counts`: the party ("party") and mass ("mass") organizations
+  existing now, per authority and kind ("" when unknown) (domain/organization_counts.py).
+  The organizations are indexed on the days they were founded and ended (p0016): a report
+  on a day reads those founded or ended after it, and those founded or ended in its period.
 """
 
 from __future__ import annotations
@@ -86,6 +90,8 @@ organizations = Table(
     Column("successor_id", String(_ID), nullable=True),
     Column("official_members", Integer, nullable=True),
     Index("ix_reporting_fact_organizations_authority", "authority_id"),
+    Index("ix_reporting_fact_organizations_founded", "founded_on"),
+    Index("ix_reporting_fact_organizations_ended", "ended_on"),
 )
 
 organization_enterprises = Table(
@@ -109,6 +115,8 @@ mass_organizations = Table(
     Column("members_counted_on", String(_DAY), nullable=True),
     Index("ix_reporting_fact_mass_organizations_authority", "authority_id"),
     Index("ix_reporting_fact_mass_organizations_enterprise", "enterprise_id"),
+    Index("ix_reporting_fact_mass_organizations_founded", "founded_on"),
+    Index("ix_reporting_fact_mass_organizations_dissolved", "dissolved_on"),
 )
 
 members = Table(
@@ -237,6 +245,15 @@ coverage_settings = Table(
     Column("minimum_official_members", Integer, primary_key=True, autoincrement=False),
 )
 
+organization_counts = Table(
+    "reporting_fact_organization_counts",
+    metadata,
+    Column("family", String(10), primary_key=True),  # "party" or "mass"
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("kind", String(40), primary_key=True),  # "" when unknown
+    Column("existing", Integer, nullable=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -255,4 +272,5 @@ FACT_TABLES = (
     enterprise_coverage,
     enterprise_changes,
     coverage_settings,
+    organization_counts,
 )

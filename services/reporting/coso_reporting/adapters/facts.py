@@ -17,7 +17,8 @@ counts move with the batch too: the enterprises it touched (their own events, th
 unions, the organizations covering them before and after, their members) are grouped again
 (adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
 them once from the loaded members (`count_members`, three statements) and enterprises
-(`count_coverage`), which costs a fraction of the moves.
+(`count_coverage`), which costs a fraction of the moves. The counts of existing party and
+mass organizations move the same way (adapters/organization_counts.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import keep_coverage
+from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
@@ -63,6 +65,8 @@ def apply_facts(
         _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
         touched, member_days = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
         keep_coverage(connection, tables, touched, member_days)
+        written = {"organizations": batch.organizations, "mass_organizations": batch.mass_organizations}
+        keep_organization_counts(connection, tables, stored, written)
     return batch
 
 

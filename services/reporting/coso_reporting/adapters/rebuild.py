@@ -58,6 +58,7 @@ from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_members
+from coso_reporting.adapters.organization_counts import count_organizations
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX
@@ -196,6 +197,7 @@ class _Rebuild:
             with self._write(bulk=True) as connection:
                 count_members(connection, self._fresh)  # once, rather than page by page
                 count_coverage(connection, self._fresh, kept_settings(connection))  # with the live counts' settings
+                count_organizations(connection, self._fresh)
             self._index_fresh_tables()
             self._analyze_fresh_tables()
             self._swap(stats)

@@ -157,6 +157,7 @@ class ProjectionTables:
     enterprise_coverage: Table
     enterprise_changes: Table
     coverage_settings: Table
+    organization_counts: Table
     authority_periods: Table
     successions: Table
 
@@ -185,6 +186,7 @@ class ProjectionTables:
             self.enterprise_coverage,
             self.enterprise_changes,
             self.coverage_settings,
+            self.organization_counts,
             self.authority_periods,
             self.successions,
         )

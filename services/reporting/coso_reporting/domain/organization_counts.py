@@ -6,11 +6,16 @@ the report's day. The projection counts them in SQL (adapters/fact_pipeline_quer
 an organization exists on a day when founded on or before it and not yet ended (one
 ended on a day no longer exists that day). Organizations not founded yet (a record whose
 founding event has not arrived) are not counted.
+
+The organizations existing now are kept counted per authority and kind, so that "existing
+on a day" reads only the records founded or ended after that day (`existing_changes`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -36,3 +41,34 @@ class MassOrganizationGroup:
     founded: int
     dissolved: int
     existing: int
+
+
+# The organizations existing now are kept counted per (authority, kind) by the projection
+# (adapters/organization_counts.py); a report on a day takes back those founded after it and
+# puts back those ended after it. A kind not known yet is kept as "".
+UNKNOWN_KIND = ""
+
+
+def existing_under(row: Mapping[str, Any] | None, ended: str) -> tuple[str, str] | None:
+    """The (authority, kind) an organization's record counts under among the organizations
+    existing now (founded, not ended: `ended` names its ending day's column), or None."""
+    if row is None or row.get("founded_on") is None or row.get("authority_id") is None or row.get(ended) is not None:
+        return None
+    return row["authority_id"], row.get("kind") or UNKNOWN_KIND
+
+
+def existing_changes(
+    before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]], ended: str
+) -> dict[tuple[str, str], int]:
+    """How the counts of existing organizations move when the records `before` become
+    `after` (by id; a record absent from `before` is new): the non-zero changes."""
+    changes: dict[tuple[str, str], int] = {}
+    for key, row in after.items():
+        was, now = existing_under(before.get(key), ended), existing_under(row, ended)
+        if was == now:
+            continue
+        if was is not None:
+            changes[was] = changes.get(was, 0) - 1
+        if now is not None:
+            changes[now] = changes.get(now, 0) + 1
+    return {group: n for group, n in changes.items() if n}

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text
 
+from coso_backbone.migrate import upgrade, upgrade_backbone
 from coso_backbone.testing import POSTGRES_SERVER, unique_name
 from coso_reporting.adapters.rebuild import rebuild
-from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
+from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
 
 IDS = ["b", "B", "a", "Ă", "A", "ă", "z"]
@@ -90,25 +91,19 @@ def test_a_rebuild_swaps_in_tables_that_compare_bytewise(
 
 def test_the_migration_brings_existing_text_columns_to_bytewise_keeping_rows(vietnamese_postgres_url: str) -> None:
     engine = create_engine(vietnamese_postgres_url)
-    migrate_engine(engine)
-    ordered_ids(engine)
+    upgrade_backbone(engine)
+    upgrade(engine, MIGRATIONS, VERSION_TABLE, "p0010")  # the tables as they were before p0015
+    enterprises = LIVE.enterprises.name
     with engine.begin() as connection:
-        for table, column in text_collations(engine):
-            length = LIVE_LENGTHS[table, column]
-            kind = f"VARCHAR({length})" if length else "TEXT"
-            connection.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {kind} COLLATE "default"'))
-        connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0010'"))
+        connection.execute(
+            text(f"INSERT INTO {enterprises} (enterprise_id, authority_id) VALUES (:e, 'x')"), [{"e": i} for i in IDS]
+        )
     assert set(text_collations(engine).values()) == {None}
 
     migrate_engine(engine)
 
     assert set(text_collations(engine).values()) == {"C"}
     with engine.connect() as connection:
-        kept = connection.execute(select(LIVE.enterprises.c.enterprise_id).order_by(LIVE.enterprises.c.enterprise_id))
+        kept = connection.execute(text(f"SELECT enterprise_id FROM {enterprises} ORDER BY enterprise_id"))
         assert list(kept.scalars()) == sorted(IDS)
     engine.dispose()
-
-
-LIVE_LENGTHS = {
-    (table.name, column.name): getattr(column.type, "length", None) for table in LIVE.all() for column in table.columns
-}

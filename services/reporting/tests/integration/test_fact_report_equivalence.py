@@ -17,13 +17,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, text
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
 from coso_reporting.adapters import fact_pipeline_queries
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
+from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports, FactReportSettings, _by_key, _section, _short
 from coso_reporting.domain import fact_labels as labels
@@ -281,6 +284,12 @@ def _pipeline(rng: random.Random, candidate_id: str, authority_id: str, proposed
     return road
 
 
+def _on_a_reported_day(n: int, edge: int, drawn: date) -> date:
+    """Every fifth organization founded (`edge` 0) or ended (1) on a reported day, the others
+    on the day drawn: a report's day is the edge its counts must get right."""
+    return DAYS[n // 5 % len(DAYS)] if n % 5 == edge else drawn
+
+
 def random_province(world, seed: int) -> list[Envelope]:
     """vn over provinces pv and qv; pv's communes a, b, c and old (merged into b on MERGER),
     a zone under a; candidates and organizations spread over them and over an id never
@@ -308,7 +317,7 @@ def random_province(world, seed: int) -> list[Envelope]:
     organization_ids: list[str] = []
     for n in range(40):
         organization_id, authority_id = f"o{n}", rng.choice(COMMUNES)
-        founded_on = D("2023-06-01") + timedelta(days=rng.randrange(1000))
+        founded_on = _on_a_reported_day(n, 0, D("2023-06-01") + timedelta(days=rng.randrange(1000)))
         kind = rng.choice(list(r.OrganizationKind))
         delivered.append(
             reg.record(
@@ -325,7 +334,7 @@ def random_province(world, seed: int) -> list[Envelope]:
                 ),
             )
         )
-        ended_on = founded_on + timedelta(days=rng.randint(1, 500))
+        ended_on = max(_on_a_reported_day(n, 1, founded_on + timedelta(days=rng.randint(1, 500))), founded_on)
         draw = rng.random()
         if draw < 0.25:
             ended: r.EventContract = r.OrganizationDissolved(
@@ -343,7 +352,7 @@ def random_province(world, seed: int) -> list[Envelope]:
         organization_ids.append(organization_id)
     for n in range(40):
         mass_id = f"u{n}"
-        founded_on = D("2023-06-01") + timedelta(days=rng.randrange(1000))
+        founded_on = _on_a_reported_day(n, 0, D("2023-06-01") + timedelta(days=rng.randrange(1000)))
         delivered.append(
             reg.record(
                 f"mass-{mass_id}",
@@ -362,7 +371,9 @@ def random_province(world, seed: int) -> list[Envelope]:
             dissolved = r.MassOrganizationDissolved(
                 mass_organization_id=mass_id,
                 reason="giải thể",
-                effective_from=founded_on + timedelta(days=rng.randint(1, 500)),
+                effective_from=max(
+                    _on_a_reported_day(n, 1, founded_on + timedelta(days=rng.randint(1, 500))), founded_on
+                ),
             )
             delivered.append(reg.record(f"mass-{mass_id}", dissolved))
     for n, candidate_id in enumerate((*CANDIDATE_IDS, *(f"k{i}" for i in range(90)))):
@@ -431,6 +442,49 @@ def test_the_grouped_organizations_report_answers_what_the_record_by_record_one_
                 assert grouped.organizations(authority_id, *period, day) == expected, (day, authority_id, period)
     party = next(s for s in oracle.organizations("vn", *PERIODS[2], D("2025-10-15"))["sections"])["totals"]
     assert party["founded"] and party["dissolved"] and party["merged"] and party["existing"]
+
+
+def assert_organizations_as_record_by_record(engine: Engine) -> None:
+    grouped = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine))
+    oracle = RecordByRecord(engine)
+    for day in DAYS:
+        for authority_id in _authorities(day):
+            for period in PERIODS:
+                expected = oracle.organizations(authority_id, *period, day)
+                assert grouped.organizations(authority_id, *period, day) == expected, (day, authority_id, period)
+
+
+def kept_organization_counts(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        return sorted(tuple(row) for row in connection.execute(select(LIVE.organization_counts)))
+
+
+def test_the_organizations_counted_by_a_rebuild_in_pages_answer_as_record_by_record(world, projection) -> None:
+    delivered = random_province(world, seed=11)
+    assert projection.deliver(delivered).applied == len(delivered)
+    kept_live = kept_organization_counts(projection.engine)
+
+    rebuild(projection.engine, world.sources, page_size=7)
+
+    assert kept_live and kept_organization_counts(projection.engine) == kept_live
+    assert_organizations_as_record_by_record(projection.engine)
+
+
+def test_the_migration_counts_the_organizations_the_projection_keeps(world, projection) -> None:
+    delivered = random_province(world, seed=13)
+    assert projection.deliver(delivered).applied == len(delivered)
+    kept_live = kept_organization_counts(projection.engine)
+    with projection.engine.begin() as connection:
+        connection.execute(text(f"DROP TABLE {LIVE.organization_counts.name}"))
+        for index in (i.name for t in (LIVE.organizations, LIVE.mass_organizations) for i in t.indexes):
+            if index.endswith(("_founded", "_ended", "_dissolved")):
+                connection.execute(text(f"DROP INDEX {index}"))
+        connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0015'"))
+
+    migrate_engine(projection.engine)
+
+    assert kept_live and kept_organization_counts(projection.engine) == kept_live
+    assert_organizations_as_record_by_record(projection.engine)
 
 
 def test_the_pipeline_report_lists_the_earliest_deadlines_and_says_how_many_it_left_out(engine) -> None:

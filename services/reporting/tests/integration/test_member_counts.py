@@ -473,6 +473,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.enterprise_coverage,
         LIVE.enterprise_changes,
         LIVE.coverage_settings,
+        LIVE.organization_counts,
     )
     projection.deliver(history(world))
     with projection.engine.connect() as connection:
@@ -490,6 +491,10 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
             "ix_reporting_fact_candidate_steps_authority",
             "ix_reporting_fact_organization_enterprises_enterprise",  # p0010's
             "ix_reporting_fact_mass_organizations_enterprise",
+            "ix_reporting_fact_organizations_founded",  # p0016's
+            "ix_reporting_fact_organizations_ended",
+            "ix_reporting_fact_mass_organizations_founded",
+            "ix_reporting_fact_mass_organizations_dissolved",
         )
         for index in later_indexes:
             connection.execute(text(f"DROP INDEX {index}"))
