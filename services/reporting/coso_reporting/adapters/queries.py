@@ -11,17 +11,17 @@ from coso_reporting.domain.indicators import AuthorityCounts, Counts
 ProjectionState = tuple[tuple[str, str, int], ...]
 
 
-def projection_state(engine: Engine) -> ProjectionState:
+def projection_state(engine: Engine, producer: str | None = None) -> ProjectionState:
     """Every consumer's checkpoints: they move with every applied batch and with a rebuild's
-    swap, so an answer made in one state is current while the state holds (StateCache)."""
+    swap, so an answer made in one state is current while the state holds (StateCache).
+    With `producer`, only the checkpoints of that producer's sources (`/coso/<deployment>/
+    <producer>`): what rests only on its events stays current while the others move."""
     c = consumer_checkpoints.c
+    query = select(c.consumer, c.source, c.position).order_by(c.consumer, c.source)
+    if producer is not None:
+        query = query.where(c.source.like(f"%/{producer}"))
     with engine.connect() as connection:
-        return tuple(
-            (consumer, source, int(position))
-            for consumer, source, position in connection.execute(
-                select(c.consumer, c.source, c.position).order_by(c.consumer, c.source)
-            )
-        )
+        return tuple((consumer, source, int(position)) for consumer, source, position in connection.execute(query))
 
 
 class SqlIndicatorQueries:

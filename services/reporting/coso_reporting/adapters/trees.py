@@ -4,8 +4,10 @@ One short connection reads the periods in force on the day and the successions i
 by then, and the `Tree` is built from them. Building one takes ~45–70 ms for the national
 bench's 4,400 authorities (unloaded machine; `python -m services.reporting.bench.national`),
 and one dashboard load asks for five reports on the same day. So trees are cached per day
-and per state of the projection: the consumers' checkpoints (a checkpoint moves with every
-applied batch and with a rebuild's swap, so a moved one means a fresh read). A dead letter
+and per state of the hierarchy: the checkpoints of registry's sources, whose events alone
+change it (a checkpoint moves with every applied batch and with a rebuild's swap, so a
+moved one means a fresh read). Admissions' events, most of a day's traffic, leave the
+cached trees in place. A dead letter
 replayed later changes the tables without moving a checkpoint; an entry therefore also
 expires after `max_age` seconds, which bounds how long such a change can go unseen.
 """
@@ -24,6 +26,8 @@ from coso_reporting.adapters.tables import LIVE
 from coso_reporting.application.state_cache import StateCache
 from coso_reporting.domain.tree import Tree
 
+HIERARCHY_PRODUCER = "registry"  # the producer of the hierarchy's events (domain/timeline.py)
+
 
 class SqlAuthorityTrees:
     def __init__(
@@ -35,7 +39,7 @@ class SqlAuthorityTrees:
     ) -> None:
         self._engine = engine
         self._cache: StateCache[Tree] = StateCache(
-            lambda: projection_state(engine), size=cache_size, max_age=max_age, clock=clock
+            lambda: projection_state(engine, HIERARCHY_PRODUCER), size=cache_size, max_age=max_age, clock=clock
         )
 
     def as_of(self, day: date) -> Tree:

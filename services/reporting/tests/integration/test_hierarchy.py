@@ -264,6 +264,8 @@ def test_a_days_tree_is_read_again_once_the_projection_moved_or_the_entry_aged(w
     projection.deliver([registered(world, "bn", AuthorityLevel.PROVINCE, None, date(2020, 1, 1))])
     first = trees.as_of(TODAY)
     assert trees.as_of(TODAY) is first  # nothing moved: the same tree
+    projection.deliver([world.candidate("c1", "e1", "bn")])
+    assert trees.as_of(TODAY) is first  # admissions' events leave the hierarchy as it was
 
     renamed = AuthorityRenamed(authority_id="bn", name="Tỉnh ủy Bắc Ninh", effective_from=MERGER, legal_basis=BASIS)
     projection.deliver([world.registry.record("authority-bn", renamed)])
