@@ -49,10 +49,18 @@ def unique_name(prefix: str = "t") -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """URL of a new, empty PostgreSQL database, dropped after the test."""
-    name = unique_name("coso_test_")
+    with new_postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def new_postgres_database(options: str = "", prefix: str = "coso_test_") -> Iterator[str]:
+    """URL of a new PostgreSQL database made with `CREATE DATABASE ... <options>` (e.g. a
+    template and a locale), dropped on leaving."""
+    name = unique_name(prefix)
     admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" {options}'))
     try:
         yield f"{POSTGRES_SERVER}/{name}"
     finally:

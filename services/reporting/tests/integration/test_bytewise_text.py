@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text
 
 from coso_backbone.migrate import upgrade, upgrade_backbone
-from coso_backbone.testing import POSTGRES_SERVER, unique_name
+from coso_backbone.testing import new_postgres_database
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
@@ -21,21 +21,9 @@ IDS = ["b", "B", "a", "Ă", "A", "ă", "z"]
 @pytest.fixture
 def vietnamese_postgres_url() -> Iterator[str]:
     """A new PostgreSQL database whose default collation is Vietnamese."""
-    name = unique_name("coso_test_vi_")
-    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(
-            text(
-                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
-                " LOCALE_PROVIDER icu ICU_LOCALE 'vi-VN'"
-            )
-        )
-    try:
-        yield f"{POSTGRES_SERVER}/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    vietnamese = "TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'vi-VN'"
+    with new_postgres_database(vietnamese, prefix="coso_test_vi_") as url:
+        yield url
 
 
 def text_collations(engine: Engine) -> dict[tuple[str, str], str | None]:
