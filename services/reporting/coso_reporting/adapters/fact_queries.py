@@ -18,7 +18,7 @@ its period. The rules of a day are `MemberGroup`'s and
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -59,7 +59,7 @@ from coso_reporting.domain.fact_records import (
     MemberCounts,
     MemberGroup,
 )
-from coso_reporting.domain.member_counts import UNKNOWN
+from coso_reporting.domain.member_counts import ADMITTED, UNKNOWN, recounted_since, whole_months
 
 
 def _counted(m: Table) -> tuple[ColumnElement[bool], ...]:
@@ -305,16 +305,16 @@ class SqlFactQueries(SqlPipelineQueries):
 
     def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
         """`MemberGroup`'s rules over the members filed under `authorities`: the kept counts of
-        the members' latest state (domain/member_counts.py), each member changed after the
-        day or within the period taken out of them as counted there and put back as it was
-        on the day, with its admission and leaving in the period; summed by the report's axes."""
+        the members' latest state and the kept flows of the period's whole months
+        (domain/member_counts.py), each member changed since `recounted_since` taken out of
+        them as counted there and put back as it was on the day, with its admission and
+        leaving in the period; summed by the report's axes."""
         t = self._tables
-        m, e, kept, changes = t.members, t.fact_enterprises, t.member_counts, t.member_changes
+        m, e, kept, flows, changes = t.members, t.fact_enterprises, t.member_counts, t.member_flows, t.member_changes
         first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
-        # Every member whose group differs from the kept one changed on or after this day.
-        since = min(start, day + timedelta(days=1)).isoformat()
+        months, since = whole_months(start, end), recounted_since(day, start, end).isoformat()
         listed = self._listed() if len(authorities) > MEMBER_UNITS_AS_ONE_ARRAY_OVER else _named()
-        zero = literal(0)
+        zero, unknown = literal(0), literal(UNKNOWN)
         job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
             e, e.c.enterprise_id == m.c.enterprise_id
@@ -322,7 +322,7 @@ class SqlFactQueries(SqlPipelineQueries):
         in_scope = (changes.c.changed_on >= since, *_counted(m), listed(m.c.authority_id))
         admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
         left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
-        combined = union_all(
+        parts: list[Select[Any]] = [
             select(
                 kept.c.authority_id,
                 kept.c.job_category,
@@ -331,14 +331,36 @@ class SqlFactQueries(SqlPipelineQueries):
                 zero.label("admitted"),
                 zero.label("left_in_period"),
                 kept.c.members.label("n"),
-            ).where(listed(kept.c.authority_id)),
-            select(m.c.authority_id, job, ownership, _status_now(m), zero, zero, literal(-1))
+            ).where(listed(kept.c.authority_id))
+        ]
+        if months is None:  # no whole month: every admission and leaving of the period recounted
+            kept_admitted, kept_left = zero, zero
+        else:
+            # The flows' rows: an admission has no status; a leaving has its own, with the flag.
+            is_admission = flows.c.flow == ADMITTED
+            parts.append(
+                select(
+                    flows.c.authority_id,
+                    unknown,
+                    unknown,
+                    case((is_admission, literal(None)), else_=flows.c.flow),
+                    case((is_admission, 1), else_=0),
+                    case((is_admission, 0), else_=1),
+                    flows.c.members,
+                ).where(listed(flows.c.authority_id), flows.c.month.between(*months))
+            )
+            within = (f"{months[0]}-01", f"{months[1]}-31")  # ISO days sort as strings
+            kept_admitted = case((m.c.admitted_on.between(*within), 1), else_=0)
+            kept_left = case((m.c.ended_on.between(*within), 1), else_=0)
+        parts += [
+            select(m.c.authority_id, job, ownership, _status_now(m), kept_admitted, kept_left, literal(-1))
             .select_from(changed)
             .where(*in_scope),
             select(m.c.authority_id, job, ownership, self._status_on(day), admitted, left, literal(1))
             .select_from(changed)
             .where(*in_scope),
-        ).cte("combined")
+        ]
+        combined = union_all(*parts).cte("combined")
         c = combined.c
         active = c.status.in_(ACTIVE_STATUSES)
         when = {

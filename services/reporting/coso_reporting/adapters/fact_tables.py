@@ -27,7 +27,10 @@ arrives (see domain/facts.py).
   `reporting_fact_member_counts`, members per unit, job category, enterprise ownership and
   status; `reporting_fact_enterprise_members`, each enterprise's members, active and
   official; `reporting_fact_member_changes`, each member's last change by day, its key
-  beginning with the day so that the members changed after a day are one range read.
+  beginning with the day so that the members changed after a day are one range read;
+  `reporting_fact_member_flows`, the members admitted and those who left (by how: transferred
+  out, deceased, removed) per unit and month (`YYYY-MM`), indexed on the month too, so that a
+  period's admissions and departures in whole months are a sum over its months' rows.
 - the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
   `reporting_fact_coverage_counts`, the coverage report's measures of the operating
   enterprises per unit, industrial zone, ownership and size band ("" for no zone or unknown
@@ -48,6 +51,7 @@ metadata = MetaData()
 
 _ID = 100
 _DAY = 10
+_MONTH = 7
 
 fact_enterprises = Table(
     "reporting_fact_enterprises",
@@ -192,6 +196,16 @@ member_changes = Table(
     Column("member_id", String(_ID), primary_key=True),
 )
 
+member_flows = Table(
+    "reporting_fact_member_flows",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("month", String(_MONTH), primary_key=True),  # YYYY-MM
+    Column("flow", String(20), primary_key=True),  # "admitted" or a leaving status
+    Column("members", Integer, nullable=False),
+    Index("ix_reporting_fact_member_flows_month", "month"),
+)
+
 _COVERAGE_KEY = (
     ("authority_id", _ID),
     ("industrial_zone_id", _ID),  # "" when none
@@ -255,4 +269,5 @@ FACT_TABLES = (
     enterprise_coverage,
     enterprise_changes,
     coverage_settings,
+    member_flows,
 )

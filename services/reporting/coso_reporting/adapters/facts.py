@@ -26,14 +26,14 @@ from collections.abc import KeysView, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select
+from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select, union_all
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import keep_coverage
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
-from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted, last_change
+from coso_reporting.domain.member_counts import ADMITTED, UNKNOWN, MemberCountChanges, is_counted, last_change
 
 _IN_CHUNK = 500
 _LOOKUP_CHUNK = 5000  # ids per lookup of a few columns by key
@@ -197,7 +197,7 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     of domain/member_counts.py in SQL: the statements of migration p0007)."""
     m, e = tables.members, tables.fact_enterprises
     kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
-    for table in (kept, per_enterprise, changes):
+    for table in (kept, per_enterprise, changes, tables.member_flows):
         connection.execute(delete(table))
     if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
         connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
@@ -237,6 +237,20 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     connection.execute(
         insert(changes).from_select(
             ["changed_on", "member_id"], select(last, m.c.member_id).where(counted).order_by(last, m.c.member_id)
+        )
+    )
+    admitted_in, ended_in = func.substr(m.c.admitted_on, 1, 7), func.substr(m.c.ended_on, 1, 7)
+    left = and_(counted, m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES)))
+    flows = union_all(
+        select(m.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")).where(counted),
+        select(m.c.authority_id, ended_in, m.c.status).where(left),
+    ).subquery()
+    connection.execute(
+        insert(tables.member_flows).from_select(
+            ["authority_id", "month", "flow", "members"],
+            select(flows.c.authority_id, flows.c.month, flows.c.flow, func.count()).group_by(
+                flows.c.authority_id, flows.c.month, flows.c.flow
+            ),
         )
     )
 
@@ -292,6 +306,20 @@ def _write_counts(connection: Connection, tables: ProjectionTables, changes: Mem
     c = tables.member_counts
     for start in range(0, len(emptied), _IN_CHUNK):
         connection.execute(delete(c).where(c.c.members == 0, c.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))
+    flows = changes.changed_flows()
+    _adding(tables.member_flows, ("members",)).execute(
+        connection, [{"authority_id": a, "month": m, "flow": f, "members": n} for (a, m, f), n in flows.items()]
+    )
+    fewer = [{"unit": a, "month": m, "flow": f} for (a, m, f), n in sorted(flows.items()) if n < 0]
+    if fewer:
+        f = tables.member_flows
+        emptied_flow = and_(
+            f.c.members == 0,
+            f.c.authority_id == bindparam("unit"),
+            f.c.month == bindparam("month"),
+            f.c.flow == bindparam("flow"),
+        )
+        connection.execute(delete(f).where(emptied_flow), fewer)
     left = sorted(e for e, (n, _, _) in enterprises.items() if n < 0)
     em = tables.enterprise_members
     for start in range(0, len(left), _IN_CHUNK):

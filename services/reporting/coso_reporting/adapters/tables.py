@@ -150,6 +150,7 @@ class ProjectionTables:
     enterprise_coverage: Table
     enterprise_changes: Table
     coverage_settings: Table
+    member_flows: Table
     authority_periods: Table
     successions: Table
 
@@ -178,6 +179,7 @@ class ProjectionTables:
             self.enterprise_coverage,
             self.enterprise_changes,
             self.coverage_settings,
+            self.member_flows,
             self.authority_periods,
             self.successions,
         )

@@ -376,6 +376,12 @@ PERIODS = [
     ("2025-01-01", "2025-06-30"),
     ("2019-01-01", "2026-12-31"),
     ("2024-11-11", "2024-11-11"),
+    # Periods beginning or ending within a month: the kept flows of their whole months and
+    # the members admitted or leaving in the parts outside them.
+    ("2024-11-11", "2025-08-08"),
+    ("2025-03-01", "2025-03-15"),
+    ("2025-03-04", "2025-08-31"),
+    ("2024-02-21", "2024-11-30"),
 ]
 
 
@@ -428,12 +434,12 @@ def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_memb
     assert ownership["cooperative"] == 2 and ownership["household_business"] > 0 and ownership["foreign_invested"] == 0
 
 
-def test_coverage_kept_event_by_event_answers_as_grouping_every_enterprise(world, projection) -> None:
+def test_members_and_coverage_kept_event_by_event_answer_as_grouping_every_member(world, projection) -> None:
     for event in history(world):
         outcome = projection.deliver([event])
         assert outcome.applied == 1, projection.sink.letters
 
-    assert_same_coverage(projection.engine)
+    assert_same_reports(projection.engine)
     coverage = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine)).coverage
     report = coverage("hn", D("2025-01-01"), D("2025-12-31"), D("2025-12-31"))
     units = {row["key"]: row["values"]["enterprises"] for row in report["sections"][0]["rows"]}
@@ -473,6 +479,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.enterprise_coverage,
         LIVE.enterprise_changes,
         LIVE.coverage_settings,
+        LIVE.member_flows,
     )
     projection.deliver(history(world))
     with projection.engine.connect() as connection:
