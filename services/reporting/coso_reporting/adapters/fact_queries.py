@@ -319,7 +319,7 @@ class SqlFactQueries(SqlPipelineQueries):
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
             e, e.c.enterprise_id == m.c.enterprise_id
         )
-        in_scope = (changes.c.changed_on >= since, *_counted(m), listed(m.c.authority_id))
+        in_scope = (changes.c.changed_on >= since, listed(changes.c.authority_id), *_counted(m))
         admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
         left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
         parts: list[Select[Any]] = [
@@ -333,9 +333,9 @@ class SqlFactQueries(SqlPipelineQueries):
                 kept.c.members.label("n"),
             ).where(listed(kept.c.authority_id))
         ]
-        if months is None:  # no whole month: every admission and leaving of the period recounted
-            kept_admitted, kept_left = zero, zero
-        else:
+        kept_admitted: ColumnElement[int] = zero
+        kept_left: ColumnElement[int] = zero
+        if months is not None:  # else no whole month: every admission and leaving of the period recounted
             # The flows' rows: an admission has no status; a leaving has its own, with the flag.
             is_admission = flows.c.flow == ADMITTED
             parts.append(

@@ -26,8 +26,10 @@ arrives (see domain/facts.py).
 - the counts kept for the members' latest state (domain/member_counts.py):
   `reporting_fact_member_counts`, members per unit, job category, enterprise ownership and
   status; `reporting_fact_enterprise_members`, each enterprise's members, active and
-  official; `reporting_fact_member_changes`, each member's last change by day, its key
-  beginning with the day so that the members changed after a day are one range read;
+  official; `reporting_fact_member_changes`, each member's last change by day and the unit
+  it is filed under, its key beginning with the day so that the members changed after a
+  day are one range read, and indexed on the unit and the day so that a province's or a
+  commune's are range reads of its units (p0012);
   `reporting_fact_member_flows`, the members admitted and those who left (by how: transferred
   out, deceased, removed) per unit and month (`YYYY-MM`), indexed on the month too, so that a
   period's admissions and departures in whole months are a sum over its months' rows.
@@ -194,6 +196,8 @@ member_changes = Table(
     metadata,
     Column("changed_on", String(_DAY), primary_key=True),
     Column("member_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Index("ix_reporting_fact_member_changes_authority", "authority_id", "changed_on"),
 )
 
 member_flows = Table(

@@ -236,7 +236,8 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
     connection.execute(
         insert(changes).from_select(
-            ["changed_on", "member_id"], select(last, m.c.member_id).where(counted).order_by(last, m.c.member_id)
+            ["changed_on", "member_id", "authority_id"],
+            select(last, m.c.member_id, m.c.authority_id).where(counted).order_by(last, m.c.member_id),
         )
     )
     admitted_in, ended_in = func.substr(m.c.admitted_on, 1, 7), func.substr(m.c.ended_on, 1, 7)
@@ -328,9 +329,12 @@ def _write_counts(connection: Connection, tables: ProjectionTables, changes: Mem
     if changes.changes_removed:
         connection.execute(
             delete(days).where(and_(days.c.changed_on == bindparam("day"), days.c.member_id == bindparam("member"))),
-            [{"day": d, "member": m} for d, m in sorted(changes.changes_removed)],
+            [{"day": d, "member": m} for d, m, _ in sorted(changes.changes_removed)],
         )
-    _upsert(days).execute(connection, [{"changed_on": d, "member_id": m} for d, m in sorted(changes.changes_added)])
+    _upsert(days).execute(
+        connection,
+        [{"changed_on": d, "member_id": m, "authority_id": a} for d, m, a in sorted(changes.changes_added)],
+    )
 
 
 @cache

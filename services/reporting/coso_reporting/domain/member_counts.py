@@ -9,7 +9,7 @@ recorded day has passed, `status_now`):
 - the members per unit, job category, enterprise ownership and status;
 - per enterprise, its members, how many are active (probationary or official) and official;
 - per member, the last day anything about its status happened (`last_change`: admission,
-  recognition, leaving);
+  recognition, leaving), with the unit it is filed under;
 - the period's flows per unit and month (`flows`): the members admitted, and those who
   left by how they left (transferred out, deceased, removed), on the month of their
   admission or leaving.
@@ -37,6 +37,7 @@ from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES
 
 Row = Mapping[str, Any]
 CountKey = tuple[str, str, str, str]  # authority, job category, enterprise ownership, status
+LastChange = tuple[str, str, str]  # day, member, the authority it is filed under
 FlowKey = tuple[str, str, str]  # authority, month (YYYY-MM), flow: ADMITTED or the leaving status
 UNKNOWN = ""
 ADMITTED = "admitted"
@@ -100,13 +101,13 @@ def recounted_since(day: date, start: date, end: date) -> date:
 class MemberCountChanges:
     """What a run of events changes in the kept counts: signed changes of the members per
     key and per enterprise ([members, active, official]), of the flows per unit and month,
-    and the members' last-change rows to remove and to add ((day, member id))."""
+    and the members' last-change rows to remove and to add ((day, member id, authority))."""
 
     counts: Counter[CountKey] = field(default_factory=Counter)
     flows: Counter[FlowKey] = field(default_factory=Counter)
     enterprises: dict[str, list[int]] = field(default_factory=dict)
-    changes_removed: set[tuple[str, str]] = field(default_factory=set)
-    changes_added: set[tuple[str, str]] = field(default_factory=set)
+    changes_removed: set[LastChange] = field(default_factory=set)
+    changes_added: set[LastChange] = field(default_factory=set)
 
     def move(
         self,
@@ -120,8 +121,8 @@ class MemberCountChanges:
         ownership from `ownership_before` to `ownership_after`."""
         self._add(before, ownership_before, -1)
         self._add(after, ownership_after, 1)
-        old = (last_change(before), member_id) if before is not None and is_counted(before) else None
-        new = (last_change(after), member_id) if after is not None and is_counted(after) else None
+        old = (last_change(before), member_id, before["authority_id"]) if before and is_counted(before) else None
+        new = (last_change(after), member_id, after["authority_id"]) if after and is_counted(after) else None
         if old != new:
             if old is not None:
                 self.changes_removed.add(old)

@@ -46,8 +46,8 @@ def test_a_recognised_member_moves_from_probationary_to_official_in_its_unit_and
         ("hn.a", "production_worker", "foreign_invested", "official"): 1,
     }
     assert changes.changed_enterprises() == {"e1": [0, 0, 1]}
-    assert changes.changes_removed == {("2024-03-01", "m1")}
-    assert changes.changes_added == {("2025-03-01", "m1")}
+    assert changes.changes_removed == {("2024-03-01", "m1", "hn.a")}
+    assert changes.changes_added == {("2025-03-01", "m1", "hn.a")}
 
 
 def test_a_member_not_admitted_yet_counts_nowhere_and_one_whose_enterprise_changed_ownership_moves() -> None:

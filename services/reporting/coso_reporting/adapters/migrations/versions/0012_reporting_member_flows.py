@@ -1,7 +1,10 @@
 """The members' flows kept per unit and month (domain/member_counts.py): the members
 admitted, and those who left by how (transferred out, deceased, removed), on the month of
 their admission or leaving, so that a period's admissions and departures in whole months
-are a sum. Filled here from the stored members, as the projection would have kept them.
+are a sum; and each member's last change with the unit it is filed under, indexed on the
+unit and the day, so that a province's or a commune's report reads its own members changed
+after a day. Filled here from the stored members, as the projection would have kept them
+(the last changes made again, with their units).
 
 Revision ID: p0012
 Revises: p0010
@@ -16,6 +19,13 @@ branch_labels = None
 depends_on = None
 
 _COUNTED = "m.admitted_on IS NOT NULL AND m.authority_id IS NOT NULL"
+# The latest of the admission, recognition and leaving days (those recorded), as p0007.
+_LATER_OF_TWO = (
+    "CASE WHEN m.official_on IS NOT NULL AND m.official_on > m.admitted_on THEN m.official_on ELSE m.admitted_on END"
+)
+_LAST_CHANGE = (
+    f"CASE WHEN m.ended_on IS NOT NULL AND m.ended_on > ({_LATER_OF_TWO}) THEN m.ended_on ELSE {_LATER_OF_TWO} END"
+)
 _LEFT = "m.ended_on IS NOT NULL AND m.status IN ('transferred_out', 'deceased', 'removed')"
 
 
@@ -39,7 +49,32 @@ def upgrade() -> None:
         ") flows GROUP BY authority_id, month, flow"
     )
 
+    op.drop_table("reporting_fact_member_changes")
+    _create_member_changes(with_unit=True)
+    op.create_index(
+        "ix_reporting_fact_member_changes_authority", "reporting_fact_member_changes", ["authority_id", "changed_on"]
+    )
+    op.execute(
+        "INSERT INTO reporting_fact_member_changes (changed_on, member_id, authority_id) "
+        f"SELECT {_LAST_CHANGE}, m.member_id, m.authority_id FROM reporting_fact_members m WHERE {_COUNTED}"
+    )
+
+
+def _create_member_changes(*, with_unit: bool) -> None:
+    op.create_table(
+        "reporting_fact_member_changes",
+        sa.Column("changed_on", sa.String(10), primary_key=True),
+        sa.Column("member_id", sa.String(100), primary_key=True),
+        *([sa.Column("authority_id", sa.String(100), nullable=False)] if with_unit else []),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("reporting_fact_member_changes")
+    _create_member_changes(with_unit=False)
+    op.execute(
+        "INSERT INTO reporting_fact_member_changes (changed_on, member_id) "
+        f"SELECT {_LAST_CHANGE}, m.member_id FROM reporting_fact_members m WHERE {_COUNTED}"
+    )
     op.drop_index("ix_reporting_fact_member_flows_month", "reporting_fact_member_flows")
     op.drop_table("reporting_fact_member_flows")
