@@ -32,7 +32,11 @@ arrives (see domain/facts.py).
   commune's are range reads of its units (p0012);
   `reporting_fact_member_flows`, the members admitted and those who left (by how: transferred
   out, deceased, removed) per unit and month (`YYYY-MM`), indexed on the month too, so that a
-  period's admissions and departures in whole months are a sum over its months' rows.
+  period's admissions and departures in whole months are a sum over its months' rows;
+  `reporting_fact_member_unit_counts`, the member counts summed per unit, status and job
+  group (production workers, owners, others), which are all the report's unit columns
+  need; `reporting_fact_member_compositions`, the member counts summed over every unit
+  (a national report takes out those of the few units it does not hold) (p0012).
 - the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
   `reporting_fact_coverage_counts`, the coverage report's measures of the operating
   enterprises per unit, industrial zone, ownership and size band ("" for no zone or unknown
@@ -200,6 +204,24 @@ member_changes = Table(
     Index("ix_reporting_fact_member_changes_authority", "authority_id", "changed_on"),
 )
 
+member_unit_counts = Table(
+    "reporting_fact_member_unit_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("status", String(20), primary_key=True),
+    Column("job_group", String(40), primary_key=True),  # production_worker, owner or "" (the others)
+    Column("members", Integer, nullable=False),
+)
+
+member_compositions = Table(
+    "reporting_fact_member_compositions",
+    metadata,
+    Column("job_category", String(40), primary_key=True),  # "" when unknown
+    Column("ownership", String(40), primary_key=True),  # "" when unknown
+    Column("status", String(20), primary_key=True),
+    Column("members", Integer, nullable=False),
+)
+
 member_flows = Table(
     "reporting_fact_member_flows",
     metadata,
@@ -274,4 +296,6 @@ FACT_TABLES = (
     enterprise_changes,
     coverage_settings,
     member_flows,
+    member_unit_counts,
+    member_compositions,
 )

@@ -151,6 +151,8 @@ class ProjectionTables:
     enterprise_changes: Table
     coverage_settings: Table
     member_flows: Table
+    member_unit_counts: Table
+    member_compositions: Table
     authority_periods: Table
     successions: Table
 
@@ -180,6 +182,8 @@ class ProjectionTables:
             self.enterprise_changes,
             self.coverage_settings,
             self.member_flows,
+            self.member_unit_counts,
+            self.member_compositions,
             self.authority_periods,
             self.successions,
         )

@@ -6,7 +6,9 @@ A nation has millions of members, so grouping them all for each report takes sec
 The projection therefore keeps, for the members' latest state (their status once every
 recorded day has passed, `status_now`):
 
-- the members per unit, job category, enterprise ownership and status;
+- the members per unit, job category, enterprise ownership and status; the same summed
+  per unit, status and job group (production workers, owners, others: the report's unit
+  columns), and summed over every unit (the nation's composition);
 - per enterprise, its members, how many are active (probationary or official) and official;
 - per member, the last day anything about its status happened (`last_change`: admission,
   recognition, leaving), with the unit it is filed under;
@@ -39,8 +41,11 @@ Row = Mapping[str, Any]
 CountKey = tuple[str, str, str, str]  # authority, job category, enterprise ownership, status
 LastChange = tuple[str, str, str]  # day, member, the authority it is filed under
 FlowKey = tuple[str, str, str]  # authority, month (YYYY-MM), flow: ADMITTED or the leaving status
+UnitKey = tuple[str, str, str]  # authority, status, job group (`job_group`)
+CompositionKey = tuple[str, str, str]  # job category, enterprise ownership, status
 UNKNOWN = ""
 ADMITTED = "admitted"
+REPORTED_JOBS = ("production_worker", "owner")  # the job categories the report counts per unit
 
 
 def is_counted(row: Row | None) -> bool:
@@ -57,6 +62,12 @@ def status_now(row: Row) -> str:
 def last_change(row: Row) -> str:
     """The last day among the admission, recognition and leaving recorded for a counted member."""
     return max(day for day in (row["admitted_on"], row["official_on"], row["ended_on"]) if day is not None)
+
+
+def job_group(job_category: str) -> str:
+    """The job category as the report's unit columns tell them apart: production workers,
+    owners, and the others (UNKNOWN)."""
+    return job_category if job_category in REPORTED_JOBS else UNKNOWN
 
 
 def month_of(day: str) -> str:
@@ -148,6 +159,20 @@ class MemberCountChanges:
 
     def changed_counts(self) -> dict[CountKey, int]:
         return {key: n for key, n in self.counts.items() if n}
+
+    def changed_units(self) -> dict[UnitKey, int]:
+        """The counts' changes summed per unit, status and job group."""
+        units: Counter[UnitKey] = Counter()
+        for (authority_id, job, _, status), n in self.counts.items():
+            units[(authority_id, status, job_group(job))] += n
+        return {key: n for key, n in units.items() if n}
+
+    def changed_compositions(self) -> dict[CompositionKey, int]:
+        """The counts' changes summed over every unit."""
+        compositions: Counter[CompositionKey] = Counter()
+        for (_, job, ownership, status), n in self.counts.items():
+            compositions[(job, ownership, status)] += n
+        return {key: n for key, n in compositions.items() if n}
 
     def changed_flows(self) -> dict[FlowKey, int]:
         return {key: n for key, n in self.flows.items() if n}

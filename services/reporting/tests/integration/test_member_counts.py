@@ -159,6 +159,10 @@ class PlainFactQueries(SqlFactQueries):
         return CoverageCounts(*axes)
 
 
+def _sorted(counts: MemberCounts) -> tuple[dict[str, dict[str, int]], list[MemberGroup]]:
+    return counts.units, sorted(counts.compositions, key=repr)
+
+
 def enterprise(enterprise_id: str, authority_id: str, on: str, ownership=r.Ownership.DOMESTIC_PRIVATE, workers=80):
     return r.EnterpriseRegistered(
         enterprise_id=enterprise_id,
@@ -427,6 +431,12 @@ def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_memb
         assert outcome.applied == len(part), projection.sink.letters
 
     assert_same_reports(projection.engine)
+    every_unit = ("hn", "hn.a", "hn.b", "hn.old", "hn.kcn", "hp")  # none left out: a nation's report
+    for day in DAYS:
+        for start, end in PERIODS:
+            args = (D(day), D(start), D(end), every_unit)
+            kept, plain = SqlFactQueries(projection.engine), PlainFactQueries(projection.engine)
+            assert _sorted(kept.member_counts(*args)) == _sorted(plain.member_counts(*args)), args
     members = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine)).members(
         "hn", D("2025-01-01"), D("2025-12-31"), D("2025-12-31")
     )
@@ -480,6 +490,8 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.enterprise_changes,
         LIVE.coverage_settings,
         LIVE.member_flows,
+        LIVE.member_unit_counts,
+        LIVE.member_compositions,
     )
     projection.deliver(history(world))
     with projection.engine.connect() as connection:

@@ -88,3 +88,18 @@ def test_whole_months_of_a_period_and_the_members_recounted_outside_them() -> No
     assert recounted_since(d("2025-12-31"), d("2025-01-01"), d("2025-10-15")) == d("2025-10-01")
     assert recounted_since(d("2025-12-31"), d("2025-01-15"), d("2025-10-31")) == d("2025-01-15")
     assert recounted_since(d("2025-12-31"), d("2025-03-02"), d("2025-03-31")) == d("2025-03-02")
+
+
+def test_the_counts_move_summed_per_unit_status_and_job_group_and_over_every_unit() -> None:
+    changes = MemberCountChanges()
+    changes.move("m1", None, None, row(), "cooperative")
+    changes.move("m2", None, None, row(job_category="teacher", authority_id="hn.b"), None)
+
+    assert changes.changed_units() == {
+        ("hn.a", "probationary", "production_worker"): 1,
+        ("hn.b", "probationary", ""): 1,
+    }
+    assert changes.changed_compositions() == {
+        ("production_worker", "cooperative", "probationary"): 1,
+        ("teacher", "", "probationary"): 1,
+    }

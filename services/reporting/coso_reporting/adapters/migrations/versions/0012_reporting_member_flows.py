@@ -1,4 +1,6 @@
-"""The members' flows kept per unit and month (domain/member_counts.py): the members
+"""The member counts summed per unit, status and job group (production workers, owners,
+others: the report's unit columns) and over every unit (the nation's composition); the
+members' flows kept per unit and month (domain/member_counts.py): the members
 admitted, and those who left by how (transferred out, deceased, removed), on the month of
 their admission or leaving, so that a period's admissions and departures in whole months
 are a sum; and each member's last change with the unit it is filed under, indexed on the
@@ -26,6 +28,7 @@ _LATER_OF_TWO = (
 _LAST_CHANGE = (
     f"CASE WHEN m.ended_on IS NOT NULL AND m.ended_on > ({_LATER_OF_TWO}) THEN m.ended_on ELSE {_LATER_OF_TWO} END"
 )
+_JOB_GROUP = "CASE WHEN job_category IN ('production_worker', 'owner') THEN job_category ELSE '' END"
 _LEFT = "m.ended_on IS NOT NULL AND m.status IN ('transferred_out', 'deceased', 'removed')"
 
 
@@ -49,6 +52,30 @@ def upgrade() -> None:
         ") flows GROUP BY authority_id, month, flow"
     )
 
+    op.create_table(
+        "reporting_fact_member_unit_counts",
+        sa.Column("authority_id", sa.String(100), primary_key=True),
+        sa.Column("status", sa.String(20), primary_key=True),
+        sa.Column("job_group", sa.String(40), primary_key=True),
+        sa.Column("members", sa.Integer, nullable=False),
+    )
+    op.execute(
+        "INSERT INTO reporting_fact_member_unit_counts (authority_id, status, job_group, members) "
+        f"SELECT authority_id, status, {_JOB_GROUP}, SUM(members) FROM reporting_fact_member_counts "
+        f"GROUP BY authority_id, status, {_JOB_GROUP}"
+    )
+    op.create_table(
+        "reporting_fact_member_compositions",
+        sa.Column("job_category", sa.String(40), primary_key=True),
+        sa.Column("ownership", sa.String(40), primary_key=True),
+        sa.Column("status", sa.String(20), primary_key=True),
+        sa.Column("members", sa.Integer, nullable=False),
+    )
+    op.execute(
+        "INSERT INTO reporting_fact_member_compositions (job_category, ownership, status, members) "
+        "SELECT job_category, ownership, status, SUM(members) FROM reporting_fact_member_counts "
+        "GROUP BY job_category, ownership, status"
+    )
     op.drop_table("reporting_fact_member_changes")
     _create_member_changes(with_unit=True)
     op.create_index(
@@ -76,5 +103,7 @@ def downgrade() -> None:
         "INSERT INTO reporting_fact_member_changes (changed_on, member_id) "
         f"SELECT {_LAST_CHANGE}, m.member_id FROM reporting_fact_members m WHERE {_COUNTED}"
     )
+    op.drop_table("reporting_fact_member_compositions")
+    op.drop_table("reporting_fact_member_unit_counts")
     op.drop_index("ix_reporting_fact_member_flows_month", "reporting_fact_member_flows")
     op.drop_table("reporting_fact_member_flows")
