@@ -85,17 +85,25 @@ def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
     return case((status == "official", 1), else_=0)
 
 
-# Above this many units the members report sends them to PostgreSQL as one array (`_listed`):
-# a nation's 4,400 written into each of the three places that check them took longer to plan
-# than the rest. A province's hundred stay written out, so that the kept counts are read by
-# their index rather than scanned whole.
-MEMBER_UNITS_AS_ONE_ARRAY_OVER = 1_000
+# Above this many units the members report names the units with kept counts it does not
+# hold rather than those it holds: a nation's 4,400 written out took longer to plan than the
+# rest, and even as one array PostgreSQL looked each up in the flows one by one, where the few
+# left out let it read the flows of the period's months, the changes after the day, and the
+# composition summed over every unit. A province's hundred stay written out, so that the kept
+# counts are read by their index rather than scanned whole.
+MEMBER_UNITS_NAMED_AT_MOST = 1_000
 
 
 def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
     """Whether a unit is one of the report's `authorities`, written out in the statement."""
     expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
     return lambda column: column.in_(expanding)
+
+
+def _not_named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+    """Whether a unit is not one of the units `not_held` written out in the statement."""
+    expanding: BindParameter[list[str]] = bindparam("not_held", expanding=True)
+    return lambda column: column.not_in(expanding)
 
 
 class SqlFactQueries(SqlPipelineQueries):
@@ -311,22 +319,17 @@ class SqlFactQueries(SqlPipelineQueries):
         them as counted there and put back as it was on the day, with its admission and
         leaving in the period; summed by the report's axes. The unit columns read the counts
         summed per unit, status and job group; the composition of a report of more than
-        MEMBER_UNITS_AS_ONE_ARRAY_OVER units (a nation's) the counts summed over every unit,
+        MEMBER_UNITS_NAMED_AT_MOST units (a nation's) the counts summed over every unit,
         less those of the units it does not hold, a smaller one its units' counts."""
         t = self._tables
         m, e, flows, changes = t.members, t.fact_enterprises, t.member_flows, t.member_changes
         first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
         months, since = whole_months(start, end), recounted_since(day, start, end).isoformat()
-        nation = len(authorities) > MEMBER_UNITS_AS_ONE_ARRAY_OVER
+        nation = len(authorities) > MEMBER_UNITS_NAMED_AT_MOST
         parameters: dict[str, Any] = {"authorities": sorted(authorities)}
-        if nation:
-            # Every kept row is of a unit with kept counts: those the report does not hold are
-            # few, and leaving them out reads each table by its day or month alone.
+        if nation:  # every kept row is of a unit with kept counts: leave out those not held
             parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(authorities)
-            not_held: BindParameter[list[str]] = bindparam("not_held", expanding=True)
-            listed: Callable[[ColumnElement[Any]], ColumnElement[bool]] = lambda column: column.not_in(not_held)  # noqa: E731
-        else:
-            listed = _named()
+        listed = _not_named() if nation else _named()
         zero, unknown = literal(0), literal(UNKNOWN)
         job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(

@@ -16,7 +16,7 @@ too. Those are looked up only for an enterprise that has counted members. The co
 counts move with the batch too: the enterprises it touched (their own events, their trade
 unions, the organizations covering them before and after, their members) are grouped again
 (adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
-them once from the loaded members (`count_members`, three statements) and enterprises
+them once from the loaded members (`count_members`, a statement per table) and enterprises
 (`count_coverage`), which costs a fraction of the moves.
 """
 

@@ -417,13 +417,15 @@ def assert_same_coverage(engine: Engine, settings: FactReportSettings | None = N
             assert kept.coverage(*args) == plain.coverage(*args), args
 
 
-@pytest.mark.parametrize("units", ["written_out", "one_array"])
+@pytest.mark.parametrize("units", ["written_out", "as_a_nation"])
 def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_member(
     world, projection, monkeypatch, units
 ) -> None:
-    """ "one_array": the units sent as a national report sends them (PostgreSQL)."""
-    if units == "one_array":
-        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_AS_ONE_ARRAY_OVER", 0)
+    """ "as_a_nation": the members report names the units it does not hold, as a national
+    report does."""
+    if units == "as_a_nation":
+        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_NAMED_AT_MOST", 0)
+        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_NAMED_AT_MOST", 0)
     delivered = history(world)
     # The registry's last two events come in a later batch than the members they concern.
     for part in (delivered[:-2], delivered[-2:]):
