@@ -18,7 +18,7 @@ its period. The rules of a day are `MemberGroup`'s and
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +34,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     tuple_,
     union_all,
 )
@@ -60,7 +61,7 @@ from coso_reporting.domain.fact_records import (
     MemberCounts,
     MemberGroup,
 )
-from coso_reporting.domain.member_counts import UNKNOWN
+from coso_reporting.domain.member_counts import ADMITTED, UNKNOWN, recounted_since, whole_months
 
 
 def _counted(m: Table) -> tuple[ColumnElement[bool], ...]:
@@ -85,17 +86,25 @@ def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
     return case((status == "official", 1), else_=0)
 
 
-# Above this many units the members report sends them to PostgreSQL as one array (`_listed`):
-# a nation's 4,400 written into each of the three places that check them took longer to plan
-# than the rest. A province's hundred stay written out, so that the kept counts are read by
-# their index rather than scanned whole.
-MEMBER_UNITS_AS_ONE_ARRAY_OVER = 1_000
+# Above this many units the members report names the units with kept counts it does not
+# hold rather than those it holds: a nation's 4,400 written out took longer to plan than the
+# rest, and even as one array PostgreSQL looked each up in the flows one by one, where the few
+# left out let it read the flows of the period's months, the changes after the day, and the
+# composition summed over every unit. A province's hundred stay written out, so that the kept
+# counts are read by their index rather than scanned whole.
+MEMBER_UNITS_NAMED_AT_MOST = 1_000
 
 
 def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
     """Whether a unit is one of the report's `authorities`, written out in the statement."""
     expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
     return lambda column: column.in_(expanding)
+
+
+def _not_named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+    """Whether a unit is not one of the units `not_held` written out in the statement."""
+    expanding: BindParameter[list[str]] = bindparam("not_held", expanding=True)
+    return lambda column: column.not_in(expanding)
 
 
 class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
@@ -306,41 +315,79 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
 
     def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
         """`MemberGroup`'s rules over the members filed under `authorities`: the kept counts of
-        the members' latest state (domain/member_counts.py), each member changed after the
-        day or within the period taken out of them as counted there and put back as it was
-        on the day, with its admission and leaving in the period; summed by the report's axes."""
+        the members' latest state and the kept flows of the period's whole months
+        (domain/member_counts.py), each member changed since `recounted_since` taken out of
+        them as counted there and put back as it was on the day, with its admission and
+        leaving in the period; summed by the report's axes. The unit columns read the counts
+        summed per unit, status and job group; the composition of a report of more than
+        MEMBER_UNITS_NAMED_AT_MOST units (a nation's) the counts summed over every unit,
+        less those of the units it does not hold, a smaller one its units' counts."""
         t = self._tables
-        m, e, kept, changes = t.members, t.fact_enterprises, t.member_counts, t.member_changes
+        m, e, flows, changes = t.members, t.fact_enterprises, t.member_flows, t.member_changes
         first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
-        # Every member whose group differs from the kept one changed on or after this day.
-        since = min(start, day + timedelta(days=1)).isoformat()
-        listed = self._listed() if len(authorities) > MEMBER_UNITS_AS_ONE_ARRAY_OVER else _named()
-        zero = literal(0)
+        months, since = whole_months(start, end), recounted_since(day, start, end).isoformat()
+        nation = len(authorities) > MEMBER_UNITS_NAMED_AT_MOST
+        parameters: dict[str, Any] = {"authorities": sorted(authorities)}
+        if nation:  # every kept row is of a unit with kept counts: leave out those not held
+            parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(authorities)
+        listed = _not_named() if nation else _named()
+        zero, unknown = literal(0), literal(UNKNOWN)
         job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
         changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
             e, e.c.enterprise_id == m.c.enterprise_id
         )
-        in_scope = (changes.c.changed_on >= since, *_counted(m), listed(m.c.authority_id))
+        in_scope = (changes.c.changed_on >= since, listed(changes.c.authority_id), *_counted(m))
         admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
         left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
-        combined = union_all(
+        kept_admitted: ColumnElement[int] = zero
+        kept_left: ColumnElement[int] = zero
+        flow_rows: list[Select[Any]] = []
+        if months is not None:  # else no whole month: every admission and leaving of the period recounted
+            # The flows' rows: an admission has no status; a leaving has its own, with the flag.
+            is_admission = flows.c.flow == ADMITTED
+            flow_rows.append(
+                select(
+                    flows.c.authority_id,
+                    unknown,
+                    unknown,
+                    case((is_admission, literal(None)), else_=flows.c.flow),
+                    case((is_admission, 1), else_=0),
+                    case((is_admission, 0), else_=1),
+                    flows.c.members,
+                ).where(listed(flows.c.authority_id), flows.c.month.between(*months))
+            )
+            within = (f"{months[0]}-01", f"{months[1]}-31")  # ISO days sort as strings
+            kept_admitted = case((m.c.admitted_on.between(*within), 1), else_=0)
+            kept_left = case((m.c.ended_on.between(*within), 1), else_=0)
+        u = t.member_unit_counts
+        per_unit = select(
+            u.c.authority_id,
+            u.c.job_group.label("job_category"),
+            unknown.label("ownership"),
+            u.c.status,
+            zero.label("admitted"),
+            zero.label("left_in_period"),
+            u.c.members.label("n"),
+        ).where(listed(u.c.authority_id))
+        # Each changed member read once, and made two rows: taken out as kept (-1), put back
+        # as on the day (+1).
+        signs = union_all(select(literal(-1).label("n")), select(literal(1))).subquery("signs")
+        kept_row = signs.c.n == -1
+        recounted = (
             select(
-                kept.c.authority_id,
-                kept.c.job_category,
-                kept.c.ownership,
-                kept.c.status,
-                zero.label("admitted"),
-                zero.label("left_in_period"),
-                kept.c.members.label("n"),
-            ).where(listed(kept.c.authority_id)),
-            select(m.c.authority_id, job, ownership, _status_now(m), zero, zero, literal(-1))
-            .select_from(changed)
-            .where(*in_scope),
-            select(m.c.authority_id, job, ownership, self._status_on(day), admitted, left, literal(1))
-            .select_from(changed)
-            .where(*in_scope),
-        ).cte("combined")
-        c = combined.c
+                m.c.authority_id,
+                job.label("job_category"),
+                ownership.label("ownership"),
+                case((kept_row, _status_now(m)), else_=self._status_on(day)).label("status"),
+                case((kept_row, kept_admitted), else_=admitted).label("admitted"),
+                case((kept_row, kept_left), else_=left).label("left_in_period"),
+                signs.c.n,
+            )
+            .select_from(changed.join(signs, true()))
+            .where(*in_scope)
+            .cte("recounted")
+        )
+        c = union_all(per_unit, *flow_rows, select(*recounted.c)).cte("combined").c
         active = c.status.in_(ACTIVE_STATUSES)
         when = {
             "members": active,
@@ -355,16 +402,6 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(
             c.authority_id
         )
-        # The active members counted inside the sum rather than kept by a WHERE: PostgreSQL
-        # would push that condition into each part of `combined`, misjudge how few changed
-        # members pass it and look each one up in the whole unit list.
-        count = func.sum(case((active, c.n), else_=0))
-        compositions = (
-            select(c.job_category, c.ownership, c.status, count)
-            .group_by(c.job_category, c.ownership, c.status)
-            .having(count != 0)
-        )
-        parameters = {"authorities": sorted(authorities)}
         with self._engine.connect() as connection:
             by_unit = {
                 a: {name: int(n) for name, n in zip(when, values, strict=True)}
@@ -372,9 +409,45 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             }
             by_composition = [
                 MemberGroup("", j or None, o or None, status, False, False, int(n))
-                for j, o, status, n in connection.execute(compositions, parameters)
+                for j, o, status, n in connection.execute(self._compositions(nation, listed, recounted), parameters)
             ]
         return MemberCounts(by_unit, by_composition)
+
+    def _units_not_held(self, authorities: Collection[str]) -> list[str]:
+        """The units with kept member counts that are not among `authorities`."""
+        u, held = self._tables.member_unit_counts, set(authorities)
+        with self._engine.connect() as connection:
+            return sorted(a for a in connection.execute(select(u.c.authority_id).distinct()).scalars() if a not in held)
+
+    def _compositions(
+        self, nation: bool, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]], recounted: CTE
+    ) -> Select[Any]:
+        """The active members by job category, ownership and status: the kept counts of the
+        report's units (of every unit less those of the units not held, for a nation's), with
+        the recounted members."""
+        kept, every = self._tables.member_counts, self._tables.member_compositions
+        axes = (kept.c.job_category, kept.c.ownership, kept.c.status)
+        if nation:
+            # A parameter of its own: SQLAlchemy writes an empty list alike for each use of one.
+            not_held: BindParameter[list[str]] = bindparam("units_not_held", expanding=True)
+            parts = [
+                select(every.c.job_category, every.c.ownership, every.c.status, every.c.members.label("n")),
+                select(*axes, -kept.c.members).where(kept.c.authority_id.in_(not_held)),
+            ]
+        else:
+            parts = [select(*axes, kept.c.members.label("n")).where(listed(kept.c.authority_id))]
+        r = recounted.c
+        parts.append(select(r.job_category, r.ownership, r.status, r.n))
+        c = union_all(*parts).cte("compositions").c
+        # The active members counted inside the sum rather than kept by a WHERE: PostgreSQL
+        # would push that condition into each part, misjudge how few changed members pass it
+        # and look each one up in the whole unit list.
+        count = func.sum(case((c.status.in_(ACTIVE_STATUSES), c.n), else_=0))
+        return (
+            select(c.job_category, c.ownership, c.status, count)
+            .group_by(c.job_category, c.ownership, c.status)
+            .having(count != 0)
+        )
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         t = self._tables.organization_ratings

@@ -26,8 +26,17 @@ arrives (see domain/facts.py).
 - the counts kept for the members' latest state (domain/member_counts.py):
   `reporting_fact_member_counts`, members per unit, job category, enterprise ownership and
   status; `reporting_fact_enterprise_members`, each enterprise's members, active and
-  official; `reporting_fact_member_changes`, each member's last change by day, its key
-  beginning with the day so that the members changed after a day are one range read.
+  official; `reporting_fact_member_changes`, each member's last change by day and the unit
+  it is filed under, its key beginning with the day so that the members changed after a
+  day are one range read, and indexed on the unit and the day so that a province's or a
+  commune's are range reads of its units (p0012);
+  `reporting_fact_member_flows`, the members admitted and those who left (by how: transferred
+  out, deceased, removed) per unit and month (`YYYY-MM`), indexed on the month too, so that a
+  period's admissions and departures in whole months are a sum over its months' rows;
+  `reporting_fact_member_unit_counts`, the member counts summed per unit, status and job
+  group (production workers, owners, others), which are all the report's unit columns
+  need; `reporting_fact_member_compositions`, the member counts summed over every unit
+  (a national report takes out those of the few units it does not hold) (p0012).
 - the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
   `reporting_fact_coverage_counts`, the coverage report's measures of the operating
   enterprises per unit, industrial zone, ownership and size band ("" for no zone or unknown
@@ -52,6 +61,7 @@ metadata = MetaData()
 
 _ID = 100
 _DAY = 10
+_MONTH = 7
 
 fact_enterprises = Table(
     "reporting_fact_enterprises",
@@ -198,6 +208,36 @@ member_changes = Table(
     metadata,
     Column("changed_on", String(_DAY), primary_key=True),
     Column("member_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Index("ix_reporting_fact_member_changes_authority", "authority_id", "changed_on"),
+)
+
+member_unit_counts = Table(
+    "reporting_fact_member_unit_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("status", String(20), primary_key=True),
+    Column("job_group", String(40), primary_key=True),  # production_worker, owner or "" (the others)
+    Column("members", Integer, nullable=False),
+)
+
+member_compositions = Table(
+    "reporting_fact_member_compositions",
+    metadata,
+    Column("job_category", String(40), primary_key=True),  # "" when unknown
+    Column("ownership", String(40), primary_key=True),  # "" when unknown
+    Column("status", String(20), primary_key=True),
+    Column("members", Integer, nullable=False),
+)
+
+member_flows = Table(
+    "reporting_fact_member_flows",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("month", String(_MONTH), primary_key=True),  # YYYY-MM
+    Column("flow", String(20), primary_key=True),  # "admitted" or a leaving status
+    Column("members", Integer, nullable=False),
+    Index("ix_reporting_fact_member_flows_month", "month"),
 )
 
 _COVERAGE_KEY = (
@@ -272,5 +312,8 @@ FACT_TABLES = (
     enterprise_coverage,
     enterprise_changes,
     coverage_settings,
+    member_flows,
+    member_unit_counts,
+    member_compositions,
     organization_counts,
 )

@@ -16,7 +16,7 @@ too. Those are looked up only for an enterprise that has counted members. The co
 counts move with the batch too: the enterprises it touched (their own events, their trade
 unions, the organizations covering them before and after, their members) are grouped again
 (adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
-them once from the loaded members (`count_members`, three statements) and enterprises
+them once from the loaded members (`count_members`, a statement per table) and enterprises
 (`count_coverage`), which costs a fraction of the moves. The counts of existing party and
 mass organizations move the same way (adapters/organization_counts.py).
 """
@@ -27,7 +27,7 @@ from collections.abc import KeysView, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select
+from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select, union_all
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import keep_coverage
@@ -35,7 +35,14 @@ from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
-from coso_reporting.domain.member_counts import UNKNOWN, MemberCountChanges, is_counted, last_change
+from coso_reporting.domain.member_counts import (
+    ADMITTED,
+    REPORTED_JOBS,
+    UNKNOWN,
+    MemberCountChanges,
+    is_counted,
+    last_change,
+)
 
 _IN_CHUNK = 500
 _LOOKUP_CHUNK = 5000  # ids per lookup of a few columns by key
@@ -201,7 +208,8 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     of domain/member_counts.py in SQL: the statements of migration p0007)."""
     m, e = tables.members, tables.fact_enterprises
     kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
-    for table in (kept, per_enterprise, changes):
+    sums = (tables.member_unit_counts, tables.member_compositions)
+    for table in (kept, per_enterprise, changes, tables.member_flows, *sums):
         connection.execute(delete(table))
     if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
         connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
@@ -240,7 +248,44 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
     connection.execute(
         insert(changes).from_select(
-            ["changed_on", "member_id"], select(last, m.c.member_id).where(counted).order_by(last, m.c.member_id)
+            ["changed_on", "member_id", "authority_id"],
+            select(last, m.c.member_id, m.c.authority_id).where(counted).order_by(last, m.c.member_id),
+        )
+    )
+    _sum_counts(connection, tables)
+    admitted_in, ended_in = func.substr(m.c.admitted_on, 1, 7), func.substr(m.c.ended_on, 1, 7)
+    left = and_(counted, m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES)))
+    flows = union_all(
+        select(m.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")).where(counted),
+        select(m.c.authority_id, ended_in, m.c.status).where(left),
+    ).subquery()
+    connection.execute(
+        insert(tables.member_flows).from_select(
+            ["authority_id", "month", "flow", "members"],
+            select(flows.c.authority_id, flows.c.month, flows.c.flow, func.count()).group_by(
+                flows.c.authority_id, flows.c.month, flows.c.flow
+            ),
+        )
+    )
+
+
+def _sum_counts(connection: Connection, tables: ProjectionTables) -> None:
+    """The kept counts summed per unit, status and job group, and over every unit."""
+    kept = tables.member_counts
+    group = case((kept.c.job_category.in_(REPORTED_JOBS), kept.c.job_category), else_=literal(UNKNOWN))
+    connection.execute(
+        insert(tables.member_unit_counts).from_select(
+            ["authority_id", "status", "job_group", "members"],
+            select(kept.c.authority_id, kept.c.status, group, func.sum(kept.c.members)).group_by(
+                kept.c.authority_id, kept.c.status, group
+            ),
+        )
+    )
+    axes = (kept.c.job_category, kept.c.ownership, kept.c.status)
+    connection.execute(
+        insert(tables.member_compositions).from_select(
+            ["job_category", "ownership", "status", "members"],
+            select(*axes, func.sum(kept.c.members)).group_by(*axes),
         )
     )
 
@@ -296,6 +341,22 @@ def _write_counts(connection: Connection, tables: ProjectionTables, changes: Mem
     c = tables.member_counts
     for start in range(0, len(emptied), _IN_CHUNK):
         connection.execute(delete(c).where(c.c.members == 0, c.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))
+    units = changes.changed_units()
+    _adding(tables.member_unit_counts, ("members",)).execute(
+        connection, [{"authority_id": a, "status": s, "job_group": j, "members": n} for (a, s, j), n in units.items()]
+    )
+    compositions = changes.changed_compositions()
+    _adding(tables.member_compositions, ("members",)).execute(
+        connection,
+        [{"job_category": j, "ownership": o, "status": s, "members": n} for (j, o, s), n in compositions.items()],
+    )
+    _delete_emptied(connection, tables.member_unit_counts, [key for key, n in units.items() if n < 0])
+    _delete_emptied(connection, tables.member_compositions, [key for key, n in compositions.items() if n < 0])
+    flows = changes.changed_flows()
+    _adding(tables.member_flows, ("members",)).execute(
+        connection, [{"authority_id": a, "month": m, "flow": f, "members": n} for (a, m, f), n in flows.items()]
+    )
+    _delete_emptied(connection, tables.member_flows, [key for key, n in flows.items() if n < 0])
     left = sorted(e for e, (n, _, _) in enterprises.items() if n < 0)
     em = tables.enterprise_members
     for start in range(0, len(left), _IN_CHUNK):
@@ -304,9 +365,24 @@ def _write_counts(connection: Connection, tables: ProjectionTables, changes: Mem
     if changes.changes_removed:
         connection.execute(
             delete(days).where(and_(days.c.changed_on == bindparam("day"), days.c.member_id == bindparam("member"))),
-            [{"day": d, "member": m} for d, m in sorted(changes.changes_removed)],
+            [{"day": d, "member": m} for d, m, _ in sorted(changes.changes_removed)],
         )
-    _upsert(days).execute(connection, [{"changed_on": d, "member_id": m} for d, m in sorted(changes.changes_added)])
+    _upsert(days).execute(
+        connection,
+        [{"changed_on": d, "member_id": m, "authority_id": a} for d, m, a in sorted(changes.changes_added)],
+    )
+
+
+def _delete_emptied(connection: Connection, table: Table, keys: list[tuple[str, ...]]) -> None:
+    """Delete the rows of these keys whose count went down to 0."""
+    if not keys:
+        return
+    names = [c.name for c in table.primary_key.columns]
+    emptied = and_(table.c.members == 0, *(table.c[name] == bindparam(f"key_{name}") for name in names))
+    connection.execute(
+        delete(table).where(emptied),
+        [{f"key_{name}": v for name, v in zip(names, key, strict=True)} for key in sorted(keys)],
+    )
 
 
 @cache

@@ -157,6 +157,9 @@ class ProjectionTables:
     enterprise_coverage: Table
     enterprise_changes: Table
     coverage_settings: Table
+    member_flows: Table
+    member_unit_counts: Table
+    member_compositions: Table
     organization_counts: Table
     authority_periods: Table
     successions: Table
@@ -186,6 +189,9 @@ class ProjectionTables:
             self.enterprise_coverage,
             self.enterprise_changes,
             self.coverage_settings,
+            self.member_flows,
+            self.member_unit_counts,
+            self.member_compositions,
             self.organization_counts,
             self.authority_periods,
             self.successions,

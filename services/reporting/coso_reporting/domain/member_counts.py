@@ -6,15 +6,22 @@ A nation has millions of members, so grouping them all for each report takes sec
 The projection therefore keeps, for the members' latest state (their status once every
 recorded day has passed, `status_now`):
 
-- the members per unit, job category, enterprise ownership and status;
+- the members per unit, job category, enterprise ownership and status; the same summed
+  per unit, status and job group (production workers, owners, others: the report's unit
+  columns), and summed over every unit (the nation's composition);
 - per enterprise, its members, how many are active (probationary or official) and official;
 - per member, the last day anything about its status happened (`last_change`: admission,
-  recognition, leaving).
+  recognition, leaving), with the unit it is filed under;
+- the period's flows per unit and month (`flows`): the members admitted, and those who
+  left by how they left (transferred out, deceased, removed), on the month of their
+  admission or leaving.
 
 A report as of a day, for a period, starts from the kept counts and recounts only the
-members whose last change falls after the day or within the period
-(adapters/fact_queries.py): on a day after every recorded change that is a few members,
-whatever the size of the nation.
+members whose last change falls after the day (adapters/fact_queries.py): on a day after
+every recorded change that is a few members, whatever the size of the nation. Its
+admissions and departures are the flows of the period's whole months; a period that
+begins or ends within a month also recounts the members changed since that month's part
+of it.
 
 A member counts once admitted and filed under an authority (the reports leave the others out).
 Unknown job categories and ownerships are kept as "" (the counts' keys cannot be empty).
@@ -25,13 +32,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES
 
 Row = Mapping[str, Any]
 CountKey = tuple[str, str, str, str]  # authority, job category, enterprise ownership, status
+LastChange = tuple[str, str, str]  # day, member, the authority it is filed under
+FlowKey = tuple[str, str, str]  # authority, month (YYYY-MM), flow: ADMITTED or the leaving status
+UnitKey = tuple[str, str, str]  # authority, status, job group (`job_group`)
+CompositionKey = tuple[str, str, str]  # job category, enterprise ownership, status
 UNKNOWN = ""
+ADMITTED = "admitted"
+REPORTED_JOBS = ("production_worker", "owner")  # the job categories the report counts per unit
 
 
 def is_counted(row: Row | None) -> bool:
@@ -50,16 +64,61 @@ def last_change(row: Row) -> str:
     return max(day for day in (row["admitted_on"], row["official_on"], row["ended_on"]) if day is not None)
 
 
+def job_group(job_category: str) -> str:
+    """The job category as the report's unit columns tell them apart: production workers,
+    owners, and the others (UNKNOWN)."""
+    return job_category if job_category in REPORTED_JOBS else UNKNOWN
+
+
+def month_of(day: str) -> str:
+    """The month (`YYYY-MM`) of a day written `YYYY-MM-DD`."""
+    return day[:7]
+
+
+def flows_of(row: Row) -> list[FlowKey]:
+    """The flows a counted member is in: its admission, and its leaving if it left."""
+    authority_id = row["authority_id"]
+    found = [(authority_id, month_of(row["admitted_on"]), ADMITTED)]
+    if row["ended_on"] is not None and row["status"] in ENDED_MEMBER_STATUSES:
+        found.append((authority_id, month_of(row["ended_on"]), str(row["status"])))
+    return found
+
+
+def whole_months(start: date, end: date) -> tuple[str, str] | None:
+    """The first and last month (`YYYY-MM`) lying whole within the period, None if none does."""
+    first = start if start.day == 1 else (start.replace(day=1) + timedelta(days=31)).replace(day=1)
+    last = end if (end + timedelta(days=1)).day == 1 else end.replace(day=1) - timedelta(days=1)
+    return (first.isoformat()[:7], last.isoformat()[:7]) if first <= last else None
+
+
+def recounted_since(day: date, start: date, end: date) -> date:
+    """From which last change on a report as of `day` over the period recounts a member one
+    by one: every member changed after the day (its group on the day may differ from the
+    kept one), and every one whose admission or leaving may lie in a part of the period
+    outside its whole months (the kept flows cannot tell where within a month a member came
+    or went). A member changed earlier was admitted, and left if it did, before this day:
+    within the period exactly when within one of its whole months."""
+    since = day + timedelta(days=1)
+    if whole_months(start, end) is None:
+        return min(since, start)
+    if start.day != 1:
+        since = min(since, start)
+    if (end + timedelta(days=1)).day != 1:
+        since = min(since, end.replace(day=1))
+    return since
+
+
 @dataclass
 class MemberCountChanges:
     """What a run of events changes in the kept counts: signed changes of the members per
-    key and per enterprise ([members, active, official]), and the members' last-change rows
-    to remove and to add ((day, member id))."""
+    key and per enterprise ([members, active, official]), of the flows per unit and month,
+    and the members' last-change rows to remove and to add ((day, member id, authority))."""
 
     counts: Counter[CountKey] = field(default_factory=Counter)
+    flows: Counter[FlowKey] = field(default_factory=Counter)
     enterprises: dict[str, list[int]] = field(default_factory=dict)
-    changes_removed: set[tuple[str, str]] = field(default_factory=set)
-    changes_added: set[tuple[str, str]] = field(default_factory=set)
+    changes_removed: set[LastChange] = field(default_factory=set)
+    changes_added: set[LastChange] = field(default_factory=set)
 
     def move(
         self,
@@ -73,8 +132,8 @@ class MemberCountChanges:
         ownership from `ownership_before` to `ownership_after`."""
         self._add(before, ownership_before, -1)
         self._add(after, ownership_after, 1)
-        old = (last_change(before), member_id) if before is not None and is_counted(before) else None
-        new = (last_change(after), member_id) if after is not None and is_counted(after) else None
+        old = (last_change(before), member_id, before["authority_id"]) if before and is_counted(before) else None
+        new = (last_change(after), member_id, after["authority_id"]) if after and is_counted(after) else None
         if old != new:
             if old is not None:
                 self.changes_removed.add(old)
@@ -89,6 +148,8 @@ class MemberCountChanges:
         status = status_now(row)
         key = (row["authority_id"], row["job_category"] or UNKNOWN, ownership or UNKNOWN, status)
         self.counts[key] += sign
+        for flow in flows_of(row):
+            self.flows[flow] += sign
         enterprise_id = row["enterprise_id"]
         if enterprise_id is not None:
             counts = self.enterprises.setdefault(enterprise_id, [0, 0, 0])
@@ -98,6 +159,23 @@ class MemberCountChanges:
 
     def changed_counts(self) -> dict[CountKey, int]:
         return {key: n for key, n in self.counts.items() if n}
+
+    def changed_units(self) -> dict[UnitKey, int]:
+        """The counts' changes summed per unit, status and job group."""
+        units: Counter[UnitKey] = Counter()
+        for (authority_id, job, _, status), n in self.counts.items():
+            units[(authority_id, status, job_group(job))] += n
+        return {key: n for key, n in units.items() if n}
+
+    def changed_compositions(self) -> dict[CompositionKey, int]:
+        """The counts' changes summed over every unit."""
+        compositions: Counter[CompositionKey] = Counter()
+        for (_, job, ownership, status), n in self.counts.items():
+            compositions[(job, ownership, status)] += n
+        return {key: n for key, n in compositions.items() if n}
+
+    def changed_flows(self) -> dict[FlowKey, int]:
+        return {key: n for key, n in self.flows.items() if n}
 
     def changed_enterprises(self) -> dict[str, list[int]]:
         return {key: n for key, n in self.enterprises.items() if any(n)}

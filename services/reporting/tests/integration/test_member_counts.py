@@ -159,6 +159,10 @@ class PlainFactQueries(SqlFactQueries):
         return CoverageCounts(*axes)
 
 
+def _sorted(counts: MemberCounts) -> tuple[dict[str, dict[str, int]], list[MemberGroup]]:
+    return counts.units, sorted(counts.compositions, key=repr)
+
+
 def enterprise(enterprise_id: str, authority_id: str, on: str, ownership=r.Ownership.DOMESTIC_PRIVATE, workers=80):
     return r.EnterpriseRegistered(
         enterprise_id=enterprise_id,
@@ -376,6 +380,12 @@ PERIODS = [
     ("2025-01-01", "2025-06-30"),
     ("2019-01-01", "2026-12-31"),
     ("2024-11-11", "2024-11-11"),
+    # Periods beginning or ending within a month: the kept flows of their whole months and
+    # the members admitted or leaving in the parts outside them.
+    ("2024-11-11", "2025-08-08"),
+    ("2025-03-01", "2025-03-15"),
+    ("2025-03-04", "2025-08-31"),
+    ("2024-02-21", "2024-11-30"),
 ]
 
 
@@ -407,13 +417,15 @@ def assert_same_coverage(engine: Engine, settings: FactReportSettings | None = N
             assert kept.coverage(*args) == plain.coverage(*args), args
 
 
-@pytest.mark.parametrize("units", ["written_out", "one_array"])
+@pytest.mark.parametrize("units", ["written_out", "as_a_nation"])
 def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_member(
     world, projection, monkeypatch, units
 ) -> None:
-    """ "one_array": the units sent as a national report sends them (PostgreSQL)."""
-    if units == "one_array":
-        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_AS_ONE_ARRAY_OVER", 0)
+    """ "as_a_nation": the members report names the units it does not hold, as a national
+    report does."""
+    if units == "as_a_nation":
+        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_NAMED_AT_MOST", 0)
+        monkeypatch.setattr(fact_queries, "MEMBER_UNITS_NAMED_AT_MOST", 0)
     delivered = history(world)
     # The registry's last two events come in a later batch than the members they concern.
     for part in (delivered[:-2], delivered[-2:]):
@@ -421,6 +433,12 @@ def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_memb
         assert outcome.applied == len(part), projection.sink.letters
 
     assert_same_reports(projection.engine)
+    every_unit = ("hn", "hn.a", "hn.b", "hn.old", "hn.kcn", "hp")  # none left out: a nation's report
+    for day in DAYS:
+        for start, end in PERIODS:
+            args = (D(day), D(start), D(end), every_unit)
+            kept, plain = SqlFactQueries(projection.engine), PlainFactQueries(projection.engine)
+            assert _sorted(kept.member_counts(*args)) == _sorted(plain.member_counts(*args)), args
     members = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine)).members(
         "hn", D("2025-01-01"), D("2025-12-31"), D("2025-12-31")
     )
@@ -428,12 +446,12 @@ def test_members_and_coverage_from_the_kept_counts_answer_as_grouping_every_memb
     assert ownership["cooperative"] == 2 and ownership["household_business"] > 0 and ownership["foreign_invested"] == 0
 
 
-def test_coverage_kept_event_by_event_answers_as_grouping_every_enterprise(world, projection) -> None:
+def test_members_and_coverage_kept_event_by_event_answer_as_grouping_every_member(world, projection) -> None:
     for event in history(world):
         outcome = projection.deliver([event])
         assert outcome.applied == 1, projection.sink.letters
 
-    assert_same_coverage(projection.engine)
+    assert_same_reports(projection.engine)
     coverage = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine)).coverage
     report = coverage("hn", D("2025-01-01"), D("2025-12-31"), D("2025-12-31"))
     units = {row["key"]: row["values"]["enterprises"] for row in report["sections"][0]["rows"]}
@@ -473,6 +491,9 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.enterprise_coverage,
         LIVE.enterprise_changes,
         LIVE.coverage_settings,
+        LIVE.member_flows,
+        LIVE.member_unit_counts,
+        LIVE.member_compositions,
         LIVE.organization_counts,
     )
     projection.deliver(history(world))

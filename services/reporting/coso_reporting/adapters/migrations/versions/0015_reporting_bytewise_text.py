@@ -5,14 +5,14 @@ table is rewritten once, with its indexes, and analyzed again. Nothing to do on 
 which compares bytewise.
 
 Revision ID: p0015
-Revises: p0010
+Revises: p0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "p0015"
-down_revision = "p0010"
+down_revision = "p0012"
 branch_labels = None
 depends_on = None
 
