@@ -148,7 +148,7 @@ class ProjectionTables:
     member_changes: Table
     coverage_counts: Table
     enterprise_coverage: Table
-    enterprise_changes: Table
+    coverage_changes: Table
     coverage_settings: Table
     authority_periods: Table
     successions: Table
@@ -176,7 +176,7 @@ class ProjectionTables:
             self.member_changes,
             self.coverage_counts,
             self.enterprise_coverage,
-            self.enterprise_changes,
+            self.coverage_changes,
             self.coverage_settings,
             self.authority_periods,
             self.successions,
