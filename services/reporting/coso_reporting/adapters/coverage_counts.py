@@ -258,9 +258,16 @@ def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Compound
         m.c.admitted_on.is_not(None),
         m.c.authority_id.is_not(None),
         m.c.enterprise_id.is_not(None),
+        e.c.registered_on.is_not(None),
         *only(m.c.enterprise_id),
     ]
     official_from = _later(m.c.admitted_on, m.c.official_on)
+
+    def since(day: ColumnElement[Any]) -> ColumnElement[Any]:
+        # A member's day before its enterprise's registration counts on that day: most
+        # members came long before, and their days would each be a step of their own.
+        return _later(e.c.registered_on, day)
+
     return union_all(
         select(*step(e.c.enterprise_id, e.c.registered_on)).where(
             e.c.registered_on.is_not(None), *only(e.c.enterprise_id)
@@ -277,18 +284,18 @@ def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Compound
         select(*step(covered.c.enterprise_id, o.c.ended_on, organized=-1))
         .join(o, o.c.organization_id == covered.c.organization_id)
         .where(o.c.founded_on.is_not(None), o.c.ended_on > o.c.founded_on, *only(covered.c.enterprise_id)),
-        select(*step(m.c.enterprise_id, m.c.admitted_on, active=1)).where(
-            *counted, or_(~_left(m), m.c.ended_on > m.c.admitted_on)
-        ),
-        select(*step(m.c.enterprise_id, m.c.ended_on, active=-1)).where(
-            *counted, _left(m), m.c.ended_on > m.c.admitted_on
-        ),
-        select(*step(m.c.enterprise_id, official_from, official=1)).where(
-            *counted, m.c.official_on.is_not(None), or_(~_left(m), m.c.ended_on > official_from)
-        ),
-        select(*step(m.c.enterprise_id, m.c.ended_on, official=-1)).where(
-            *counted, m.c.official_on.is_not(None), _left(m), m.c.ended_on > official_from
-        ),
+        select(*step(m.c.enterprise_id, since(m.c.admitted_on), active=1))
+        .join(e, e.c.enterprise_id == m.c.enterprise_id)
+        .where(*counted, or_(~_left(m), m.c.ended_on > m.c.admitted_on)),
+        select(*step(m.c.enterprise_id, since(m.c.ended_on), active=-1))
+        .join(e, e.c.enterprise_id == m.c.enterprise_id)
+        .where(*counted, _left(m), m.c.ended_on > m.c.admitted_on),
+        select(*step(m.c.enterprise_id, since(official_from), official=1))
+        .join(e, e.c.enterprise_id == m.c.enterprise_id)
+        .where(*counted, m.c.official_on.is_not(None), or_(~_left(m), m.c.ended_on > official_from)),
+        select(*step(m.c.enterprise_id, since(m.c.ended_on), official=-1))
+        .join(e, e.c.enterprise_id == m.c.enterprise_id)
+        .where(*counted, m.c.official_on.is_not(None), _left(m), m.c.ended_on > official_from),
     )
 
 
@@ -358,7 +365,7 @@ def coverage_changes(
             func.lag(now.c[k]).over(partition_by=now.c.enterprise_id, order_by=now.c.day).label(f"former_{k}")
             for k in KEY
         ),
-    ).subquery()
+    ).cte("paired")  # read twice: worked out once
     former = _Group({k: paired.c[f"former_{k}"] for k in KEY})
     moved = or_(*(paired.c[k].is_distinct_from(former[k]) for k in KEY))
     changes = union_all(
