@@ -228,7 +228,7 @@ def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Compound
     organization counts from its founding until its end, if later; a member is active from
     admission until leaving, official from the later of admission and recognition (the
     rules of `_groups_on` in adapters/fact_queries.py)."""
-    e, p, m = tables.fact_enterprises, tables.enterprise_places, tables.members
+    e, p = tables.fact_enterprises, tables.enterprise_places
     o, covered, mass = tables.organizations, tables.organization_enterprises, tables.mass_organizations
 
     def only(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
@@ -239,8 +239,8 @@ def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Compound
         day: ColumnElement[Any],
         unions: int = 0,
         organized: int = 0,
-        active: int = 0,
-        official: int = 0,
+        active: int | ColumnElement[int] = 0,
+        official: int | ColumnElement[int] = 0,
         place: ColumnElement[Any] | None = None,
     ) -> list[ColumnElement[Any]]:
         return [
@@ -248,26 +248,12 @@ def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Compound
             day.label("day"),
             literal(unions).label("unions"),
             literal(organized).label("organized"),
-            literal(active).label("active"),
-            literal(official).label("official"),
+            (literal(active) if isinstance(active, int) else active).label("active"),
+            (literal(official) if isinstance(official, int) else official).label("official"),
             (place if place is not None else cast(null(), String)).label("place_from"),
         ]
 
     union = [mass.c.kind == "trade_union", mass.c.enterprise_id.is_not(None), mass.c.founded_on.is_not(None)]
-    counted = [
-        m.c.admitted_on.is_not(None),
-        m.c.authority_id.is_not(None),
-        m.c.enterprise_id.is_not(None),
-        e.c.registered_on.is_not(None),
-        *only(m.c.enterprise_id),
-    ]
-    official_from = _later(m.c.admitted_on, m.c.official_on)
-
-    def since(day: ColumnElement[Any]) -> ColumnElement[Any]:
-        # A member's day before its enterprise's registration counts on that day: most
-        # members came long before, and their days would each be a step of their own.
-        return _later(e.c.registered_on, day)
-
     return union_all(
         select(*step(e.c.enterprise_id, e.c.registered_on)).where(
             e.c.registered_on.is_not(None), *only(e.c.enterprise_id)
@@ -284,19 +270,54 @@ def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Compound
         select(*step(covered.c.enterprise_id, o.c.ended_on, organized=-1))
         .join(o, o.c.organization_id == covered.c.organization_id)
         .where(o.c.founded_on.is_not(None), o.c.ended_on > o.c.founded_on, *only(covered.c.enterprise_id)),
-        select(*step(m.c.enterprise_id, since(m.c.admitted_on), active=1))
-        .join(e, e.c.enterprise_id == m.c.enterprise_id)
-        .where(*counted, or_(~_left(m), m.c.ended_on > m.c.admitted_on)),
-        select(*step(m.c.enterprise_id, since(m.c.ended_on), active=-1))
-        .join(e, e.c.enterprise_id == m.c.enterprise_id)
-        .where(*counted, _left(m), m.c.ended_on > m.c.admitted_on),
-        select(*step(m.c.enterprise_id, since(official_from), official=1))
-        .join(e, e.c.enterprise_id == m.c.enterprise_id)
-        .where(*counted, m.c.official_on.is_not(None), or_(~_left(m), m.c.ended_on > official_from)),
-        select(*step(m.c.enterprise_id, since(m.c.ended_on), official=-1))
-        .join(e, e.c.enterprise_id == m.c.enterprise_id)
-        .where(*counted, m.c.official_on.is_not(None), _left(m), m.c.ended_on > official_from),
+        *_member_steps(tables, ids, step),
     )
+
+
+def _member_steps(tables: ProjectionTables, ids: BindParameter[Any] | None, step: Any) -> list[Select[Any]]:
+    """`_steps` of the members: their latest state, kept per enterprise
+    (`reporting_fact_enterprise_members`), stands from the enterprise's registration on,
+    less what the members with a day after the registration brought to it after it, which
+    counts on those days instead. Most of a nation's millions of members came before their
+    enterprise was registered and changed nothing since: only the others are read one by one."""
+    e, m, kept = tables.fact_enterprises, tables.members, tables.enterprise_members
+    registered = e.c.registered_on
+    later = (
+        select(m.c.enterprise_id, registered, m.c.admitted_on, m.c.official_on, m.c.ended_on, m.c.status)
+        .join(e, e.c.enterprise_id == m.c.enterprise_id)
+        .where(
+            m.c.admitted_on.is_not(None),
+            m.c.authority_id.is_not(None),
+            registered.is_not(None),
+            or_(m.c.admitted_on > registered, m.c.official_on > registered, m.c.ended_on > registered),
+            *([m.c.enterprise_id.in_(ids)] if ids is not None else []),
+        )
+        .cte("later_members")
+    )
+    member = later.c
+    official_from = _later(member.admitted_on, member.official_on)
+    left = _left(later)
+    changes = (  # a member's day, its change of the active and official members, when it counts
+        (member.admitted_on, 1, 0, or_(~left, member.ended_on > member.admitted_on)),
+        (member.ended_on, -1, 0, and_(left, member.ended_on > member.admitted_on)),
+        (official_from, 0, 1, and_(member.official_on.is_not(None), or_(~left, member.ended_on > official_from))),
+        (member.ended_on, 0, -1, and_(member.official_on.is_not(None), left, member.ended_on > official_from)),
+    )
+    steps = [
+        select(*step(kept.c.enterprise_id, registered, active=kept.c.active, official=kept.c.official))
+        .join(e, e.c.enterprise_id == kept.c.enterprise_id)
+        .where(registered.is_not(None), *([kept.c.enterprise_id.in_(ids)] if ids is not None else []))
+    ]
+    for day, active, official, counts in changes:
+        steps += [
+            select(*step(member.enterprise_id, day, active=active, official=official)).where(
+                counts, day > member.registered_on
+            ),
+            select(*step(member.enterprise_id, member.registered_on, active=-active, official=-official)).where(
+                counts, day > member.registered_on
+            ),
+        ]
+    return steps
 
 
 def coverage_changes(
