@@ -459,6 +459,8 @@ def changes_of(connection: Connection, tables: ProjectionTables, touched: Collec
     """The kept changes of the measures (`coverage_changes`) due to the enterprises `touched`,
     from the stored facts; None when no counts are kept. Taken before a batch is written and
     again after it, their difference is what the batch moves (`keep_coverage`)."""
+    if not touched:
+        return {}
     settings = kept_settings(connection, tables)
     if settings is None:
         return None
