@@ -11,16 +11,18 @@ latest state (once every recorded day has passed):
   industrial zone, ownership and size band, so that a nation's report reads a row per
   unit and kind of enterprise (tens of thousands) rather than one per enterprise;
 - `enterprise_coverage`: each operating enterprise's group;
-- `enterprise_changes`: each registered enterprise's last relevant day (registration,
-  closing, moves, its trade unions founded or dissolved, the organizations covering it
-  founded or ended, its members admitted, recognised or leaving), under every unit it has
-  lain in.
+- `coverage_changes`: how those measures changed, per unit, industrial zone, ownership,
+  size band and day (`coverage_changes`): on each day an enterprise was registered,
+  closed, moved, had a trade union or an organization founded or ended, or its members
+  became active, official or left, in so far as its group changed (a second member
+  admitted changes nothing). The counts are the sum of every change.
 
-A report as of a day sums the kept counts of its units, takes out the enterprises of those
-units changed after the day as they are kept, and puts them back as they were on the day
-(adapters/fact_queries.py): on a day after every recorded change, that is none of them.
-Worker counts and ownership are not dated (the latest stands for every day): they move an
-enterprise's group, never its day.
+A report as of a day sums the kept counts of its units and takes out the changes of those
+units after the day (adapters/fact_queries.py): on a day after every recorded change, none;
+on a past day a change is a row per unit and kind of enterprise whatever the number of
+enterprises it concerns, where recounting each enterprise changed since took seconds for
+a nation. Worker counts and ownership are not dated (the latest stands for every day):
+they move an enterprise's group on every day.
 
 The groups depend on the size bands and the official minimum (options.fact_reports), so
 the counts record the settings they were made with (`coverage_settings`). When the
@@ -28,10 +30,10 @@ configured ones differ, `coso-reporting migrate` recounts (`keep_coverage_settin
 meanwhile, and for a report asked with other settings, the report groups every enterprise
 of the day instead (slow, never wrong).
 
-As the projection follows events, an enterprise's last day only moves later: its members'
-days are not looked up again when the enterprise changes (members have no index by
-enterprise). A day later than needed only recounts an enterprise that did not change; a
-rebuild, the migration and a recount set the days exactly.
+As the projection follows events, the enterprises a batch touches are regrouped from the
+stored facts and their changes worked out before the batch is written and after it: the
+difference moves the kept changes (`keep_coverage`). Their members are read by the
+members' index on their enterprise.
 """
 
 from __future__ import annotations
@@ -45,23 +47,30 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    String,
+    Table,
     and_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     insert,
     literal,
+    null,
+    or_,
     select,
     text,
     union_all,
 )
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_backbone.schema import consumer_checkpoints
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert
 from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, UNKNOWN_SIZE, SizeBands
+from coso_reporting.domain.fact_records import LEFT_STATUSES
 
 NONE = ""  # no industrial zone, unknown ownership: the kept keys cannot be empty
 PLACE = ("authority_id", "industrial_zone_id", "ownership", "size_band")  # the kept counts' key
@@ -72,10 +81,13 @@ KEY = (
     "with_members",
     "enough_official_members",
 )
+CHANGE = ("authority_id", "day", "industrial_zone_id", "ownership", "size_band")  # the kept changes' key
+_TALLIES = ("unions", "organized", "active", "official")  # what `_steps` adds up, day by day
 _IN_CHUNK = 500
 
-GroupKey = tuple[Any, ...]  # the values of KEY
+GroupKey = tuple[Any, ...]  # the values of KEY (or of PLACE, CHANGE)
 Measures = list[int]  # in the order of MEASURES
+Changes = dict[GroupKey, Measures]  # the changes of the measures by the values of CHANGE
 
 
 def measures_of(group: Any) -> list[ColumnElement[int]]:
@@ -197,21 +209,9 @@ def groups_now(
     )
 
 
-def _member_last_change(tables: ProjectionTables) -> ColumnElement[str]:
-    """domain/member_counts.py `last_change` in SQL."""
-    m = tables.members
-    later = case(
-        (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
-    )
-    return case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
-
-
-def _members_days(tables: ProjectionTables, ids: BindParameter[Any] | None) -> Select[Any]:
-    m = tables.members
-    where = [m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None), m.c.enterprise_id.is_not(None)]
-    if ids is not None:
-        where.append(m.c.enterprise_id.in_(ids))
-    return select(m.c.enterprise_id, _member_last_change(tables).label("day")).where(*where)
+def _left(m: Any) -> ColumnElement[bool]:
+    """Whether a member has left (domain/member_counts.py `status_now`): from `ended_on` on."""
+    return and_(m.c.ended_on.is_not(None), func.coalesce(m.c.status, "").in_(LEFT_STATUSES))
 
 
 def _later(first: ColumnElement[Any], then: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -219,41 +219,200 @@ def _later(first: ColumnElement[Any], then: ColumnElement[Any]) -> ColumnElement
     return case((and_(then.is_not(None), then > first), then), else_=first)
 
 
-def last_days(tables: ProjectionTables, ids: BindParameter[Any] | None = None, members: bool = True) -> Select[Any]:
-    """Each registered enterprise (of `ids`, if given) with the last day of its relevant
-    facts (the module's docstring); its members' days only with `members`."""
+def _steps(tables: ProjectionTables, ids: BindParameter[Any] | None) -> CompoundSelect[Any]:
+    """What moves each registered enterprise's group, day by day: its registration and
+    closing, its places, its trade unions founded and dissolved, the organizations covering
+    it founded and ended, its members becoming active or official and leaving; one row a
+    fact (enterprise, day, then the change of its trade unions, organizations, active and
+    official members, and the day of a place that begins then). A trade union or an
+    organization counts from its founding until its end, if later; a member is active from
+    admission until leaving, official from the later of admission and recognition (the
+    rules of `_groups_on` in adapters/fact_queries.py)."""
     e, p = tables.fact_enterprises, tables.enterprise_places
     o, covered, mass = tables.organizations, tables.organization_enterprises, tables.mass_organizations
 
     def only(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
         return [column.in_(ids)] if ids is not None else []
 
-    # A trade union or organization counts from its founding; its end, only once founded.
-    parts: list[Select[Any]] = [
-        select(e.c.enterprise_id, e.c.closed_on.label("day")).where(
-            e.c.closed_on.is_not(None), *only(e.c.enterprise_id)
+    def step(
+        enterprise: ColumnElement[Any],
+        day: ColumnElement[Any],
+        unions: int = 0,
+        organized: int = 0,
+        active: int | ColumnElement[int] = 0,
+        official: int | ColumnElement[int] = 0,
+        place: ColumnElement[Any] | None = None,
+    ) -> list[ColumnElement[Any]]:
+        return [
+            enterprise.label("enterprise_id"),
+            day.label("day"),
+            literal(unions).label("unions"),
+            literal(organized).label("organized"),
+            (literal(active) if isinstance(active, int) else active).label("active"),
+            (literal(official) if isinstance(official, int) else official).label("official"),
+            (place if place is not None else cast(null(), String)).label("place_from"),
+        ]
+
+    union = [mass.c.kind == "trade_union", mass.c.enterprise_id.is_not(None), mass.c.founded_on.is_not(None)]
+    return union_all(
+        select(*step(e.c.enterprise_id, e.c.registered_on)).where(
+            e.c.registered_on.is_not(None), *only(e.c.enterprise_id)
         ),
-        select(p.c.enterprise_id, p.c.valid_from).where(*only(p.c.enterprise_id)),
-        select(mass.c.enterprise_id, _later(mass.c.founded_on, mass.c.dissolved_on)).where(
-            mass.c.kind == "trade_union",
-            mass.c.enterprise_id.is_not(None),
-            mass.c.founded_on.is_not(None),
-            *only(mass.c.enterprise_id),
+        select(*step(e.c.enterprise_id, e.c.closed_on)).where(e.c.closed_on.is_not(None), *only(e.c.enterprise_id)),
+        select(*step(p.c.enterprise_id, p.c.valid_from, place=p.c.valid_from)).where(*only(p.c.enterprise_id)),
+        select(*step(mass.c.enterprise_id, mass.c.founded_on, unions=1)).where(*union, *only(mass.c.enterprise_id)),
+        select(*step(mass.c.enterprise_id, mass.c.dissolved_on, unions=-1)).where(
+            *union, mass.c.dissolved_on > mass.c.founded_on, *only(mass.c.enterprise_id)
         ),
-        select(covered.c.enterprise_id, _later(o.c.founded_on, o.c.ended_on))
+        select(*step(covered.c.enterprise_id, o.c.founded_on, organized=1))
         .join(o, o.c.organization_id == covered.c.organization_id)
         .where(o.c.founded_on.is_not(None), *only(covered.c.enterprise_id)),
-    ]
-    if members:
-        parts.append(_members_days(tables, ids))
-    days = union_all(*parts).subquery()
-    later = select(days.c.enterprise_id, func.max(days.c.day).label("day")).group_by(days.c.enterprise_id).subquery()
-    last = case((later.c.day > e.c.registered_on, later.c.day), else_=e.c.registered_on)
-    return (
-        select(e.c.enterprise_id, last.label("changed_on"))
-        .select_from(e.outerjoin(later, later.c.enterprise_id == e.c.enterprise_id))
-        .where(e.c.registered_on.is_not(None), *only(e.c.enterprise_id))
+        select(*step(covered.c.enterprise_id, o.c.ended_on, organized=-1))
+        .join(o, o.c.organization_id == covered.c.organization_id)
+        .where(o.c.founded_on.is_not(None), o.c.ended_on > o.c.founded_on, *only(covered.c.enterprise_id)),
+        *_member_steps(tables, ids, step),
     )
+
+
+def _member_steps(tables: ProjectionTables, ids: BindParameter[Any] | None, step: Any) -> list[Select[Any]]:
+    """`_steps` of the members: their latest state, kept per enterprise
+    (`reporting_fact_enterprise_members`), stands from the enterprise's registration on,
+    less what the members with a day after the registration brought to it after it, which
+    counts on those days instead. Most of a nation's millions of members came before their
+    enterprise was registered and changed nothing since: only the others are read one by one."""
+    e, m, kept = tables.fact_enterprises, tables.members, tables.enterprise_members
+    registered = e.c.registered_on
+    later = (
+        select(m.c.enterprise_id, registered, m.c.admitted_on, m.c.official_on, m.c.ended_on, m.c.status)
+        .join(e, e.c.enterprise_id == m.c.enterprise_id)
+        .where(
+            m.c.admitted_on.is_not(None),
+            m.c.authority_id.is_not(None),
+            registered.is_not(None),
+            or_(m.c.admitted_on > registered, m.c.official_on > registered, m.c.ended_on > registered),
+            *([m.c.enterprise_id.in_(ids)] if ids is not None else []),
+        )
+        .cte("later_members")
+    )
+    member = later.c
+    official_from = _later(member.admitted_on, member.official_on)
+    left = _left(later)
+    changes = (  # a member's day, its change of the active and official members, when it counts
+        (member.admitted_on, 1, 0, or_(~left, member.ended_on > member.admitted_on)),
+        (member.ended_on, -1, 0, and_(left, member.ended_on > member.admitted_on)),
+        (official_from, 0, 1, and_(member.official_on.is_not(None), or_(~left, member.ended_on > official_from))),
+        (member.ended_on, 0, -1, and_(member.official_on.is_not(None), left, member.ended_on > official_from)),
+    )
+    steps = [
+        select(*step(kept.c.enterprise_id, registered, active=kept.c.active, official=kept.c.official))
+        .join(e, e.c.enterprise_id == kept.c.enterprise_id)
+        .where(registered.is_not(None), *([kept.c.enterprise_id.in_(ids)] if ids is not None else []))
+    ]
+    for day, active, official, counts in changes:
+        steps += [
+            select(*step(member.enterprise_id, day, active=active, official=official)).where(
+                counts, day > member.registered_on
+            ),
+            select(*step(member.enterprise_id, member.registered_on, active=-active, official=-official)).where(
+                counts, day > member.registered_on
+            ),
+        ]
+    return steps
+
+
+def coverage_changes(
+    tables: ProjectionTables, settings: CoverageSettings, ids: BindParameter[Any] | None = None
+) -> Select[Any]:
+    """How the coverage report's measures of the enterprises (of `ids`, if given) changed,
+    per unit, industrial zone, ownership, size band and day (`CHANGE`, then `MEASURES`;
+    changes that add up to nothing left out): each enterprise's group is worked out on
+    each day one of its facts moves it (`_steps`, summed up to that day) by
+    `CoverageGroup`'s rules, and where it differs from the day before the enterprise
+    leaves its former group and enters the new one. The measures on a day are thus the sum
+    of the changes up to it, and the kept counts (the latest state) the sum of them all."""
+    e, p = tables.fact_enterprises, tables.enterprise_places
+    steps = _steps(tables, ids).subquery()
+    daily = (
+        select(
+            steps.c.enterprise_id,
+            steps.c.day,
+            *(func.sum(steps.c[n]).label(n) for n in _TALLIES),
+            func.max(steps.c.place_from).label("place_from"),
+        )
+        .group_by(steps.c.enterprise_id, steps.c.day)
+        .subquery()
+    )
+    summed = select(
+        daily.c.enterprise_id,
+        daily.c.day,
+        *(
+            func.sum(daily.c[n]).over(partition_by=daily.c.enterprise_id, order_by=daily.c.day).label(n)
+            for n in _TALLIES
+        ),
+        func.max(daily.c.place_from).over(partition_by=daily.c.enterprise_id, order_by=daily.c.day).label("place_from"),
+    ).subquery()
+    operating = and_(or_(e.c.closed_on.is_(None), summed.c.day < e.c.closed_on), summed.c.place_from.is_not(None))
+
+    def when_operating(value: ColumnElement[Any]) -> ColumnElement[Any]:
+        return case((operating, value), else_=null())
+
+    group = select(
+        summed.c.enterprise_id,
+        summed.c.day,
+        when_operating(p.c.authority_id).label("authority_id"),
+        when_operating(func.coalesce(p.c.industrial_zone_id, NONE)).label("industrial_zone_id"),
+        when_operating(func.coalesce(e.c.ownership, NONE)).label("ownership"),
+        when_operating(size_band(e.c.worker_count, settings.bands)).label("size_band"),
+        when_operating(flag(summed.c.unions > 0)).label("with_trade_union"),
+        when_operating(flag(summed.c.organized > 0)).label("with_party_organization"),
+        when_operating(flag(summed.c.active > 0)).label("with_members"),
+        when_operating(flag(summed.c.official >= settings.minimum_official)).label("enough_official_members"),
+    ).select_from(
+        summed.join(e, e.c.enterprise_id == summed.c.enterprise_id).outerjoin(
+            p, and_(p.c.enterprise_id == summed.c.enterprise_id, p.c.valid_from == summed.c.place_from)
+        )
+    )
+    # Days before its registration or after its closing do not move an enterprise's group.
+    group = group.where(
+        e.c.registered_on.is_not(None),
+        summed.c.day >= e.c.registered_on,
+        or_(e.c.closed_on.is_(None), summed.c.day <= e.c.closed_on),
+    )
+    now = group.subquery()
+    paired = select(
+        now.c.day,
+        *(now.c[k] for k in KEY),
+        *(
+            func.lag(now.c[k]).over(partition_by=now.c.enterprise_id, order_by=now.c.day).label(f"former_{k}")
+            for k in KEY
+        ),
+    ).cte("paired")  # read twice: worked out once
+    former = _Group({k: paired.c[f"former_{k}"] for k in KEY})
+    moved = or_(*(paired.c[k].is_distinct_from(former[k]) for k in KEY))
+    changes = union_all(
+        select(*(paired.c[k] for k in PLACE), paired.c.day, *measures_of(paired.c)).where(
+            moved, paired.c.authority_id.is_not(None)
+        ),
+        select(
+            *(former[k].label(k) for k in PLACE),
+            paired.c.day,
+            *(-m for m in measures_of(former)),
+        ).where(moved, former["authority_id"].is_not(None)),
+    ).subquery()
+    place = [changes.c[k] for k in CHANGE]
+    sums = [func.sum(changes.c[m]) for m in MEASURES]
+    return (
+        select(*place, *(s.label(m) for s, m in zip(sums, MEASURES, strict=True)))
+        .group_by(*place)
+        .having(or_(*(s != 0 for s in sums)))
+    )
+
+
+class _Group(dict[str, ColumnElement[Any]]):
+    """A group's columns by name, readable as attributes (`measures_of`)."""
+
+    def __getattr__(self, name: str) -> ColumnElement[Any]:
+        return self[name]
 
 
 def count_coverage(connection: Connection, tables: ProjectionTables, settings: CoverageSettings | None = None) -> None:
@@ -261,7 +420,7 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
     held, with `settings` (default: those they were made with, else the defaults). Once at
     the end of a rebuild, after the member counts, and when the settings change."""
     settings = settings or kept_settings(connection, tables) or CoverageSettings()
-    counts, each, changes = tables.coverage_counts, tables.enterprise_coverage, tables.enterprise_changes
+    counts, each, changes = tables.coverage_counts, tables.enterprise_coverage, tables.coverage_changes
     for table in (counts, each, changes, tables.coverage_settings):
         connection.execute(delete(table))
     if connection.dialect.name == "postgresql":
@@ -277,17 +436,7 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
             [*PLACE, *MEASURES], select(*place, *(func.sum(m) for m in measures_of(each.c))).group_by(*place)
         )
     )
-    p = tables.enterprise_places
-    days = last_days(tables).subquery()
-    units = select(p.c.enterprise_id, p.c.authority_id).distinct().subquery()
-    connection.execute(
-        insert(changes).from_select(
-            ["authority_id", "changed_on", "enterprise_id"],
-            select(units.c.authority_id, days.c.changed_on, days.c.enterprise_id).join(
-                units, units.c.enterprise_id == days.c.enterprise_id
-            ),
-        )
-    )
+    connection.execute(insert(changes).from_select([*CHANGE, *MEASURES], coverage_changes(tables, settings)))
     connection.execute(insert(tables.coverage_settings), [settings.row()])
 
 
@@ -306,36 +455,67 @@ def keep_coverage_settings(engine: Engine, settings: CoverageSettings) -> bool:
     return True
 
 
+def changes_of(connection: Connection, tables: ProjectionTables, touched: Collection[str]) -> Changes | None:
+    """The kept changes of the measures (`coverage_changes`) due to the enterprises `touched`,
+    from the stored facts; None when no counts are kept. Taken before a batch is written and
+    again after it, their difference is what the batch moves (`keep_coverage`)."""
+    if not touched:
+        return {}
+    settings = kept_settings(connection, tables)
+    if settings is None:
+        return None
+    found: Changes = {}
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+    ordered = sorted(touched)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        statement = coverage_changes(tables, settings, ids)
+        for row in connection.execute(statement, {"ids": ordered[start : start + _IN_CHUNK]}):
+            sums = found.setdefault(tuple(row[: len(CHANGE)]), [0] * len(MEASURES))
+            for n, value in enumerate(row[len(CHANGE) :]):
+                sums[n] += int(value)
+    return found
+
+
 def keep_coverage(
-    connection: Connection, tables: ProjectionTables, touched: Collection[str], member_days: Mapping[str, str]
+    connection: Connection, tables: ProjectionTables, touched: Collection[str], before: Changes | None
 ) -> None:
     """Move the kept coverage counts for the enterprises a batch may have changed: each one's
-    group is worked out again from the stored facts (`groups_now`, the rules of a recount)
-    and its last day moved later if a fact of the batch (or `member_days`, its members'
-    last changes) is later."""
+    group is worked out again from the stored facts (`groups_now`, the rules of a recount),
+    and the kept changes by day by the difference of theirs after the batch and `before`
+    it (`changes_of`, taken before the batch was written)."""
     if not touched:
         return
     settings = kept_settings(connection, tables)
-    if settings is None:  # no counts kept (the reports group every enterprise)
+    if settings is None or before is None:  # no counts kept (the reports group every enterprise)
         return
     moved: dict[GroupKey, Measures] = {}
     ordered = sorted(touched)
     for start in range(0, len(ordered), _IN_CHUNK):
-        chunk = ordered[start : start + _IN_CHUNK]
-        _regroup(connection, tables, settings, chunk, moved)
-        _redate(connection, tables, chunk, member_days)
+        _regroup(connection, tables, settings, ordered[start : start + _IN_CHUNK], moved)
+    _add(connection, tables.coverage_counts, PLACE, moved)
+    after = changes_of(connection, tables, touched) or {}
+    differences: dict[GroupKey, Measures] = {}
+    for sign, changes in ((1, after), (-1, before)):
+        for key, values in changes.items():
+            sums = differences.setdefault(key, [0] * len(MEASURES))
+            for n, value in enumerate(values):
+                sums[n] += sign * value
+    _add(connection, tables.coverage_changes, CHANGE, differences)
+
+
+def _add(connection: Connection, table: Table, key: tuple[str, ...], moved: Mapping[GroupKey, Measures]) -> None:
+    """Add `moved` to the kept rows of `table` by `key`; rows left with no enterprise and
+    nothing else are deleted."""
     changed = [
-        {**dict(zip(PLACE, place, strict=True)), **dict(zip(MEASURES, values, strict=True))}
-        for place, values in moved.items()
-        if any(values)
+        {**dict(zip(key, values, strict=True)), **dict(zip(MEASURES, sums, strict=True))}
+        for values, sums in moved.items()
+        if any(sums)
     ]
-    _adding(tables).execute(connection, changed)
-    emptied = sorted({row["authority_id"] for row in changed if row["enterprises"] < 0})
-    c = tables.coverage_counts
+    _adding(table.name, key).execute(connection, changed)
+    emptied = sorted({row["authority_id"] for row in changed if any(row[m] < 0 for m in MEASURES)})
+    nothing = and_(*(table.c[m] == 0 for m in MEASURES))
     for start in range(0, len(emptied), _IN_CHUNK):
-        connection.execute(
-            delete(c).where(c.c.enterprises == 0, c.c.authority_id.in_(emptied[start : start + _IN_CHUNK]))
-        )
+        connection.execute(delete(table).where(nothing, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))
 
 
 def _regroup(
@@ -371,79 +551,7 @@ def _regroup(
     )
 
 
-def _redate(connection: Connection, tables: ProjectionTables, chunk: list[str], member_days: Mapping[str, str]) -> None:
-    changes, p, kept = tables.enterprise_changes, tables.enterprise_places, tables.enterprise_members
-    ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
-    days: dict[str, str] = {
-        e: day for e, day in connection.execute(last_days(tables, ids, members=False), {"ids": chunk})
-    }
-    units: dict[str, set[str]] = {}
-    for enterprise_id, authority_id in connection.execute(
-        select(p.c.enterprise_id, p.c.authority_id).where(p.c.enterprise_id.in_(ids)).distinct(), {"ids": chunk}
-    ):
-        units.setdefault(enterprise_id, set()).add(authority_id)
-    all_units = sorted({a for found in units.values() for a in found})
-    old: set[tuple[str, str, str]] = set()
-    if all_units:
-        old = {
-            (a, day, e)
-            for a, day, e in connection.execute(
-                select(changes).where(changes.c.authority_id.in_(all_units), changes.c.enterprise_id.in_(ids)),
-                {"ids": chunk},
-            )
-        }
-    old_day: dict[str, str] = {}
-    for _, day, e in old:
-        old_day[e] = max(day, old_day.get(e, day))
-    # An enterprise dated for the first time (its registration has just arrived) whose
-    # members came before it: their days are looked up once.
-    first = [e for e in days if e not in old_day]
-    with_members = (
-        sorted(
-            connection.execute(
-                select(kept.c.enterprise_id).where(kept.c.enterprise_id.in_(first), kept.c.members > 0)
-            ).scalars()
-        )
-        if first
-        else []
-    )
-    earlier_members: dict[str, str] = {}
-    if with_members:
-        found = _members_days(tables, ids).subquery()
-        earlier_members = {
-            e: day
-            for e, day in connection.execute(
-                select(found.c.enterprise_id, func.max(found.c.day)).group_by(found.c.enterprise_id),
-                {"ids": with_members},
-            )
-        }
-    new = {
-        (a, max(day, member_days.get(e, ""), old_day.get(e, ""), earlier_members.get(e, "")), e)
-        for e, day in days.items()
-        for a in units.get(e, ())
-    }
-    gone = old - new
-    if gone:
-        connection.execute(
-            delete(changes).where(
-                changes.c.authority_id == bindparam("a"),
-                changes.c.changed_on == bindparam("day"),
-                changes.c.enterprise_id == bindparam("e"),
-            ),
-            [{"a": a, "day": day, "e": e} for a, day, e in sorted(gone)],
-        )
-    added = new - old
-    if added:
-        connection.execute(
-            insert(changes), [{"authority_id": a, "changed_on": day, "enterprise_id": e} for a, day, e in sorted(added)]
-        )
-
-
 @cache
-def _adding_upsert(name: str) -> DriverUpsert:
-    adding = ", ".join(f"{m} = {name}.{m} + excluded.{m}" for m in MEASURES)
-    return DriverUpsert(name, [*PLACE, *MEASURES], PLACE, adding)
-
-
-def _adding(tables: ProjectionTables) -> DriverUpsert:
-    return _adding_upsert(tables.coverage_counts.name)
+def _adding(table: str, key: tuple[str, ...]) -> DriverUpsert:
+    adding = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+    return DriverUpsert(table, [*key, *MEASURES], key, adding)

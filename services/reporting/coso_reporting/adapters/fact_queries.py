@@ -9,10 +9,10 @@ Members and enterprises are counted in the database, summed by the reports' axes
 restricted to the report's units: a nation has millions of members and almost a million
 enterprises, and handing each to Python took seconds per report already at a twentieth of
 that. Members and enterprises are not grouped one by one either: the projection keeps
-their counts for their latest state (domain/member_counts.py, adapters/coverage_counts.py),
-and a report recounts only the members and enterprises changed after its day or within
-its period. The rules of a day are `MemberGroup`'s and
-`CoverageGroup`'s, written in SQL.
+their counts for their latest state (domain/member_counts.py, adapters/coverage_counts.py):
+a report recounts only the members changed after its day or within its period, and takes
+the coverage counts' changes after its day out of them. The rules of a day are
+`MemberGroup`'s and `CoverageGroup`'s, written in SQL.
 """
 
 from __future__ import annotations
@@ -120,10 +120,10 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         self, day: date, bands: SizeBands, minimum_official: int, authorities: Collection[str]
     ) -> CoverageCounts:
         """`CoverageGroup`'s rules over the enterprises placed under `authorities` on the day:
-        the kept counts of the enterprises' latest state (adapters/coverage_counts.py), each
-        enterprise of those units changed after the day taken out as kept and put back as it
-        was on the day; summed by each axis. Asked with other size bands or minimum than the
-        counts were made with, every enterprise of the day is grouped instead."""
+        the kept counts of the enterprises' latest state (adapters/coverage_counts.py) less
+        the kept changes of those units after the day; summed by each axis. Asked with
+        other size bands or minimum than the counts were made with, every enterprise of the
+        day is grouped instead."""
         t = self._tables
         settings = CoverageSettings(bands, minimum_official)
         listed = self._listed()
@@ -133,32 +133,14 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             every = self._groups_on(day, settings, listed).subquery()
             combined = select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined")
         else:
-            counts, each, changes = t.coverage_counts, t.enterprise_coverage, t.enterprise_changes
-            changed = (
-                select(changes.c.enterprise_id)
-                .where(listed(changes.c.authority_id), changes.c.changed_on > day.isoformat())
-                .distinct()
-                .cte("changed")
-            )
-            e, on = t.fact_enterprises, day.isoformat()
-            operating = (  # those of the changed that operated on the day, looked up once
-                select(e.c.enterprise_id)
-                .where(
-                    e.c.enterprise_id.in_(select(changed.c.enterprise_id)),
-                    e.c.registered_on <= on,
-                    or_(e.c.closed_on.is_(None), e.c.closed_on > on),
-                )
-                .cte("operating")
-            )
-            then = self._groups_on(day, settings, listed, operating).subquery()
+            counts, changes = t.coverage_counts, t.coverage_changes
             combined = union_all(
                 select(*(counts.c[k] for k in PLACE), *(counts.c[m] for m in MEASURES)).where(
                     listed(counts.c.authority_id)
                 ),
-                select(*(each.c[k] for k in PLACE), *(-m for m in measures_of(each.c))).where(
-                    each.c.enterprise_id.in_(select(changed.c.enterprise_id)), listed(each.c.authority_id)
+                select(*(changes.c[k] for k in PLACE), *(-changes.c[m] for m in MEASURES)).where(
+                    listed(changes.c.authority_id), changes.c.day > day.isoformat()
                 ),
-                select(*(then.c[k] for k in PLACE), *measures_of(then.c)),
             ).cte("combined")
         c = combined.c
         sums = [func.sum(c[m]) for m in MEASURES]
@@ -203,10 +185,9 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         day: date,
         settings: CoverageSettings,
         listed: Callable[[ColumnElement[Any]], ColumnElement[bool]],
-        changed: CTE | None = None,
     ) -> Select[Any]:
-        """Each operating enterprise placed under `listed` on the day (of `changed`, if given)
-        with its group on the day (`adapters.coverage_counts.KEY`): its place, union and
+        """Each operating enterprise placed under `listed` on the day with its group on the
+        day (`adapters.coverage_counts.KEY`), for settings the counts were not kept with: its place, union and
         organization on the day from their own tables, its members from the kept counts
         corrected by the members changed after the day."""
         t = self._tables
@@ -215,10 +196,7 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         kept, member_changes = t.enterprise_members, t.member_changes
         on = day.isoformat()
 
-        def only(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
-            return [column.in_(select(changed.c.enterprise_id))] if changed is not None else []
-
-        place = self._places_on(on, only).subquery()
+        place = self._places_on(on).subquery()
         status_then, status_now = self._status_on(day), _status_now(m)
         corrections = (
             select(
@@ -239,7 +217,6 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                 mass.c.kind == "trade_union",
                 mass.c.founded_on <= on,
                 or_(mass.c.dissolved_on.is_(None), mass.c.dissolved_on > on),
-                *only(mass.c.enterprise_id),
             )
             .distinct()
             .subquery()
@@ -247,7 +224,7 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         organized = (
             select(covered.c.enterprise_id)
             .join(o, o.c.organization_id == covered.c.organization_id)
-            .where(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on), *only(covered.c.enterprise_id))
+            .where(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on))
             .distinct()
             .subquery()
         )
@@ -275,14 +252,11 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                 e.c.registered_on <= on,
                 or_(e.c.closed_on.is_(None), e.c.closed_on > on),
                 listed(place.c.authority_id),
-                *only(e.c.enterprise_id),
             )
         )
 
-    def _places_on(
-        self, on: str, only: Callable[[ColumnElement[Any]], list[ColumnElement[bool]]]
-    ) -> Select[tuple[str, str, str | None]]:
-        """Each enterprise's latest place from `on` back (of those `only` keeps). PostgreSQL:
+    def _places_on(self, on: str) -> Select[tuple[str, str, str | None]]:
+        """Each enterprise's latest place from `on` back. PostgreSQL:
         DISTINCT ON, which its planner sizes right (a join on the latest day it takes for a
         handful of rows, and then rescans the union and organization sets for each enterprise)."""
         p = self._tables.enterprise_places
@@ -290,13 +264,13 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         if self._engine.dialect.name == "postgresql":
             return (
                 select(*columns)
-                .where(p.c.valid_from <= on, *only(p.c.enterprise_id))
+                .where(p.c.valid_from <= on)
                 .distinct(p.c.enterprise_id)
                 .order_by(p.c.enterprise_id, p.c.valid_from.desc())
             )
         latest = (
             select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
-            .where(p.c.valid_from <= on, *only(p.c.enterprise_id))
+            .where(p.c.valid_from <= on)
             .group_by(p.c.enterprise_id)
             .subquery()
         )

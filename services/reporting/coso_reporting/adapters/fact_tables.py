@@ -4,7 +4,8 @@ Each is a field of `ProjectionTables` (adapters/tables.py), so a rebuild makes a
 them with the others, declared indexes included: the candidates, their steps and the
 organizations are indexed on their authority (migration p0009), since a report of a
 province or a commune reads its authorities' rows only; the enterprises' trade unions and
-organizations also on their enterprise (p0010), for the coverage counts a batch moves.
+organizations also on their enterprise (p0010), and the members (p0014), for the coverage
+counts a batch moves.
 Days are ISO strings (`YYYY-MM-DD`); a column is empty until the event that says it
 arrives (see domain/facts.py).
 
@@ -43,9 +44,9 @@ arrives (see domain/facts.py).
   ownership); `reporting_fact_enterprise_coverage`, each operating enterprise's place,
   ownership, size band and whether it has a trade union, a party organization, active
   members, the minimum of official members;
-  `reporting_fact_enterprise_changes`, each enterprise's last day anything a coverage
-  report reads about it happened, under every unit it has lain in, its key beginning with
-  the unit and the day so that a subtree's enterprises changed after a day are range reads;
+  `reporting_fact_coverage_changes` (p0014), how those measures changed per unit, day,
+  industrial zone, ownership and size band, its key beginning with the unit and the day so
+  that a subtree's changes after a day are range reads;
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 - `reporting_fact_organization_counts`: the party ("party") and mass ("mass") organizations
   existing now, per authority and kind ("" when unknown) (domain/organization_counts.py).
@@ -141,6 +142,7 @@ members = Table(
     Column("admitted_on", String(_DAY), nullable=True),
     Column("official_on", String(_DAY), nullable=True),
     Column("ended_on", String(_DAY), nullable=True),
+    Index("ix_reporting_fact_members_enterprise", "enterprise_id"),  # p0014: an enterprise's coverage by day
 )
 
 member_ratings = Table(
@@ -270,12 +272,13 @@ enterprise_coverage = Table(
     *(Column(flag, Integer, nullable=False) for flag in _COVERAGE_FLAGS),
 )
 
-enterprise_changes = Table(
-    "reporting_fact_enterprise_changes",
+coverage_changes = Table(
+    "reporting_fact_coverage_changes",
     metadata,
     Column("authority_id", String(_ID), primary_key=True),
-    Column("changed_on", String(_DAY), primary_key=True),
-    Column("enterprise_id", String(_ID), primary_key=True),
+    Column("day", String(_DAY), primary_key=True),
+    *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY[1:]),
+    *(Column(measure, Integer, nullable=False) for measure in _COVERAGE_MEASURES),
 )
 
 coverage_settings = Table(
@@ -310,7 +313,7 @@ FACT_TABLES = (
     member_changes,
     coverage_counts,
     enterprise_coverage,
-    enterprise_changes,
+    coverage_changes,
     coverage_settings,
     member_flows,
     member_unit_counts,

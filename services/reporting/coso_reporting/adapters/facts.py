@@ -14,7 +14,8 @@ ownership before and after the batch; when an enterprise's ownership changes (it
 registration arriving after its members, or a change of ownership), its other members move
 too. Those are looked up only for an enterprise that has counted members. The coverage
 counts move with the batch too: the enterprises it touched (their own events, their trade
-unions, the organizations covering them before and after, their members) are grouped again
+unions, the organizations covering them before and after, their members) are grouped again,
+and their changes by day worked out before the batch is written and after
 (adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
 them once from the loaded members (`count_members`, a statement per table) and enterprises
 (`count_coverage`), which costs a fraction of the moves. The counts of existing party and
@@ -30,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, insert, literal, select, union_all
 
 from coso_backbone.contracts import EventContract
-from coso_reporting.adapters.coverage_counts import keep_coverage
+from coso_reporting.adapters.coverage_counts import changes_of, keep_coverage
 from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
@@ -41,7 +42,6 @@ from coso_reporting.domain.member_counts import (
     UNKNOWN,
     MemberCountChanges,
     is_counted,
-    last_change,
 )
 
 _IN_CHUNK = 500
@@ -66,12 +66,16 @@ def apply_facts(
     }
     batch = FactBatch.starting_from(**stored)
     batch.add_all(relevant)
-    covered_before = _covered(connection, tables, keys.organizations) if keep_counts else set()
+    touched: set[str] = set()
+    changes_before = None
+    if keep_counts:
+        covered_before = _covered(connection, tables, keys.organizations)
+        touched = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
+        changes_before = changes_of(connection, tables, touched)
     _write(connection, tables, batch, {name: rows.keys() for name, rows in stored.items()})
     if keep_counts:
         _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
-        touched, member_days = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
-        keep_coverage(connection, tables, touched, member_days)
+        keep_coverage(connection, tables, touched, changes_before)
         written = {"organizations": batch.organizations, "mass_organizations": batch.mass_organizations}
         keep_organization_counts(connection, tables, stored, written)
     return batch
@@ -90,26 +94,18 @@ def _covered(connection: Connection, tables: ProjectionTables, organization_ids:
 
 def _coverage_touched(
     batch: FactBatch, stored_mass: Mapping[str, Row], stored_members: Mapping[str, Row], covered_before: set[str]
-) -> tuple[set[str], dict[str, str]]:
-    """The enterprises whose coverage the batch may change (adapters/coverage_counts.py), and
-    the latest day of their members' changes in it."""
+) -> set[str]:
+    """The enterprises whose coverage the batch may change (adapters/coverage_counts.py): its
+    enterprises, those of its trade unions, members and organizations before and after it."""
     touched = set(batch.enterprises) | covered_before
     for rows in (stored_mass.values(), batch.mass_organizations.values()):
         touched.update(row["enterprise_id"] for row in rows if row["enterprise_id"] is not None)
     for covered in batch.organization_enterprises.values():
         touched.update(covered)
-    member_days: dict[str, str] = {}
     if "members" in batch.changed:
         for rows in (stored_members.values(), batch.members.values()):
-            for row in rows:
-                enterprise_id = row["enterprise_id"]
-                if enterprise_id is None:
-                    continue
-                touched.add(enterprise_id)
-                if is_counted(row):
-                    day = last_change(row)
-                    member_days[enterprise_id] = max(day, member_days.get(enterprise_id, day))
-    return touched, member_days
+            touched.update(row["enterprise_id"] for row in rows if row["enterprise_id"] is not None)
+    return touched
 
 
 def _load(connection: Connection, table: Table, ids: frozenset[str]) -> dict[str, Row]:

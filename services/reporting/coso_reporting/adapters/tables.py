@@ -155,7 +155,7 @@ class ProjectionTables:
     member_changes: Table
     coverage_counts: Table
     enterprise_coverage: Table
-    enterprise_changes: Table
+    coverage_changes: Table
     coverage_settings: Table
     member_flows: Table
     member_unit_counts: Table
@@ -187,7 +187,7 @@ class ProjectionTables:
             self.member_changes,
             self.coverage_counts,
             self.enterprise_coverage,
-            self.enterprise_changes,
+            self.coverage_changes,
             self.coverage_settings,
             self.member_flows,
             self.member_unit_counts,

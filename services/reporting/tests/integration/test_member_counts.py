@@ -375,6 +375,23 @@ DAYS = [
     "2025-12-31",
     "2026-11-25",
 ]
+# Days only the coverage report is compared on: each side of a change of the history above.
+COVERAGE_DAYS = [
+    "2020-02-01",
+    "2021-12-31",
+    "2022-01-01",
+    "2023-02-28",
+    "2023-03-01",
+    "2024-01-10",
+    "2024-04-30",
+    "2024-05-01",
+    "2024-11-10",
+    "2025-01-31",
+    "2025-02-01",
+    "2025-08-31",
+    "2025-10-31",
+    "2025-11-01",
+]
 PERIODS = [
     ("2025-01-01", "2025-12-31"),
     ("2025-01-01", "2025-06-30"),
@@ -403,18 +420,33 @@ def assert_same_reports(engine: Engine) -> None:
                     assert getattr(kept, name)(*args) == getattr(plain, name)(*args), (name, args)
                     compared += 1
     assert compared > 250
+    assert_same_coverage(engine, days=COVERAGE_DAYS)
+    assert_changes_add_up(engine)
 
 
-def assert_same_coverage(engine: Engine, settings: FactReportSettings | None = None) -> None:
+def assert_same_coverage(
+    engine: Engine, settings: FactReportSettings | None = None, days: list[str] = DAYS + COVERAGE_DAYS
+) -> None:
     """The coverage report of every day and unit, from the kept counts and by grouping."""
     kept = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine), settings)
     plain = FactReports(PlainFactQueries(engine), SqlAuthorityTrees(engine), settings)
-    for day in DAYS:
+    for day in days:
         for authority in ("hn", "hn.a", "hn.b", "hn.old", "hn.kcn", "hp"):
             if authority == "hn.old" and D(day) >= D("2025-07-01"):
                 continue
             args = (authority, D("2025-01-01"), D("2025-12-31"), D(day))
             assert kept.coverage(*args) == plain.coverage(*args), args
+
+
+def assert_changes_add_up(engine: Engine) -> None:
+    """The kept counts (the latest state) are the sum of the kept changes by day."""
+    counts, changes = LIVE.coverage_counts, LIVE.coverage_changes
+    place = [changes.c[k] for k in ("authority_id", "industrial_zone_id", "ownership", "size_band")]
+    summed = select(*place, *(func.sum(changes.c[m]) for m in MEASURES)).group_by(*place)
+    with engine.connect() as connection:
+        kept = sorted(tuple(row) for row in connection.execute(select(counts)))
+        added = sorted(tuple(row) for row in connection.execute(summed) if any(row[len(place) :]))
+    assert kept and added == kept
 
 
 @pytest.mark.parametrize("units", ["written_out", "as_a_nation"])
@@ -452,6 +484,7 @@ def test_members_and_coverage_kept_event_by_event_answer_as_grouping_every_membe
         assert outcome.applied == 1, projection.sink.letters
 
     assert_same_reports(projection.engine)
+    assert_changes_add_up(projection.engine)
     coverage = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine)).coverage
     report = coverage("hn", D("2025-01-01"), D("2025-12-31"), D("2025-12-31"))
     units = {row["key"]: row["values"]["enterprises"] for row in report["sections"][0]["rows"]}
@@ -468,9 +501,11 @@ def test_coverage_asked_with_other_settings_groups_every_enterprise_until_recoun
     with projection.engine.connect() as connection:
         assert kept_settings(connection) == CoverageSettings(SizeBands((100, 500)), 2)
     assert_same_coverage(projection.engine, other)
+    assert_changes_add_up(projection.engine)
     counted = r.WorkforceCounted(enterprise_id="e2", worker_count=90, counted_on=D("2025-12-01"))
     projection.deliver([world.registry.record("enterprise-e2", counted)])
     assert_same_coverage(projection.engine, other)
+    assert_changes_add_up(projection.engine)
     assert not keep_coverage_settings(projection.engine, CoverageSettings(SizeBands((100, 500)), 2))
 
 
@@ -489,7 +524,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.member_changes,
         LIVE.coverage_counts,
         LIVE.enterprise_coverage,
-        LIVE.enterprise_changes,
+        LIVE.coverage_changes,
         LIVE.coverage_settings,
         LIVE.member_flows,
         LIVE.member_unit_counts,
@@ -512,6 +547,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
             "ix_reporting_fact_candidate_steps_authority",
             "ix_reporting_fact_organization_enterprises_enterprise",  # p0010's
             "ix_reporting_fact_mass_organizations_enterprise",
+            "ix_reporting_fact_members_enterprise",  # p0014's
             "ix_reporting_fact_organizations_founded",  # p0016's
             "ix_reporting_fact_organizations_ended",
             "ix_reporting_fact_mass_organizations_founded",
@@ -525,3 +561,4 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
 
     with projection.engine.connect() as connection:
         assert {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables} == kept
+    assert_same_coverage(projection.engine)

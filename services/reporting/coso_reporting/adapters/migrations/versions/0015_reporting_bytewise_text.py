@@ -5,14 +5,14 @@ table is rewritten once, with its indexes, and analyzed again. Nothing to do on 
 which compares bytewise.
 
 Revision ID: p0015
-Revises: p0012
+Revises: p0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "p0015"
-down_revision = "p0012"
+down_revision = "p0014"
 branch_labels = None
 depends_on = None
 
