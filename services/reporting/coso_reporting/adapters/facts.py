@@ -195,28 +195,47 @@ def _count_members(
 def count_members(connection: Connection, tables: ProjectionTables) -> None:
     """Fill the member counts from the stored members, replacing what they held (the rules
     of domain/member_counts.py in SQL: the statements of migration p0007)."""
+    count_member_kinds(connection, tables)
+    count_enterprise_members(connection, tables)
+
+
+def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None:
+    """The counts per unit, job category, ownership and status, and each member's last
+    change by day. The coverage counts do not read these: a rebuild counts them on a
+    connection of their own while the enterprises' members and the coverage are counted."""
     m, e = tables.members, tables.fact_enterprises
-    kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
-    for table in (kept, per_enterprise, changes):
+    kept, changes = tables.member_counts, tables.member_changes
+    for table in (kept, changes):
         connection.execute(delete(table))
-    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
-        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
-    counted = and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
-    status = case(
-        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
-        (m.c.official_on.is_not(None), literal("official")),
-        else_=literal("probationary"),
-    )
+    _in_memory(connection)
+    status = _status(m)
     job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
     connection.execute(
         insert(kept).from_select(
             ["authority_id", "job_category", "ownership", "status", "members"],
             select(m.c.authority_id, job, ownership, status, func.count())
             .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
-            .where(counted)
+            .where(_counted(m))
             .group_by(m.c.authority_id, job, ownership, status),
         )
     )
+    later = case(
+        (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
+    )
+    last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
+    connection.execute(
+        insert(changes).from_select(
+            ["changed_on", "member_id"], select(last, m.c.member_id).where(_counted(m)).order_by(last, m.c.member_id)
+        )
+    )
+
+
+def count_enterprise_members(connection: Connection, tables: ProjectionTables) -> None:
+    """Each enterprise's members, active and official members: what the coverage counts read."""
+    m, per_enterprise = tables.members, tables.enterprise_members
+    connection.execute(delete(per_enterprise))
+    _in_memory(connection)
+    status = _status(m)
     connection.execute(
         insert(per_enterprise).from_select(
             ["enterprise_id", "members", "active", "official"],
@@ -226,18 +245,26 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
                 func.sum(case((status.in_(("probationary", "official")), 1), else_=0)),
                 func.sum(case((status == "official", 1), else_=0)),
             )
-            .where(counted, m.c.enterprise_id.is_not(None))
+            .where(_counted(m), m.c.enterprise_id.is_not(None))
             .group_by(m.c.enterprise_id),
         )
     )
-    later = case(
-        (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
-    )
-    last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
-    connection.execute(
-        insert(changes).from_select(
-            ["changed_on", "member_id"], select(last, m.c.member_id).where(counted).order_by(last, m.c.member_id)
-        )
+
+
+def _in_memory(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+
+
+def _counted(m: Table) -> Any:
+    return and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
+
+
+def _status(m: Table) -> Any:
+    return case(
+        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
+        (m.c.official_on.is_not(None), literal("official")),
+        else_=literal("probationary"),
     )
 
 
