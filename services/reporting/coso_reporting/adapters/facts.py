@@ -202,19 +202,21 @@ def _count_members(
 def count_members(connection: Connection, tables: ProjectionTables) -> None:
     """Fill the member counts from the stored members, replacing what they held (the rules
     of domain/member_counts.py in SQL: the statements of migration p0007)."""
+    count_member_kinds(connection, tables)
+    count_enterprise_members(connection, tables)
+
+
+def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None:
+    """The counts per unit, job category, ownership and status (and their sums), each
+    member's last change by day and the flows per unit and month. The coverage counts do
+    not read these: a rebuild counts them on a connection of their own while the
+    enterprises' members and the coverage are counted."""
     m, e = tables.members, tables.fact_enterprises
-    kept, per_enterprise, changes = tables.member_counts, tables.enterprise_members, tables.member_changes
-    sums = (tables.member_unit_counts, tables.member_compositions)
-    for table in (kept, per_enterprise, changes, tables.member_flows, *sums):
+    kept, changes = tables.member_counts, tables.member_changes
+    for table in (kept, changes, tables.member_flows, tables.member_unit_counts, tables.member_compositions):
         connection.execute(delete(table))
-    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
-        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
-    counted = and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
-    status = case(
-        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
-        (m.c.official_on.is_not(None), literal("official")),
-        else_=literal("probationary"),
-    )
+    _in_memory(connection)
+    counted, status = _counted(m), _status(m)
     job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
     connection.execute(
         insert(kept).from_select(
@@ -223,19 +225,6 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
             .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
             .where(counted)
             .group_by(m.c.authority_id, job, ownership, status),
-        )
-    )
-    connection.execute(
-        insert(per_enterprise).from_select(
-            ["enterprise_id", "members", "active", "official"],
-            select(
-                m.c.enterprise_id,
-                func.count(),
-                func.sum(case((status.in_(("probationary", "official")), 1), else_=0)),
-                func.sum(case((status == "official", 1), else_=0)),
-            )
-            .where(counted, m.c.enterprise_id.is_not(None))
-            .group_by(m.c.enterprise_id),
         )
     )
     later = case(
@@ -262,6 +251,44 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
                 flows.c.authority_id, flows.c.month, flows.c.flow
             ),
         )
+    )
+
+
+def count_enterprise_members(connection: Connection, tables: ProjectionTables) -> None:
+    """Each enterprise's members, active and official members: what the coverage counts read."""
+    m, per_enterprise = tables.members, tables.enterprise_members
+    connection.execute(delete(per_enterprise))
+    _in_memory(connection)
+    status = _status(m)
+    connection.execute(
+        insert(per_enterprise).from_select(
+            ["enterprise_id", "members", "active", "official"],
+            select(
+                m.c.enterprise_id,
+                func.count(),
+                func.sum(case((status.in_(("probationary", "official")), 1), else_=0)),
+                func.sum(case((status == "official", 1), else_=0)),
+            )
+            .where(_counted(m), m.c.enterprise_id.is_not(None))
+            .group_by(m.c.enterprise_id),
+        )
+    )
+
+
+def _in_memory(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+
+
+def _counted(m: Table) -> Any:
+    return and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
+
+
+def _status(m: Table) -> Any:
+    return case(
+        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
+        (m.c.official_on.is_not(None), literal("official")),
+        else_=literal("probationary"),
     )
 
 

@@ -9,10 +9,12 @@
    Pages holding an event that cannot be applied are applied again event by event, each in
    a savepoint, as the live consumer does, so only that event is refused. The member counts
    (adapters/facts.py) and the coverage counts (adapters/coverage_counts.py) are counted
-   once from the loaded records, not moved page by page. On PostgreSQL pages are written
-   with COPY (adapters/upsert.py) in a thread of their own, while the next page is parsed,
-   and commit without waiting for the WAL to reach the disk.
+   once from the loaded records, not moved page by page (`COUNT_LANES`). On PostgreSQL pages
+   are written with COPY (adapters/upsert.py) in a thread of their own, while the next page
+   is parsed, and commit without waiting for the WAL to reach the disk.
    Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
+   On PostgreSQL the counts' independent lanes, and then the tables' indexes and statistics,
+   are made on two connections at once: the server has the machine to itself by then.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
    PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
    reads first), sets the consumer's checkpoints to the positions the rebuild reached,
@@ -40,6 +42,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -57,11 +60,11 @@ from coso_backbone.handlers import EventHandlers
 from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
-from coso_reporting.adapters.facts import count_members
+from coso_reporting.adapters.facts import count_enterprise_members, count_member_kinds
 from coso_reporting.adapters.organization_counts import count_organizations
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
-from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX
+from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
 from coso_reporting.adapters.upsert import BULK
 from coso_reporting.domain.errors import RebuildInProgress
 
@@ -69,6 +72,21 @@ DEFAULT_PAGE = 5000  # the read API's largest page
 # Read pages written in one transaction: fewer statements and commits (pages of 20,000
 # events took ~8 % less time than pages of 5,000 on PostgreSQL here).
 PAGES_PER_WRITE = 4
+
+
+def _coverage_as_kept(connection: Connection, tables: ProjectionTables) -> None:
+    count_coverage(connection, tables, kept_settings(connection))  # with the live counts' settings
+
+
+# The counts made once from the loaded records at the end, rather than moved page by page:
+# lanes of steps. Each lane writes tables of its own and reads only the loaded records and
+# what the steps before it in the lane wrote (the coverage reads each enterprise's members),
+# so on PostgreSQL the lanes run at the same time, each in a transaction of its own.
+Count = Callable[[Connection, ProjectionTables], None]
+COUNT_LANES: tuple[tuple[Count, ...], ...] = (
+    (count_member_kinds, count_organizations),
+    (count_enterprise_members, _coverage_as_kept),
+)
 
 # Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
 # error (the database or a source failing) stops the rebuild, leaving the live tables.
@@ -194,12 +212,8 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
-            with self._write(bulk=True) as connection:
-                count_members(connection, self._fresh)  # once, rather than page by page
-                count_coverage(connection, self._fresh, kept_settings(connection))  # with the live counts' settings
-                count_organizations(connection, self._fresh)
-            self._index_fresh_tables()
-            self._analyze_fresh_tables()
+            self._concurrently([partial(self._count, lane) for lane in COUNT_LANES])
+            self._concurrently([partial(self._finish_table, table) for table in self._fresh.all()])
             self._swap(stats)
         except BaseException:
             self._drop_fresh_tables()
@@ -223,15 +237,36 @@ class _Rebuild:
             for table in self._fresh.all():  # without secondary indexes: those come after loading
                 connection.execute(CreateTable(table))
 
-    def _index_fresh_tables(self) -> None:
-        """PostgreSQL: the secondary indexes, under their suffixed names, once the rows are
-        in (building an index at once is faster than keeping it up row by row). SQLite has
-        no way to rename an index: the swap creates them under their own names."""
+    # --- counts, indexes, statistics ------------------------------------------------------
+    def _concurrently(self, jobs: Sequence[Callable[[], None]]) -> None:
+        """Run independent jobs, each writing in a transaction of its own: on PostgreSQL two
+        at a time, each on a connection of its own (the server works on both, on two CPUs,
+        while this process waits); one after the other elsewhere. The first failure is raised
+        once every job has ended."""
+        if not self._threads_allowed():
+            for job in jobs:
+                job()
+            return
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rebuild-finish") as workers:
+            running = [workers.submit(job) for job in jobs]
+        for done in running:
+            done.result()
+
+    def _count(self, lane: Sequence[Count]) -> None:
+        with self._write(bulk=True) as connection:
+            for count in lane:
+                count(connection, self._fresh)
+
+    def _finish_table(self, table: Table) -> None:
+        """PostgreSQL: the table's secondary indexes, under their suffixed names, once the
+        rows are in (building an index at once is faster than keeping it up row by row), then
+        its statistics. SQLite has no way to rename an index: the swap creates them under
+        their own names."""
         with self._write() as connection:
             if connection.dialect.name == "postgresql":
-                for table in self._fresh.all():
-                    for index in table.indexes:
-                        connection.execute(CreateIndex(index))
+                for index in table.indexes:
+                    connection.execute(CreateIndex(index))
+                self._analyze(connection, table)
 
     def _drop_fresh_tables(self) -> None:
         with self._write() as connection:
@@ -274,16 +309,19 @@ class _Rebuild:
         own (~10 % faster here). Not on SQLite, which works in this process and was slower
         with the thread (contending for the GIL), nor while psycopg2 cooperates with eventlet
         (a nameko service's process), whose wait callback belongs to the thread of its hub."""
-        if self._engine.dialect.driver != "psycopg2":
-            yield None
-            return
-        from psycopg2.extensions import get_wait_callback
-
-        if get_wait_callback() is not None:
+        if not self._threads_allowed():
             yield None
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write") as writer:
             yield writer
+
+    def _threads_allowed(self) -> bool:
+        """Whether the database is PostgreSQL through psycopg2, outside eventlet."""
+        if self._engine.dialect.driver != "psycopg2":
+            return False
+        from psycopg2.extensions import get_wait_callback
+
+        return get_wait_callback() is None
 
     def _write_pages(
         self,
@@ -407,15 +445,13 @@ class _Rebuild:
         self._refused.append((envelope, reason))
         stats.refused += 1
 
-    def _analyze_fresh_tables(self) -> None:
-        """PostgreSQL: statistics for the fresh tables before they serve (they follow a table
+    @staticmethod
+    def _analyze(connection: Connection, fresh: Table) -> None:
+        """PostgreSQL: statistics for a fresh table before it serves (they follow a table
         through its renaming). Without them the planner takes each for a row or two until
         autovacuum gets to it, and the fact reports' joins ran as nested loops: on the CI-size
         nation the coverage query took 7 s instead of a fraction of a second."""
-        with self._write() as connection:
-            if connection.dialect.name == "postgresql":
-                for fresh in self._fresh.all():
-                    connection.execute(text(f"ANALYZE {_quoted(connection, fresh.name)}"))
+        connection.execute(text(f"ANALYZE {_quoted(connection, fresh.name)}"))
 
     # --- swap -------------------------------------------------------------------
     def _swap(self, stats: Sequence[SourceStats]) -> None:
