@@ -8,8 +8,9 @@
    live handlers run on one event): one statement per table instead of several per event.
    Pages holding an event that cannot be applied are applied again event by event, each in
    a savepoint, as the live consumer does, so only that event is refused. The member counts
-   (adapters/facts.py) and the coverage counts (adapters/coverage_counts.py) are counted
-   once from the loaded records, not moved page by page. On PostgreSQL pages are written
+   (adapters/facts.py), the coverage counts (adapters/coverage_counts.py) and the monthly
+   and yearly counts (adapters/calendar_counts.py) are counted once from the loaded
+   records, not moved page by page. On PostgreSQL pages are written
    with COPY (adapters/upsert.py) in a thread of their own, while the next page is parsed,
    and commit without waiting for the WAL to reach the disk.
    Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
@@ -56,6 +57,7 @@ from coso_backbone.errors import CosoError, EventSourceUnavailable, MalformedMes
 from coso_backbone.handlers import EventHandlers
 from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
+from coso_reporting.adapters.calendar_counts import count_calendar
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_members
 from coso_reporting.adapters.projection import apply_events, projection_handlers
@@ -195,6 +197,7 @@ class _Rebuild:
             stats = [self._replay(source) for source in sources]
             with self._write(bulk=True) as connection:
                 count_members(connection, self._fresh)  # once, rather than page by page
+                count_calendar(connection, self._fresh)
                 count_coverage(connection, self._fresh, kept_settings(connection))  # with the live counts' settings
             self._index_fresh_tables()
             self._analyze_fresh_tables()

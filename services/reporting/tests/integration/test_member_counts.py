@@ -473,6 +473,8 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.enterprise_coverage,
         LIVE.enterprise_changes,
         LIVE.coverage_settings,
+        LIVE.monthly_indicators,  # p0013's
+        LIVE.yearly_indicators,
     )
     projection.deliver(history(world))
     with projection.engine.connect() as connection:
