@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     ColumnElement,
+    Connection,
     Date,
     Engine,
     MetaData,
@@ -49,6 +50,7 @@ Piece = tuple[Select[Any], Table]  # a select over one table of counts, and that
 # Up to this many authorities a sum names them in its statement (a province's 130 at the
 # bench's scale); more (a nation's 4,400) go as one JSON document (`_listed`).
 NAMED_AUTHORITIES_AT_MOST = 1_000
+LEFT_OUT_AT_MOST = 1_000  # likewise the recorded authorities a sum of many leaves out
 
 metadata = MetaData()
 
@@ -102,8 +104,10 @@ class SqlIndicatorHistory:
     proposed candidates by kind over days. ISO strings compare as the dates they name.
 
     The authorities a sum is restricted to are named in the statement when they are few
-    (`authority_id IN (...)`, read through the tables' keys); more, they go as one JSON
-    document the database unnests once (a nation's 4,400, or its holders' buckets).
+    (`authority_id IN (...)`, read through the tables' keys); when they are many, the
+    recorded authorities left out are (none for a national report: no restriction), or if
+    those are many too, the authorities go as one JSON document the database unnests once.
+    The admissions report's buckets (each authority's direct subordinate) go that way too.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -115,14 +119,33 @@ class SqlIndicatorHistory:
     def monthly(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
         return self._summed(_own_count_pieces(calendar_spans(start, end, whole_years=False), _month), authorities)
 
+    def counts_by_bucket(self, start: date, end: date, buckets: Mapping[str, str]) -> dict[str, Counts]:
+        pieces = _own_count_pieces(calendar_spans(start, end), _authority)
+        if not pieces or not buckets:
+            return {}
+        if len(buckets) <= NAMED_AUTHORITIES_AT_MOST:
+            summed: dict[str, Counts] = {}
+            for authority_id, counts in self._summed(pieces, buckets.keys()).items():
+                summed[buckets[authority_id]] = summed.get(buckets[authority_id], Counts()) + counts
+            return summed
+        held = self._listed(buckets)
+        rows = union_all(*(query for query, _ in pieces)).subquery("pieces")
+        query = (
+            select(held.c.bucket, func.sum(rows.c.enterprises), func.sum(rows.c.candidates_proposed))
+            .select_from(rows.join(held, held.c.authority_id == rows.c.key))
+            .group_by(held.c.bucket)
+        )
+        with self._engine.connect() as connection:
+            return {bucket: Counts(int(e or 0), int(c or 0)) for bucket, e, c in connection.execute(query)}
+
     def _summed(self, pieces: list[Piece], authorities: Collection[str] | None) -> dict[str, Counts]:
         """The pieces' counts of `authorities` (None: all) summed per key."""
         if not pieces:
             return {}
-        among = self._among(authorities)
-        rows = union_all(*(query.where(among(table)) for query, table in pieces)).subquery("pieces")
-        query = select(rows.c.key, func.sum(rows.c.enterprises), func.sum(rows.c.candidates_proposed))
         with self._engine.connect() as connection:
+            among = self._among(connection, authorities)
+            rows = union_all(*(query.where(among(table)) for query, table in pieces)).subquery("pieces")
+            query = select(rows.c.key, func.sum(rows.c.enterprises), func.sum(rows.c.candidates_proposed))
             found = connection.execute(query.group_by(rows.c.key))
             return {key: Counts(int(e or 0), int(c or 0)) for key, e, c in found}
 
@@ -136,7 +159,7 @@ class SqlIndicatorHistory:
             .group_by(k.c.authority_id, k.c.source_channel, k.c.job_category)
         )
         with self._engine.connect() as connection:
-            found = connection.execute(query.where(self._among(authorities)(k)))
+            found = connection.execute(query.where(self._among(connection, authorities)(k)))
             return {(a, c, j): int(n or 0) for a, c, j, n in found if n}
 
     def candidates_by_bucket_and_kind(
@@ -162,13 +185,24 @@ class SqlIndicatorHistory:
         with self._engine.connect() as connection:
             return {(b, c, j): int(n or 0) for b, c, j, n in connection.execute(query) if n}
 
-    def _among(self, authorities: Collection[str] | None) -> Callable[[Table], ColumnElement[bool]]:
-        """The condition that keeps a table's rows of `authorities` (None: every row)."""
+    def _among(
+        self, connection: Connection, authorities: Collection[str] | None
+    ) -> Callable[[Table], ColumnElement[bool]]:
+        """The condition that keeps a table's rows of `authorities` (None: every row). Every
+        row of the counts is an authority's of `reporting_authority_indicators` (a count
+        is added there too), so many authorities are kept by leaving out the others
+        recorded, none when there are none (a national report)."""
         if authorities is None:
             return lambda table: true()
         if len(authorities) <= NAMED_AUTHORITIES_AT_MOST:
             named = sorted(authorities)
             return lambda table: table.c.authority_id.in_(named)
+        recorded = LIVE.authority_indicators.c.authority_id
+        left_out = sorted({a for (a,) in connection.execute(select(recorded))} - set(authorities))
+        if not left_out:
+            return lambda table: true()
+        if len(left_out) <= LEFT_OUT_AT_MOST:
+            return lambda table: table.c.authority_id.not_in(left_out)
         listed = select(self._listed({a: a for a in authorities}).c.authority_id)
         return lambda table: table.c.authority_id.in_(listed)
 

@@ -26,6 +26,10 @@ class IndicatorHistory(Protocol):
         """Own counts per authority of the events dated from `start` to `end` (both included),
         of `authorities` only (None: all)."""
 
+    def counts_by_bucket(self, start: date, end: date, buckets: Mapping[str, str]) -> dict[str, Counts]:
+        """Own counts of the events dated from `start` to `end` of the authorities `buckets`
+        maps, summed per bucket (see `Tree.buckets_under`)."""
+
     def monthly(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
         """Counts per month (`YYYY-MM`) from `start` to `end`, summed over `authorities` (None: all)."""
 

@@ -25,7 +25,6 @@ from typing import Any
 
 from coso_reporting.application.ports import AuthorityTrees, IndicatorHistory
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
-from coso_reporting.domain.hierarchy import sum_by_bucket
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS, LABELS, SOURCE_CHANNEL_LABELS, Counts
 from coso_reporting.domain.tree import Tree
 
@@ -59,12 +58,10 @@ class Reports:
     def indicator_report(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         _check_period(start, end)
         tree = self.tree(authority_id, as_of)
-        held = tree.held_within(authority_id)
-        in_period_by_authority = self._history.counts_between(start, end, held)
-        cumulative_by_authority = self._history.counts_between(EARLIEST, end, held)
-        buckets = tree.buckets_under(authority_id, in_period_by_authority.keys() | cumulative_by_authority.keys())
-        in_period, period_total = sum_by_bucket(in_period_by_authority, buckets)
-        cumulative, cumulative_total = sum_by_bucket(cumulative_by_authority, buckets)
+        buckets = tree.buckets_under(authority_id, tree.held_within(authority_id))
+        in_period = self._history.counts_by_bucket(start, end, buckets)
+        cumulative = self._history.counts_by_bucket(EARLIEST, end, buckets)
+        period_total, cumulative_total = sum(in_period.values(), Counts()), sum(cumulative.values(), Counts())
         own_period = in_period.pop(authority_id, Counts())
         own_cumulative = cumulative.pop(authority_id, Counts())
         rows = [

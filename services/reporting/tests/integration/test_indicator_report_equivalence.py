@@ -37,6 +37,7 @@ from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
+from coso_reporting.domain.hierarchy import sum_by_bucket
 from services.reporting.tests.day_by_day import DayByDayHistory, DayByDayReports
 
 D = date.fromisoformat
@@ -194,6 +195,9 @@ def assert_same_answers(engine: Engine) -> None:
         for authorities in (None, {"pv.a", "pv.old", "ghost"}, set(UNITS) | set(AUTHORITIES)):
             assert history.counts_between(start, end, authorities) == oracle.counts_between(start, end, authorities)
             assert history.monthly(start, end, authorities) == oracle.monthly(start, end, authorities)
+        for buckets in ({"pv.a": "pv", "pv.old": "pv", "ghost": "gh"}, {u: u[:2] for u in (*UNITS, *AUTHORITIES)}):
+            by_authority = oracle.counts_between(start, end, buckets.keys())
+            assert history.counts_by_bucket(start, end, buckets) == sum_by_bucket(by_authority, buckets)[0]
     for as_of in AS_OF:
         today = lambda day=as_of: day  # noqa: E731
         reports = Reports(SqlIndicatorHistory(engine), SqlAuthorityTrees(engine), today=today)
@@ -254,11 +258,15 @@ def adopt_plans(engine: Engine) -> None:
                 plans.split_target(SplitTarget(plan_id=plan_id, indicator=indicator, shares=split))
 
 
-@pytest.fixture(params=["named", "listed"])
+@pytest.fixture(params=["named", "left_out", "listed"])
 def listed(request: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    """ "listed": every restriction to authorities goes as one JSON document, as a national one does."""
-    if request.param == "listed":
+    """How a restriction to authorities is written: "named" (few, as a commune's or province's
+    report), "left_out" (the recorded authorities not kept are named) or "listed" (one
+    JSON document), as a national report's are."""
+    if request.param in ("left_out", "listed"):
         monkeypatch.setattr(plan_adapters, "NAMED_AUTHORITIES_AT_MOST", 0)
+    if request.param == "listed":
+        monkeypatch.setattr(plan_adapters, "LEFT_OUT_AT_MOST", 0)
     return str(request.param)
 
 
