@@ -129,7 +129,9 @@ class SqlIndicatorHistory:
                 summed[buckets[authority_id]] = summed.get(buckets[authority_id], Counts()) + counts
             return summed
         held = self._listed(buckets)
-        rows = union_all(*(query for query, _ in pieces)).subquery("pieces")
+        # Materialized, the pieces' rows are read once and hashed against the document; as a
+        # subquery, a lone piece was joined to it row by row (a nation's 4,400 index probes).
+        rows = union_all(*(query for query, _ in pieces)).cte("pieces").prefix_with("MATERIALIZED")
         query = (
             select(held.c.bucket, func.sum(rows.c.enterprises), func.sum(rows.c.candidates_proposed))
             .select_from(rows.join(held, held.c.authority_id == rows.c.key))
