@@ -81,7 +81,6 @@ from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.trees import SqlAuthorityTrees
@@ -479,7 +478,7 @@ def adopt_plans(engine: Engine, communes: list[str]) -> None:
 def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_DAY) -> None:
     """p95 of every report at national, province and commune level, then one province's files,
     each as of `as_of` over the period from the first of its year to it."""
-    queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
+    history = SqlIndicatorHistory(engine)
     today = lambda: as_of  # noqa: E731
     fact_queries = SqlFactQueries(engine)
 
@@ -491,7 +490,7 @@ def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_D
             lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today
         )
         cache: StateCache[dict[str, Any]] = StateCache(fact_queries.projection_state, max_age=max_age)
-        return Reports(queries, history, trees, today=today), FactReports(fact_queries, trees, cache=cache), plans
+        return Reports(history, trees, today=today), FactReports(fact_queries, trees, cache=cache), plans
 
     cached, uncached = served(10.0), served(0.0)
     reports, facts, plans = cached

@@ -73,7 +73,7 @@ class ReportingApp:
         self.assigned_plans = AssignedPlans(
             SqlReceivedPlans(store.engine), self.plans, self.trees, tolerance=behind_schedule_tolerance(settings)
         )
-        self.reports = Reports(queries, self.history, self.trees)
+        self.reports = Reports(self.history, self.trees)
         font_dir = settings.options.get("pdf_font_dir")
         self.exports = Exports(
             self.reports,

@@ -39,6 +39,7 @@ from coso_backbone.contracts.registry import AuthorityRegistered, EnterpriseRegi
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import StoreTransaction, StreamAppend
 from coso_backbone.handlers import EventHandlers
+from coso_reporting.adapters.calendar_counts import calendar_deltas
 from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -116,10 +117,11 @@ def apply_events(
     connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool = True
 ) -> IndicatorTally:
     """Tally events in memory against the stored facts they need, then write the tally.
-    A rebuild leaves the member counts to the end (`keep_counts`, adapters/facts.py)."""
+    A rebuild leaves the member counts (adapters/facts.py) and the monthly and yearly counts
+    (adapters/calendar_counts.py) to the end (`keep_counts`)."""
     tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
     tally.add_all(events)
-    write_tally(connection, tables, tally)
+    write_tally(connection, tables, tally, keep_counts=keep_counts)
     apply_facts(connection, tables, events, keep_counts=keep_counts)
     apply_hierarchy(connection, tables, events)
     return tally
@@ -161,6 +163,8 @@ class _Statements:
             f"enterprises = {daily}.enterprises + excluded.enterprises, "
             f"candidates_proposed = {daily}.candidates_proposed + excluded.candidates_proposed",
         )
+        self.count_monthly = _calendar_upsert(tables.monthly_indicators.name, "month")
+        self.count_yearly = _calendar_upsert(tables.yearly_indicators.name, "year")
         kinds = tables.daily_candidates.name
         self.count_kinds = DriverUpsert(
             kinds,
@@ -168,6 +172,16 @@ class _Statements:
             ["authority_id", "day", "source_channel", "job_category"],
             f"candidates = {kinds}.candidates + excluded.candidates",
         )
+
+
+def _calendar_upsert(table: str, period: str) -> DriverUpsert:
+    return DriverUpsert(
+        table,
+        ("authority_id", period, "enterprises", "candidates_proposed"),
+        ["authority_id", period],
+        f"enterprises = {table}.enterprises + excluded.enterprises, "
+        f"candidates_proposed = {table}.candidates_proposed + excluded.candidates_proposed",
+    )
 
 
 @cache
@@ -198,8 +212,11 @@ def load_facts(connection: Connection, tables: ProjectionTables, lookups: Lookup
     return Facts(enterprises, waiting)
 
 
-def write_tally(connection: Connection, tables: ProjectionTables, tally: IndicatorTally) -> None:
-    """Write what a tally found: a statement or two per table, whatever the number of events."""
+def write_tally(
+    connection: Connection, tables: ProjectionTables, tally: IndicatorTally, *, keep_counts: bool = True
+) -> None:
+    """Write what a tally found: a statement or two per table, whatever the number of events;
+    the monthly and yearly counts too unless a rebuild counts them at its end (`keep_counts`)."""
     statements = _statements(tables)
     _insert_records(connection, statements, tally)
     if tally.waiting:
@@ -269,6 +286,8 @@ def write_tally(connection: Connection, tables: ProjectionTables, tally: Indicat
                 for (authority_id, day), delta in daily.items()
             ],
         )
+        if keep_counts:
+            _write_calendar(connection, statements, daily)
     kinds = tally.candidate_kinds
     if kinds:
         statements.count_kinds.execute(
@@ -276,6 +295,27 @@ def write_tally(connection: Connection, tables: ProjectionTables, tally: Indicat
             [
                 {"authority_id": a, "day": d, "source_channel": c, "job_category": j, "candidates": n}
                 for (a, d, c, j), n in kinds.items()
+            ],
+        )
+
+
+def _write_calendar(connection: Connection, statements: _Statements, daily: dict[tuple[str, str], Counts]) -> None:
+    """Add the daily deltas to their months and years."""
+    monthly, yearly = calendar_deltas(daily)
+    for upsert, period, deltas in (
+        (statements.count_monthly, "month", monthly),
+        (statements.count_yearly, "year", yearly),
+    ):
+        upsert.execute(
+            connection,
+            [
+                {
+                    "authority_id": authority_id,
+                    period: key,
+                    "enterprises": delta.enterprises,
+                    "candidates_proposed": delta.candidates_proposed,
+                }
+                for (authority_id, key), delta in deltas.items()
             ],
         )
 

@@ -13,6 +13,11 @@
   of days answer "achieved in a period, as of a date".
 - `reporting_daily_candidates`: proposed candidates per authority, day, source channel and
   job category (the admissions report's axes).
+- `reporting_monthly_indicators`, `reporting_yearly_indicators`: the daily counts summed per
+  authority and month (`YYYY-MM`), and per authority and year (`YYYY`), so that a period is
+  summed over its whole years, whole months and edge days (domain/calendar_spans.py)
+  rather than day by day. Kept with the daily counts as events arrive; a rebuild sums
+  them once from the daily counts (adapters/calendar_counts.py).
 - `reporting_authority_periods`: the effective-dated hierarchy: an authority's name, level
   and superior from `valid_from` until the day before `valid_to` (null: still in force).
 - `reporting_successions`: who took over the records of an authority that ended (merged,
@@ -109,6 +114,26 @@ daily_candidates = Table(
     Index("ix_reporting_daily_candidates_day", "day"),  # the admissions report's period
 )
 
+monthly_indicators = Table(
+    "reporting_monthly_indicators",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("month", String(7), primary_key=True),  # YYYY-MM
+    Column("enterprises", Integer, nullable=False),
+    Column("candidates_proposed", Integer, nullable=False),
+    Index("ix_reporting_monthly_indicators_month", "month"),  # months of all authorities
+)
+
+yearly_indicators = Table(
+    "reporting_yearly_indicators",
+    metadata,
+    Column("authority_id", String(100), primary_key=True),
+    Column("year", String(4), primary_key=True),  # YYYY
+    Column("enterprises", Integer, nullable=False),
+    Column("candidates_proposed", Integer, nullable=False),
+    Index("ix_reporting_yearly_indicators_year", "year"),  # years of all authorities
+)
+
 authority_periods = Table(
     "reporting_authority_periods",
     metadata,
@@ -163,6 +188,8 @@ class ProjectionTables:
     organization_counts: Table
     authority_periods: Table
     successions: Table
+    monthly_indicators: Table
+    yearly_indicators: Table
 
     def all(self) -> tuple[Table, ...]:
         return (
@@ -195,6 +222,8 @@ class ProjectionTables:
             self.organization_counts,
             self.authority_periods,
             self.successions,
+            self.monthly_indicators,
+            self.yearly_indicators,
         )
 
     def renamed(self, suffix: str) -> ProjectionTables:
@@ -237,6 +266,8 @@ LIVE = ProjectionTables(
     *fact_tables.FACT_TABLES,
     authority_periods,
     successions,
+    monthly_indicators,
+    yearly_indicators,
 )
 _compared_bytewise(LIVE)
 REBUILD_SUFFIX = "__rebuild"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -26,6 +26,10 @@ class IndicatorHistory(Protocol):
         """Own counts per authority of the events dated from `start` to `end` (both included),
         of `authorities` only (None: all)."""
 
+    def counts_by_bucket(self, start: date, end: date, buckets: Mapping[str, str]) -> dict[str, Counts]:
+        """Own counts of the events dated from `start` to `end` of the authorities `buckets`
+        maps, summed per bucket (see `Tree.buckets_under`)."""
+
     def monthly(self, start: date, end: date, authorities: Collection[str] | None = None) -> dict[str, Counts]:
         """Counts per month (`YYYY-MM`) from `start` to `end`, summed over `authorities` (None: all)."""
 
@@ -34,6 +38,12 @@ class IndicatorHistory(Protocol):
     ) -> dict[tuple[str, str, str], int]:
         """Candidates proposed from `start` to `end` per (recorded authority, source channel, job
         category), of `authorities` only (None: all)."""
+
+    def candidates_by_bucket_and_kind(
+        self, start: date, end: date, buckets: Mapping[str, str]
+    ) -> dict[tuple[str, str, str], int]:
+        """Candidates proposed from `start` to `end` of the authorities `buckets` maps, summed per
+        (their bucket, source channel, job category); nonzero sums only."""
 
 
 class PlanUnitOfWork(Protocol):

@@ -11,6 +11,10 @@ units, comparable with the current one, with the history of merged communes unde
 commune that succeeded them; `as_of` set to the period's end shows it as it stood then.
 Records of units that did not exist yet on `as_of`, or ended without a successor, have
 no holder that day and are left out.
+
+Each report reads the counts of the authorities its subtree holds that day only
+(`Tree.held_within`): its units and the ended units they succeeded; a count filed under an
+authority nobody holds (one counted before its registration arrived) is in no report.
 """
 
 from __future__ import annotations
@@ -19,9 +23,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from coso_reporting.application.ports import AuthorityTrees, IndicatorHistory, IndicatorQueries
+from coso_reporting.application.ports import AuthorityTrees, IndicatorHistory
 from coso_reporting.domain.errors import InvalidReportRequest, UnknownAuthority
-from coso_reporting.domain.hierarchy import sum_by_bucket
 from coso_reporting.domain.indicators import JOB_CATEGORY_LABELS, LABELS, SOURCE_CHANNEL_LABELS, Counts
 from coso_reporting.domain.tree import Tree
 
@@ -32,12 +35,10 @@ COLUMNS = ("enterprises", "candidates_proposed")
 class Reports:
     def __init__(
         self,
-        indicators: IndicatorQueries,
         history: IndicatorHistory,
         trees: AuthorityTrees,
         today: Callable[[], date] = date.today,
     ) -> None:
-        self._indicators = indicators
         self._history = history
         self._trees = trees
         self._today = today
@@ -57,12 +58,10 @@ class Reports:
     def indicator_report(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         _check_period(start, end)
         tree = self.tree(authority_id, as_of)
-        held = self._recorded_under(tree, authority_id)
-        in_period_by_authority = self._history.counts_between(start, end, held)
-        cumulative_by_authority = self._history.counts_between(EARLIEST, end, held)
-        buckets = tree.buckets_under(authority_id, in_period_by_authority.keys() | cumulative_by_authority.keys())
-        in_period, period_total = sum_by_bucket(in_period_by_authority, buckets)
-        cumulative, cumulative_total = sum_by_bucket(cumulative_by_authority, buckets)
+        buckets = tree.buckets_under(authority_id, tree.held_within(authority_id))
+        in_period = self._history.counts_by_bucket(start, end, buckets)
+        cumulative = self._history.counts_by_bucket(EARLIEST, end, buckets)
+        period_total, cumulative_total = sum(in_period.values(), Counts()), sum(cumulative.values(), Counts())
         own_period = in_period.pop(authority_id, Counts())
         own_cumulative = cumulative.pop(authority_id, Counts())
         rows = [
@@ -87,7 +86,7 @@ class Reports:
     def trend(self, authority_id: str, start: date, end: date, as_of: date | None = None) -> dict[str, Any]:
         """Month by month counts over the authority's subtree (the dashboard's trend chart)."""
         tree = self.tree(authority_id, as_of)
-        by_month = self._history.monthly(start, end, self._recorded_under(tree, authority_id))
+        by_month = self._history.monthly(start, end, tree.held_within(authority_id))
         series = [{"month": m, **by_month.get(m, Counts()).as_dict()} for m in _months(start, end)]
         return {"authority_id": authority_id, "as_of": tree.day.isoformat(), "months": series}
 
@@ -96,14 +95,11 @@ class Reports:
         category, and per direct subordinate (each over its subtree) by channel and by category."""
         _check_period(start, end)
         tree = self.tree(authority_id, as_of)
-        recorded = self._history.candidates_by_authority_and_kind(start, end, self._recorded_under(tree, authority_id))
-        buckets = tree.buckets_under(authority_id, {a for a, _, _ in recorded})
+        buckets = tree.buckets_under(authority_id, tree.held_within(authority_id))
+        by_bucket_and_kind = self._history.candidates_by_bucket_and_kind(start, end, buckets)
         counts: dict[tuple[str, str], int] = {}
         by_bucket: dict[str, dict[tuple[str, str], int]] = {}
-        for (authority, channel, job), n in recorded.items():
-            bucket = buckets.get(authority)
-            if bucket is None:
-                continue
+        for (bucket, channel, job), n in by_bucket_and_kind.items():
             counts[channel, job] = counts.get((channel, job), 0) + n
             mine = by_bucket.setdefault(bucket, {})
             mine[channel, job] = mine.get((channel, job), 0) + n
@@ -134,12 +130,6 @@ class Reports:
             "totals": {job: sum(counts.get((c, job), 0) for c in SOURCE_CHANNEL_LABELS) for job in JOB_CATEGORY_LABELS},
             "total": sum(counts.values()),
         }
-
-    def _recorded_under(self, tree: Tree, authority_id: str) -> set[str] | None:
-        """The authorities whose records the subtree holds that day (None: every one, no filter)."""
-        recorded = [a.authority_id for a in self._indicators.authorities()]
-        held = tree.buckets_under(authority_id, recorded).keys()
-        return None if len(held) == len(recorded) else set(held)
 
 
 def _check_period(start: date, end: date) -> None:

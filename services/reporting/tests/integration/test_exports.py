@@ -21,7 +21,6 @@ from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget
 from coso_reporting.application.exports import Exports, FileFormat
@@ -55,7 +54,7 @@ def exports(world, projection_at, sqlite_url: str) -> Exports:
         ]
     )
     engine = projection.engine
-    queries, history = SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine)
+    history = SqlIndicatorHistory(engine)
     today = lambda: date(2025, 6, 30)  # noqa: E731
     trees = SqlAuthorityTrees(engine)
     plans = Plans(lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today)
@@ -73,7 +72,7 @@ def exports(world, projection_at, sqlite_url: str) -> Exports:
         "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
         "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
     }
-    return Exports(Reports(queries, history, trees, today=today), plans, formats, place="Hà Nội", today=today)
+    return Exports(Reports(history, trees, today=today), plans, formats, place="Hà Nội", today=today)
 
 
 def test_the_xlsx_report_has_the_heading_the_rows_and_the_totals_in_vietnamese(exports: Exports) -> None:

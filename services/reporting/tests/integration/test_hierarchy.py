@@ -28,7 +28,6 @@ from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
@@ -108,7 +107,6 @@ def province(world, projection):
 def reports(projection) -> Reports:
     engine = projection.engine
     return Reports(
-        SqlIndicatorQueries(engine, "reporting"),
         SqlIndicatorHistory(engine),
         SqlAuthorityTrees(engine),
         today=lambda: TODAY,

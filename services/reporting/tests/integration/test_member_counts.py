@@ -530,6 +530,8 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         LIVE.member_unit_counts,
         LIVE.member_compositions,
         LIVE.organization_counts,
+        LIVE.monthly_indicators,  # p0013's
+        LIVE.yearly_indicators,
     )
     projection.deliver(history(world))
     with projection.engine.connect() as connection:

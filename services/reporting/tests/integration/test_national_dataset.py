@@ -12,7 +12,6 @@ from coso_backbone.contracts.admissions import CandidateProposed, MemberEnrolled
 from coso_backbone.contracts.registry import EnterpriseRegistered, MassOrganizationFounded, OrganizationFounded
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.plans import SqlIndicatorHistory
-from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports
@@ -50,7 +49,7 @@ def test_the_small_nation_is_counted_once_and_the_merger_keeps_every_record(proj
 
     engine = projection.engine
     trees = SqlAuthorityTrees(engine)
-    reports = Reports(SqlIndicatorQueries(engine, "reporting"), SqlIndicatorHistory(engine), trees)
+    reports = Reports(SqlIndicatorHistory(engine), trees)
     facts = FactReports(SqlFactQueries(engine), trees)
     national = reports.indicator_report("vn", *FIVE_YEARS, as_of=FIVE_YEARS[1])
     enterprises = _count(nation.registry, EnterpriseRegistered)

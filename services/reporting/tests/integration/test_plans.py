@@ -11,7 +11,6 @@ from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
 from coso_reporting.application.plans import Plans
@@ -128,11 +127,7 @@ def test_plans_are_listed_by_authority_and_refused_twice_or_for_unknown_authorit
 
 
 def test_the_monthly_trend_of_a_subtree_has_every_month_of_the_period(plans: Plans, projection) -> None:
-    reports = Reports(
-        SqlIndicatorQueries(projection.engine, "reporting"),
-        SqlIndicatorHistory(projection.engine),
-        SqlAuthorityTrees(projection.engine),
-    )
+    reports = Reports(SqlIndicatorHistory(projection.engine), SqlAuthorityTrees(projection.engine))
     months = reports.trend("hn", date(2026, 1, 1), date(2026, 5, 31))["months"]
     assert [(m["month"], m["candidates_proposed"]) for m in months] == [
         ("2026-01", 0),
@@ -146,11 +141,7 @@ def test_the_monthly_trend_of_a_subtree_has_every_month_of_the_period(plans: Pla
 
 
 def test_admissions_are_reported_by_source_channel_and_job_category_over_the_subtree(plans: Plans, projection) -> None:
-    reports = Reports(
-        SqlIndicatorQueries(projection.engine, "reporting"),
-        SqlIndicatorHistory(projection.engine),
-        SqlAuthorityTrees(projection.engine),
-    )
+    reports = Reports(SqlIndicatorHistory(projection.engine), SqlAuthorityTrees(projection.engine))
     report = reports.admissions("hn", date(2026, 1, 1), date(2026, 12, 31))
     union = next(r for r in report["rows"] if r["source_channel"] == "enterprise_trade_union")
     assert union["by_job_category"]["production_worker"] == 4  # c1, c2, c3, c5; c4 is before the period

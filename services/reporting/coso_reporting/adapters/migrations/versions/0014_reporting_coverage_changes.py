@@ -8,7 +8,7 @@ settings the kept counts were made with, by the statement a recount runs
 (`coverage_changes`), so that an upgrade needs no rebuild.
 
 Revision ID: p0014
-Revises: p0012
+Revises: p0013
 """
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from coso_reporting.adapters.tables import LIVE
 from coso_reporting.domain.coverage import MEASURES
 
 revision = "p0014"
-down_revision = "p0012"
+down_revision = "p0013"
 branch_labels = None
 depends_on = None
 
