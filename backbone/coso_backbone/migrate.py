@@ -17,11 +17,20 @@ BACKBONE_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def upgrade(engine: Engine, script_location: Path, version_table: str, revision: str = "head") -> None:
+    command.upgrade(_config(engine, script_location, version_table), revision)
+
+
+def downgrade(engine: Engine, script_location: Path, version_table: str, revision: str) -> None:
+    """Undo the migrations after `revision`, last first."""
+    command.downgrade(_config(engine, script_location, version_table), revision)
+
+
+def _config(engine: Engine, script_location: Path, version_table: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.attributes["engine"] = engine
     config.attributes["version_table"] = version_table
-    command.upgrade(config, revision)
+    return config
 
 
 def upgrade_backbone(engine: Engine) -> None:

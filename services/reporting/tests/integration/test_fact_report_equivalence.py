@@ -17,15 +17,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, inspect, select
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
+from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import fact_pipeline_queries
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.rebuild import rebuild
-from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
+from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports, FactReportSettings, _by_key, _section, _short
@@ -470,12 +471,8 @@ def test_the_migration_counts_the_organizations_the_projection_keeps(world, proj
     delivered = random_province(world, seed=13)
     assert projection.deliver(delivered).applied == len(delivered)
     kept_live = kept_organization_counts(projection.engine)
-    with projection.engine.begin() as connection:
-        connection.execute(text(f"DROP TABLE {LIVE.organization_counts.name}"))
-        for index in (i.name for t in (LIVE.organizations, LIVE.mass_organizations) for i in t.indexes):
-            if index.endswith(("_founded", "_ended", "_dissolved")):
-                connection.execute(text(f"DROP INDEX {index}"))
-        connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0015'"))
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0015")  # before p0016's table and indexes
+    assert not inspect(projection.engine).has_table(LIVE.organization_counts.name)
 
     migrate_engine(projection.engine)
 

@@ -21,17 +21,18 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, inspect, select
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore
+from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import plans as plan_adapters
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.rebuild import rebuild
-from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
+from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
@@ -292,10 +293,8 @@ def test_the_migration_fills_the_monthly_and_yearly_counts_from_the_daily_ones(w
     deliver_in_batches(projection, random_province(world, seed=8), seed=9)
     kept = kept_sums(projection.engine)
     assert kept["reporting_monthly_indicators"] and kept["reporting_yearly_indicators"]
-    with projection.engine.begin() as connection:
-        for table in (LIVE.monthly_indicators, LIVE.yearly_indicators):
-            connection.execute(text(f"DROP TABLE {table.name}"))
-        connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0010'"))
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0012")  # before p0013's tables
+    assert not inspect(projection.engine).has_table(LIVE.monthly_indicators.name)
 
     migrate_engine(projection.engine)
 
