@@ -38,6 +38,13 @@ arrives (see domain/facts.py).
   report reads about it happened, under every unit it has lain in, its key beginning with
   the unit and the day so that a subtree's enterprises changed after a day are range reads;
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
+- the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
+  `reporting_fact_candidate_stages`, each proposed candidate's unit, stage and last day
+  (proposal or latest step), indexed on that day so that the candidates changed after a
+  day are one range read; `reporting_fact_candidate_deadlines`, each candidate's open
+  deadlines with their due day, indexed on it so that the earliest are read first;
+  `reporting_fact_pipeline_counts`, the candidates per unit and stage;
+  `reporting_fact_deadline_counts`, the open deadlines per unit and due day.
 """
 
 from __future__ import annotations
@@ -237,6 +244,43 @@ coverage_settings = Table(
     Column("minimum_official_members", Integer, primary_key=True, autoincrement=False),
 )
 
+candidate_stages = Table(
+    "reporting_fact_candidate_stages",
+    metadata,
+    Column("candidate_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("stage", String(30), nullable=False),
+    Column("changed_on", String(_DAY), nullable=False),
+    Index("ix_reporting_fact_candidate_stages_changed", "changed_on"),
+)
+
+candidate_deadlines = Table(
+    "reporting_fact_candidate_deadlines",
+    metadata,
+    Column("candidate_id", String(_ID), primary_key=True),
+    Column("deadline", String(30), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("display_ref", String(64), nullable=True),
+    Column("due", String(_DAY), nullable=False),
+    Index("ix_reporting_fact_candidate_deadlines_due", "due"),
+)
+
+pipeline_counts = Table(
+    "reporting_fact_pipeline_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("stage", String(30), primary_key=True),
+    Column("candidates", Integer, nullable=False),
+)
+
+deadline_counts = Table(
+    "reporting_fact_deadline_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("due", String(_DAY), primary_key=True),
+    Column("deadlines", Integer, nullable=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -255,4 +299,8 @@ FACT_TABLES = (
     enterprise_coverage,
     enterprise_changes,
     coverage_settings,
+    candidate_stages,
+    candidate_deadlines,
+    pipeline_counts,
+    deadline_counts,
 )

@@ -17,7 +17,9 @@ counts move with the batch too: the enterprises it touched (their own events, th
 unions, the organizations covering them before and after, their members) are grouped again
 (adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
 them once from the loaded members (`count_members`, three statements) and enterprises
-(`count_coverage`), which costs a fraction of the moves.
+(`count_coverage`), which costs a fraction of the moves. The pipeline counts move with the
+batch too: each candidate it proposed or stepped is worked out again
+(adapters/pipeline_counts.py); a rebuild counts them once (`count_pipeline`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import keep_coverage
+from coso_reporting.adapters.pipeline_counts import keep_pipeline
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
@@ -63,6 +66,7 @@ def apply_facts(
         _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
         touched, member_days = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
         keep_coverage(connection, tables, touched, member_days)
+        keep_pipeline(connection, tables, {*batch.candidates, *(candidate_id for candidate_id, _ in batch.steps)})
     return batch
 
 

@@ -8,8 +8,9 @@
    live handlers run on one event): one statement per table instead of several per event.
    Pages holding an event that cannot be applied are applied again event by event, each in
    a savepoint, as the live consumer does, so only that event is refused. The member counts
-   (adapters/facts.py) and the coverage counts (adapters/coverage_counts.py) are counted
-   once from the loaded records, not moved page by page. On PostgreSQL pages are written
+   (adapters/facts.py), the coverage counts (adapters/coverage_counts.py) and the pipeline
+   counts (adapters/pipeline_counts.py) are counted once from the loaded records, not moved
+   page by page. On PostgreSQL pages are written
    with COPY (adapters/upsert.py) in a thread of their own, while the next page is parsed,
    and commit without waiting for the WAL to reach the disk.
    Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
@@ -58,6 +59,7 @@ from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_members
+from coso_reporting.adapters.pipeline_counts import count_pipeline
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX
@@ -196,6 +198,7 @@ class _Rebuild:
             with self._write(bulk=True) as connection:
                 count_members(connection, self._fresh)  # once, rather than page by page
                 count_coverage(connection, self._fresh, kept_settings(connection))  # with the live counts' settings
+                count_pipeline(connection, self._fresh)
             self._index_fresh_tables()
             self._analyze_fresh_tables()
             self._swap(stats)

@@ -19,7 +19,7 @@
   split, dissolved), from which day; `rank` orders a split's successors as registry gave them.
 - the fact tables (`reporting_fact_*`, defined in adapters/fact_tables.py): enterprises,
   organizations, mass organizations, members, ratings and candidates' steps for the other
-  reports, and the member and coverage counts kept for the latest state.
+  reports, and the member, coverage and pipeline counts kept for the latest state.
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
@@ -150,6 +150,10 @@ class ProjectionTables:
     enterprise_coverage: Table
     enterprise_changes: Table
     coverage_settings: Table
+    candidate_stages: Table
+    candidate_deadlines: Table
+    pipeline_counts: Table
+    deadline_counts: Table
     authority_periods: Table
     successions: Table
 
@@ -178,6 +182,10 @@ class ProjectionTables:
             self.enterprise_coverage,
             self.enterprise_changes,
             self.coverage_settings,
+            self.candidate_stages,
+            self.candidate_deadlines,
+            self.pipeline_counts,
+            self.deadline_counts,
             self.authority_periods,
             self.successions,
         )
