@@ -126,11 +126,13 @@ class SqlPipelineQueries:
         units = self._units(how_many)
         zero = literal(0)
         changed = (
-            select(kept.c.candidate_id, kept.c.authority_id, kept.c.stage)
+            select(kept.c.candidate_id, kept.c.authority_id, kept.c.stage, kept.c.proposed_on)
             .where(kept.c.changed_on > on, units(kept.c.authority_id))
             .cte("changed")
         )
-        then = states(t, on, lambda column: column.in_(select(changed.c.candidate_id))).cte("then")
+        # Of the changed, only those proposed by the day count on it.
+        proposed = select(changed.c.candidate_id).where(changed.c.proposed_on <= on)
+        then = states(t, on, lambda column: column.in_(proposed)).cte("then")
         then_deadlines = open_deadlines(then).cte("then_deadlines")
         changed_deadlines = (
             select(kept_deadlines.c.authority_id, kept_deadlines.c.due)

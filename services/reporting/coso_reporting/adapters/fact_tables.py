@@ -39,8 +39,8 @@ arrives (see domain/facts.py).
   the unit and the day so that a subtree's enterprises changed after a day are range reads;
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 - the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
-  `reporting_fact_candidate_stages`, each proposed candidate's unit, stage and last day
-  (proposal or latest step), indexed on that day so that the candidates changed after a
+  `reporting_fact_candidate_stages`, each proposed candidate's unit, stage, proposal and
+  last day (proposal or latest step), indexed on that day so that the candidates changed after a
   day are one range read; `reporting_fact_candidate_deadlines`, each candidate's open
   deadlines with their due day, indexed on it so that the earliest are read first;
   `reporting_fact_pipeline_counts`, the candidates per unit and stage;
@@ -250,6 +250,7 @@ candidate_stages = Table(
     Column("candidate_id", String(_ID), primary_key=True),
     Column("authority_id", String(_ID), nullable=False),
     Column("stage", String(30), nullable=False),
+    Column("proposed_on", String(_DAY), nullable=False),
     Column("changed_on", String(_DAY), nullable=False),
     Index("ix_reporting_fact_candidate_stages_changed", "changed_on"),
 )

@@ -6,9 +6,9 @@ deadlines (domain/pipeline.py). A nation has hundreds of thousands of candidates
 reading each one's steps for a report grows with the nation. The projection therefore
 keeps, for the candidates' latest state (once every recorded day has passed):
 
-- `candidate_stages`: each proposed candidate's unit, stage and last day anything about it
-  happened (`changed_on`: its proposal or its latest step), indexed on that day so that the
-  candidates changed after a day are one range read;
+- `candidate_stages`: each proposed candidate's unit, stage, proposal and last day anything
+  about it happened (`changed_on`: its proposal or its latest step), indexed on that day so
+  that the candidates changed after a day are one range read;
 - `candidate_deadlines`: each candidate's open deadlines (unit, display reference, due day),
   indexed on the due day so that the earliest of a subtree's are read first;
 - `pipeline_counts`: the candidates per unit and stage;
@@ -18,8 +18,9 @@ keeps, for the candidates' latest state (once every recorded day has passed):
 A report as of a day sums the kept counts of its units, takes out the candidates of those
 units changed after the day as they are kept, and puts them back as they were on the day
 (adapters/fact_pipeline_queries.py): on a day after every recorded step that is none of
-them. The stage and deadline rules are domain/pipeline.py's, written in SQL from its
-constants (`states`), the same for the kept state and for a day's. Nothing here depends on
+them, and only those proposed by the day have their steps read. The stage and deadline
+rules are domain/pipeline.py's, written in SQL from its constants (`states`), the same for
+the kept state and for a day's. Nothing here depends on
 the reports' options (N and the listed deadlines are applied when reading).
 
 A live batch works out again the state of each candidate it proposed or stepped
@@ -56,9 +57,7 @@ from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAG
 
 _IN_CHUNK = 500
 _BIT = {step: 1 << i for i, step in enumerate(STEPS)}
-STATE = ("candidate_id", "authority_id", "display_ref", "stage", "changed_on", *DEADLINES)  # `states`' columns
-
-_KEPT = ("candidate_id", "authority_id", "stage", "changed_on")  # candidate_stages' columns
+_KEPT = ("candidate_id", "authority_id", "stage", "proposed_on", "changed_on")  # candidate_stages' columns
 Only = Callable[[ColumnElement[Any]], ColumnElement[bool]]  # a condition on a candidate id column
 
 
@@ -68,8 +67,9 @@ def _bits(steps: Iterable[str]) -> int:
 
 def states(tables: ProjectionTables, day: str | None = None, only: Only | None = None) -> Select[Any]:
     """Each candidate proposed by `day` (None: its latest state; of `only`, if given): its
-    unit, display reference, the stage reached on the day, its last day (proposal or latest
-    step by the day) and per deadline its due day when set and not yet met (else None).
+    unit, display reference, the stage reached on the day, its proposal, its last day
+    (proposal or latest step by the day) and per deadline its due day when set and not yet
+    met (else None).
 
     Each candidate's steps by the day are folded into one number, a bit per step (a
     candidate takes each step once, so their sum is their union), and the due days of the
@@ -111,6 +111,7 @@ def states(tables: ProjectionTables, day: str | None = None, only: Only | None =
         c.c.authority_id,
         c.c.display_ref,
         stage.label("stage"),
+        c.c.proposed_on,
         changed_on.label("changed_on"),
         *(due.label(deadline) for deadline, due in dues.items()),
     ).select_from(c.outerjoin(steps, steps.c.candidate_id == c.c.candidate_id))
@@ -150,7 +151,7 @@ def count_pipeline(connection: Connection, tables: ProjectionTables) -> None:
     connection.execute(
         insert(kept).from_select(
             list(_KEPT),
-            select(now.c.candidate_id, now.c.authority_id, now.c.stage, now.c.changed_on),
+            select(*(now.c[name] for name in _KEPT)),
         )
     )
     connection.execute(

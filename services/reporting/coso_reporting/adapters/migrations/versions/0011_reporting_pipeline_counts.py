@@ -1,5 +1,5 @@
 """The pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
-each proposed candidate's unit, stage and last day (proposal or latest step), indexed on
+each proposed candidate's unit, stage, proposal and last day (proposal or latest step), indexed on
 that day; each candidate's open deadlines, indexed on their due day; the candidates per
 unit and stage; the open deadlines per unit and due day. Filled here from the stored
 candidates and steps, as the projection would have kept them (domain/pipeline.py's rules,
@@ -75,7 +75,7 @@ _DUES = ", ".join(
     for deadline, (due, closers) in _DEADLINES.items()
 )
 _STATES = (
-    f"SELECT c.candidate_id, c.authority_id, c.display_ref, {_STAGE} AS stage,"
+    f"SELECT c.candidate_id, c.authority_id, c.display_ref, {_STAGE} AS stage, c.proposed_on,"
     " CASE WHEN t.last_step IS NOT NULL AND t.last_step > c.proposed_on THEN t.last_step"
     f" ELSE c.proposed_on END AS changed_on, {_DUES}"
     f" FROM reporting_fact_candidates c LEFT JOIN ({_TAKEN}) t ON t.candidate_id = c.candidate_id"
@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("candidate_id", sa.String(100), primary_key=True),
         sa.Column("authority_id", sa.String(100), nullable=False),
         sa.Column("stage", sa.String(30), nullable=False),
+        sa.Column("proposed_on", sa.String(10), nullable=False),
         sa.Column("changed_on", sa.String(10), nullable=False),
     )
     op.create_index("ix_reporting_fact_candidate_stages_changed", "reporting_fact_candidate_stages", ["changed_on"])
@@ -113,8 +114,8 @@ def upgrade() -> None:
         sa.Column("deadlines", sa.Integer, nullable=False),
     )
     op.execute(
-        "INSERT INTO reporting_fact_candidate_stages (candidate_id, authority_id, stage, changed_on) "
-        f"SELECT candidate_id, authority_id, stage, changed_on FROM ({_STATES}) states"
+        "INSERT INTO reporting_fact_candidate_stages (candidate_id, authority_id, stage, proposed_on, changed_on) "
+        f"SELECT candidate_id, authority_id, stage, proposed_on, changed_on FROM ({_STATES}) states"
     )
     op.execute(
         "INSERT INTO reporting_fact_candidate_deadlines (candidate_id, deadline, authority_id, display_ref, due) "
