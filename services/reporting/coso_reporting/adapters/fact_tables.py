@@ -40,11 +40,12 @@ arrives (see domain/facts.py).
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 - the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
   `reporting_fact_candidate_stages`, each proposed candidate's unit, stage, proposal and
-  last day (proposal or latest step), indexed on that day so that the candidates changed after a
-  day are one range read; `reporting_fact_candidate_deadlines`, each candidate's open
-  deadlines with their due day, indexed on it so that the earliest are read first;
-  `reporting_fact_pipeline_counts`, the candidates per unit and stage;
-  `reporting_fact_deadline_counts`, the open deadlines per unit and due day.
+  last day (proposal or latest step), indexed on that day and on unit and day, so that the
+  candidates changed after a day are one range read (one per unit for a few units);
+  `reporting_fact_candidate_deadlines`, each candidate's open deadlines with their due day,
+  indexed on it so that the earliest are read first; `reporting_fact_pipeline_counts`, the
+  candidates per unit and stage; `reporting_fact_deadline_counts`, the open deadlines per
+  unit and due day.
 """
 
 from __future__ import annotations
@@ -253,6 +254,7 @@ candidate_stages = Table(
     Column("proposed_on", String(_DAY), nullable=False),
     Column("changed_on", String(_DAY), nullable=False),
     Index("ix_reporting_fact_candidate_stages_changed", "changed_on"),
+    Index("ix_reporting_fact_candidate_stages_authority_changed", "authority_id", "changed_on"),
 )
 
 candidate_deadlines = Table(

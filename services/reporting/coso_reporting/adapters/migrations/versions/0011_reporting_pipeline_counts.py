@@ -1,9 +1,9 @@
 """The pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
-each proposed candidate's unit, stage, proposal and last day (proposal or latest step), indexed on
-that day; each candidate's open deadlines, indexed on their due day; the candidates per
-unit and stage; the open deadlines per unit and due day. Filled here from the stored
-candidates and steps, as the projection would have kept them (domain/pipeline.py's rules,
-written out as they stood at this revision).
+each proposed candidate's unit, stage, proposal and last day (proposal or latest step),
+indexed on that day and on unit and day; each candidate's open deadlines, indexed on their
+due day; the candidates per unit and stage; the open deadlines per unit and due day.
+Filled here from the stored candidates and steps, as the projection would have kept them
+(domain/pipeline.py's rules, written out as they stood at this revision).
 
 Revision ID: p0011
 Revises: p0010
@@ -92,6 +92,11 @@ def upgrade() -> None:
         sa.Column("changed_on", sa.String(10), nullable=False),
     )
     op.create_index("ix_reporting_fact_candidate_stages_changed", "reporting_fact_candidate_stages", ["changed_on"])
+    op.create_index(
+        "ix_reporting_fact_candidate_stages_authority_changed",
+        "reporting_fact_candidate_stages",
+        ["authority_id", "changed_on"],
+    )
     op.create_table(
         "reporting_fact_candidate_deadlines",
         sa.Column("candidate_id", sa.String(100), primary_key=True),
@@ -140,5 +145,6 @@ def downgrade() -> None:
     op.drop_table("reporting_fact_pipeline_counts")
     op.drop_index("ix_reporting_fact_candidate_deadlines_due", "reporting_fact_candidate_deadlines")
     op.drop_table("reporting_fact_candidate_deadlines")
+    op.drop_index("ix_reporting_fact_candidate_stages_authority_changed", "reporting_fact_candidate_stages")
     op.drop_index("ix_reporting_fact_candidate_stages_changed", "reporting_fact_candidate_stages")
     op.drop_table("reporting_fact_candidate_stages")
