@@ -9,32 +9,35 @@ rows and a national one answers a few thousand rows:
 
 - `candidate_pipeline`: candidates of each authority by stage on a day, with their open
   deadlines overdue and due within N days counted, and the earliest of those deadlines
-  listed, in one statement that reads each candidate once: domain/pipeline.py's stage
-  and deadline rules in SQL, built from its constants. Each
-  candidate's steps taken by the day are folded into one number, a bit per step (a
-  candidate takes each step once, so their sum is their union), and the due days of the
-  steps that set deadlines.
+  listed, in one statement, from the counts the projection keeps for the candidates'
+  latest state (adapters/pipeline_counts.py): the kept counts of the report's units, less
+  the candidates of those units changed after the day as kept, plus the same candidates
+  as they were on the day (domain/pipeline.py's stage and deadline rules in SQL,
+  `pipeline_counts.states`). On a day after every recorded step, no candidate is read.
 
-A short list of authorities is a condition of the statement. A long one (a national
-report holds every unit of the day) is not: PostgreSQL plans a condition on thousands of
-values in tens of milliseconds, longer than reading the few records it would leave out.
-The statement then reads every authority's rows and the counts of authorities outside
-the subtree (unregistered ones) are dropped here; should their deadlines cut a list
-short, the lists are read again leaving those authorities out by name.
+The organizations' reads (adapters/organization_counts.py) take a short list of
+authorities as a condition of the statement. A long one (a national report holds every
+unit of the day) is not: PostgreSQL plans a condition on thousands of values in tens of
+milliseconds, longer than reading the few records it would leave out. The statement then
+reads every authority's rows and the counts of authorities outside the subtree
+(unregistered ones) are dropped there. The pipeline's read, whose kept counts are few per
+unit, sends a long list as one array.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Engine,
     Integer,
     Select,
     String,
+    bindparam,
     case,
     cast,
     collate,
@@ -44,29 +47,14 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.elements import BindParameter
 
+from coso_reporting.adapters.pipeline_counts import open_deadlines, states
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.domain.pipeline import (
-    DEADLINES,
-    ENDING_STEPS,
-    ORDERED_STAGES,
-    STAGES,
-    STEPS,
-    STOPPING_STEPS,
-    CandidateCounts,
-    CandidatePipeline,
-    OpenDeadline,
-)
+from coso_reporting.domain.pipeline import STAGES, CandidateCounts, CandidatePipeline, OpenDeadline
 
 # Above this many authorities a read is not restricted by a condition on them (see above).
 NAMED_AUTHORITIES_AT_MOST = 1_000
-
-_BIT = {step: 1 << i for i, step in enumerate(STEPS)}
-
-
-def _bits(steps: Iterable[str]) -> int:
-    return sum(_BIT[step] for step in steps)
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -80,152 +68,160 @@ class SqlPipelineQueries:
     _tables: ProjectionTables
 
     # --- candidates ------------------------------------------------------------------------
-    def _steps_taken(self, day: date, named: list[str] | None) -> Subquery:
-        """Per candidate with a step by `day`: the steps taken (a bit each) and the due day
-        each deadline-setting step set."""
-        s = self._tables.candidate_steps
-        setters = sorted({setter for setters, _ in DEADLINES.values() for setter in setters})
-        query = select(
-            s.c.candidate_id,
-            func.sum(case(*((s.c.step == step, bit) for step, bit in _BIT.items()), else_=0)).label("taken"),
-            *(func.max(case((s.c.step == setter, s.c.due))).label(f"due_{setter}") for setter in setters),
-        ).where(s.c.on_day <= day.isoformat())
-        if named is not None:
-            query = query.where(s.c.authority_id.in_(named))
-        return query.group_by(s.c.candidate_id).subquery("taken")
-
-    def _candidates_on(self, day: date, named: list[str] | None, with_steps_only: bool) -> Select[Any]:
-        """Each candidate proposed by `day`: its authority, its stage on the day (an index
-        into STAGES) and per deadline its due day when set and not yet met (else None)."""
-        c = self._tables.fact_candidates
-        steps = self._steps_taken(day, named)
-        taken = steps.c.taken
-
-        def has(*names: str) -> ColumnElement[bool]:
-            return taken.op("&")(_bits(names)) != 0
-
-        stage = case(
-            *((has(end), STAGES.index(end)) for end in ENDING_STEPS),
-            *((has(step), STAGES.index(step)) for step in reversed(ORDERED_STAGES[1:])),
-            else_=STAGES.index(ORDERED_STAGES[0]),
-        )
-        dues: dict[str, ColumnElement[Any]] = {}
-        for deadline, (setters, closers) in DEADLINES.items():
-            set_by = [steps.c[f"due_{setter}"] for setter in setters]  # latest setter first
-            due = set_by[0] if len(set_by) == 1 else func.coalesce(*set_by)
-            dues[deadline] = case((has(*STOPPING_STEPS, *closers), None), else_=due)
-        joined = (
-            c.join(steps, steps.c.candidate_id == c.c.candidate_id)
-            if with_steps_only
-            else c.outerjoin(steps, steps.c.candidate_id == c.c.candidate_id)
-        )
-        query = (
-            select(
-                c.c.candidate_id,
-                c.c.authority_id,
-                c.c.display_ref,
-                stage.label("stage"),
-                *(due.label(deadline) for deadline, due in dues.items()),
-            )
-            .select_from(joined)
-            .where(c.c.proposed_on <= day.isoformat())
-        )
-        if named is not None:
-            query = query.where(c.c.authority_id.in_(named))
-        return query
-
     def candidate_pipeline(
         self, day: date, within_days: int, authorities: Collection[str], listed: int
     ) -> CandidatePipeline:
         """Candidates proposed by `day` under `authorities`, each authority's by stage on the
         day, with their open deadlines overdue and due within `within_days` days counted;
         and the first `listed` of each of those two kinds of deadline, by due day,
-        candidate and deadline. One statement reads each candidate once for both.
+        candidate and deadline.
 
-        Read without a condition on `authorities`, the lists may start with deadlines of
-        authorities outside the subtree: when leaving those out cuts a list short, the
-        lists are read again without them (the counts name every authority read)."""
-        inside, named = set(authorities), _named(authorities)
+        From the kept counts of the candidates' latest state (adapters/pipeline_counts.py):
+        the candidates of `authorities` changed after the day are taken out as kept and put
+        back as they were on the day, in the counts and in the lists, in one statement."""
+        inside = set(authorities)
         counts: list[CandidateCounts] = []
-        read: set[str] = set()
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}
         with self._engine.connect() as connection:
-            dialect = connection.dialect.name
-            statement = self._pipeline_statement(dialect, day, within_days, named, [], listed, with_counts=True)
-            for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(statement):
+            statement = self._pipeline_statement(connection.dialect.name, day, within_days, len(inside), listed)
+            for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(
+                statement, {"authorities": sorted(inside)}
+            ):
                 if part == "counts":
-                    read.add(authority_id)
-                    if authority_id in inside:
-                        *by_stage, late, near = (int(n or 0) for n in numbers)
-                        stages = {stage: n for stage, n in zip(STAGES, by_stage, strict=True) if n}
+                    *by_stage, late, near = (int(n or 0) for n in numbers)
+                    stages = {stage: n for stage, n in zip(STAGES, by_stage, strict=True) if n}
+                    if stages and authority_id in inside:
                         counts.append(CandidateCounts(authority_id, stages, late, near))
                 else:
                     lists[part].append(OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due)))
-            cut_short = named is None and any(
-                len(found) == listed and any(d.authority_id not in inside for d in found) for found in lists.values()
-            )
-            if cut_short:
-                outside = sorted(read - inside)
-                statement = self._pipeline_statement(
-                    dialect, day, within_days, None, outside, listed, with_counts=False
-                )
-                lists = {"overdue": [], "due_soon": []}
-                for part, authority_id, *_, candidate_id, ref, deadline, due in connection.execute(statement):
-                    lists[part].append(OpenDeadline(candidate_id, ref, authority_id, deadline, date.fromisoformat(due)))
         ordered = {
-            kind: sorted(
-                (d for d in found if d.authority_id in inside), key=lambda d: (d.due, d.candidate_id, d.deadline)
-            )
+            kind: sorted(found, key=lambda d: (d.due, d.candidate_id, d.deadline))[:listed]
             for kind, found in lists.items()
         }
         return CandidatePipeline(counts, ordered["overdue"], ordered["due_soon"])
 
-    def _pipeline_statement(
-        self,
-        dialect: str,
-        day: date,
-        within_days: int,
-        named: list[str] | None,
-        outside: list[str],
-        listed: int,
-        with_counts: bool,
-    ) -> Select[Any]:
+    def _units(self, how_many: int) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+        """Whether a unit is one of the report's (the statement's parameter `authorities`).
+        PostgreSQL, more than NAMED_AUTHORITIES_AT_MOST: the units as one array, unnested once
+        (a nation's thousands written out in each place that checks them take long to plan)."""
+        if self._engine.dialect.name == "postgresql" and how_many > NAMED_AUTHORITIES_AT_MOST:
+            units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("units")
+            return lambda column: column.in_(select(units.c.unit))
+        expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        return lambda column: column.in_(expanding)
+
+    def _pipeline_statement(self, dialect: str, day: date, within_days: int, how_many: int, listed: int) -> Select[Any]:
         """Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
-        overdue, due soon) when `with_counts`; "overdue" and "due_soon", the first `listed` open
-        deadlines due before `day` and from `day` to `within_days` days later (authority,
-        candidate, display reference, deadline, due day). Candidates of `outside` are left out."""
+        overdue, due soon); "overdue" and "due_soon", the first `listed` open deadlines due
+        before `day` and from `day` to `within_days` days later of the kept ones and of the
+        changed candidates' on the day (authority, candidate, display reference, deadline,
+        due day)."""
+        t = self._tables
+        kept, kept_deadlines = t.candidate_stages, t.candidate_deadlines
+        by_stage, by_due = t.pipeline_counts, t.deadline_counts
         on, until = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
-        candidates = self._candidates_on(day, named, with_steps_only=not with_counts)
-        if outside:
-            candidates = candidates.where(self._tables.fact_candidates.c.authority_id.not_in(outside))
-        each = candidates.cte("candidates_on")  # read once for the counts and the four deadlines
-        open_deadlines = union_all(
-            *(
-                select(
-                    each.c.candidate_id,
-                    each.c.display_ref,
-                    each.c.authority_id,
-                    literal(deadline).label("deadline"),
-                    each.c[deadline].label("due"),
-                ).where(each.c[deadline] <= until)
-                for deadline in DEADLINES
-            )
-        ).cte("open_deadlines")
-        due, candidate_id, deadline = (open_deadlines.c[name] for name in ("due", "candidate_id", "deadline"))
+        units = self._units(how_many)
+        zero = literal(0)
+        changed = (
+            select(kept.c.candidate_id, kept.c.authority_id, kept.c.stage, kept.c.proposed_on)
+            .where(kept.c.changed_on > on, units(kept.c.authority_id))
+            .cte("changed")
+        )
+        # Of the changed, only those proposed by the day count on it.
+        proposed = select(changed.c.candidate_id).where(changed.c.proposed_on <= on)
+        then = states(t, on, lambda column: column.in_(proposed)).cte("then")
+        then_deadlines = open_deadlines(then).cte("then_deadlines")
+        changed_deadlines = (
+            select(kept_deadlines.c.authority_id, kept_deadlines.c.due)
+            .join(changed, changed.c.candidate_id == kept_deadlines.c.candidate_id)
+            .where(kept_deadlines.c.due <= until)
+        )
+
+        def late(due: ColumnElement[Any], n: ColumnElement[int]) -> ColumnElement[int]:
+            return case((due < on, n), else_=0)
+
+        def near(due: ColumnElement[Any], n: ColumnElement[int]) -> ColumnElement[int]:
+            return case((due >= on, n), else_=0)
+
+        one = literal(1)
+        combined = union_all(
+            select(
+                by_stage.c.authority_id,
+                by_stage.c.stage,
+                by_stage.c.candidates.label("n"),
+                zero.label("overdue"),
+                zero.label("due_soon"),
+            ).where(units(by_stage.c.authority_id)),
+            select(
+                by_due.c.authority_id,
+                null(),
+                zero,
+                late(by_due.c.due, by_due.c.deadlines),
+                near(by_due.c.due, by_due.c.deadlines),
+            ).where(by_due.c.due <= until, units(by_due.c.authority_id)),
+            select(changed.c.authority_id, changed.c.stage, literal(-1), zero, zero),
+            select(
+                changed_deadlines.c.authority_id,
+                null(),
+                zero,
+                -late(changed_deadlines.c.due, one),
+                -near(changed_deadlines.c.due, one),
+            ),
+            select(then.c.authority_id, then.c.stage, one, zero, zero),
+            select(
+                then_deadlines.c.authority_id,
+                null(),
+                zero,
+                late(then_deadlines.c.due, one),
+                near(then_deadlines.c.due, one),
+            ).where(then_deadlines.c.due <= until),
+        ).subquery("combined")
+        c = combined.c
+        stage, n, overdue, due_soon = c.stage, c.n, c.overdue, c.due_soon
         numbers = [*(f"stage_{i}" for i in range(len(STAGES))), "overdue", "due_soon"]
+        counted = select(
+            literal("counts").label("part"),
+            c.authority_id,
+            *(func.sum(case((stage == name, n), else_=0)).label(f"stage_{i}") for i, name in enumerate(STAGES)),
+            func.sum(overdue).label("overdue"),
+            func.sum(due_soon).label("due_soon"),
+            *(cast(null(), String).label(name) for name in ("candidate_id", "display_ref", "deadline", "due")),
+        ).group_by(c.authority_id)
 
         def ordered(column: ColumnElement[str]) -> ColumnElement[str]:
             # The report's order is Python's (code points): PostgreSQL's "C" collation and
             # SQLite's own; a database created with a language's collation would differ.
             return collate(column, "C") if dialect == "postgresql" else column
 
-        def first(kind: str, wanted: ColumnElement[bool]) -> Select[Any]:
+        kept_open = (
+            select(
+                kept_deadlines.c.candidate_id,
+                kept_deadlines.c.display_ref,
+                kept_deadlines.c.authority_id,
+                kept_deadlines.c.deadline,
+                kept_deadlines.c.due,
+            )
+            .where(
+                units(kept_deadlines.c.authority_id),
+                kept_deadlines.c.candidate_id.not_in(select(changed.c.candidate_id)),
+            )
+            .subquery("kept_open")
+        )
+        then_open = select(
+            then_deadlines.c.candidate_id,
+            then_deadlines.c.display_ref,
+            then_deadlines.c.authority_id,
+            then_deadlines.c.deadline,
+            then_deadlines.c.due,
+        ).subquery("then_open")
+
+        def first(kind: str, found_in: Any, wanted: Callable[[ColumnElement[Any]], ColumnElement[bool]]) -> Select[Any]:
             found = (
-                select(open_deadlines)
-                .where(wanted)
-                .order_by(due, ordered(candidate_id), ordered(deadline))
+                select(found_in)
+                .where(wanted(found_in.c.due))
+                .order_by(found_in.c.due, ordered(found_in.c.candidate_id), ordered(found_in.c.deadline))
                 .limit(listed)
-                .subquery(kind)
+                .subquery()
             )
             return select(
                 literal(kind).label("part"),
@@ -237,23 +233,15 @@ class SqlPipelineQueries:
                 found.c.due,
             )
 
-        parts = [first("overdue", due < on), first("due_soon", due >= on)]
-        if with_counts:
-            dues = [each.c[d] for d in DEADLINES]
-            overdue = sum((case((d < on, 1), else_=0) for d in dues), literal(0))
-            soon = sum((case((d.between(on, until), 1), else_=0) for d in dues), literal(0))
-            counted = select(
-                literal("counts").label("part"),
-                each.c.authority_id,
-                *(_count(each.c.stage == i).label(f"stage_{i}") for i in range(len(STAGES))),
-                func.sum(overdue).label("overdue"),
-                func.sum(soon).label("due_soon"),
-                *(cast(null(), String).label(name) for name in ("candidate_id", "display_ref", "deadline", "due")),
-            ).group_by(each.c.authority_id)
-            parts.insert(0, counted)
-        return union_all(*parts).subquery("pipeline").select()
-
-    # --- organizations ---------------------------------------------------------------------
+        parts = [
+            first(kind, found_in, wanted)
+            for kind, wanted in (
+                ("overdue", lambda due: due < on),
+                ("due_soon", lambda due: due.between(on, until)),
+            )
+            for found_in in (kept_open, then_open)
+        ]
+        return union_all(counted, *parts).subquery("pipeline").select()
 
 
 def _named(authorities: Collection[str]) -> list[str] | None:

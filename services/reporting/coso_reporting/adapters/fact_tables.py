@@ -52,6 +52,14 @@ arrives (see domain/facts.py).
   existing now, per authority and kind ("" when unknown) (domain/organization_counts.py).
   The organizations are indexed on the days they were founded and ended (p0016): a report
   on a day reads those founded or ended after it, and those founded or ended in its period.
+- the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
+  `reporting_fact_candidate_stages`, each proposed candidate's unit, stage, proposal and
+  last day (proposal or latest step), indexed on that day and on unit and day, so that the
+  candidates changed after a day are one range read (one per unit for a few units);
+  `reporting_fact_candidate_deadlines`, each candidate's open deadlines with their due day,
+  indexed on it so that the earliest are read first; `reporting_fact_pipeline_counts`, the
+  candidates per unit and stage; `reporting_fact_deadline_counts`, the open deadlines per
+  unit and due day.
 """
 
 from __future__ import annotations
@@ -297,6 +305,45 @@ organization_counts = Table(
     Column("existing", Integer, nullable=False),
 )
 
+candidate_stages = Table(
+    "reporting_fact_candidate_stages",
+    metadata,
+    Column("candidate_id", String(_ID), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("stage", String(30), nullable=False),
+    Column("proposed_on", String(_DAY), nullable=False),
+    Column("changed_on", String(_DAY), nullable=False),
+    Index("ix_reporting_fact_candidate_stages_changed", "changed_on"),
+    Index("ix_reporting_fact_candidate_stages_authority_changed", "authority_id", "changed_on"),
+)
+
+candidate_deadlines = Table(
+    "reporting_fact_candidate_deadlines",
+    metadata,
+    Column("candidate_id", String(_ID), primary_key=True),
+    Column("deadline", String(30), primary_key=True),
+    Column("authority_id", String(_ID), nullable=False),
+    Column("display_ref", String(64), nullable=True),
+    Column("due", String(_DAY), nullable=False),
+    Index("ix_reporting_fact_candidate_deadlines_due", "due"),
+)
+
+pipeline_counts = Table(
+    "reporting_fact_pipeline_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("stage", String(30), primary_key=True),
+    Column("candidates", Integer, nullable=False),
+)
+
+deadline_counts = Table(
+    "reporting_fact_deadline_counts",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("due", String(_DAY), primary_key=True),
+    Column("deadlines", Integer, nullable=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -319,4 +366,8 @@ FACT_TABLES = (
     member_unit_counts,
     member_compositions,
     organization_counts,
+    candidate_stages,
+    candidate_deadlines,
+    pipeline_counts,
+    deadline_counts,
 )

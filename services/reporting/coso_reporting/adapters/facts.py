@@ -19,7 +19,9 @@ and their changes by day worked out before the batch is written and after
 (adapters/coverage_counts.py). A rebuild does not move the counts page by page: it counts
 them once from the loaded members (`count_members`, a statement per table) and enterprises
 (`count_coverage`), which costs a fraction of the moves. The counts of existing party and
-mass organizations move the same way (adapters/organization_counts.py).
+mass organizations move the same way (adapters/organization_counts.py). The pipeline
+counts move with the batch too: each candidate it proposed or stepped is worked out again
+(adapters/pipeline_counts.py); a rebuild counts them once (`count_pipeline`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import changes_of, keep_coverage
 from coso_reporting.adapters.organization_counts import keep_organization_counts
+from coso_reporting.adapters.pipeline_counts import keep_pipeline
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
@@ -78,6 +81,7 @@ def apply_facts(
         keep_coverage(connection, tables, touched, changes_before)
         written = {"organizations": batch.organizations, "mass_organizations": batch.mass_organizations}
         keep_organization_counts(connection, tables, stored, written)
+        keep_pipeline(connection, tables, {*batch.candidates, *(candidate_id for candidate_id, _ in batch.steps)})
     return batch
 
 

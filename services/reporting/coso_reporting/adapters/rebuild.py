@@ -9,11 +9,11 @@
    Pages holding an event that cannot be applied are applied again event by event, each in
    a savepoint, as the live consumer does, so only that event is refused. The member counts
    (adapters/facts.py), the coverage counts (adapters/coverage_counts.py), the monthly
-   and yearly counts (adapters/calendar_counts.py) and the organizations' counts
-   (adapters/organization_counts.py) are counted once from the loaded records, not moved
-   page by page (`COUNT_LANES`). On PostgreSQL pages are written with COPY
-   (adapters/upsert.py) in a thread of their own, while the next page is parsed, and
-   commit without waiting for the WAL to reach the disk.
+   and yearly counts (adapters/calendar_counts.py), the organizations' counts
+   (adapters/organization_counts.py) and the pipeline counts (adapters/pipeline_counts.py)
+   are counted once from the loaded records, not moved page by page (`COUNT_LANES`). On
+   PostgreSQL pages are written with COPY (adapters/upsert.py) in a thread of their own,
+   while the next page is parsed, and commit without waiting for the WAL to reach the disk.
    Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
    On PostgreSQL the counts' independent lanes, and then the tables' indexes and statistics,
    are made on two connections at once: the server has the machine to itself by then.
@@ -65,6 +65,7 @@ from coso_reporting.adapters.calendar_counts import count_calendar
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_enterprise_members, count_member_kinds
 from coso_reporting.adapters.organization_counts import count_organizations
+from coso_reporting.adapters.pipeline_counts import count_pipeline
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
@@ -88,7 +89,7 @@ def _coverage_as_kept(connection: Connection, tables: ProjectionTables) -> None:
 Count = Callable[[Connection, ProjectionTables], None]
 COUNT_LANES: tuple[tuple[Count, ...], ...] = (
     (count_member_kinds, count_organizations, count_calendar),
-    (count_enterprise_members, _coverage_as_kept),
+    (count_enterprise_members, _coverage_as_kept, count_pipeline),
 )
 
 # Errors an event's data can cause: the event is refused, the rebuild goes on. Any other

@@ -24,7 +24,7 @@
   split, dissolved), from which day; `rank` orders a split's successors as registry gave them.
 - the fact tables (`reporting_fact_*`, defined in adapters/fact_tables.py): enterprises,
   organizations, mass organizations, members, ratings and candidates' steps for the other
-  reports, and the member and coverage counts kept for the latest state.
+  reports, and the member, coverage and pipeline counts kept for the latest state.
 
 Alembic creates the live tables (adapters/migrations); a rebuild creates a fresh copy of
 each under a suffixed name from these definitions and renames them over the live ones.
@@ -186,6 +186,10 @@ class ProjectionTables:
     member_unit_counts: Table
     member_compositions: Table
     organization_counts: Table
+    candidate_stages: Table
+    candidate_deadlines: Table
+    pipeline_counts: Table
+    deadline_counts: Table
     authority_periods: Table
     successions: Table
     monthly_indicators: Table
@@ -220,6 +224,10 @@ class ProjectionTables:
             self.member_unit_counts,
             self.member_compositions,
             self.organization_counts,
+            self.candidate_stages,
+            self.candidate_deadlines,
+            self.pipeline_counts,
+            self.deadline_counts,
             self.authority_periods,
             self.successions,
             self.monthly_indicators,

@@ -13,8 +13,10 @@ by admissions' events, computed on its working-day calendar, so nothing is recom
 A withdrawn or rejected file has no open deadline. A deadline is overdue on a day after
 it; due soon when it falls within the next N days (today included).
 
-The projection applies these rules in SQL to count each authority's candidates by stage
-(`CandidateCounts`, adapters/fact_pipeline_queries.py), from the constants below.
+The projection applies these rules in SQL, from the constants below, to keep each
+candidate's latest stage and open deadlines with their counts per authority
+(adapters/pipeline_counts.py) and to count each authority's candidates on a day
+(`CandidateCounts`, adapters/fact_pipeline_queries.py).
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ merged; a commune merged into another; records under an unregistered authority),
 several days, periods, authorities and look-aheads, on SQLite and on PostgreSQL, with the
 authorities named in the statements and (as for a national report) not.
 
+The pipeline report reads the counts kept for the candidates' latest state and recounts the
+candidates changed after its day (adapters/pipeline_counts.py): its answers are compared
+with the kept counts filled by live delivery in one batch and in small ones, by a rebuild
+in small pages and by the migration that adds them, for days before and after later steps.
+
 `RecordByRecord` is the implementation the grouped reads replaced, kept here unchanged as
 the oracle: it reads every candidate and organization as a record and applies
 domain/pipeline.py's rules in Python (tests/record_by_record.py).
@@ -414,13 +419,15 @@ def _authorities(day: date) -> tuple[str, ...]:
     return ("vn", "pv", "pv.a", "pv.b", "qv") + (("pv.old",) if day < MERGER else ())
 
 
-def test_the_grouped_pipeline_report_answers_what_the_record_by_record_one_did(engine) -> None:
+def assert_same_pipeline(engine: Engine, within: tuple[int, ...] = (0, 14, 90)) -> int:
+    """The pipeline report of every day and authority compared with the record-by-record one;
+    how many were compared."""
     grouped = FactReports(SqlFactQueries(engine), SqlAuthorityTrees(engine))
     oracle = RecordByRecord(engine)
     compared = 0
     for day in DAYS:
         for authority_id in _authorities(day):
-            for within_days in (0, 14, 90):
+            for within_days in within:
                 expected = oracle.pipeline(authority_id, *PERIODS[0], day, within_days=within_days)
                 assert grouped.pipeline(authority_id, *PERIODS[0], day, within_days=within_days) == expected, (
                     day,
@@ -428,6 +435,12 @@ def test_the_grouped_pipeline_report_answers_what_the_record_by_record_one_did(e
                     within_days,
                 )
                 compared += 1
+    return compared
+
+
+def test_the_grouped_pipeline_report_answers_what_the_record_by_record_one_did(engine) -> None:
+    compared = assert_same_pipeline(engine)
+    oracle = RecordByRecord(engine)
     national = oracle.pipeline("vn", *PERIODS[0], D("2025-10-15"), within_days=90)
     listed = [len(s["rows"]) for s in national["sections"] if s["key"] in ("overdue", "due_soon")]
     assert compared == 81 and min(listed) >= 3, "the comparison covers listed deadlines of both kinds"
@@ -496,3 +509,43 @@ def test_the_pipeline_report_lists_the_earliest_deadlines_and_says_how_many_it_l
             assert units == next(s for s in expected["sections"] if s["key"] == "units")["totals"]
             cut = f"Thời hạn đã quá: liệt kê {limit} hồ sơ có hạn sớm nhất trong số {units['overdue']}."
             assert (cut in report["notes"]) == (units["overdue"] > limit)
+
+
+PIPELINE_KEPT = (LIVE.candidate_stages, LIVE.candidate_deadlines, LIVE.pipeline_counts, LIVE.deadline_counts)
+
+
+def _kept(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as connection:
+        return {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in PIPELINE_KEPT}
+
+
+@pytest.mark.parametrize("filling", ["small_batches", "rebuilt", "migrated"])
+def test_the_kept_pipeline_counts_answer_alike_however_they_were_filled(
+    world, projection, monkeypatch, filling
+) -> None:
+    """Kept by live batches of a few events (a candidate's steps spread over several), by a
+    rebuild in pages of 7 events, by migration p0011 from the stored facts (the last two: the
+    same rows as one live batch kept): the record-by-record answers, units written out or
+    sent as one array."""
+    delivered = random_province(world, seed=11)
+    if filling == "small_batches":
+        for start in range(0, len(delivered), 5):
+            outcome = projection.deliver(delivered[start : start + 5])
+            assert outcome.applied == len(delivered[start : start + 5]), projection.sink.letters
+    else:
+        outcome = projection.deliver(delivered)
+        assert outcome.applied == len(delivered), projection.sink.letters
+    kept = _kept(projection.engine)
+    assert kept["reporting_fact_candidate_deadlines"] and len(kept["reporting_fact_pipeline_counts"]) > 20
+    if filling == "rebuilt":
+        rebuild(projection.engine, world.sources, page_size=7)
+    elif filling == "migrated":
+        downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0010")  # before p0011's tables
+        assert not any(inspect(projection.engine).has_table(table.name) for table in PIPELINE_KEPT)
+        migrate_engine(projection.engine)
+    if filling != "small_batches":
+        assert _kept(projection.engine) == kept
+
+    assert assert_same_pipeline(projection.engine, within=(0, 90)) == 54
+    monkeypatch.setattr(fact_pipeline_queries, "NAMED_AUTHORITIES_AT_MOST", 0)
+    assert_same_pipeline(projection.engine, within=(14,))

@@ -557,6 +557,13 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         )
         for index in later_indexes:
             connection.execute(text(f"DROP INDEX {index}"))
+        for later in (  # p0011's
+            LIVE.candidate_stages,
+            LIVE.candidate_deadlines,
+            LIVE.pipeline_counts,
+            LIVE.deadline_counts,
+        ):
+            connection.execute(text(f"DROP TABLE {later.name}"))
         connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0006'"))
 
     migrate_engine(projection.engine)

@@ -9,14 +9,14 @@ after a day. Filled here from the stored members, as the projection would have k
 (the last changes made again, with their units).
 
 Revision ID: p0012
-Revises: p0010
+Revises: p0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "p0012"
-down_revision = "p0010"
+down_revision = "p0011"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,248 @@
+"""The pipeline counts the fact projection keeps, and how they follow the candidates' steps.
+
+The pipeline report counts a subtree's candidates by the stage each has reached on a day,
+with their open deadlines overdue and due within N days, and lists the earliest of those
+deadlines (domain/pipeline.py). A nation has hundreds of thousands of candidates, so
+reading each one's steps for a report grows with the nation. The projection therefore
+keeps, for the candidates' latest state (once every recorded day has passed):
+
+- `candidate_stages`: each proposed candidate's unit, stage, proposal and last day anything
+  about it happened (`changed_on`: its proposal or its latest step), indexed on that day so
+  that the candidates changed after a day are one range read;
+- `candidate_deadlines`: each candidate's open deadlines (unit, display reference, due day),
+  indexed on the due day so that the earliest of a subtree's are read first;
+- `pipeline_counts`: the candidates per unit and stage;
+- `deadline_counts`: the open deadlines per unit and due day, so that "overdue" and "due
+  within N days" on any day are sums over due days.
+
+A report as of a day sums the kept counts of its units, takes out the candidates of those
+units changed after the day as they are kept, and puts them back as they were on the day
+(adapters/fact_pipeline_queries.py): on a day after every recorded step that is none of
+them, and only those proposed by the day have their steps read. The stage and deadline
+rules are domain/pipeline.py's, written in SQL from its constants (`states`), the same for
+the kept state and for a day's. Nothing here depends on
+the reports' options (N and the listed deadlines are applied when reading).
+
+A live batch works out again the state of each candidate it proposed or stepped
+(`keep_pipeline`); a rebuild and migration p0011 count everything once from the stored
+candidates and steps (`count_pipeline`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.selectable import CompoundSelect
+
+from coso_reporting.adapters.tables import ProjectionTables
+from coso_reporting.adapters.upsert import DriverUpsert, insert_rows
+from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAGES, STEPS, STOPPING_STEPS
+
+_IN_CHUNK = 500
+_BIT = {step: 1 << i for i, step in enumerate(STEPS)}
+_KEPT = ("candidate_id", "authority_id", "stage", "proposed_on", "changed_on")  # candidate_stages' columns
+Only = Callable[[ColumnElement[Any]], ColumnElement[bool]]  # a condition on a candidate id column
+
+
+def _bits(steps: Iterable[str]) -> int:
+    return sum(_BIT[step] for step in steps)
+
+
+def states(tables: ProjectionTables, day: str | None = None, only: Only | None = None) -> Select[Any]:
+    """Each candidate proposed by `day` (None: its latest state; of `only`, if given): its
+    unit, display reference, the stage reached on the day, its proposal, its last day
+    (proposal or latest step by the day) and per deadline its due day when set and not yet
+    met (else None).
+
+    Each candidate's steps by the day are folded into one number, a bit per step (a
+    candidate takes each step once, so their sum is their union), and the due days of the
+    steps that set deadlines."""
+    c, s = tables.fact_candidates, tables.candidate_steps
+    setters = sorted({setter for setters, _ in DEADLINES.values() for setter in setters})
+    taken_query = select(
+        s.c.candidate_id,
+        func.sum(case(*((s.c.step == step, bit) for step, bit in _BIT.items()), else_=0)).label("taken"),
+        func.max(s.c.on_day).label("last_step"),
+        *(func.max(case((s.c.step == setter, s.c.due))).label(f"due_{setter}") for setter in setters),
+    )
+    if day is not None:
+        taken_query = taken_query.where(s.c.on_day <= day)
+    if only is not None:
+        taken_query = taken_query.where(only(s.c.candidate_id))
+    steps = taken_query.group_by(s.c.candidate_id).subquery("taken")
+    taken = func.coalesce(steps.c.taken, 0)
+
+    def has(*names: str) -> ColumnElement[bool]:
+        return taken.op("&")(_bits(names)) != 0
+
+    stage = case(
+        *((has(end), literal(end)) for end in ENDING_STEPS),
+        *((has(step), literal(step)) for step in reversed(ORDERED_STAGES[1:])),
+        else_=literal(ORDERED_STAGES[0]),
+    )
+    dues: dict[str, ColumnElement[Any]] = {}
+    for deadline, (setters_of, closers) in DEADLINES.items():
+        set_by = [steps.c[f"due_{setter}"] for setter in setters_of]  # latest setter first
+        due = set_by[0] if len(set_by) == 1 else func.coalesce(*set_by)
+        dues[deadline] = case((has(*STOPPING_STEPS, *closers), None), else_=due)
+    changed_on = case(
+        (and_(steps.c.last_step.is_not(None), steps.c.last_step > c.c.proposed_on), steps.c.last_step),
+        else_=c.c.proposed_on,
+    )
+    query = select(
+        c.c.candidate_id,
+        c.c.authority_id,
+        c.c.display_ref,
+        stage.label("stage"),
+        c.c.proposed_on,
+        changed_on.label("changed_on"),
+        *(due.label(deadline) for deadline, due in dues.items()),
+    ).select_from(c.outerjoin(steps, steps.c.candidate_id == c.c.candidate_id))
+    if day is not None:
+        query = query.where(c.c.proposed_on <= day)
+    if only is not None:
+        query = query.where(only(c.c.candidate_id))
+    return query
+
+
+def open_deadlines(state: Any) -> CompoundSelect:
+    """The open deadlines of the candidates of `state` (a selectable of `states`' columns):
+    candidate, deadline, unit, display reference, due day."""
+    return union_all(
+        *(
+            select(
+                state.c.candidate_id,
+                literal(deadline).label("deadline"),
+                state.c.authority_id,
+                state.c.display_ref,
+                state.c[deadline].label("due"),
+            ).where(state.c[deadline].is_not(None))
+            for deadline in DEADLINES
+        )
+    )
+
+
+def count_pipeline(connection: Connection, tables: ProjectionTables) -> None:
+    """Fill the pipeline counts from the stored candidates and steps, replacing what they
+    held. Once at the end of a rebuild, and by migration p0011."""
+    kept, deadlines = tables.candidate_stages, tables.candidate_deadlines
+    for table in (kept, deadlines, tables.pipeline_counts, tables.deadline_counts):
+        connection.execute(delete(table))
+    if connection.dialect.name == "postgresql":  # the groupings in memory
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+    now = states(tables).cte("now")
+    connection.execute(
+        insert(kept).from_select(
+            list(_KEPT),
+            select(*(now.c[name] for name in _KEPT)),
+        )
+    )
+    connection.execute(
+        insert(deadlines).from_select(
+            ["candidate_id", "deadline", "authority_id", "display_ref", "due"], open_deadlines(now)
+        )
+    )
+    connection.execute(
+        insert(tables.pipeline_counts).from_select(
+            ["authority_id", "stage", "candidates"],
+            select(kept.c.authority_id, kept.c.stage, func.count()).group_by(kept.c.authority_id, kept.c.stage),
+        )
+    )
+    connection.execute(
+        insert(tables.deadline_counts).from_select(
+            ["authority_id", "due", "deadlines"],
+            select(deadlines.c.authority_id, deadlines.c.due, func.count()).group_by(
+                deadlines.c.authority_id, deadlines.c.due
+            ),
+        )
+    )
+
+
+def keep_pipeline(connection: Connection, tables: ProjectionTables, touched: Collection[str]) -> None:
+    """Move the kept pipeline counts for the candidates a batch proposed or stepped: each
+    one's latest state is worked out again from the stored candidate and steps (`states`,
+    the rules of a recount), taken out of the counts as kept and put back as it is now."""
+    if not touched:
+        return
+    kept, deadlines = tables.candidate_stages, tables.candidate_deadlines
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+    stages: Counter[tuple[str, str]] = Counter()
+    dues: Counter[tuple[str, str]] = Counter()
+    ordered = sorted(touched)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        chunk = {"ids": ordered[start : start + _IN_CHUNK]}
+        for authority_id, stage in connection.execute(
+            select(kept.c.authority_id, kept.c.stage).where(kept.c.candidate_id.in_(ids)), chunk
+        ):
+            stages[(authority_id, stage)] -= 1
+        for authority_id, due in connection.execute(
+            select(deadlines.c.authority_id, deadlines.c.due).where(deadlines.c.candidate_id.in_(ids)), chunk
+        ):
+            dues[(authority_id, due)] -= 1
+        now = [dict(row) for row in connection.execute(states(tables, None, lambda c: c.in_(ids)), chunk).mappings()]
+        connection.execute(delete(kept).where(kept.c.candidate_id.in_(ids)), chunk)
+        connection.execute(delete(deadlines).where(deadlines.c.candidate_id.in_(ids)), chunk)
+        insert_rows(connection, kept, [{k: row[k] for k in _KEPT} for row in now])
+        opened = [
+            {
+                "candidate_id": row["candidate_id"],
+                "deadline": deadline,
+                "authority_id": row["authority_id"],
+                "display_ref": row["display_ref"],
+                "due": row[deadline],
+            }
+            for row in now
+            for deadline in DEADLINES
+            if row[deadline] is not None
+        ]
+        insert_rows(connection, deadlines, opened)
+        for row in now:
+            stages[(row["authority_id"], row["stage"])] += 1
+        for row in opened:
+            dues[(row["authority_id"], row["due"])] += 1
+    _write_counts(connection, tables, stages, dues)
+
+
+def _write_counts(
+    connection: Connection,
+    tables: ProjectionTables,
+    stages: Counter[tuple[str, str]],
+    dues: Counter[tuple[str, str]],
+) -> None:
+    for table, key, counted, moved in (
+        (tables.pipeline_counts, "stage", "candidates", stages),
+        (tables.deadline_counts, "due", "deadlines", dues),
+    ):
+        changed = {k: n for k, n in moved.items() if n}
+        _adding(table.name, key, counted).execute(
+            connection, [{"authority_id": a, key: k, counted: n} for (a, k), n in sorted(changed.items())]
+        )
+        emptied = sorted({a for (a, _), n in changed.items() if n < 0})
+        for start in range(0, len(emptied), _IN_CHUNK):
+            connection.execute(
+                delete(table).where(table.c[counted] == 0, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK]))
+            )
+
+
+@cache
+def _adding(name: str, key: str, counted: str) -> DriverUpsert:
+    """The upsert that adds the new row's count to the stored one."""
+    adding = f"{counted} = {name}.{counted} + excluded.{counted}"
+    return DriverUpsert(name, ["authority_id", key, counted], ["authority_id", key], adding)
