@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -511,7 +510,7 @@ def _add(connection: Connection, table: Table, key: tuple[str, ...], moved: Mapp
         for values, sums in moved.items()
         if any(sums)
     ]
-    _adding(table.name, key).execute(connection, changed)
+    DriverUpsert.adding(table, MEASURES).execute(connection, changed)
     emptied = sorted({row["authority_id"] for row in changed if any(row[m] < 0 for m in MEASURES)})
     nothing = and_(*(table.c[m] == 0 for m in MEASURES))
     for start in range(0, len(emptied), _IN_CHUNK):
@@ -549,9 +548,3 @@ def _regroup(
         connection,
         [{"enterprise_id": e, **dict(zip(KEY, key, strict=True))} for e, key in after.items() if before.get(e) != key],
     )
-
-
-@cache
-def _adding(table: str, key: tuple[str, ...]) -> DriverUpsert:
-    adding = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
-    return DriverUpsert(table, [*key, *MEASURES], key, adding)

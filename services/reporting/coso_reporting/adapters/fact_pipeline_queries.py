@@ -57,10 +57,6 @@ from coso_reporting.domain.pipeline import STAGES, CandidateCounts, CandidatePip
 NAMED_AUTHORITIES_AT_MOST = 1_000
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0))
-
-
 class SqlPipelineQueries:
     """Mixed into `SqlFactQueries` (adapters/fact_queries.py), whose engine and tables it reads."""
 
@@ -242,8 +238,3 @@ class SqlPipelineQueries:
             for found_in in (kept_open, then_open)
         ]
         return union_all(counted, *parts).subquery("pipeline").select()
-
-
-def _named(authorities: Collection[str]) -> list[str] | None:
-    """The authorities to name in a statement's condition; None when there are too many."""
-    return sorted(authorities) if len(authorities) <= NAMED_AUTHORITIES_AT_MOST else None

@@ -353,14 +353,14 @@ def _members_of(connection: Connection, tables: ProjectionTables, enterprise_ids
 
 def _write_counts(connection: Connection, tables: ProjectionTables, changes: MemberCountChanges) -> None:
     counts, enterprises = changes.changed_counts(), changes.changed_enterprises()
-    _adding(tables.member_counts, ("members",)).execute(
+    DriverUpsert.adding(tables.member_counts, ("members",)).execute(
         connection,
         [
             {"authority_id": a, "job_category": j, "ownership": o, "status": s, "members": n}
             for (a, j, o, s), n in counts.items()
         ],
     )
-    _adding(tables.enterprise_members, ("members", "active", "official")).execute(
+    DriverUpsert.adding(tables.enterprise_members, ("members", "active", "official")).execute(
         connection,
         [{"enterprise_id": e, "members": n, "active": a, "official": o} for e, (n, a, o) in enterprises.items()],
     )
@@ -369,18 +369,18 @@ def _write_counts(connection: Connection, tables: ProjectionTables, changes: Mem
     for start in range(0, len(emptied), _IN_CHUNK):
         connection.execute(delete(c).where(c.c.members == 0, c.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))
     units = changes.changed_units()
-    _adding(tables.member_unit_counts, ("members",)).execute(
+    DriverUpsert.adding(tables.member_unit_counts, ("members",)).execute(
         connection, [{"authority_id": a, "status": s, "job_group": j, "members": n} for (a, s, j), n in units.items()]
     )
     compositions = changes.changed_compositions()
-    _adding(tables.member_compositions, ("members",)).execute(
+    DriverUpsert.adding(tables.member_compositions, ("members",)).execute(
         connection,
         [{"job_category": j, "ownership": o, "status": s, "members": n} for (j, o, s), n in compositions.items()],
     )
     _delete_emptied(connection, tables.member_unit_counts, [key for key, n in units.items() if n < 0])
     _delete_emptied(connection, tables.member_compositions, [key for key, n in compositions.items() if n < 0])
     flows = changes.changed_flows()
-    _adding(tables.member_flows, ("members",)).execute(
+    DriverUpsert.adding(tables.member_flows, ("members",)).execute(
         connection, [{"authority_id": a, "month": m, "flow": f, "members": n} for (a, m, f), n in flows.items()]
     )
     _delete_emptied(connection, tables.member_flows, [key for key, n in flows.items() if n < 0])
@@ -418,14 +418,6 @@ def _upsert(table: Table) -> DriverUpsert:
         keys = [c.name for c in table.columns]
         return DriverUpsert(table.name, keys, keys, f"{keys[-1]} = excluded.{keys[-1]}")
     return DriverUpsert.replacing(table)
-
-
-@cache
-def _adding(table: Table, counted: tuple[str, ...]) -> DriverUpsert:
-    """The upsert that adds the new row's counts to the stored ones."""
-    columns = [c.name for c in table.columns]
-    keys = [c.name for c in table.primary_key.columns]
-    return DriverUpsert(table.name, columns, keys, ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in counted))
 
 
 # The fact events beyond those the indicator tally already subscribes to (the projection's

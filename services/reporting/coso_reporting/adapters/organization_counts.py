@@ -81,7 +81,7 @@ def keep_organization_counts(
         for (authority_id, kind), n in existing_changes(stored[records], written[records], family.ended).items()
     ]
     if rows:
-        _adding(tables.organization_counts).execute(connection, rows)
+        DriverUpsert.adding(tables.organization_counts, ("existing",)).execute(connection, rows)
 
 
 def count_organizations(connection: Connection, tables: ProjectionTables) -> None:
@@ -188,9 +188,3 @@ def _kind(column: Column[Any]) -> ColumnElement[str]:
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
-
-
-def _adding(table: Table) -> DriverUpsert:
-    columns = [c.name for c in table.columns]
-    keys = [c.name for c in table.primary_key.columns]
-    return DriverUpsert(table.name, columns, keys, f"existing = {table.name}.existing + excluded.existing")

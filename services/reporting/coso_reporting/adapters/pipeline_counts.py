@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -231,7 +230,7 @@ def _write_counts(
         (tables.deadline_counts, "due", "deadlines", dues),
     ):
         changed = {k: n for k, n in moved.items() if n}
-        _adding(table.name, key, counted).execute(
+        DriverUpsert.adding(table, (counted,)).execute(
             connection, [{"authority_id": a, key: k, counted: n} for (a, k), n in sorted(changed.items())]
         )
         emptied = sorted({a for (a, _), n in changed.items() if n < 0})
@@ -239,10 +238,3 @@ def _write_counts(
             connection.execute(
                 delete(table).where(table.c[counted] == 0, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK]))
             )
-
-
-@cache
-def _adding(name: str, key: str, counted: str) -> DriverUpsert:
-    """The upsert that adds the new row's count to the stored one."""
-    adding = f"{counted} = {name}.{counted} + excluded.{counted}"
-    return DriverUpsert(name, ["authority_id", key, counted], ["authority_id", key], adding)

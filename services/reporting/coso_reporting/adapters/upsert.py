@@ -95,6 +95,12 @@ class DriverUpsert:
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
         return cls(table.name, columns, keys, updates)
 
+    @classmethod
+    def adding(cls, table: Table, counted: Sequence[str]) -> DriverUpsert:
+        """The upsert of a table of counts that adds the new row's `counted` columns to the
+        stored ones (a batch's moves)."""
+        return _adding(table, tuple(counted))
+
     def execute(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
@@ -125,6 +131,13 @@ class DriverUpsert:
             return
         with _driver_cursor(connection, self._copy) as cursor:
             cursor.copy_expert(self._copy, _csv(rows, self.columns))
+
+
+@cache
+def _adding(table: Table, counted: tuple[str, ...]) -> DriverUpsert:
+    columns = [c.name for c in table.columns]
+    keys = [c.name for c in table.primary_key.columns]
+    return DriverUpsert(table.name, columns, keys, ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in counted))
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
