@@ -11,7 +11,8 @@ enterprises, and handing each to Python took seconds per report already at a twe
 that. Members and enterprises are not grouped one by one either: the projection keeps
 their counts for their latest state (domain/member_counts.py, adapters/coverage_counts.py):
 a report recounts only the members changed after its day or within its period, and takes
-the coverage counts' changes after its day out of them. The rules of a day are
+the coverage counts' changes after its day out of them (by month, then the days left of its
+day's month). The rules of a day are
 `MemberGroup`'s and `CoverageGroup`'s, written in SQL.
 """
 
@@ -95,6 +96,12 @@ def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
 MEMBER_UNITS_NAMED_AT_MOST = 1_000
 
 
+# Above this many units the coverage report reads the changes after its day by their day
+# and keeps its units' rows as it reads them, rather than looking each unit's changes up
+# by its index: a nation's 4,400 lookups took half of its past day's report.
+COVERAGE_UNITS_LOOKED_UP_AT_MOST = 1_000
+
+
 def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
     """Whether a unit is one of the report's `authorities`, written out in the statement."""
     expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
@@ -121,9 +128,10 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
     ) -> CoverageCounts:
         """`CoverageGroup`'s rules over the enterprises placed under `authorities` on the day:
         the kept counts of the enterprises' latest state (adapters/coverage_counts.py) less
-        the kept changes of those units after the day; summed by each axis. Asked with
-        other size bands or minimum than the counts were made with, every enterprise of the
-        day is grouped instead."""
+        the kept changes of those units after the day (of the months after the day's month,
+        and of the days after it within its month); summed by each axis. Asked with other
+        size bands or minimum than the counts were made with, every enterprise of the day
+        is grouped instead."""
         t = self._tables
         settings = CoverageSettings(bands, minimum_official)
         listed = self._listed()
@@ -133,15 +141,7 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             every = self._groups_on(day, settings, listed).subquery()
             combined = select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined")
         else:
-            counts, changes = t.coverage_counts, t.coverage_changes
-            combined = union_all(
-                select(*(counts.c[k] for k in PLACE), *(counts.c[m] for m in MEASURES)).where(
-                    listed(counts.c.authority_id)
-                ),
-                select(*(changes.c[k] for k in PLACE), *(-changes.c[m] for m in MEASURES)).where(
-                    listed(changes.c.authority_id), changes.c.day > day.isoformat()
-                ),
-            ).cte("combined")
+            combined = self._kept_on(day, listed, looked_up=len(authorities) <= COVERAGE_UNITS_LOOKED_UP_AT_MOST)
         c = combined.c
         sums = [func.sum(c[m]) for m in MEASURES]
         axes = [c.authority_id, c.size_band, c.ownership, c.industrial_zone_id]
@@ -170,6 +170,31 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         return CoverageCounts(
             {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
         )
+
+    def _kept_on(self, day: date, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]], looked_up: bool) -> CTE:
+        """The rows of the kept coverage counts of the units `listed` and, with the opposite
+        sign, their kept changes after the day: by month after the day's month, by day within
+        it (ISO days sort as strings: "-31" ends any month). `looked_up`: each part reads its
+        units' rows by their index; else every unit's rows are read (the changes by their
+        month and day) and the listed ones kept."""
+        t = self._tables
+        counts, daily, monthly = t.coverage_counts, t.coverage_changes, t.coverage_monthly_changes
+        on, month = day.isoformat(), day.isoformat()[:7]
+        parts = [
+            (counts, False, []),
+            (monthly, True, [monthly.c.month > month]),
+            (daily, True, [daily.c.day > on, daily.c.day <= f"{month}-31"]),
+        ]
+        selects = [
+            select(
+                *(table.c[k] for k in PLACE), *((-table.c[m] if taken_out else table.c[m]).label(m) for m in MEASURES)
+            ).where(*when, *([listed(table.c.authority_id)] if looked_up else []))
+            for table, taken_out, when in parts
+        ]
+        if looked_up:
+            return union_all(*selects).cte("combined")
+        every = union_all(*selects).subquery("every")
+        return select(every).where(listed(every.c.authority_id)).cte("combined")
 
     def _listed(self) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
         """Whether a unit is one of the report's `authorities` (the statement's parameter).
