@@ -36,8 +36,8 @@ of the day instead (slow, never wrong).
 
 As the projection follows events, the enterprises a batch touches are regrouped from the
 stored facts and their changes worked out before the batch is written and after it: the
-difference moves the kept changes, by day and by month (`keep_coverage`). Their members are read by the
-members' index on their enterprise.
+difference moves the kept changes, by day and by month (`keep_coverage`). Their members
+are read by the members' index on their enterprise.
 """
 
 from __future__ import annotations

@@ -634,3 +634,36 @@ def test_the_migration_sums_the_kept_coverage_changes_by_month(world, projection
     with projection.engine.connect() as connection:
         assert kept and sorted(tuple(row) for row in connection.execute(select(monthly))) == kept
     assert_same_coverage(projection.engine, days=PAST_DAYS)
+
+
+def test_a_change_made_up_for_by_a_later_batch_leaves_no_kept_row(world, projection) -> None:
+    """An enterprise leaving a unit in a month, then another of the same kind entering it that
+    month in a later batch: the month's change comes back to nothing and its row goes, as a
+    rebuild would not write it."""
+    reg = world.registry
+    moved = r.EnterpriseMoved(
+        enterprise_id="e1",
+        authority_id="hn.b",
+        previous_authority_id="hn.a",
+        industrial_zone_id=None,
+        previous_industrial_zone_id=None,
+        effective_from=D("2024-03-10"),
+    )
+    first = [
+        world.authority("hn"),
+        world.authority("hn.a", parent_id="hn"),
+        world.authority("hn.b", parent_id="hn"),
+        reg.record("enterprise-e1", enterprise("e1", "hn.a", "2023-01-05")),
+        reg.record("enterprise-e1", moved),
+    ]
+    assert projection.deliver(first).applied == len(first)
+    monthly = LIVE.coverage_monthly_changes
+    in_march = select(monthly.c.enterprises).where(monthly.c.authority_id == "hn.a", monthly.c.month == "2024-03")
+    with projection.engine.connect() as connection:
+        assert connection.execute(in_march).scalars().all() == [-1]
+
+    assert projection.deliver([reg.record("enterprise-e2", enterprise("e2", "hn.a", "2024-03-20"))]).applied == 1
+
+    with projection.engine.connect() as connection:
+        assert connection.execute(in_march).scalars().all() == []
+    assert_changes_add_up(projection.engine)
