@@ -15,14 +15,18 @@ latest state (once every recorded day has passed):
   size band and day (`coverage_changes`): on each day an enterprise was registered,
   closed, moved, had a trade union or an organization founded or ended, or its members
   became active, official or left, in so far as its group changed (a second member
-  admitted changes nothing). The counts are the sum of every change.
+  admitted changes nothing). The counts are the sum of every change;
+- `coverage_monthly_changes`: the same changes summed per month (`YYYY-MM`).
 
 A report as of a day sums the kept counts of its units and takes out the changes of those
-units after the day (adapters/fact_queries.py): on a day after every recorded change, none;
-on a past day a change is a row per unit and kind of enterprise whatever the number of
-enterprises it concerns, where recounting each enterprise changed since took seconds for
-a nation. Worker counts and ownership are not dated (the latest stands for every day):
-they move an enterprise's group on every day.
+units after the day (adapters/fact_queries.py): those of the whole months after the day's
+month, and those of the days left of its month (none for a month's last day); on a day
+after every recorded change, none. A change is a row per unit and kind of enterprise
+whatever the number of enterprises it concerns, where recounting each enterprise changed
+since took seconds for a nation; a month's row stands for all its days' (half a year
+after a day is six rows per unit and kind of enterprise, not one per day with a change).
+Worker counts and ownership are not dated (the latest stands for every day): they move an
+enterprise's group on every day.
 
 The groups depend on the size bands and the official minimum (options.fact_reports), so
 the counts record the settings they were made with (`coverage_settings`). When the
@@ -32,8 +36,8 @@ of the day instead (slow, never wrong).
 
 As the projection follows events, the enterprises a batch touches are regrouped from the
 stored facts and their changes worked out before the batch is written and after it: the
-difference moves the kept changes (`keep_coverage`). Their members are read by the
-members' index on their enterprise.
+difference moves the kept changes, by day and by month (`keep_coverage`). Their members
+are read by the members' index on their enterprise.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     union_all,
 )
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -81,6 +86,7 @@ KEY = (
     "enough_official_members",
 )
 CHANGE = ("authority_id", "day", "industrial_zone_id", "ownership", "size_band")  # the kept changes' key
+MONTHLY_CHANGE = ("authority_id", "month", "industrial_zone_id", "ownership", "size_band")  # by month
 _TALLIES = ("unions", "organized", "active", "official")  # what `_steps` adds up, day by day
 _IN_CHUNK = 500
 
@@ -420,7 +426,7 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
     the end of a rebuild, after the member counts, and when the settings change."""
     settings = settings or kept_settings(connection, tables) or CoverageSettings()
     counts, each, changes = tables.coverage_counts, tables.enterprise_coverage, tables.coverage_changes
-    for table in (counts, each, changes, tables.coverage_settings):
+    for table in (counts, each, changes, tables.coverage_monthly_changes, tables.coverage_settings):
         connection.execute(delete(table))
     if connection.dialect.name == "postgresql":
         # The groupings in memory; and hash joins, whatever the statistics say: a rebuild's
@@ -436,7 +442,23 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
         )
     )
     connection.execute(insert(changes).from_select([*CHANGE, *MEASURES], coverage_changes(tables, settings)))
+    monthly = tables.coverage_monthly_changes
+    connection.execute(insert(monthly).from_select([*MONTHLY_CHANGE, *MEASURES], by_month(tables)))
     connection.execute(insert(tables.coverage_settings), [settings.row()])
+
+
+def by_month(tables: ProjectionTables) -> Select[Any]:
+    """The kept changes by day (`coverage_changes`) summed per month (`MONTHLY_CHANGE`, then
+    `MEASURES`; months whose changes add up to nothing left out)."""
+    changes = tables.coverage_changes
+    month = func.substr(changes.c.day, 1, 7)
+    place = [changes.c[k] for k in PLACE[1:]]
+    sums = [func.sum(changes.c[m]) for m in MEASURES]
+    return (
+        select(changes.c.authority_id, month, *place, *(s.label(m) for s, m in zip(sums, MEASURES, strict=True)))
+        .group_by(changes.c.authority_id, month, *place)
+        .having(or_(*(s != 0 for s in sums)))
+    )
 
 
 def keep_coverage_settings(engine: Engine, settings: CoverageSettings) -> bool:
@@ -480,8 +502,8 @@ def keep_coverage(
 ) -> None:
     """Move the kept coverage counts for the enterprises a batch may have changed: each one's
     group is worked out again from the stored facts (`groups_now`, the rules of a recount),
-    and the kept changes by day by the difference of theirs after the batch and `before`
-    it (`changes_of`, taken before the batch was written)."""
+    and the kept changes by day and by month by the difference of theirs after the batch
+    and `before` it (`changes_of`, taken before the batch was written)."""
     if not touched:
         return
     settings = kept_settings(connection, tables)
@@ -493,26 +515,43 @@ def keep_coverage(
         _regroup(connection, tables, settings, ordered[start : start + _IN_CHUNK], moved)
     _add(connection, tables.coverage_counts, PLACE, moved)
     after = changes_of(connection, tables, touched) or {}
-    differences: dict[GroupKey, Measures] = {}
+    daily: dict[GroupKey, Measures] = {}
+    monthly: dict[GroupKey, Measures] = {}
     for sign, changes in ((1, after), (-1, before)):
         for key, values in changes.items():
-            sums = differences.setdefault(key, [0] * len(MEASURES))
-            for n, value in enumerate(values):
-                sums[n] += sign * value
-    _add(connection, tables.coverage_changes, CHANGE, differences)
+            authority_id, day, *place = key
+            for differences, at in ((daily, key), (monthly, (authority_id, day[:7], *place))):
+                sums = differences.setdefault(at, [0] * len(MEASURES))
+                for n, value in enumerate(values):
+                    sums[n] += sign * value
+    _add(connection, tables.coverage_changes, CHANGE, daily, signed=True)
+    _add(connection, tables.coverage_monthly_changes, MONTHLY_CHANGE, monthly, signed=True)
 
 
-def _add(connection: Connection, table: Table, key: tuple[str, ...], moved: Mapping[GroupKey, Measures]) -> None:
-    """Add `moved` to the kept rows of `table` by `key`; rows left with no enterprise and
-    nothing else are deleted."""
+def _add(
+    connection: Connection,
+    table: Table,
+    key: tuple[str, ...],
+    moved: Mapping[GroupKey, Measures],
+    signed: bool = False,
+) -> None:
+    """Add `moved` to the kept rows of `table` by `key`; rows left with nothing are deleted.
+    Counts come to nothing only when something is taken away; changes (`signed`) also when
+    what is added makes up for what was taken away, so each of their rows moved is checked."""
     changed = [
         {**dict(zip(key, values, strict=True)), **dict(zip(MEASURES, sums, strict=True))}
         for values, sums in moved.items()
         if any(sums)
     ]
     DriverUpsert.adding(table, MEASURES).execute(connection, changed)
-    emptied = sorted({row["authority_id"] for row in changed if any(row[m] < 0 for m in MEASURES)})
     nothing = and_(*(table.c[m] == 0 for m in MEASURES))
+    if signed:
+        keys = [tuple(row[k] for k in key) for row in changed]
+        row_key = tuple_(*(table.c[k] for k in key))
+        for start in range(0, len(keys), _IN_CHUNK):
+            connection.execute(delete(table).where(nothing, row_key.in_(keys[start : start + _IN_CHUNK])))
+        return
+    emptied = sorted({row["authority_id"] for row in changed if any(row[m] < 0 for m in MEASURES)})
     for start in range(0, len(emptied), _IN_CHUNK):
         connection.execute(delete(table).where(nothing, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))
 

@@ -11,7 +11,8 @@ enterprises, and handing each to Python took seconds per report already at a twe
 that. Members and enterprises are not grouped one by one either: the projection keeps
 their counts for their latest state (domain/member_counts.py, adapters/coverage_counts.py):
 a report recounts only the members changed after its day or within its period, and takes
-the coverage counts' changes after its day out of them. The rules of a day are
+the coverage counts' changes after its day out of them (by month, then the days left of its
+day's month). The rules of a day are
 `MemberGroup`'s and `CoverageGroup`'s, written in SQL.
 """
 
@@ -95,6 +96,13 @@ def _is_official(status: ColumnElement[Any]) -> ColumnElement[int]:
 MEMBER_UNITS_NAMED_AT_MOST = 1_000
 
 
+# Above this many units the coverage report sums every unit's rows, the changes after its
+# day read by their month and day, and takes out the units it does not hold, rather than
+# looking each unit's rows up by its index: a nation's 4,400 lookups of its changes took
+# half of its past day's report, and checking each row against the 4,400 a third of the rest.
+COVERAGE_UNITS_LOOKED_UP_AT_MOST = 1_000
+
+
 def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
     """Whether a unit is one of the report's `authorities`, written out in the statement."""
     expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
@@ -121,27 +129,40 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
     ) -> CoverageCounts:
         """`CoverageGroup`'s rules over the enterprises placed under `authorities` on the day:
         the kept counts of the enterprises' latest state (adapters/coverage_counts.py) less
-        the kept changes of those units after the day; summed by each axis. Asked with
-        other size bands or minimum than the counts were made with, every enterprise of the
-        day is grouped instead."""
-        t = self._tables
+        the kept changes of those units after the day (of the months after the day's month,
+        and of the days after it within its month); summed by each axis. Asked with other
+        size bands or minimum than the counts were made with, every enterprise of the day
+        is grouped instead.
+
+        More than COVERAGE_UNITS_LOOKED_UP_AT_MOST units (a nation's): every unit's rows are
+        summed, the changes read by their month and day, and the units found with
+        enterprises on the day that are not among `authorities` (for a nation, rarely any:
+        the units that did not exist on the day have none then) are summed again by
+        themselves and taken out."""
         settings = CoverageSettings(bands, minimum_official)
-        listed = self._listed()
+        held = sorted(authorities)
         with self._engine.connect() as connection:
-            kept_with = kept_settings(connection, t)
+            kept_with = kept_settings(connection, self._tables)
         if kept_with != settings:
-            every = self._groups_on(day, settings, listed).subquery()
-            combined = select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined")
+            every = self._groups_on(day, settings, self._listed()).subquery()
+            found = self._summed(select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined"), held)
+        elif len(held) <= COVERAGE_UNITS_LOOKED_UP_AT_MOST:
+            found = self._summed(self._kept_on(day, self._listed()), held)
         else:
-            counts, changes = t.coverage_counts, t.coverage_changes
-            combined = union_all(
-                select(*(counts.c[k] for k in PLACE), *(counts.c[m] for m in MEASURES)).where(
-                    listed(counts.c.authority_id)
-                ),
-                select(*(changes.c[k] for k in PLACE), *(-changes.c[m] for m in MEASURES)).where(
-                    listed(changes.c.authority_id), changes.c.day > day.isoformat()
-                ),
-            ).cte("combined")
+            found = self._summed(self._kept_on(day, None), held)
+            inside = set(held)
+            not_held = sorted(str(unit) for unit in found[0] if unit not in inside)
+            if not_held:
+                theirs = self._summed(self._kept_on(day, _named()), not_held)
+                found = _less(found, theirs)
+        units, size_bands, ownership, zones = found
+        return CoverageCounts(
+            {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
+        )
+
+    def _summed(self, combined: CTE, authorities: list[str]) -> list[dict[str | None, dict[str, int]]]:
+        """The measures of `combined`'s rows summed by each axis (unit, size band, ownership,
+        industrial zone; "" read as None), the keys with no enterprise left out."""
         c = combined.c
         sums = [func.sum(c[m]) for m in MEASURES]
         axes = [c.authority_id, c.size_band, c.ownership, c.industrial_zone_id]
@@ -162,14 +183,33 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             )
         found: list[dict[str | None, dict[str, int]]] = [{}, {}, {}, {}]
         with self._engine.connect() as connection:
-            for *keys, e_, u, o, w, x in connection.execute(query, {"authorities": sorted(authorities)}):
+            for *keys, e_, u, o, w, x in connection.execute(query, {"authorities": authorities}):
                 axis = next(n for n, key in enumerate(keys) if key is not None)
                 values = (e_, u, o, w, x)
                 found[axis][keys[axis] or None] = {name: int(v) for name, v in zip(MEASURES, values, strict=True)}
-        units, size_bands, ownership, zones = found
-        return CoverageCounts(
-            {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
-        )
+        return found
+
+    def _kept_on(self, day: date, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]] | None) -> CTE:
+        """The rows of the kept coverage counts of the units `listed` (None: of every unit)
+        and, with the opposite sign, their kept changes after the day: by month after the
+        day's month, by day within it (ISO days sort as strings: "-31" ends any month)."""
+        t = self._tables
+        counts, daily, monthly = t.coverage_counts, t.coverage_changes, t.coverage_monthly_changes
+        on, month = day.isoformat(), day.isoformat()[:7]
+        parts = [
+            (counts, False, []),
+            (monthly, True, [monthly.c.month > month]),
+            (daily, True, [daily.c.day > on, daily.c.day <= f"{month}-31"]),
+        ]
+        return union_all(
+            *(
+                select(
+                    *(table.c[k] for k in PLACE),
+                    *((-table.c[m] if taken_out else table.c[m]).label(m) for m in MEASURES),
+                ).where(*when, *([listed(table.c.authority_id)] if listed is not None else []))
+                for table, taken_out, when in parts
+            )
+        ).cte("combined")
 
     def _listed(self) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
         """Whether a unit is one of the report's `authorities` (the statement's parameter).
@@ -438,3 +478,19 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                 (a, rating)
                 for a, rating in connection.execute(select(t.c.authority_id, t.c.rating).where(t.c.year == year))
             ]
+
+
+def _less(
+    found: list[dict[str | None, dict[str, int]]], theirs: list[dict[str | None, dict[str, int]]]
+) -> list[dict[str | None, dict[str, int]]]:
+    """`found`'s sums by axis less `theirs` (those of units not held): their units gone, and
+    the keys left with no enterprise."""
+    kept: list[dict[str | None, dict[str, int]]] = [{k: v for k, v in found[0].items() if k not in theirs[0]}]
+    for mine, other in zip(found[1:], theirs[1:], strict=True):
+        axis = {}
+        for key, values in mine.items():
+            less = {m: n - other.get(key, {}).get(m, 0) for m, n in values.items()}
+            if less[MEASURES[0]]:
+                axis[key] = less
+        kept.append(axis)
+    return kept

@@ -46,7 +46,10 @@ arrives (see domain/facts.py).
   members, the minimum of official members;
   `reporting_fact_coverage_changes` (p0014), how those measures changed per unit, day,
   industrial zone, ownership and size band, its key beginning with the unit and the day so
-  that a subtree's changes after a day are range reads;
+  that a subtree's changes after a day are range reads, and indexed on the day (p0017) for
+  a nation's; `reporting_fact_coverage_monthly_changes` (p0017), the same changes summed
+  per month, indexed on it, so that a past day reads whole months and the days left of its
+  own month;
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 - `reporting_fact_organization_counts`: the party ("party") and mass ("mass") organizations
   existing now, per authority and kind ("" when unknown) (domain/organization_counts.py).
@@ -287,6 +290,17 @@ coverage_changes = Table(
     Column("day", String(_DAY), primary_key=True),
     *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY[1:]),
     *(Column(measure, Integer, nullable=False) for measure in _COVERAGE_MEASURES),
+    Index("ix_reporting_fact_coverage_changes_day", "day"),  # p0017: a nation's days after a day
+)
+
+coverage_monthly_changes = Table(
+    "reporting_fact_coverage_monthly_changes",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("month", String(_MONTH), primary_key=True),  # YYYY-MM
+    *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY[1:]),
+    *(Column(measure, Integer, nullable=False) for measure in _COVERAGE_MEASURES),
+    Index("ix_reporting_fact_coverage_monthly_changes_month", "month"),
 )
 
 coverage_settings = Table(
@@ -361,6 +375,7 @@ FACT_TABLES = (
     coverage_counts,
     enterprise_coverage,
     coverage_changes,
+    coverage_monthly_changes,
     coverage_settings,
     member_flows,
     member_unit_counts,

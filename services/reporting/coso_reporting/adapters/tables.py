@@ -181,6 +181,7 @@ class ProjectionTables:
     coverage_counts: Table
     enterprise_coverage: Table
     coverage_changes: Table
+    coverage_monthly_changes: Table
     coverage_settings: Table
     member_flows: Table
     member_unit_counts: Table
@@ -219,6 +220,7 @@ class ProjectionTables:
             self.coverage_counts,
             self.enterprise_coverage,
             self.coverage_changes,
+            self.coverage_monthly_changes,
             self.coverage_settings,
             self.member_flows,
             self.member_unit_counts,

@@ -14,15 +14,16 @@ from collections.abc import Collection
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, and_, case, func, literal, or_, select, text
+from sqlalchemy import Engine, and_, case, func, inspect, literal, or_, select, text
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
+from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import fact_queries
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.rebuild import rebuild
-from coso_reporting.adapters.schema import VERSION_TABLE, migrate_engine
+from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.fact_reports import FactReports, FactReportSettings
@@ -439,14 +440,20 @@ def assert_same_coverage(
 
 
 def assert_changes_add_up(engine: Engine) -> None:
-    """The kept counts (the latest state) are the sum of the kept changes by day."""
-    counts, changes = LIVE.coverage_counts, LIVE.coverage_changes
+    """The kept counts (the latest state) are the sum of the kept changes by day, and the
+    kept changes by month those by day summed per month."""
+    counts, changes, monthly = LIVE.coverage_counts, LIVE.coverage_changes, LIVE.coverage_monthly_changes
     place = [changes.c[k] for k in ("authority_id", "industrial_zone_id", "ownership", "size_band")]
     summed = select(*place, *(func.sum(changes.c[m]) for m in MEASURES)).group_by(*place)
+    month = [place[0], func.substr(changes.c.day, 1, 7), *place[1:]]
+    by_month = select(*month, *(func.sum(changes.c[m]) for m in MEASURES)).group_by(*month)
     with engine.connect() as connection:
         kept = sorted(tuple(row) for row in connection.execute(select(counts)))
         added = sorted(tuple(row) for row in connection.execute(summed) if any(row[len(place) :]))
+        kept_by_month = sorted(tuple(row) for row in connection.execute(select(monthly)))
+        added_by_month = sorted(tuple(row) for row in connection.execute(by_month) if any(row[len(month) :]))
     assert kept and added == kept
+    assert kept_by_month and added_by_month == kept_by_month
 
 
 @pytest.mark.parametrize("units", ["written_out", "as_a_nation"])
@@ -525,6 +532,7 @@ KEPT_COUNTS = (
     LIVE.coverage_counts,
     LIVE.enterprise_coverage,
     LIVE.coverage_changes,
+    LIVE.coverage_monthly_changes,
     LIVE.coverage_settings,
     LIVE.member_flows,
     LIVE.member_unit_counts,
@@ -588,3 +596,74 @@ def test_a_rebuild_counts_the_rows_the_live_delivery_keeps(world, projection) ->
 
     with projection.engine.connect() as connection:
         assert {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables} == live
+
+
+# Past days on each side of the history's changes within a month: a month's last day (whole
+# months after it), days whose month has changes after them (2024-11-11, 2025-09-01 and
+# 2025-09-15), and today.
+PAST_DAYS = ["2024-11-10", "2025-08-31", "2025-09-10", "2025-12-31"]
+
+
+@pytest.mark.parametrize("units", ["looked_up", "read_by_day"])
+def test_coverage_of_a_past_day_takes_out_the_whole_months_and_the_days_left_of_its_month(
+    world, projection, monkeypatch, units
+) -> None:
+    """ "read_by_day": every unit's changes after the day read by their month and day and the
+    report's units kept, as for a nation's report."""
+    if units == "read_by_day":
+        monkeypatch.setattr(fact_queries, "COVERAGE_UNITS_LOOKED_UP_AT_MOST", 0)
+    delivered = history(world)
+    for start in range(0, len(delivered), 8):
+        outcome = projection.deliver(delivered[start : start + 8])
+        assert outcome.applied == len(delivered[start : start + 8]), projection.sink.letters
+
+    assert_same_coverage(projection.engine, days=PAST_DAYS)
+    assert_changes_add_up(projection.engine)
+
+
+def test_the_migration_sums_the_kept_coverage_changes_by_month(world, projection) -> None:
+    projection.deliver(history(world))
+    monthly = LIVE.coverage_monthly_changes
+    with projection.engine.connect() as connection:
+        kept = sorted(tuple(row) for row in connection.execute(select(monthly)))
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0016")  # before p0017's table and indexes
+    assert not inspect(projection.engine).has_table(monthly.name)
+
+    migrate_engine(projection.engine)
+
+    with projection.engine.connect() as connection:
+        assert kept and sorted(tuple(row) for row in connection.execute(select(monthly))) == kept
+    assert_same_coverage(projection.engine, days=PAST_DAYS)
+
+
+def test_a_change_made_up_for_by_a_later_batch_leaves_no_kept_row(world, projection) -> None:
+    """An enterprise leaving a unit in a month, then another of the same kind entering it that
+    month in a later batch: the month's change comes back to nothing and its row goes, as a
+    rebuild would not write it."""
+    reg = world.registry
+    moved = r.EnterpriseMoved(
+        enterprise_id="e1",
+        authority_id="hn.b",
+        previous_authority_id="hn.a",
+        industrial_zone_id=None,
+        previous_industrial_zone_id=None,
+        effective_from=D("2024-03-10"),
+    )
+    first = [
+        world.authority("hn"),
+        world.authority("hn.a", parent_id="hn"),
+        world.authority("hn.b", parent_id="hn"),
+        reg.record("enterprise-e1", enterprise("e1", "hn.a", "2023-01-05")),
+        reg.record("enterprise-e1", moved),
+    ]
+    assert projection.deliver(first).applied == len(first)
+    monthly = LIVE.coverage_monthly_changes
+    in_march = select(monthly.c.enterprises).where(monthly.c.authority_id == "hn.a", monthly.c.month == "2024-03")
+    with projection.engine.connect() as connection:
+        assert connection.execute(in_march).scalars().all() == [-1]
+
+    assert projection.deliver([reg.record("enterprise-e2", enterprise("e2", "hn.a", "2024-03-20"))]).applied == 1
+
+    with projection.engine.connect() as connection:
+        assert connection.execute(in_march).scalars().all() == []
+    assert_changes_add_up(projection.engine)
