@@ -278,7 +278,9 @@ def test_sums_kept_batch_by_batch_answer_as_the_day_by_day_sums(world, projectio
     assert_same_answers(projection.engine)
 
 
-def test_sums_counted_by_a_rebuild_in_small_pages_answer_as_the_day_by_day_sums(world, projection, listed) -> None:
+def test_sums_counted_by_a_rebuild_in_small_pages_answer_as_the_day_by_day_sums(world, projection) -> None:
+    """The ways of writing a restriction are compared on the sums kept batch by batch above;
+    the rebuild's sums are the live ones, and answer alike once."""
     deliver_in_batches(projection, random_province(world, seed=5), seed=6)
     live = kept_sums(projection.engine)
 
