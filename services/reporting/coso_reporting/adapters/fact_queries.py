@@ -79,6 +79,18 @@ def _status_now(m: Table) -> ColumnElement[str]:
     )
 
 
+def _status_on(m: Table, day: date) -> ColumnElement[str | None]:
+    """A member's status on the day (`MemberGroup`'s rule), None before its admission, from
+    the member's row or its kept last change (the same columns)."""
+    on = day.isoformat()
+    return case(
+        (m.c.admitted_on > on, literal(None)),
+        (and_(m.c.ended_on <= on, m.c.status.in_(LEFT_STATUSES)), m.c.status),
+        (m.c.official_on <= on, literal("official")),
+        else_=literal("probationary"),
+    )
+
+
 def _is_active(status: ColumnElement[Any]) -> ColumnElement[int]:
     return case((status.in_(ACTIVE_STATUSES), 1), else_=0)
 
@@ -319,25 +331,21 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         )
 
     def _status_on(self, day: date) -> ColumnElement[str | None]:
-        m, on = self._tables.members, day.isoformat()
-        return case(
-            (m.c.admitted_on > on, literal(None)),
-            (and_(m.c.ended_on <= on, m.c.status.in_(LEFT_STATUSES)), m.c.status),
-            (m.c.official_on <= on, literal("official")),
-            else_=literal("probationary"),
-        )
+        return _status_on(self._tables.members, day)
 
     def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
         """`MemberGroup`'s rules over the members filed under `authorities`: the kept counts of
         the members' latest state and the kept flows of the period's whole months
         (domain/member_counts.py), each member changed since `recounted_since` taken out of
         them as counted there and put back as it was on the day, with its admission and
-        leaving in the period; summed by the report's axes. The unit columns read the counts
-        summed per unit, status and job group; the composition of a report of more than
+        leaving in the period, from its kept last change alone (one range read, no lookup of
+        the member or its enterprise); summed by the report's axes. The unit columns read the
+        counts summed per unit, status and job group; the composition of a report of more than
         MEMBER_UNITS_NAMED_AT_MOST units (a nation's) the counts summed over every unit,
         less those of the units it does not hold, a smaller one its units' counts."""
         t = self._tables
-        m, e, flows, changes = t.members, t.fact_enterprises, t.member_flows, t.member_changes
+        flows = t.member_flows
+        m = t.member_changes  # each counted member's last change, with the members' columns a recount reads
         first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
         months, since = whole_months(start, end), recounted_since(day, start, end).isoformat()
         nation = len(authorities) > MEMBER_UNITS_NAMED_AT_MOST
@@ -346,11 +354,7 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(authorities)
         listed = _not_named() if nation else _named()
         zero, unknown = literal(0), literal(UNKNOWN)
-        job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
-        changed = m.join(changes, changes.c.member_id == m.c.member_id).outerjoin(
-            e, e.c.enterprise_id == m.c.enterprise_id
-        )
-        in_scope = (changes.c.changed_on >= since, listed(changes.c.authority_id), *_counted(m))
+        in_scope = (m.c.changed_on >= since, listed(m.c.authority_id))
         admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
         left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
         kept_admitted: ColumnElement[int] = zero
@@ -390,14 +394,14 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         recounted = (
             select(
                 m.c.authority_id,
-                job.label("job_category"),
-                ownership.label("ownership"),
-                case((kept_row, _status_now(m)), else_=self._status_on(day)).label("status"),
+                m.c.job_category,
+                m.c.ownership,
+                case((kept_row, _status_now(m)), else_=_status_on(m, day)).label("status"),
                 case((kept_row, kept_admitted), else_=admitted).label("admitted"),
                 case((kept_row, kept_left), else_=left).label("left_in_period"),
                 signs.c.n,
             )
-            .select_from(changed.join(signs, true()))
+            .select_from(m.join(signs, true()))
             .where(*in_scope)
             .cte("recounted")
         )

@@ -30,7 +30,9 @@ arrives (see domain/facts.py).
   official; `reporting_fact_member_changes`, each member's last change by day and the unit
   it is filed under, its key beginning with the day so that the members changed after a
   day are one range read, and indexed on the unit and the day so that a province's or a
-  commune's are range reads of its units (p0012);
+  commune's are range reads of its units (p0012); with the member's job category, its
+  enterprise's ownership, status and days (p0018), so that a report recounts the members
+  changed after its day from these rows alone;
   `reporting_fact_member_flows`, the members admitted and those who left (by how: transferred
   out, deceased, removed) per unit and month (`YYYY-MM`), indexed on the month too, so that a
   period's admissions and departures in whole months are a sum over its months' rows;
@@ -222,6 +224,13 @@ member_changes = Table(
     Column("changed_on", String(_DAY), primary_key=True),
     Column("member_id", String(_ID), primary_key=True),
     Column("authority_id", String(_ID), nullable=False),
+    # p0018: what counts the member on any day, so that a recount reads no other table
+    Column("job_category", String(40), nullable=False),  # "" when unknown
+    Column("ownership", String(40), nullable=False),  # of the member's enterprise, "" when unknown
+    Column("status", String(20), nullable=True),
+    Column("admitted_on", String(_DAY), nullable=False),
+    Column("official_on", String(_DAY), nullable=True),
+    Column("ended_on", String(_DAY), nullable=True),
     Index("ix_reporting_fact_member_changes_authority", "authority_id", "changed_on"),
 )
 

@@ -211,42 +211,46 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
 
 
 def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None:
-    """The counts per unit, job category, ownership and status (and their sums), each
-    member's last change by day and the flows per unit and month. The coverage counts do
-    not read these: a rebuild counts them on a connection of their own while the
+    """Each member's last change by day, with what counts it on any day (the members joined
+    to their enterprises once), and from those rows the counts per unit, job category,
+    ownership and status (and their sums) and the flows per unit and month. The coverage
+    counts do not read these: a rebuild counts them on a connection of their own while the
     enterprises' members and the coverage are counted."""
     m, e = tables.members, tables.fact_enterprises
     kept, changes = tables.member_counts, tables.member_changes
     for table in (kept, changes, tables.member_flows, tables.member_unit_counts, tables.member_compositions):
         connection.execute(delete(table))
     _in_memory(connection)
-    counted, status = _counted(m), _status(m)
     job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
-    connection.execute(
-        insert(kept).from_select(
-            ["authority_id", "job_category", "ownership", "status", "members"],
-            select(m.c.authority_id, job, ownership, status, func.count())
-            .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
-            .where(counted)
-            .group_by(m.c.authority_id, job, ownership, status),
-        )
-    )
     later = case(
         (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
     )
     last = case((and_(m.c.ended_on.is_not(None), m.c.ended_on > later), m.c.ended_on), else_=later)
+    days = (m.c.admitted_on, m.c.official_on, m.c.ended_on)
     connection.execute(
         insert(changes).from_select(
-            ["changed_on", "member_id", "authority_id"],
-            select(last, m.c.member_id, m.c.authority_id).where(counted).order_by(last, m.c.member_id),
+            [c.name for c in changes.columns],
+            select(last, m.c.member_id, m.c.authority_id, job, ownership, m.c.status, *days)
+            .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
+            .where(_counted(m))
+            .order_by(last, m.c.member_id),
+        )
+    )
+    c, status = changes, _status(changes)  # every counted member, once
+    connection.execute(
+        insert(kept).from_select(
+            ["authority_id", "job_category", "ownership", "status", "members"],
+            select(c.c.authority_id, c.c.job_category, c.c.ownership, status, func.count()).group_by(
+                c.c.authority_id, c.c.job_category, c.c.ownership, status
+            ),
         )
     )
     _sum_counts(connection, tables)
-    admitted_in, ended_in = func.substr(m.c.admitted_on, 1, 7), func.substr(m.c.ended_on, 1, 7)
-    left = and_(counted, m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES)))
+    admitted_in, ended_in = func.substr(c.c.admitted_on, 1, 7), func.substr(c.c.ended_on, 1, 7)
+    left = and_(c.c.ended_on.is_not(None), c.c.status.in_(sorted(ENDED_MEMBER_STATUSES)))
     flows = union_all(
-        select(m.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")).where(counted),
-        select(m.c.authority_id, ended_in, m.c.status).where(left),
+        select(c.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")),
+        select(c.c.authority_id, ended_in, c.c.status).where(left),
     ).subquery()
     connection.execute(
         insert(tables.member_flows).from_select(
@@ -388,16 +392,13 @@ def _write_counts(connection: Connection, tables: ProjectionTables, changes: Mem
     em = tables.enterprise_members
     for start in range(0, len(left), _IN_CHUNK):
         connection.execute(delete(em).where(em.c.members == 0, em.c.enterprise_id.in_(left[start : start + _IN_CHUNK])))
-    days = tables.member_changes
+    days, by_key = tables.member_changes, lambda change: change[:2]  # (day, member)
     if changes.changes_removed:
         connection.execute(
             delete(days).where(and_(days.c.changed_on == bindparam("day"), days.c.member_id == bindparam("member"))),
-            [{"day": d, "member": m} for d, m, _ in sorted(changes.changes_removed)],
+            [{"day": c.changed_on, "member": c.member_id} for c in sorted(changes.changes_removed, key=by_key)],
         )
-    _upsert(days).execute(
-        connection,
-        [{"changed_on": d, "member_id": m, "authority_id": a} for d, m, a in sorted(changes.changes_added)],
-    )
+    _upsert(days).execute(connection, [c._asdict() for c in sorted(changes.changes_added, key=by_key)])
 
 
 def _delete_emptied(connection: Connection, table: Table, keys: list[tuple[str, ...]]) -> None:

@@ -11,7 +11,10 @@ recorded day has passed, `status_now`):
   columns), and summed over every unit (the nation's composition);
 - per enterprise, its members, how many are active (probationary or official) and official;
 - per member, the last day anything about its status happened (`last_change`: admission,
-  recognition, leaving), with the unit it is filed under;
+  recognition, leaving), with what a report needs to count it on any day (`ChangedMember`:
+  its unit, job category, enterprise ownership, status and days), so that the members
+  changed after a day are recounted from that one range read, without looking each one up
+  among the members and their enterprises;
 - the period's flows per unit and month (`flows`): the members admitted, and those who
   left by how they left (transferred out, deceased, removed), on the month of their
   admission or leaving.
@@ -33,19 +36,48 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES
 
 Row = Mapping[str, Any]
 CountKey = tuple[str, str, str, str]  # authority, job category, enterprise ownership, status
-LastChange = tuple[str, str, str]  # day, member, the authority it is filed under
 FlowKey = tuple[str, str, str]  # authority, month (YYYY-MM), flow: ADMITTED or the leaving status
 UnitKey = tuple[str, str, str]  # authority, status, job group (`job_group`)
 CompositionKey = tuple[str, str, str]  # job category, enterprise ownership, status
 UNKNOWN = ""
 ADMITTED = "admitted"
 REPORTED_JOBS = ("production_worker", "owner")  # the job categories the report counts per unit
+
+
+class ChangedMember(NamedTuple):
+    """A counted member as its last change keeps it: the day, and what counts it on any day
+    (the columns of `reporting_fact_member_changes`)."""
+
+    changed_on: str
+    member_id: str
+    authority_id: str
+    job_category: str  # UNKNOWN when unknown
+    ownership: str  # of its enterprise, UNKNOWN when unknown
+    status: str | None
+    admitted_on: str
+    official_on: str | None
+    ended_on: str | None
+
+
+def changed_member(member_id: str, row: Row, ownership: str | None) -> ChangedMember:
+    """A counted member's kept last change, its enterprise's ownership being `ownership`."""
+    return ChangedMember(
+        last_change(row),
+        member_id,
+        row["authority_id"],
+        row["job_category"] or UNKNOWN,
+        ownership or UNKNOWN,
+        row["status"],
+        row["admitted_on"],
+        row["official_on"],
+        row["ended_on"],
+    )
 
 
 def is_counted(row: Row | None) -> bool:
@@ -112,13 +144,13 @@ def recounted_since(day: date, start: date, end: date) -> date:
 class MemberCountChanges:
     """What a run of events changes in the kept counts: signed changes of the members per
     key and per enterprise ([members, active, official]), of the flows per unit and month,
-    and the members' last-change rows to remove and to add ((day, member id, authority))."""
+    and the members' last-change rows to remove (by their day and member) and to add."""
 
     counts: Counter[CountKey] = field(default_factory=Counter)
     flows: Counter[FlowKey] = field(default_factory=Counter)
     enterprises: dict[str, list[int]] = field(default_factory=dict)
-    changes_removed: set[LastChange] = field(default_factory=set)
-    changes_added: set[LastChange] = field(default_factory=set)
+    changes_removed: set[ChangedMember] = field(default_factory=set)
+    changes_added: set[ChangedMember] = field(default_factory=set)
 
     def move(
         self,
@@ -132,8 +164,8 @@ class MemberCountChanges:
         ownership from `ownership_before` to `ownership_after`."""
         self._add(before, ownership_before, -1)
         self._add(after, ownership_after, 1)
-        old = (last_change(before), member_id, before["authority_id"]) if before and is_counted(before) else None
-        new = (last_change(after), member_id, after["authority_id"]) if after and is_counted(after) else None
+        old = changed_member(member_id, before, ownership_before) if before and is_counted(before) else None
+        new = changed_member(member_id, after, ownership_after) if after and is_counted(after) else None
         if old != new:
             if old is not None:
                 self.changes_removed.add(old)

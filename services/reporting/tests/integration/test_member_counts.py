@@ -676,3 +676,52 @@ def test_a_change_made_up_for_by_a_later_batch_leaves_no_kept_row(world, project
     with projection.engine.connect() as connection:
         assert connection.execute(in_march).scalars().all() == []
     assert_changes_add_up(projection.engine)
+
+
+def test_a_member_changed_several_times_after_the_day_is_recounted_as_it_was_then(
+    world, projection, monkeypatch
+) -> None:
+    """A member admitted, recognised and removed after a day, its enterprise changing
+    ownership later still: each day's national report (units left out by name) recounts it
+    from its kept last change as it was on that day, as grouping every member does."""
+    monkeypatch.setattr(fact_queries, "MEMBER_UNITS_NAMED_AT_MOST", 0)
+    probationary, official = a.MemberStatus.PROBATIONARY, a.MemberStatus.OFFICIAL
+    adm, reg = world.admissions, world.registry
+    assert projection.deliver(history(world)).applied
+    later = [
+        adm.record("member-m30", member("m30", "hn.a", "e1", "2025-07-10", job=a.JobCategory.OWNER)),
+        adm.record("member-m30", status("m30", "hn.a", probationary, official, "2025-09-01")),
+        adm.record("member-m30", status("m30", "hn.a", official, a.MemberStatus.REMOVED, "2025-10-01")),
+        reg.record(
+            "enterprise-e1",
+            r.EnterpriseUpdated(enterprise_id="e1", effective_from=D("2025-11-01"), ownership=r.Ownership.COOPERATIVE),
+        ),
+    ]
+    for event in later:  # each in a batch of its own, as delivered live
+        assert projection.deliver([event]).applied == 1, projection.sink.letters
+
+    every_unit = ("hn", "hn.a", "hn.b", "hn.old", "hn.kcn", "hp")
+    kept, plain = SqlFactQueries(projection.engine), PlainFactQueries(projection.engine)
+    for day in ("2025-06-30", "2025-07-10", "2025-08-31", "2025-09-15", "2025-10-01", "2025-12-31"):
+        for start, end in (("2025-01-01", day), ("2025-07-05", "2025-10-20")):
+            args = (D(day), D(start), D(end), every_unit)
+            assert _sorted(kept.member_counts(*args)) == _sorted(plain.member_counts(*args)), args
+
+
+def test_the_migration_keeps_with_each_last_change_what_counts_the_member(world, projection) -> None:
+    changes = LIVE.member_changes
+    assert projection.deliver(history(world)).applied
+    with projection.engine.connect() as connection:
+        kept = sorted(tuple(row) for row in connection.execute(select(changes)))
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0017")  # before p0018's columns
+    assert "ownership" not in {c["name"] for c in inspect(projection.engine).get_columns(changes.name)}
+
+    migrate_engine(projection.engine)
+
+    with projection.engine.connect() as connection:
+        assert kept and sorted(tuple(row) for row in connection.execute(select(changes))) == kept
+    reports = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine))
+    plain = FactReports(PlainFactQueries(projection.engine), SqlAuthorityTrees(projection.engine))
+    for day in ("2024-11-11", "2025-06-30"):
+        args = ("hn", D("2024-11-11"), D(day), D(day))
+        assert reports.members(*args) == plain.members(*args), args

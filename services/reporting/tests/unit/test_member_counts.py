@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from coso_reporting.domain.member_counts import (
+    ChangedMember,
     MemberCountChanges,
     last_change,
     recounted_since,
@@ -46,8 +47,13 @@ def test_a_recognised_member_moves_from_probationary_to_official_in_its_unit_and
         ("hn.a", "production_worker", "foreign_invested", "official"): 1,
     }
     assert changes.changed_enterprises() == {"e1": [0, 0, 1]}
-    assert changes.changes_removed == {("2024-03-01", "m1", "hn.a")}
-    assert changes.changes_added == {("2025-03-01", "m1", "hn.a")}
+    kept = ("production_worker", "foreign_invested")
+    assert changes.changes_removed == {
+        ChangedMember("2024-03-01", "m1", "hn.a", *kept, "probationary", "2024-03-01", None, None)
+    }
+    assert changes.changes_added == {
+        ChangedMember("2025-03-01", "m1", "hn.a", *kept, "official", "2024-03-01", "2025-03-01", None)
+    }
 
 
 def test_a_member_not_admitted_yet_counts_nowhere_and_one_whose_enterprise_changed_ownership_moves() -> None:
@@ -61,7 +67,15 @@ def test_a_member_not_admitted_yet_counts_nowhere_and_one_whose_enterprise_chang
         ("hn.a", "production_worker", "", "probationary"): -1,
         ("hn.a", "production_worker", "cooperative", "probationary"): 1,
     }
-    assert changes.changed_enterprises() == {} and changes.changes_added == set()
+    assert changes.changed_enterprises() == {}
+    assert changes.changes_removed == {
+        ChangedMember("2024-03-01", "m3", "hn.a", "production_worker", "", "probationary", "2024-03-01", None, None)
+    }
+    assert changes.changes_added == {
+        ChangedMember(
+            "2024-03-01", "m3", "hn.a", "production_worker", "cooperative", "probationary", "2024-03-01", None, None
+        )
+    }
 
 
 def test_a_member_counts_in_the_flows_of_its_admission_month_and_of_its_leaving_month() -> None:
