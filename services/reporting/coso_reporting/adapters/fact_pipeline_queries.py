@@ -51,6 +51,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from coso_reporting.adapters.pipeline_counts import open_deadlines, states
 from coso_reporting.adapters.tables import ProjectionTables
+from coso_reporting.domain.calendar_spans import calendar_spans_after
 from coso_reporting.domain.pipeline import STAGES, CandidateCounts, CandidatePipeline, OpenDeadline
 
 # Above this many authorities a read is not restricted by a condition on them (see above).
@@ -117,10 +118,14 @@ class SqlPipelineQueries:
         by_stage, by_due = t.pipeline_counts, t.deadline_counts
         on, until = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
         units = self._units(how_many)
+        # The moves between stages after the day: its month's days after it, the months after.
+        after = calendar_spans_after(day)
         zero = literal(0)
+        # The candidates whose open deadlines changed after the day (of the others, those on
+        # the day are the kept ones).
         changed = (
-            select(kept.c.candidate_id, kept.c.authority_id, kept.c.stage, kept.c.proposed_on)
-            .where(kept.c.changed_on > on, units(kept.c.authority_id))
+            select(kept.c.candidate_id, kept.c.authority_id, kept.c.proposed_on)
+            .where(kept.c.deadlines_changed_on > on, units(kept.c.authority_id))
             .cte("changed")
         )
         # Of the changed, only those proposed by the day count on it.
@@ -155,7 +160,16 @@ class SqlPipelineQueries:
                 late(by_due.c.due, by_due.c.deadlines),
                 near(by_due.c.due, by_due.c.deadlines),
             ).where(by_due.c.due <= until, units(by_due.c.authority_id)),
-            select(changed.c.authority_id, changed.c.stage, literal(-1), zero, zero),
+            *(
+                select(moves.c.authority_id, moves.c.stage, -moves.c.candidates, zero, zero).where(
+                    moves.c[when].between(first, last), units(moves.c.authority_id)
+                )
+                for moves, when, pieces in (
+                    (t.monthly_stage_moves, "month", after.months),
+                    (t.stage_moves, "day", after.days),
+                )
+                for first, last in pieces
+            ),
             select(
                 changed_deadlines.c.authority_id,
                 null(),
@@ -163,7 +177,6 @@ class SqlPipelineQueries:
                 -late(changed_deadlines.c.due, one),
                 -near(changed_deadlines.c.due, one),
             ),
-            select(then.c.authority_id, then.c.stage, one, zero, zero),
             select(
                 then_deadlines.c.authority_id,
                 null(),
