@@ -11,9 +11,11 @@ rows and a national one answers a few thousand rows:
   deadlines overdue and due within N days counted, and the earliest of those deadlines
   listed, in one statement, from the counts the projection keeps for the candidates'
   latest state (adapters/pipeline_counts.py): the kept counts of the report's units, less
-  the candidates of those units changed after the day as kept, plus the same candidates
-  as they were on the day (domain/pipeline.py's stage and deadline rules in SQL,
-  `pipeline_counts.states`). On a day after every recorded step, no candidate is read.
+  their candidates' moves between stages after the day (whole months, then the days left
+  of the day's month); the kept open deadlines, less those of the candidates whose
+  deadlines changed after the day as kept, plus the same candidates' as they were on the
+  day (domain/pipeline.py's stage and deadline rules in SQL, `pipeline_counts.states`). On
+  a day after every recorded step, no candidate is read.
 
 The organizations' reads (adapters/organization_counts.py) take a short list of
 authorities as a condition of the statement. A long one (a national report holds every
@@ -74,8 +76,10 @@ class SqlPipelineQueries:
         candidate and deadline.
 
         From the kept counts of the candidates' latest state (adapters/pipeline_counts.py):
-        the candidates of `authorities` changed after the day are taken out as kept and put
-        back as they were on the day, in the counts and in the lists, in one statement."""
+        the moves between stages after the day are taken out of the counts by stage; the
+        candidates of `authorities` whose open deadlines changed after the day are taken
+        out as kept and put back as they were on the day, in the deadline counts and in
+        the lists; in one statement."""
         inside = set(authorities)
         counts: list[CandidateCounts] = []
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}

@@ -6,26 +6,35 @@ deadlines (domain/pipeline.py). A nation has hundreds of thousands of candidates
 reading each one's steps for a report grows with the nation. The projection therefore
 keeps, for the candidates' latest state (once every recorded day has passed):
 
-- `candidate_stages`: each proposed candidate's unit, stage, proposal and last day anything
-  about it happened (`changed_on`: its proposal or its latest step), indexed on that day so
-  that the candidates changed after a day are one range read;
+- `candidate_stages`: each proposed candidate's unit, stage, proposal, last day anything
+  about it happened (`changed_on`: its proposal or its latest step) and last day its open
+  deadlines changed (`deadlines_changed_on`: its proposal or its latest step that sets,
+  closes or stops one; none if no step ever set one), indexed on that day so that the
+  candidates whose deadlines changed after a day are one range read;
 - `candidate_deadlines`: each candidate's open deadlines (unit, display reference, due day),
   indexed on the due day so that the earliest of a subtree's are read first;
 - `pipeline_counts`: the candidates per unit and stage;
 - `deadline_counts`: the open deadlines per unit and due day, so that "overdue" and "due
-  within N days" on any day are sums over due days.
+  within N days" on any day are sums over due days;
+- `stage_moves` and `monthly_stage_moves`: the candidates' moves between stages per unit,
+  day (month) and stage: those that came into the stage less those that left it
+  (`stage_moves`). The moves up to a day sum to the candidates per unit and stage on it.
 
-A report as of a day sums the kept counts of its units, takes out the candidates of those
-units changed after the day as they are kept, and puts them back as they were on the day
-(adapters/fact_pipeline_queries.py): on a day after every recorded step that is none of
-them, and only those proposed by the day have their steps read. The stage and deadline
-rules are domain/pipeline.py's, written in SQL from its constants (`states`), the same for
-the kept state and for a day's. Nothing here depends on
-the reports' options (N and the listed deadlines are applied when reading).
+A report as of a day (adapters/fact_pipeline_queries.py) sums the kept counts of its
+units and takes out the moves after the day: the whole months after it and the days
+after it in its own month (domain/calendar_spans.py `calendar_spans_after`), a few rows
+per unit and month whatever the number of candidates. For the deadlines it takes out the
+candidates of its units whose open deadlines changed after the day, as they are kept, and
+puts them back as they were on the day: on a day after every recorded step that is none of
+them, and a candidate that never had a deadline is never read. The stage and deadline
+rules are domain/pipeline.py's, written in SQL from its constants (`states`,
+`stage_moves`), the same for the kept state, for a day's and for the moves. Nothing here
+depends on the reports' options (N and the listed deadlines are applied when reading).
 
-A live batch works out again the state of each candidate it proposed or stepped
-(`keep_pipeline`); a rebuild and migration p0011 count everything once from the stored
-candidates and steps (`count_pipeline`).
+A live batch works out again the state of each candidate it proposed or stepped, and its
+moves before the batch is written and after (`moves_of`, `keep_pipeline`); a rebuild and
+migrations p0011 and p0019 count everything once from the stored candidates and steps
+(`count_pipeline`, `count_stage_moves`).
 """
 
 from __future__ import annotations
