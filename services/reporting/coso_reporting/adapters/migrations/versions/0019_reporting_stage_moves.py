@@ -1,7 +1,8 @@
 """The candidates' moves between stages, per unit, day and stage and per unit, month and
 stage (adapters/pipeline_counts.py `stage_moves`), each indexed on its day or month; and
 each kept candidate's last day its open deadlines changed (its proposal or its latest step
-that sets, closes or stops one; none if no step ever set one), indexed as its last day is.
+that sets, closes or stops one; none if no step ever set one), indexed on that day and on
+unit and day in place of its last day, which no report reads by its index any more.
 Filled here from the stored candidates and steps, as the projection would have kept them
 (domain/pipeline.py's rules, written out as they stood at this revision).
 
@@ -99,6 +100,12 @@ _INDEXES = (
 )
 
 
+_REPLACED = (  # p0011's
+    ("ix_reporting_fact_candidate_stages_changed", ["changed_on"]),
+    ("ix_reporting_fact_candidate_stages_authority_changed", ["authority_id", "changed_on"]),
+)
+
+
 def _in(steps: tuple[str, ...]) -> str:
     return ", ".join(f"'{step}'" for step in steps)
 
@@ -138,9 +145,13 @@ def upgrade() -> None:
     )
     for name, table, columns in _INDEXES:
         op.create_index(name, table, columns)
+    for name, _ in _REPLACED:
+        op.drop_index(name, table_name="reporting_fact_candidate_stages")
 
 
 def downgrade() -> None:
+    for name, columns in _REPLACED:
+        op.create_index(name, "reporting_fact_candidate_stages", columns)
     for name, table, _ in _INDEXES:
         op.drop_index(name, table_name=table)
     op.drop_table("reporting_fact_monthly_stage_moves")
