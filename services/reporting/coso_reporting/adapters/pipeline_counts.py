@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -285,15 +286,32 @@ def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
 Moves = Counter[tuple[str, str, str]]  # (unit, day, stage) -> candidates come in less those gone
 
 
+def _of_ids(statement: Callable[[ProjectionTables, Only], Select[Any]], tables: ProjectionTables) -> Select[Any]:
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+    return statement(tables, lambda c: c.in_(ids))
+
+
+@cache
+def _states_of(tables: ProjectionTables) -> Select[Any]:
+    """`states` of the candidates of the parameter `ids` (a list), built once: a batch asks
+    for it each time, and building the statement costs more than running it."""
+    return _of_ids(lambda t, only: states(t, None, only), tables)
+
+
+@cache
+def _moves_of(tables: ProjectionTables) -> Select[Any]:
+    """`stage_moves` of the candidates of the parameter `ids` (a list), built once."""
+    return _of_ids(stage_moves, tables)
+
+
 def moves_of(connection: Connection, tables: ProjectionTables, candidates: Collection[str]) -> Moves:
     """The moves between stages of `candidates` as the stored candidates and steps make them
     (before a batch is written, and after)."""
-    ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
     found: Moves = Counter()
     ordered = sorted(candidates)
     for start in range(0, len(ordered), _IN_CHUNK):
         chunk = {"ids": ordered[start : start + _IN_CHUNK]}
-        for authority_id, day, stage, n in connection.execute(stage_moves(tables, lambda c: c.in_(ids)), chunk):
+        for authority_id, day, stage, n in connection.execute(_moves_of(tables), chunk):
             found[(authority_id, day, stage)] += n
     return found
 
@@ -323,7 +341,7 @@ def keep_pipeline(
             select(deadlines.c.authority_id, deadlines.c.due).where(deadlines.c.candidate_id.in_(ids)), chunk
         ):
             dues[(authority_id, due)] -= 1
-        now = [dict(row) for row in connection.execute(states(tables, None, lambda c: c.in_(ids)), chunk).mappings()]
+        now = [dict(row) for row in connection.execute(_states_of(tables), chunk).mappings()]
         connection.execute(delete(kept).where(kept.c.candidate_id.in_(ids)), chunk)
         connection.execute(delete(deadlines).where(deadlines.c.candidate_id.in_(ids)), chunk)
         insert_rows(connection, kept, [{k: row[k] for k in _KEPT} for row in now])
