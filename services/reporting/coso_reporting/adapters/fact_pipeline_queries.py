@@ -83,10 +83,20 @@ class SqlPipelineQueries:
         inside = set(authorities)
         counts: list[CandidateCounts] = []
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}
+        # The moves between stages after the day: its month's days after it, the months after.
+        after = calendar_spans_after(day)
+        parameters: dict[str, Any] = {
+            "authorities": sorted(inside),
+            "on": day.isoformat(),
+            "until": (day + timedelta(days=within_days)).isoformat(),
+        }
+        for name, pieces in (("months", after.months), ("days", after.days)):
+            for first, last in pieces:
+                parameters.update({f"{name}_from": first, f"{name}_to": last})
+        shape = (len(inside) > NAMED_AUTHORITIES_AT_MOST, listed, bool(after.months), bool(after.days))
         with self._engine.connect() as connection:
-            statement = self._pipeline_statement(connection.dialect.name, day, within_days, len(inside), listed)
             for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(
-                statement, {"authorities": sorted(inside)}
+                self._pipeline_statement(*shape), parameters
             ):
                 if part == "counts":
                     *by_stage, late, near = (int(n or 0) for n in numbers)
@@ -111,19 +121,33 @@ class SqlPipelineQueries:
         expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
         return lambda column: column.in_(expanding)
 
-    def _pipeline_statement(self, dialect: str, day: date, within_days: int, how_many: int, listed: int) -> Select[Any]:
-        """Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
+    def _pipeline_statement(self, many: bool, listed: int, with_months: bool, with_days: bool) -> Select[Any]:
+        """The statement for `many` units (more than NAMED_AUTHORITIES_AT_MOST), `listed`
+        deadlines of each kind, and moves after the day in later months and in days of its
+        own month, or not; built once for each of these shapes, since building it took
+        longer than running it. Its parameters: `authorities`, the day (`on`), the last
+        day due soon (`until`), `months_from` and `months_to`, `days_from` and `days_to`.
+
+        Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
         overdue, due soon); "overdue" and "due_soon", the first `listed` open deadlines due
-        before `day` and from `day` to `within_days` days later of the kept ones and of the
-        changed candidates' on the day (authority, candidate, display reference, deadline,
-        due day)."""
+        before the day and from the day to `until` of the kept ones and of the changed
+        candidates' on the day (authority, candidate, display reference, deadline, due
+        day)."""
+        shape = (many, listed, with_months, with_days)
+        built: dict[tuple[bool, int, bool, bool], Select[Any]] = self.__dict__.setdefault("_pipeline_statements", {})
+        if shape not in built:
+            built[shape] = self._pipeline_statement_of(*shape)
+        return built[shape]
+
+    def _pipeline_statement_of(self, many: bool, listed: int, with_months: bool, with_days: bool) -> Select[Any]:
         t = self._tables
+        dialect = self._engine.dialect.name
         kept, kept_deadlines = t.candidate_stages, t.candidate_deadlines
         by_stage, by_due = t.pipeline_counts, t.deadline_counts
-        on, until = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
-        units = self._units(how_many)
-        # The moves between stages after the day: its month's days after it, the months after.
-        after = calendar_spans_after(day)
+        on, until = bindparam("on", type_=String), bindparam("until", type_=String)
+        units = self._units(NAMED_AUTHORITIES_AT_MOST + 1 if many else 0)
+        pieces = [("months", t.monthly_stage_moves, "month")] if with_months else []
+        pieces += [("days", t.stage_moves, "day")] if with_days else []
         zero = literal(0)
         # The candidates whose open deadlines changed after the day (of the others, those on
         # the day are the kept ones).
@@ -166,13 +190,12 @@ class SqlPipelineQueries:
             ).where(by_due.c.due <= until, units(by_due.c.authority_id)),
             *(
                 select(moves.c.authority_id, moves.c.stage, -moves.c.candidates, zero, zero).where(
-                    moves.c[when].between(first, last), units(moves.c.authority_id)
+                    moves.c[when].between(
+                        bindparam(f"{name}_from", type_=String), bindparam(f"{name}_to", type_=String)
+                    ),
+                    units(moves.c.authority_id),
                 )
-                for moves, when, pieces in (
-                    (t.monthly_stage_moves, "month", after.months),
-                    (t.stage_moves, "day", after.days),
-                )
-                for first, last in pieces
+                for name, moves, when in pieces
             ),
             select(
                 changed_deadlines.c.authority_id,

@@ -101,7 +101,9 @@ def _step_bit(step: ColumnElement[str]) -> ColumnElement[int]:
     return case(*((step == name, bit) for name, bit in _BIT.items()), else_=0)
 
 
-def states(tables: ProjectionTables, day: str | None = None, only: Only | None = None) -> Select[Any]:
+def states(
+    tables: ProjectionTables, day: str | ColumnElement[str] | None = None, only: Only | None = None
+) -> Select[Any]:
     """Each candidate proposed by `day` (None: its latest state; of `only`, if given): its
     unit, display reference, the stage reached on the day, its proposal, its last day
     (proposal or latest step by the day), the last day its open deadlines changed (its
