@@ -11,9 +11,11 @@ rows and a national one answers a few thousand rows:
   deadlines overdue and due within N days counted, and the earliest of those deadlines
   listed, in one statement, from the counts the projection keeps for the candidates'
   latest state (adapters/pipeline_counts.py): the kept counts of the report's units, less
-  the candidates of those units changed after the day as kept, plus the same candidates
-  as they were on the day (domain/pipeline.py's stage and deadline rules in SQL,
-  `pipeline_counts.states`). On a day after every recorded step, no candidate is read.
+  their candidates' moves between stages after the day (whole months, then the days left
+  of the day's month); the kept open deadlines, less those of the candidates whose
+  deadlines changed after the day as kept, plus the same candidates' as they were on the
+  day (domain/pipeline.py's stage and deadline rules in SQL, `pipeline_counts.states`). On
+  a day after every recorded step, no candidate is read.
 
 The organizations' reads (adapters/organization_counts.py) take a short list of
 authorities as a condition of the statement. A long one (a national report holds every
@@ -51,6 +53,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from coso_reporting.adapters.pipeline_counts import open_deadlines, states
 from coso_reporting.adapters.tables import ProjectionTables
+from coso_reporting.domain.calendar_spans import calendar_spans_after
 from coso_reporting.domain.pipeline import STAGES, CandidateCounts, CandidatePipeline, OpenDeadline
 
 # Above this many authorities a read is not restricted by a condition on them (see above).
@@ -73,15 +76,27 @@ class SqlPipelineQueries:
         candidate and deadline.
 
         From the kept counts of the candidates' latest state (adapters/pipeline_counts.py):
-        the candidates of `authorities` changed after the day are taken out as kept and put
-        back as they were on the day, in the counts and in the lists, in one statement."""
+        the moves between stages after the day are taken out of the counts by stage; the
+        candidates of `authorities` whose open deadlines changed after the day are taken
+        out as kept and put back as they were on the day, in the deadline counts and in
+        the lists; in one statement."""
         inside = set(authorities)
         counts: list[CandidateCounts] = []
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}
+        # The moves between stages after the day: its month's days after it, the months after.
+        after = calendar_spans_after(day)
+        parameters: dict[str, Any] = {
+            "authorities": sorted(inside),
+            "on": day.isoformat(),
+            "until": (day + timedelta(days=within_days)).isoformat(),
+        }
+        for name, pieces in (("months", after.months), ("days", after.days)):
+            for first, last in pieces:
+                parameters.update({f"{name}_from": first, f"{name}_to": last})
+        shape = (len(inside) > NAMED_AUTHORITIES_AT_MOST, listed, bool(after.months), bool(after.days))
         with self._engine.connect() as connection:
-            statement = self._pipeline_statement(connection.dialect.name, day, within_days, len(inside), listed)
             for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(
-                statement, {"authorities": sorted(inside)}
+                self._pipeline_statement(*shape), parameters
             ):
                 if part == "counts":
                     *by_stage, late, near = (int(n or 0) for n in numbers)
@@ -106,21 +121,39 @@ class SqlPipelineQueries:
         expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
         return lambda column: column.in_(expanding)
 
-    def _pipeline_statement(self, dialect: str, day: date, within_days: int, how_many: int, listed: int) -> Select[Any]:
-        """Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
+    def _pipeline_statement(self, many: bool, listed: int, with_months: bool, with_days: bool) -> Select[Any]:
+        """The statement for `many` units (more than NAMED_AUTHORITIES_AT_MOST), `listed`
+        deadlines of each kind, and moves after the day in later months and in days of its
+        own month, or not; built once for each of these shapes, since building it took
+        longer than running it. Its parameters: `authorities`, the day (`on`), the last
+        day due soon (`until`), `months_from` and `months_to`, `days_from` and `days_to`.
+
+        Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
         overdue, due soon); "overdue" and "due_soon", the first `listed` open deadlines due
-        before `day` and from `day` to `within_days` days later of the kept ones and of the
-        changed candidates' on the day (authority, candidate, display reference, deadline,
-        due day)."""
+        before the day and from the day to `until` of the kept ones and of the changed
+        candidates' on the day (authority, candidate, display reference, deadline, due
+        day)."""
+        shape = (many, listed, with_months, with_days)
+        built: dict[tuple[bool, int, bool, bool], Select[Any]] = self.__dict__.setdefault("_pipeline_statements", {})
+        if shape not in built:
+            built[shape] = self._pipeline_statement_of(*shape)
+        return built[shape]
+
+    def _pipeline_statement_of(self, many: bool, listed: int, with_months: bool, with_days: bool) -> Select[Any]:
         t = self._tables
+        dialect = self._engine.dialect.name
         kept, kept_deadlines = t.candidate_stages, t.candidate_deadlines
         by_stage, by_due = t.pipeline_counts, t.deadline_counts
-        on, until = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
-        units = self._units(how_many)
+        on, until = bindparam("on", type_=String), bindparam("until", type_=String)
+        units = self._units(NAMED_AUTHORITIES_AT_MOST + 1 if many else 0)
+        pieces = [("months", t.monthly_stage_moves, "month")] if with_months else []
+        pieces += [("days", t.stage_moves, "day")] if with_days else []
         zero = literal(0)
+        # The candidates whose open deadlines changed after the day (of the others, those on
+        # the day are the kept ones).
         changed = (
-            select(kept.c.candidate_id, kept.c.authority_id, kept.c.stage, kept.c.proposed_on)
-            .where(kept.c.changed_on > on, units(kept.c.authority_id))
+            select(kept.c.candidate_id, kept.c.authority_id, kept.c.proposed_on)
+            .where(kept.c.deadlines_changed_on > on, units(kept.c.authority_id))
             .cte("changed")
         )
         # Of the changed, only those proposed by the day count on it.
@@ -155,7 +188,15 @@ class SqlPipelineQueries:
                 late(by_due.c.due, by_due.c.deadlines),
                 near(by_due.c.due, by_due.c.deadlines),
             ).where(by_due.c.due <= until, units(by_due.c.authority_id)),
-            select(changed.c.authority_id, changed.c.stage, literal(-1), zero, zero),
+            *(
+                select(moves.c.authority_id, moves.c.stage, -moves.c.candidates, zero, zero).where(
+                    moves.c[when].between(
+                        bindparam(f"{name}_from", type_=String), bindparam(f"{name}_to", type_=String)
+                    ),
+                    units(moves.c.authority_id),
+                )
+                for name, moves, when in pieces
+            ),
             select(
                 changed_deadlines.c.authority_id,
                 null(),
@@ -163,7 +204,6 @@ class SqlPipelineQueries:
                 -late(changed_deadlines.c.due, one),
                 -near(changed_deadlines.c.due, one),
             ),
-            select(then.c.authority_id, then.c.stage, one, zero, zero),
             select(
                 then_deadlines.c.authority_id,
                 null(),

@@ -59,12 +59,18 @@ arrives (see domain/facts.py).
   on a day reads those founded or ended after it, and those founded or ended in its period.
 - the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
   `reporting_fact_candidate_stages`, each proposed candidate's unit, stage, proposal and
-  last day (proposal or latest step), indexed on that day and on unit and day, so that the
-  candidates changed after a day are one range read (one per unit for a few units);
+  last day (proposal or latest step; indexed on that day and on unit and day until p0019);
   `reporting_fact_candidate_deadlines`, each candidate's open deadlines with their due day,
   indexed on it so that the earliest are read first; `reporting_fact_pipeline_counts`, the
   candidates per unit and stage; `reporting_fact_deadline_counts`, the open deadlines per
-  unit and due day.
+  unit and due day. Revision p0019 adds each candidate's last day its open deadlines
+  changed (`deadlines_changed_on`, none if it never had one), indexed on that day and on
+  unit and day, so that the candidates whose deadlines changed after a day are one range
+  read (one per unit for a few units), in place of the last day's indexes,
+  and the candidates' moves between stages (`reporting_fact_stage_moves`: per unit, day and
+  stage the candidates that came into it less those that left it; the same per unit, month
+  and stage in `reporting_fact_monthly_stage_moves`), each indexed on its day or month, so
+  that the moves after a day are the whole months after it and the days left of its month.
 """
 
 from __future__ import annotations
@@ -336,8 +342,9 @@ candidate_stages = Table(
     Column("stage", String(30), nullable=False),
     Column("proposed_on", String(_DAY), nullable=False),
     Column("changed_on", String(_DAY), nullable=False),
-    Index("ix_reporting_fact_candidate_stages_changed", "changed_on"),
-    Index("ix_reporting_fact_candidate_stages_authority_changed", "authority_id", "changed_on"),
+    Column("deadlines_changed_on", String(_DAY), nullable=True),  # none: never had a deadline (p0019)
+    Index("ix_reporting_fact_candidate_stages_deadlines", "deadlines_changed_on"),
+    Index("ix_reporting_fact_candidate_stages_unit_deadlines", "authority_id", "deadlines_changed_on"),
 )
 
 candidate_deadlines = Table(
@@ -367,6 +374,26 @@ deadline_counts = Table(
     Column("deadlines", Integer, nullable=False),
 )
 
+stage_moves = Table(
+    "reporting_fact_stage_moves",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("day", String(_DAY), primary_key=True),
+    Column("stage", String(30), primary_key=True),
+    Column("candidates", Integer, nullable=False),
+    Index("ix_reporting_fact_stage_moves_day", "day"),
+)
+
+monthly_stage_moves = Table(
+    "reporting_fact_monthly_stage_moves",
+    metadata,
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("month", String(_MONTH), primary_key=True),  # YYYY-MM
+    Column("stage", String(30), primary_key=True),
+    Column("candidates", Integer, nullable=False),
+    Index("ix_reporting_fact_monthly_stage_moves_month", "month"),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -394,4 +421,6 @@ FACT_TABLES = (
     candidate_deadlines,
     pipeline_counts,
     deadline_counts,
+    stage_moves,
+    monthly_stage_moves,
 )

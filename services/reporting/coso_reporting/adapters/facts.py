@@ -20,12 +20,15 @@ and their changes by day worked out before the batch is written and after
 them once from the loaded members (`count_members`, a statement per table) and enterprises
 (`count_coverage`), which costs a fraction of the moves. The counts of existing party and
 mass organizations move the same way (adapters/organization_counts.py). The pipeline
-counts move with the batch too: each candidate it proposed or stepped is worked out again
-(adapters/pipeline_counts.py); a rebuild counts them once (`count_pipeline`).
+counts move with the batch too: each candidate it proposed or stepped is worked out again,
+and its moves between stages worked out before the batch is written and after
+(adapters/pipeline_counts.py); a rebuild counts them once (`count_pipeline`,
+`count_stage_moves`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import KeysView, Mapping, Sequence
 from functools import cache
 from typing import Any
@@ -35,7 +38,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import changes_of, keep_coverage
 from coso_reporting.adapters.organization_counts import keep_organization_counts
-from coso_reporting.adapters.pipeline_counts import keep_pipeline
+from coso_reporting.adapters.pipeline_counts import Moves, keep_pipeline, moves_of
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
@@ -71,17 +74,20 @@ def apply_facts(
     batch.add_all(relevant)
     touched: set[str] = set()
     changes_before = None
+    candidates = {*batch.candidates, *(candidate_id for candidate_id, _ in batch.steps)}
+    moves_before: Moves = Counter()
     if keep_counts:
         covered_before = _covered(connection, tables, keys.organizations)
         touched = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
         changes_before = changes_of(connection, tables, touched)
+        moves_before = moves_of(connection, tables, candidates)
     _write(connection, tables, batch, {name: rows.keys() for name, rows in stored.items()})
     if keep_counts:
         _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
         keep_coverage(connection, tables, touched, changes_before)
         written = {"organizations": batch.organizations, "mass_organizations": batch.mass_organizations}
         keep_organization_counts(connection, tables, stored, written)
-        keep_pipeline(connection, tables, {*batch.candidates, *(candidate_id for candidate_id, _ in batch.steps)})
+        keep_pipeline(connection, tables, candidates, moves_before)
     return batch
 
 

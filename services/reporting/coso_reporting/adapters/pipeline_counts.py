@@ -6,40 +6,53 @@ deadlines (domain/pipeline.py). A nation has hundreds of thousands of candidates
 reading each one's steps for a report grows with the nation. The projection therefore
 keeps, for the candidates' latest state (once every recorded day has passed):
 
-- `candidate_stages`: each proposed candidate's unit, stage, proposal and last day anything
-  about it happened (`changed_on`: its proposal or its latest step), indexed on that day so
-  that the candidates changed after a day are one range read;
+- `candidate_stages`: each proposed candidate's unit, stage, proposal, last day anything
+  about it happened (`changed_on`: its proposal or its latest step) and last day its open
+  deadlines changed (`deadlines_changed_on`: its proposal or its latest step that sets,
+  closes or stops one; none if no step ever set one), indexed on that day so that the
+  candidates whose deadlines changed after a day are one range read;
 - `candidate_deadlines`: each candidate's open deadlines (unit, display reference, due day),
   indexed on the due day so that the earliest of a subtree's are read first;
 - `pipeline_counts`: the candidates per unit and stage;
 - `deadline_counts`: the open deadlines per unit and due day, so that "overdue" and "due
-  within N days" on any day are sums over due days.
+  within N days" on any day are sums over due days;
+- `stage_moves` and `monthly_stage_moves`: the candidates' moves between stages per unit,
+  day (month) and stage: those that came into the stage less those that left it
+  (`stage_moves`). The moves up to a day sum to the candidates per unit and stage on it.
 
-A report as of a day sums the kept counts of its units, takes out the candidates of those
-units changed after the day as they are kept, and puts them back as they were on the day
-(adapters/fact_pipeline_queries.py): on a day after every recorded step that is none of
-them, and only those proposed by the day have their steps read. The stage and deadline
-rules are domain/pipeline.py's, written in SQL from its constants (`states`), the same for
-the kept state and for a day's. Nothing here depends on
-the reports' options (N and the listed deadlines are applied when reading).
+A report as of a day (adapters/fact_pipeline_queries.py) sums the kept counts of its
+units and takes out the moves after the day: the whole months after it and the days
+after it in its own month (domain/calendar_spans.py `calendar_spans_after`), a few rows
+per unit and month whatever the number of candidates. For the deadlines it takes out the
+candidates of its units whose open deadlines changed after the day, as they are kept, and
+puts them back as they were on the day: on a day after every recorded step that is none of
+them, and a candidate that never had a deadline is never read. The stage and deadline
+rules are domain/pipeline.py's, written in SQL from its constants (`states`,
+`stage_moves`), the same for the kept state, for a day's and for the moves. Nothing here
+depends on the reports' options (N and the listed deadlines are applied when reading).
 
-A live batch works out again the state of each candidate it proposed or stepped
-(`keep_pipeline`); a rebuild and migration p0011 count everything once from the stored
-candidates and steps (`count_pipeline`).
+A live batch works out again the state of each candidate it proposed or stepped, and its
+moves before the batch is written and after (`moves_of`, `keep_pipeline`); a rebuild and
+migrations p0011 and p0019 count everything once from the stored candidates and steps
+(`count_pipeline`, `count_stage_moves`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Integer,
     Select,
+    Table,
     and_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     insert,
@@ -56,7 +69,13 @@ from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAG
 
 _IN_CHUNK = 500
 _BIT = {step: 1 << i for i, step in enumerate(STEPS)}
-_KEPT = ("candidate_id", "authority_id", "stage", "proposed_on", "changed_on")  # candidate_stages' columns
+# candidate_stages' columns
+_KEPT = ("candidate_id", "authority_id", "stage", "proposed_on", "changed_on", "deadlines_changed_on")
+_SETTERS = tuple(sorted({setter for setters, _ in DEADLINES.values() for setter in setters}))
+# The steps a candidate's open deadlines change with: those that set, close or stop them.
+_DEADLINE_STEPS = tuple(
+    sorted({*_SETTERS, *STOPPING_STEPS, *(closer for _, closers in DEADLINES.values() for closer in closers)})
+)
 Only = Callable[[ColumnElement[Any]], ColumnElement[bool]]  # a condition on a candidate id column
 
 
@@ -64,22 +83,43 @@ def _bits(steps: Iterable[str]) -> int:
     return sum(_BIT[step] for step in steps)
 
 
-def states(tables: ProjectionTables, day: str | None = None, only: Only | None = None) -> Select[Any]:
+def _stage(taken: ColumnElement[Any]) -> ColumnElement[str]:
+    """The stage a candidate has reached with the steps whose bits are `taken`: the first
+    ending step taken, else the furthest of the ordered stages."""
+
+    def has(*names: str) -> ColumnElement[bool]:
+        return taken.op("&")(_bits(names)) != 0
+
+    return case(
+        *((has(end), literal(end)) for end in ENDING_STEPS),
+        *((has(step), literal(step)) for step in reversed(ORDERED_STAGES[1:])),
+        else_=literal(ORDERED_STAGES[0]),
+    )
+
+
+def _step_bit(step: ColumnElement[str]) -> ColumnElement[int]:
+    return case(*((step == name, bit) for name, bit in _BIT.items()), else_=0)
+
+
+def states(
+    tables: ProjectionTables, day: str | ColumnElement[str] | None = None, only: Only | None = None
+) -> Select[Any]:
     """Each candidate proposed by `day` (None: its latest state; of `only`, if given): its
     unit, display reference, the stage reached on the day, its proposal, its last day
-    (proposal or latest step by the day) and per deadline its due day when set and not yet
-    met (else None).
+    (proposal or latest step by the day), the last day its open deadlines changed (its
+    proposal or the latest step that sets or closes one; none if no step set one) and per
+    deadline its due day when set and not yet met (else None).
 
     Each candidate's steps by the day are folded into one number, a bit per step (a
     candidate takes each step once, so their sum is their union), and the due days of the
     steps that set deadlines."""
     c, s = tables.fact_candidates, tables.candidate_steps
-    setters = sorted({setter for setters, _ in DEADLINES.values() for setter in setters})
     taken_query = select(
         s.c.candidate_id,
-        func.sum(case(*((s.c.step == step, bit) for step, bit in _BIT.items()), else_=0)).label("taken"),
+        func.sum(_step_bit(s.c.step)).label("taken"),
         func.max(s.c.on_day).label("last_step"),
-        *(func.max(case((s.c.step == setter, s.c.due))).label(f"due_{setter}") for setter in setters),
+        func.max(case((s.c.step.in_(_DEADLINE_STEPS), s.c.on_day))).label("last_deadline_step"),
+        *(func.max(case((s.c.step == setter, s.c.due))).label(f"due_{setter}") for setter in _SETTERS),
     )
     if day is not None:
         taken_query = taken_query.where(s.c.on_day <= day)
@@ -91,27 +131,23 @@ def states(tables: ProjectionTables, day: str | None = None, only: Only | None =
     def has(*names: str) -> ColumnElement[bool]:
         return taken.op("&")(_bits(names)) != 0
 
-    stage = case(
-        *((has(end), literal(end)) for end in ENDING_STEPS),
-        *((has(step), literal(step)) for step in reversed(ORDERED_STAGES[1:])),
-        else_=literal(ORDERED_STAGES[0]),
-    )
     dues: dict[str, ColumnElement[Any]] = {}
     for deadline, (setters_of, closers) in DEADLINES.items():
         set_by = [steps.c[f"due_{setter}"] for setter in setters_of]  # latest setter first
         due = set_by[0] if len(set_by) == 1 else func.coalesce(*set_by)
         dues[deadline] = case((has(*STOPPING_STEPS, *closers), None), else_=due)
-    changed_on = case(
-        (and_(steps.c.last_step.is_not(None), steps.c.last_step > c.c.proposed_on), steps.c.last_step),
-        else_=c.c.proposed_on,
-    )
+
+    def since_proposal(last: ColumnElement[Any]) -> ColumnElement[Any]:
+        return case((and_(last.is_not(None), last > c.c.proposed_on), last), else_=c.c.proposed_on)
+
     query = select(
         c.c.candidate_id,
         c.c.authority_id,
         c.c.display_ref,
-        stage.label("stage"),
+        _stage(taken).label("stage"),
         c.c.proposed_on,
-        changed_on.label("changed_on"),
+        since_proposal(steps.c.last_step).label("changed_on"),
+        case((has(*_SETTERS), since_proposal(steps.c.last_deadline_step))).label("deadlines_changed_on"),
         *(due.label(deadline) for deadline, due in dues.items()),
     ).select_from(c.outerjoin(steps, steps.c.candidate_id == c.c.candidate_id))
     if day is not None:
@@ -119,6 +155,55 @@ def states(tables: ProjectionTables, day: str | None = None, only: Only | None =
     if only is not None:
         query = query.where(only(c.c.candidate_id))
     return query
+
+
+def stage_moves(tables: ProjectionTables, only: Only | None = None) -> Select[Any]:
+    """The candidates' moves between stages (of `only`, if given): per unit, day and stage
+    the candidates that came into the stage that day less those that left it. A candidate
+    comes into its first stage on its proposal (with the steps recorded by then), and moves
+    on each later day its steps change its stage (`_stage`, the rules of `states`); steps
+    before its proposal count on its proposal. The moves up to a day sum to the candidates
+    per unit and stage on it, and all of them to the kept counts."""
+    c, s = tables.fact_candidates, tables.candidate_steps
+    proposals = select(c.c.candidate_id, c.c.proposed_on.label("day"), literal(0).label("bits"))
+    step_days = select(
+        s.c.candidate_id,
+        case((s.c.on_day > c.c.proposed_on, s.c.on_day), else_=c.c.proposed_on).label("day"),
+        _step_bit(s.c.step).label("bits"),
+    ).join(c, c.c.candidate_id == s.c.candidate_id)
+    if only is not None:
+        proposals = proposals.where(only(c.c.candidate_id))
+        step_days = step_days.where(only(s.c.candidate_id))
+    marks = union_all(proposals, step_days).subquery("marks")
+    days = (
+        select(marks.c.candidate_id, marks.c.day, cast(func.sum(marks.c.bits), Integer).label("bits"))
+        .group_by(marks.c.candidate_id, marks.c.day)
+        .subquery("days")
+    )
+    running = select(
+        days.c.candidate_id,
+        days.c.day,
+        func.sum(days.c.bits).over(partition_by=days.c.candidate_id, order_by=days.c.day).label("taken"),
+    ).subquery("running")
+    staged = select(running.c.candidate_id, running.c.day, _stage(running.c.taken).label("stage")).subquery("staged")
+    paths = select(
+        staged.c.candidate_id,
+        staged.c.day,
+        staged.c.stage,
+        func.lag(staged.c.stage).over(partition_by=staged.c.candidate_id, order_by=staged.c.day).label("earlier"),
+    ).subquery("paths")
+    moved = paths.c.earlier.is_(None) | (paths.c.earlier != paths.c.stage)
+    moves = union_all(
+        select(paths.c.candidate_id, paths.c.day, paths.c.stage, literal(1).label("candidates")).where(moved),
+        select(paths.c.candidate_id, paths.c.day, paths.c.earlier, literal(-1)).where(
+            paths.c.earlier.is_not(None), paths.c.earlier != paths.c.stage
+        ),
+    ).subquery("moves")
+    return (
+        select(c.c.authority_id, moves.c.day, moves.c.stage, func.sum(moves.c.candidates).label("candidates"))
+        .select_from(moves.join(c, c.c.candidate_id == moves.c.candidate_id))
+        .group_by(c.c.authority_id, moves.c.day, moves.c.stage)
+    )
 
 
 def open_deadlines(state: Any) -> CompoundSelect:
@@ -174,16 +259,79 @@ def count_pipeline(connection: Connection, tables: ProjectionTables) -> None:
     )
 
 
-def keep_pipeline(connection: Connection, tables: ProjectionTables, touched: Collection[str]) -> None:
+def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
+    """Fill the candidates' moves between stages by day and by month from the stored
+    candidates and steps, replacing what they held. Once at the end of a rebuild, and by
+    migration p0019."""
+    daily, monthly = tables.stage_moves, tables.monthly_stage_moves
+    for table in (daily, monthly):
+        connection.execute(delete(table))
+    if connection.dialect.name == "postgresql":  # the groupings in memory
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+    moves = stage_moves(tables).subquery("moves")
+    connection.execute(
+        insert(daily).from_select(
+            ["authority_id", "day", "stage", "candidates"], select(moves).where(moves.c.candidates != 0)
+        )
+    )
+    month = func.substr(daily.c.day, 1, 7)
+    connection.execute(
+        insert(monthly).from_select(
+            ["authority_id", "month", "stage", "candidates"],
+            select(daily.c.authority_id, month, daily.c.stage, func.sum(daily.c.candidates))
+            .group_by(daily.c.authority_id, month, daily.c.stage)
+            .having(func.sum(daily.c.candidates) != 0),
+        )
+    )
+
+
+Moves = Counter[tuple[str, str, str]]  # (unit, day, stage) -> candidates come in less those gone
+
+
+def _of_ids(statement: Callable[[ProjectionTables, Only], Select[Any]], tables: ProjectionTables) -> Select[Any]:
+    ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
+    return statement(tables, lambda c: c.in_(ids))
+
+
+@cache
+def _states_of(tables: ProjectionTables) -> Select[Any]:
+    """`states` of the candidates of the parameter `ids` (a list), built once: a batch asks
+    for it each time, and building the statement costs more than running it."""
+    return _of_ids(lambda t, only: states(t, None, only), tables)
+
+
+@cache
+def _moves_of(tables: ProjectionTables) -> Select[Any]:
+    """`stage_moves` of the candidates of the parameter `ids` (a list), built once."""
+    return _of_ids(stage_moves, tables)
+
+
+def moves_of(connection: Connection, tables: ProjectionTables, candidates: Collection[str]) -> Moves:
+    """The moves between stages of `candidates` as the stored candidates and steps make them
+    (before a batch is written, and after)."""
+    found: Moves = Counter()
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        chunk = {"ids": ordered[start : start + _IN_CHUNK]}
+        for authority_id, day, stage, n in connection.execute(_moves_of(tables), chunk):
+            found[(authority_id, day, stage)] += n
+    return found
+
+
+def keep_pipeline(
+    connection: Connection, tables: ProjectionTables, touched: Collection[str], moves_before: Moves
+) -> None:
     """Move the kept pipeline counts for the candidates a batch proposed or stepped: each
     one's latest state is worked out again from the stored candidate and steps (`states`,
-    the rules of a recount), taken out of the counts as kept and put back as it is now."""
+    the rules of a recount), taken out of the counts as kept and put back as it is now; and
+    their moves between stages as they were before the batch (`moves_before`, `moves_of`)
+    are replaced by those they make now."""
     if not touched:
         return
     kept, deadlines = tables.candidate_stages, tables.candidate_deadlines
     ids: BindParameter[list[str]] = bindparam("ids", expanding=True)
-    stages: Counter[tuple[str, str]] = Counter()
-    dues: Counter[tuple[str, str]] = Counter()
+    stages: Counter[tuple[str, ...]] = Counter()
+    dues: Counter[tuple[str, ...]] = Counter()
     ordered = sorted(touched)
     for start in range(0, len(ordered), _IN_CHUNK):
         chunk = {"ids": ordered[start : start + _IN_CHUNK]}
@@ -195,7 +343,7 @@ def keep_pipeline(connection: Connection, tables: ProjectionTables, touched: Col
             select(deadlines.c.authority_id, deadlines.c.due).where(deadlines.c.candidate_id.in_(ids)), chunk
         ):
             dues[(authority_id, due)] -= 1
-        now = [dict(row) for row in connection.execute(states(tables, None, lambda c: c.in_(ids)), chunk).mappings()]
+        now = [dict(row) for row in connection.execute(_states_of(tables), chunk).mappings()]
         connection.execute(delete(kept).where(kept.c.candidate_id.in_(ids)), chunk)
         connection.execute(delete(deadlines).where(deadlines.c.candidate_id.in_(ids)), chunk)
         insert_rows(connection, kept, [{k: row[k] for k in _KEPT} for row in now])
@@ -216,24 +364,38 @@ def keep_pipeline(connection: Connection, tables: ProjectionTables, touched: Col
             stages[(row["authority_id"], row["stage"])] += 1
         for row in opened:
             dues[(row["authority_id"], row["due"])] += 1
-    _write_counts(connection, tables, stages, dues)
+    moved: Counter[tuple[str, ...]] = Counter(moves_of(connection, tables, touched))
+    moved.subtract(moves_before)
+    by_month: Counter[tuple[str, ...]] = Counter()
+    for (authority_id, day, stage), n in moved.items():
+        by_month[(authority_id, day[:7], stage)] += n
+    _write_counts(
+        connection,
+        [
+            (tables.pipeline_counts, ("stage",), "candidates", stages),
+            (tables.deadline_counts, ("due",), "deadlines", dues),
+            (tables.stage_moves, ("day", "stage"), "candidates", moved),
+            (tables.monthly_stage_moves, ("month", "stage"), "candidates", by_month),
+        ],
+    )
 
 
-def _write_counts(
-    connection: Connection,
-    tables: ProjectionTables,
-    stages: Counter[tuple[str, str]],
-    dues: Counter[tuple[str, str]],
-) -> None:
-    for table, key, counted, moved in (
-        (tables.pipeline_counts, "stage", "candidates", stages),
-        (tables.deadline_counts, "due", "deadlines", dues),
-    ):
+CountMoves = tuple[Table, tuple[str, ...], str, Counter[tuple[str, ...]]]  # table, keys after the unit, column, moves
+
+
+def _write_counts(connection: Connection, moves: list[CountMoves]) -> None:
+    """Add each table's moves (keyed by unit and its other key columns) to its counts and
+    drop the rows they bring to zero."""
+    for table, keys, counted, moved in moves:
         changed = {k: n for k, n in moved.items() if n}
         DriverUpsert.adding(table, (counted,)).execute(
-            connection, [{"authority_id": a, key: k, counted: n} for (a, k), n in sorted(changed.items())]
+            connection,
+            [
+                {"authority_id": key[0], **dict(zip(keys, key[1:], strict=True)), counted: n}
+                for key, n in sorted(changed.items())
+            ],
         )
-        emptied = sorted({a for (a, _), n in changed.items() if n < 0})
+        emptied = sorted({key[0] for key in changed})  # a move's row may sum to zero either way
         for start in range(0, len(emptied), _IN_CHUNK):
             connection.execute(
                 delete(table).where(table.c[counted] == 0, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK]))

@@ -65,7 +65,7 @@ from coso_reporting.adapters.calendar_counts import count_calendar
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_enterprise_members, count_member_kinds
 from coso_reporting.adapters.organization_counts import count_organizations
-from coso_reporting.adapters.pipeline_counts import count_pipeline
+from coso_reporting.adapters.pipeline_counts import count_pipeline, count_stage_moves
 from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
@@ -88,7 +88,7 @@ def _coverage_as_kept(connection: Connection, tables: ProjectionTables) -> None:
 # so on PostgreSQL the lanes run at the same time, each in a transaction of its own.
 Count = Callable[[Connection, ProjectionTables], None]
 COUNT_LANES: tuple[tuple[Count, ...], ...] = (
-    (count_member_kinds, count_organizations, count_calendar),
+    (count_member_kinds, count_organizations, count_calendar, count_stage_moves),
     (count_enterprise_members, _coverage_as_kept, count_pipeline),
 )
 

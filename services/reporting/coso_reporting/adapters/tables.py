@@ -191,6 +191,8 @@ class ProjectionTables:
     candidate_deadlines: Table
     pipeline_counts: Table
     deadline_counts: Table
+    stage_moves: Table
+    monthly_stage_moves: Table
     authority_periods: Table
     successions: Table
     monthly_indicators: Table
@@ -230,6 +232,8 @@ class ProjectionTables:
             self.candidate_deadlines,
             self.pipeline_counts,
             self.deadline_counts,
+            self.stage_moves,
+            self.monthly_stage_moves,
             self.authority_periods,
             self.successions,
             self.monthly_indicators,

@@ -18,6 +18,7 @@ domain/pipeline.py's rules in Python (tests/record_by_record.py).
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from coso_backbone.envelope import Envelope
 from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import fact_pipeline_queries
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.pipeline_counts import stage_moves
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
@@ -511,7 +513,33 @@ def test_the_pipeline_report_lists_the_earliest_deadlines_and_says_how_many_it_l
             assert (cut in report["notes"]) == (units["overdue"] > limit)
 
 
-PIPELINE_KEPT = (LIVE.candidate_stages, LIVE.candidate_deadlines, LIVE.pipeline_counts, LIVE.deadline_counts)
+PIPELINE_KEPT = (
+    LIVE.candidate_stages,
+    LIVE.candidate_deadlines,
+    LIVE.pipeline_counts,
+    LIVE.deadline_counts,
+    LIVE.stage_moves,
+    LIVE.monthly_stage_moves,
+)
+
+
+def assert_moves_add_up(engine: Engine) -> None:
+    """The kept moves between stages are those a recount of every candidate makes, by day
+    and by month, and all of them sum to the kept counts (the latest state)."""
+    daily, monthly = LIVE.stage_moves, LIVE.monthly_stage_moves
+    with engine.connect() as connection:
+        kept_days = sorted(tuple(row) for row in connection.execute(select(daily)))
+        recounted = sorted(tuple(row) for row in connection.execute(stage_moves(LIVE)) if row.candidates)
+        kept_months = sorted(tuple(row) for row in connection.execute(select(monthly)))
+        counts = sorted(tuple(row) for row in connection.execute(select(LIVE.pipeline_counts)))
+    assert kept_days and kept_days == recounted
+    months: Counter[tuple[str, str, str]] = Counter()
+    stages: Counter[tuple[str, str]] = Counter()
+    for authority_id, day, stage, n in kept_days:
+        months[(authority_id, day[:7], stage)] += n
+        stages[(authority_id, stage)] += n
+    assert kept_months == sorted((*key, n) for key, n in months.items() if n)
+    assert counts == sorted((*key, n) for key, n in stages.items() if n)
 
 
 def _kept(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -545,7 +573,60 @@ def test_the_kept_pipeline_counts_answer_alike_however_they_were_filled(
         migrate_engine(projection.engine)
     if filling != "small_batches":
         assert _kept(projection.engine) == kept
+    assert_moves_add_up(projection.engine)
 
     assert assert_same_pipeline(projection.engine, within=(0, 90)) == 54
     monkeypatch.setattr(fact_pipeline_queries, "NAMED_AUTHORITIES_AT_MOST", 0)
     assert_same_pipeline(projection.engine, within=(14,))
+
+
+def test_a_past_day_takes_back_the_stage_moves_of_the_rest_of_its_month_and_the_months_after(world, projection) -> None:
+    """Kept event by event: candidates whose steps come on their proposal's day, before it,
+    on the first and last days of months and after a withdrawal; the report of each side
+    of those days (a month's last day reads months only, another day its month's days too)
+    is the record-by-record one."""
+    adm = world.admissions
+    delivered = [world.authority("vn", name="Trung ương"), world.authority("pv", parent_id="vn")]
+    delivered += [world.authority(unit, parent_id="pv") for unit in ("pv.a", "pv.b")]
+    roads = {
+        "k1": (
+            "pv.a",
+            "2025-03-31",
+            [(a.AwarenessClassAttended, "2025-03-31"), (a.ApplicationSubmitted, "2025-04-01")],
+        ),
+        "k2": ("pv.a", "2025-04-15", [(a.AwarenessClassAttended, "2025-04-10"), (a.BackgroundVerified, "2025-06-30")]),
+        "k3": ("pv.b", "2025-04-01", [(a.ApplicationSubmitted, "2025-05-20"), (a.CandidateWithdrawn, "2025-05-31")]),
+        "k4": ("pv.b", "2025-05-20", [(a.CandidateIntroduced, "2025-07-01"), (a.AwarenessClassAttended, "2025-05-25")]),
+    }
+    introducer = a.Introducer(
+        kind=a.IntroducerKind.OFFICIAL_MEMBER, ref="m1", worked_with_candidate_since=D("2024-01-01")
+    )
+    more = {
+        a.ApplicationSubmitted: {"file_expires_on": D("2025-06-15")},
+        a.CandidateIntroduced: {"introducers": [introducer]},
+        a.CandidateWithdrawn: {"reason": "nghỉ việc", "stage": "application_submitted"},
+    }
+    for n, (candidate_id, (unit, proposed_on, steps)) in enumerate(roads.items()):
+        proposal = a.CandidateProposed(
+            candidate_id=candidate_id,
+            enterprise_id=f"e{n}",
+            authority_id=unit,
+            source_channel=a.SourceChannel.ENTERPRISE_TRADE_UNION,
+            job_category=a.JobCategory.PRODUCTION_WORKER,
+            proposed_on=D(proposed_on),
+        )
+        delivered.append(adm.record(f"candidate-{candidate_id}", proposal))
+        for kind, on in steps:
+            step = _step(kind, candidate_id, unit, D(on), **more.get(kind, {}))
+            delivered.append(adm.record(f"candidate-{candidate_id}", step))
+    for event in delivered:
+        assert projection.deliver([event]).applied == 1, projection.sink.letters
+    assert_moves_add_up(projection.engine)
+
+    grouped = FactReports(SqlFactQueries(projection.engine), SqlAuthorityTrees(projection.engine))
+    oracle = RecordByRecord(projection.engine)
+    days = ("2025-03-30", "2025-03-31", "2025-04-01", "2025-04-14", "2025-05-24", "2025-05-31", "2025-06-30")
+    for day in (*days, "2025-07-01"):
+        for authority_id in ("vn", "pv.b"):
+            args = (authority_id, D("2025-01-01"), D("2025-12-31"), D(day))
+            assert grouped.pipeline(*args, within_days=30) == oracle.pipeline(*args, within_days=30), args

@@ -286,8 +286,32 @@ def history(world) -> list:
             ),
         ),
         *coverage_history(world),
+        *candidate_history(world),
     ]
     return events
+
+
+def candidate_history(world) -> list:
+    """Two candidates of hn.a, one stepping on in later months (their moves between stages)."""
+    adm = world.admissions
+    events = []
+    for n, proposed_on in enumerate(("2025-02-10", "2025-06-20")):
+        proposal = a.CandidateProposed(
+            candidate_id=f"k{n}",
+            enterprise_id="e1",
+            authority_id="hn.a",
+            source_channel=a.SourceChannel.ENTERPRISE_TRADE_UNION,
+            job_category=a.JobCategory.PRODUCTION_WORKER,
+            proposed_on=D(proposed_on),
+        )
+        events.append(adm.record(f"candidate-k{n}", proposal))
+    steps = [
+        a.AwarenessClassAttended(candidate_id="k0", authority_id="hn.a", on=D("2025-03-01"), body="Chi bộ"),
+        a.ApplicationSubmitted(
+            candidate_id="k0", authority_id="hn.a", on=D("2025-08-08"), body="Chi bộ", file_expires_on=D("2026-08-08")
+        ),
+    ]
+    return events + [adm.record("candidate-k0", step) for step in steps]
 
 
 def coverage_history(world) -> list:
@@ -547,6 +571,8 @@ KEPT_COUNTS = (
     LIVE.member_unit_counts,
     LIVE.member_compositions,
     LIVE.organization_counts,
+    LIVE.stage_moves,
+    LIVE.monthly_stage_moves,
 )
 
 
@@ -576,7 +602,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
         )
         for index in later_indexes:
             connection.execute(text(f"DROP INDEX {index}"))
-        for later in (  # p0011's
+        for later in (  # p0011's (p0019 adds a column to the first)
             LIVE.candidate_stages,
             LIVE.candidate_deadlines,
             LIVE.pipeline_counts,
