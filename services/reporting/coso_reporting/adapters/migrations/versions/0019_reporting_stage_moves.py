@@ -7,14 +7,14 @@ Filled here from the stored candidates and steps, as the projection would have k
 (domain/pipeline.py's rules, written out as they stood at this revision).
 
 Revision ID: p0019
-Revises: p0016
+Revises: p0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "p0019"
-down_revision = "p0016"
+down_revision = "p0018"
 branch_labels = None
 depends_on = None
 
