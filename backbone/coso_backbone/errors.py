@@ -80,3 +80,7 @@ class Conflict(CosoError):
 
 class Forbidden(CosoError):
     """The caller may not do this for this authority (HTTP 403)."""
+
+
+class Unauthenticated(CosoError):
+    """The caller presented no credentials, or ones the service does not know (HTTP 401)."""

@@ -196,8 +196,10 @@ class OpenApi:
         routes: Iterable[Route],
         description: str = "",
         include_backbone: bool = True,
+        token_description: str = "An API token issued by the registry",
     ) -> None:
         self.title = title
+        self.token_description = token_description
         self.version = version
         self.description = description
         self.routes = [*routes, *(backbone_routes() if include_backbone else [])]
@@ -241,7 +243,7 @@ class OpenApi:
             "components": {
                 "schemas": schemas,
                 "securitySchemes": {
-                    "bearer": {"type": "http", "scheme": "bearer", "description": "An API token issued by the registry"}
+                    "bearer": {"type": "http", "scheme": "bearer", "description": self.token_description}
                 },
             },
         }

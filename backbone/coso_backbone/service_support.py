@@ -22,7 +22,7 @@ from werkzeug.wrappers import Request, Response
 
 from coso_backbone import heap, readapi
 from coso_backbone.config import CosoSettings
-from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound
+from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from coso_backbone.eventstore import EventStore
 from coso_backbone.metrics import REQUEST_LATENCY
 
@@ -145,6 +145,7 @@ _STATUS_BY_KIND: tuple[tuple[type[CosoError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (Forbidden, 403),
+    (Unauthenticated, 401),
 )
 
 
@@ -154,7 +155,10 @@ def answer(call: Callable[[], Any], status: int = 200) -> Response:
         return json_response(call(), status)
     except CosoError as exc:
         code = next((s for kind, s in _STATUS_BY_KIND if isinstance(exc, kind)), 400)
-        return problem(code, type(exc).__name__, exc.message, field=exc.field, rule=exc.rule)
+        refused = problem(code, type(exc).__name__, exc.message, field=exc.field, rule=exc.rule)
+        if code == 401:
+            refused.headers["WWW-Authenticate"] = "Bearer"
+        return refused
     except ValidationError as exc:
         errors = [
             {"field": ".".join(str(p) for p in err["loc"]), "rule": err["type"], "message": err["msg"]}

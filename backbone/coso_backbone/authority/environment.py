@@ -23,6 +23,7 @@ def _access_settings(stack: AuthorityStack) -> dict[str, str]:
     return {
         "COSO_REGISTRY_ACCESS_CONTROL": str(stack.access_control).lower(),
         "COSO_ADMISSIONS_ACCESS_CONTROL": str(stack.access_control).lower(),
+        "COSO_REPORTING_ACCESS_CONTROL": str(stack.access_control).lower(),
         "COSO_ADMISSIONS_MASTER_KEYS": stack.admissions_master_keys,
     }
 

@@ -127,7 +127,7 @@ class AuthorityStack(_Strict):
     ports: Ports
     bind_host: str = Field(default="127.0.0.1", description="Address the APIs listen on")
     paths: Paths = Field(default_factory=Paths)
-    access_control: bool = Field(default=True, description="Bearer tokens on registry and admissions HTTP")
+    access_control: bool = Field(default=True, description="Bearer tokens on registry, admissions and reporting HTTP")
     admissions_master_keys: str = Field(default="", description="Fernet keys sealing personal data")
     environment: dict[str, str] = Field(default_factory=dict, description="More COSO_* settings for every service")
     links: list[dict[str, Any]] = Field(default_factory=list, description="Passed to `coso-link apply` unchanged")

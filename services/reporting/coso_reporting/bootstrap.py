@@ -14,6 +14,7 @@ from coso_backbone.database import create_database_engine
 from coso_backbone.deadletters import DeadLetterQueue
 from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
+from coso_reporting.adapters.access import SqlAccessStore
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
@@ -27,6 +28,7 @@ from coso_reporting.adapters.received_plans import CONSUMER as RECEIVED_PLANS_CO
 from coso_reporting.adapters.received_plans import SqlReceivedPlans, received_plan_handlers
 from coso_reporting.adapters.schema import MIGRATIONS
 from coso_reporting.adapters.trees import SqlAuthorityTrees
+from coso_reporting.application.access import AccessControl
 from coso_reporting.application.assigned_plans import AssignedPlans
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.fact_exports import FactExports
@@ -61,6 +63,7 @@ class ReportingApp:
         self.history = SqlIndicatorHistory(store.engine)
         self.trees = SqlAuthorityTrees(store.engine)
         self.indicators = Indicators(queries, self.trees)
+        self.access = AccessControl(SqlAccessStore(store.engine), self.trees, enabled=access_control_enabled(settings))
         self.plans = Plans(
             lambda: SqlPlanUnitOfWork(store),
             SqlPlanQueries(store.engine),
@@ -125,6 +128,15 @@ def fact_report_settings(settings: CosoSettings) -> FactReportSettings:
             "excellent_share between 0 and 1, listed_deadlines at least 1"
         )
     return found
+
+
+def access_control_enabled(settings: CosoSettings) -> bool:
+    """`options.access_control` (default true): API tokens on the HTTP API and the dashboard;
+    the bundled development config.yml sets false."""
+    enabled = settings.options.get("access_control", True)
+    if not isinstance(enabled, bool):
+        raise ValueError(f"options.access_control must be true or false, not {enabled!r}")
+    return enabled
 
 
 def behind_schedule_tolerance(settings: CosoSettings) -> float:

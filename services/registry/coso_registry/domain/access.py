@@ -2,73 +2,16 @@
 
 A grant gives a user a role (viewer, editor, administrator) on one authority and everything
 under it in today's hierarchy, including the history of units merged into it. A grant on
-`*` covers the whole registry (a national administrator).
+`*` covers the whole registry (a national administrator). The model (roles, grants,
+principals, scopes) is the backbone's (`coso_backbone.access`); the registry's refusals are here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
-
+from coso_backbone.access import EVERYWHERE, Grant, Principal, Role, Scope, roots_with, scope_of
 from coso_registry.domain.errors import AccessDenied, InvalidAuthority
 
-EVERYWHERE = "*"
-
-
-class Role(StrEnum):
-    VIEWER = "viewer"
-    EDITOR = "editor"
-    ADMINISTRATOR = "administrator"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self.value]
-
-
-_RANK = {"viewer": 1, "editor": 2, "administrator": 3}
-
-
-@dataclass(frozen=True)
-class Grant:
-    authority_id: str
-    role: Role
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The caller of a command or query, with its grants."""
-
-    user: str
-    grants: tuple[Grant, ...] = field(default=())
-
-    @classmethod
-    def unrestricted(cls, user: str = "local") -> Principal:
-        """Everything allowed: access control switched off (local development) or the operator's CLI."""
-        return cls(user, (Grant(EVERYWHERE, Role.ADMINISTRATOR),))
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The authorities a principal may act on with at least some role; `everywhere` covers all."""
-
-    authority_ids: frozenset[str]
-    everywhere: bool = False
-
-    def __contains__(self, authority_id: object) -> bool:
-        return self.everywhere or authority_id in self.authority_ids
-
-
-def roots_with(principal: Principal, role: Role) -> list[str]:
-    """The authorities at which the principal holds `role` or a stronger one."""
-    return [g.authority_id for g in principal.grants if g.role.rank >= role.rank]
-
-
-def scope_of(covered: Iterable[str] | None) -> Scope:
-    """`covered` are the authorities under the principal's grant roots (None: a root is `*`)."""
-    if covered is None:
-        return Scope(frozenset(), everywhere=True)
-    return Scope(frozenset(covered))
+__all__ = ["EVERYWHERE", "Grant", "Principal", "Role", "Scope", "parse_grant", "require", "roots_with", "scope_of"]
 
 
 def require(scope: Scope, authority_id: str, role: Role, user: str, field_name: str = "authority_id") -> None:

@@ -129,6 +129,10 @@ class Plans:
         received = self._received.plans(authority_id) if self._received is not None else []
         return {"plans": self._queries.plans(authority_id) + received}
 
+    def authority_of(self, plan_id: str) -> str:
+        """The authority whose plan it is (this stack's or a superior's received one), or UnknownPlan."""
+        return self._find(plan_id)[0].authority_id
+
     def progress(self, plan_id: str, as_of: date | None = None) -> dict[str, Any]:
         """Each target's achievement over the period up to `as_of` (default today), and its shares'."""
         plan, received_from = self._find(plan_id)

@@ -1,6 +1,6 @@
 """Reporting's exception hierarchy; each refusal names the field and the rule."""
 
-from coso_backbone.errors import Conflict, CosoError, InvalidInput, NotFound
+from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
 class ReportingError(CosoError):
@@ -38,3 +38,16 @@ class InvalidReportRequest(ReportingError, InvalidInput):
 class HierarchyEventRefused(ReportingError, Conflict):
     """A hierarchy event cannot be placed in an authority's timeline (unknown authority,
     a change before it existed or after it ended); it is dead-lettered, to be replayed."""
+
+
+class NotSignedIn(ReportingError, Unauthenticated):
+    """A request without an API token (header, or the dashboard's session cookie for reading),
+    or with one reporting does not know."""
+
+
+class AccessDenied(ReportingError, Forbidden):
+    """The caller's grants do not cover the authority concerned."""
+
+
+class InvalidGrant(ReportingError, InvalidInput):
+    """A grant that cannot be given: an unknown role, or no authority."""

@@ -7,6 +7,11 @@ drawn on; empty means today), the charts (trend, source channels, results by sub
 Chart.js, served locally from `static/`), the indicator
 report table, the plans' progress and the export buttons, from the JSON endpoints; and the
 fact reports: a coverage chart, the chosen report's tables and its export buttons.
+
+With access control on, the page itself is open but holds only what the caller may view;
+when the API refuses the script for want of a token, it shows the sign-in field (*Mã truy
+cập*), which posts the token to `/session` (an HttpOnly session cookie the page's reads and
+export links then carry); *Đăng xuất* clears it.
 """
 
 from __future__ import annotations
@@ -42,11 +47,21 @@ PAGE = """<!doctype html>
                      font-size: .9rem; border-radius: 3px; cursor: pointer; }}
  .behind {{ color: #b71c1c; font-weight: bold; }}
  .on-track {{ color: #2e7d32; }}
- #error {{ color: #b71c1c; }}
+ #error, #sign-in-error {{ color: #b71c1c; }}
+ #sign-in {{ margin-bottom: 1rem; }}
+ #sign-out {{ float: right; }}
 </style>
 </head>
 <body>
+<button type="button" id="sign-out"{sign_out_hidden}>Đăng xuất</button>
 <h1>Phát triển đảng viên và tổ chức cơ sở đảng trong doanh nghiệp ngoài khu vực nhà nước</h1>
+
+<form class="pickers" id="sign-in" hidden>
+ <label>Mã truy cập (API token) do quản trị viên cấp
+  <input type="password" id="token" name="token" autocomplete="off" required></label>
+ <button type="submit">Đăng nhập</button>
+ <span id="sign-in-error" role="alert"></span>
+</form>
 
 <form class="pickers" id="pickers">
  <label>Đơn vị <select id="authority" name="authority_id"></select></label>
@@ -122,7 +137,9 @@ Cập nhật từ sự kiện: {positions}</p>
 """
 
 
-def render(answer: dict[str, Any]) -> str:
+def render(answer: dict[str, Any], signed_in: bool = False) -> str:
+    """The page over the authorities of `answer` (those the caller may view); `signed_in`:
+    the request carried the dashboard's session, so the page offers to sign out."""
     authorities = answer["authorities"]
     children: dict[str | None, list[dict[str, Any]]] = {}
     known = {a["authority_id"] for a in authorities}
@@ -150,7 +167,9 @@ def render(answer: dict[str, Any]) -> str:
     if not rows:
         rows.append('<tr><td class="name" colspan="5">Chưa có dữ liệu.</td></tr>')
     positions = ", ".join(f"{escape(source)} #{position}" for source, position in answer["positions"].items())
-    return PAGE.format(rows="\n".join(rows), positions=positions or "chưa có")
+    return PAGE.format(
+        rows="\n".join(rows), positions=positions or "chưa có", sign_out_hidden="" if signed_in else " hidden"
+    )
 
 
 def static_file(name: str) -> tuple[bytes, str] | None:

@@ -1,7 +1,9 @@
 """Reporting's HTTP API as an OpenAPI 3.1 document: every `@http` route of `ReportingService`
 is declared here, the fact reports' through `FACT_ROUTES` (a test fails when one is missing).
 
-Reporting checks no API token, so its routes are declared unsecured.
+Every route but the dashboard's page, its static files and its sign-in takes an API token
+(`coso-reporting create-token`) as `Authorization: Bearer <token>`; reads also take the
+dashboard's session cookie. 401 and 403 answers are declared on them.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.openapi import OpenApi, Parameter, Route, date_parameter
@@ -18,6 +20,14 @@ from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarge
 from coso_reporting.entrypoints.fact_routes import FACT_ROUTES, PERIOD
 
 DASHBOARD = ("dashboard",)
+
+
+class SignIn(BaseModel):
+    """The dashboard's sign-in: an API token issued by `coso-reporting create-token`."""
+
+    token: str = Field(description="The API token")
+
+
 INDICATORS = ("indicators",)
 REPORTS = ("reports",)
 PLANS = ("plans",)
@@ -35,7 +45,7 @@ _FILE: dict[str, Any] = {
 def _report(path: str, summary: str, operation_id: str) -> list[Route]:
     """A period report answered as JSON at `path` and as a file at `path.<xlsx|pdf>`."""
     return [
-        Route("GET", path, summary, operation_id, query=_PERIOD, errors=(404, 422), secured=False, tags=REPORTS),
+        Route("GET", path, summary, operation_id, query=_PERIOD, errors=(404, 422), tags=REPORTS),
         Route(
             "GET",
             f"{path}.<string:file_format>",
@@ -43,7 +53,6 @@ def _report(path: str, summary: str, operation_id: str) -> list[Route]:
             f"{operation_id}_file",
             query=_PERIOD,
             errors=(404, 422),
-            secured=False,
             tags=REPORTS,
             path_enums=_FORMATS,
             **_FILE,
@@ -60,7 +69,6 @@ def _target(suffix: str, summary: str, operation_id: str, command: type[BaseMode
         operation_id,
         command,
         errors=(404, 409, 422),
-        secured=False,
         tags=PLANS,
         path_enums={"indicator": tuple(TargetIndicator)},
         description=f"The body is `{body}`; plan_id and indicator come from the path.",
@@ -80,6 +88,7 @@ ROUTES = [
         errors=(),
         secured=False,
         tags=DASHBOARD,
+        description="Open to all; without a session (or token) the page shows only its sign-in field.",
     ),
     Route(
         "GET",
@@ -93,6 +102,29 @@ ROUTES = [
         secured=False,
         tags=DASHBOARD,
     ),
+    Route(
+        "POST",
+        "/session",
+        "Sign the dashboard in: the API token is checked and kept in an HttpOnly, SameSite=Strict cookie",
+        "sign_in",
+        SignIn,
+        answer="The user and their grants; the answer sets the session cookie",
+        errors=(401,),
+        secured=False,
+        tags=DASHBOARD,
+        description="Reads (GET) then take the cookie in place of the Authorization header; changes never do.",
+    ),
+    Route(
+        "DELETE",
+        "/session",
+        "Sign the dashboard out: the session cookie is cleared",
+        "sign_out",
+        status=204,
+        answer="Signed out",
+        errors=(),
+        secured=False,
+        tags=DASHBOARD,
+    ),
     # --- indicators
     Route(
         "GET",
@@ -100,7 +132,6 @@ ROUTES = [
         "Every authority's indicators, own and over its subtree",
         "list_indicators",
         query=(_AS_OF,),
-        secured=False,
         tags=INDICATORS,
     ),
     Route(
@@ -110,7 +141,6 @@ ROUTES = [
         "show_indicators",
         query=(_AS_OF,),
         errors=(404, 422),
-        secured=False,
         tags=INDICATORS,
     ),
     # --- period reports
@@ -127,7 +157,6 @@ ROUTES = [
         "trend_report",
         query=_PERIOD,
         errors=(404, 422),
-        secured=False,
         tags=REPORTS,
     ),
     *FACT_ROUTES,
@@ -140,7 +169,6 @@ ROUTES = [
         AdoptPlan,
         status=201,
         errors=(404, 409, 422),
-        secured=False,
         tags=PLANS,
     ),
     Route(
@@ -149,7 +177,6 @@ ROUTES = [
         "The plans, of one authority or all",
         "list_plans",
         query=(Parameter("authority_id", "Only this authority's plans"),),
-        secured=False,
         tags=PLANS,
     ),
     Route(
@@ -159,10 +186,9 @@ ROUTES = [
         "assigned_plans",
         query=(Parameter("authority_id", "The authority", required=True), _AS_OF),
         errors=(404, 422),
-        secured=False,
         tags=PLANS,
     ),
-    Route("GET", "/plans/<string:plan_id>", "One plan", "show_plan", errors=(404,), secured=False, tags=PLANS),
+    Route("GET", "/plans/<string:plan_id>", "One plan", "show_plan", errors=(404,), tags=PLANS),
     _target("", "Set a plan's target for an indicator", "set_target", SetTarget, "{value}"),
     _target(
         "/split",
@@ -178,7 +204,6 @@ ROUTES = [
         "plan_progress",
         query=(_AS_OF,),
         errors=(404, 422),
-        secured=False,
         tags=PLANS,
     ),
     Route(
@@ -188,7 +213,6 @@ ROUTES = [
         "plan_progress_file",
         query=(_AS_OF,),
         errors=(404, 422),
-        secured=False,
         tags=PLANS,
         path_enums=_FORMATS,
         **_FILE,
@@ -201,6 +225,11 @@ REPORTING_API = OpenApi(
     ROUTES,
     description=(
         "Indicators, period and fact reports (JSON, XLSX, PDF) on the hierarchy of a chosen day, and plans "
-        "with their targets and progress. Refusals are RFC 9457 problem documents naming the field and the rule."
+        "with their targets and progress. Refusals are RFC 9457 problem documents naming the field and the rule. "
+        "Callers present an API token (`coso-reporting create-token USER --grant AUTHORITY:ROLE`) as "
+        "`Authorization: Bearer <token>`, unless access control is off; reads also take the dashboard's session "
+        "cookie. A viewer's grant on an authority opens its subtree's reports, exports and plans; adopting and "
+        "targeting plans needs an editor's."
     ),
+    token_description="An API token issued by `coso-reporting create-token`",
 )

@@ -1,4 +1,12 @@
-"""Reporting's nameko service: RPC and HTTP, thin: parse, delegate, answer."""
+"""Reporting's nameko service: RPC and HTTP, thin: parse, delegate, answer.
+
+HTTP callers present `Authorization: Bearer <token>` (unless access control is switched
+off); reads also take the dashboard's session cookie, set by `POST /session` from a token,
+changes the header alone (application/access.py). Reports, exports, indicators and plans
+need a viewer's grant over their authority, adopting and targeting plans an editor's; the
+lists hold only what the caller may view. `/`, `/static/*`, `/session`, `/health`,
+`/metrics` and `/openapi.json` are open (the page shows its sign-in field when refused).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +18,12 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
+from coso_backbone.access import Principal, Role
 from coso_backbone.errors import CosoError
 from coso_reporting import bootstrap
 from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
 from coso_reporting.application.exports import ExportedFile
-from coso_reporting.domain.errors import InvalidReportRequest
+from coso_reporting.domain.errors import InvalidReportRequest, NotSignedIn
 from coso_reporting.entrypoints.dashboard import render, static_file
 from coso_reporting.entrypoints.fact_routes import report_query
 from coso_reporting.entrypoints.openapi_routes import REPORTING_API
@@ -22,11 +31,35 @@ from coso_reporting.entrypoints.params import as_of, parse_date, period
 
 web.make_database_driver_green()
 
+SESSION_COOKIE = "coso_reporting_session"
+"""The dashboard's session: the API token, HttpOnly and SameSite=Strict, taken for reading only."""
+
 
 class ReportingService(web.BackboneEndpoints):
     name = "reporting"
     app: bootstrap.ReportingApp = web.WiredApplication(bootstrap.build)
     openapi = REPORTING_API
+
+    def reader(self, request: Request) -> Principal:
+        """The caller of a read: the Authorization header, else the session cookie."""
+        return self.app.access.authenticate(
+            request.headers.get("Authorization"), request.cookies.get(SESSION_COOKIE, "")
+        )
+
+    def writer(self, request: Request) -> Principal:
+        """The caller of a change: the Authorization header alone."""
+        return self.app.access.authenticate(request.headers.get("Authorization"))
+
+    def viewer_of(self, request: Request, authority_id: str) -> None:
+        self.app.access.require(self.reader(request), authority_id, Role.VIEWER)
+
+    def viewer_of_plan(self, request: Request, plan_id: str) -> None:
+        principal = self.reader(request)
+        self.app.access.require(principal, self.app.plans.authority_of(plan_id), Role.VIEWER, field="plan_id")
+
+    def editor_of_plan(self, request: Request, plan_id: str) -> None:
+        principal = self.writer(request)
+        self.app.access.require(principal, self.app.plans.authority_of(plan_id), Role.EDITOR, field="plan_id")
 
     # --- RPC ---------------------------------------------------------------
     @rpc
@@ -94,7 +127,43 @@ class ReportingService(web.BackboneEndpoints):
     # --- HTTP --------------------------------------------------------------
     @http("GET", "/")
     def dashboard(self, request: Request) -> Response:
-        return Response(render(self.app.indicators.all()), mimetype="text/html")
+        signed_in = SESSION_COOKIE in request.cookies
+        try:
+            principal = self.reader(request)
+        except NotSignedIn:
+            return Response(render({"authorities": [], "positions": {}}, signed_in), mimetype="text/html")
+        answer = self.app.indicators.all()
+        visible = self.app.access.visible(principal, answer["authorities"])
+        return Response(render({**answer, "authorities": visible}, signed_in), mimetype="text/html")
+
+    @http("POST", "/session")
+    def sign_in(self, request: Request) -> Response:
+        """The dashboard's sign-in: `{"token": "..."}` checked, then kept in the session cookie."""
+        signed_in: list[str] = []
+
+        def call() -> dict[str, Any]:
+            if not self.app.access.enabled:
+                return {"user": Principal.unrestricted().user, "access_control": False}
+            token = str(web.read_json(request).get("token") or "").strip()
+            if not token:
+                raise NotSignedIn("signing in needs an API token", field="token", rule="required")
+            principal = self.app.access.principal_of(token)
+            signed_in.append(token)
+            grants = [{"authority_id": g.authority_id, "role": g.role.value} for g in principal.grants]
+            return {"user": principal.user, "grants": grants, "access_control": True}
+
+        answered = web.answer(call)
+        for token in signed_in:
+            answered.set_cookie(
+                SESSION_COOKIE, token, httponly=True, samesite="Strict", path="/", secure=request.scheme == "https"
+            )
+        return answered
+
+    @http("DELETE", "/session")
+    def sign_out(self, request: Request) -> Response:
+        signed_out = Response(status=204)
+        signed_out.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict")
+        return signed_out
 
     @http("GET", "/static/<string:name>")
     def static(self, request: Request, name: str) -> Response:
@@ -106,15 +175,25 @@ class ReportingService(web.BackboneEndpoints):
 
     @http("GET", "/indicators")
     def list_indicators(self, request: Request) -> Response:
-        return web.answer(lambda: self.app.indicators.all(as_of(request)))
+        def call() -> dict[str, Any]:
+            principal = self.reader(request)
+            answer = self.app.indicators.all(as_of(request))
+            return {**answer, "authorities": self.app.access.visible(principal, answer["authorities"])}
+
+        return web.answer(call)
 
     @http("GET", "/indicators/<string:authority_id>")
     def show_indicators(self, request: Request, authority_id: str) -> Response:
-        return web.answer(lambda: self.app.indicators.of(authority_id, as_of(request)))
+        def call() -> dict[str, Any]:
+            self.viewer_of(request, authority_id)
+            return self.app.indicators.of(authority_id, as_of(request))
+
+        return web.answer(call)
 
     @http("GET", "/reports/indicators")
     def indicator_report_http(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
+            self.viewer_of(request, request.args.get("authority_id", ""))
             start, end = period(request)
             return self.app.reports.indicator_report(request.args.get("authority_id", ""), start, end, as_of(request))
 
@@ -123,6 +202,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/reports/indicators.<string:file_format>")
     def indicator_report_file(self, request: Request, file_format: str) -> Response:
         def make() -> ExportedFile:
+            self.viewer_of(request, request.args.get("authority_id", ""))
             start, end = period(request)
             return self.app.exports.indicator_report(
                 file_format, request.args.get("authority_id", ""), start, end, as_of(request)
@@ -133,6 +213,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/reports/admissions")
     def admissions_report(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
+            self.viewer_of(request, request.args.get("authority_id", ""))
             start, end = period(request)
             return self.app.reports.admissions(request.args.get("authority_id", ""), start, end, as_of(request))
 
@@ -141,6 +222,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/reports/admissions.<string:file_format>")
     def admissions_report_file(self, request: Request, file_format: str) -> Response:
         def make() -> ExportedFile:
+            self.viewer_of(request, request.args.get("authority_id", ""))
             start, end = period(request)
             return self.app.exports.admissions(
                 file_format, request.args.get("authority_id", ""), start, end, as_of(request)
@@ -151,6 +233,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/reports/trend")
     def trend(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
+            self.viewer_of(request, request.args.get("authority_id", ""))
             start, end = period(request)
             return self.app.reports.trend(request.args.get("authority_id", ""), start, end, as_of(request))
 
@@ -158,39 +241,67 @@ class ReportingService(web.BackboneEndpoints):
 
     @http("GET", "/reports/<string:name>")
     def fact_report_http(self, request: Request, name: str) -> Response:
-        return web.answer(lambda: self.app.fact_reports.report(name, **report_query(request)))
+        def call() -> dict[str, Any]:
+            self.viewer_of(request, request.args.get("authority_id", ""))
+            return self.app.fact_reports.report(name, **report_query(request))
+
+        return web.answer(call)
 
     @http("GET", "/reports/<string:name>.<string:file_format>")
     def fact_report_file(self, request: Request, name: str, file_format: str) -> Response:
-        return download(lambda: self.app.fact_exports.report(file_format, name, **report_query(request)))
+        def make() -> ExportedFile:
+            self.viewer_of(request, request.args.get("authority_id", ""))
+            return self.app.fact_exports.report(file_format, name, **report_query(request))
+
+        return download(make)
 
     @http("GET", "/plans/<string:plan_id>/progress.<string:file_format>")
     def plan_progress_file(self, request: Request, plan_id: str, file_format: str) -> Response:
-        return download(
-            lambda: self.app.exports.plan_progress(file_format, plan_id, parse_date(request.args.get("as_of"), "as_of"))
-        )
+        def make() -> ExportedFile:
+            self.viewer_of_plan(request, plan_id)
+            return self.app.exports.plan_progress(file_format, plan_id, parse_date(request.args.get("as_of"), "as_of"))
+
+        return download(make)
 
     @http("GET", "/plans")
     def list_plans(self, request: Request) -> Response:
-        return web.answer(lambda: self.app.plans.plans(request.args.get("authority_id")))
+        def call() -> dict[str, Any]:
+            principal = self.reader(request)
+            listed = self.app.plans.plans(request.args.get("authority_id"))
+            return {**listed, "plans": self.app.access.visible(principal, listed["plans"])}
+
+        return web.answer(call)
 
     @http("GET", "/plans/assigned")
     def assigned_plans_http(self, request: Request) -> Response:
-        return web.answer(
-            lambda: self.app.assigned_plans.assigned(request.args.get("authority_id", ""), as_of(request))
-        )
+        def call() -> dict[str, Any]:
+            self.viewer_of(request, request.args.get("authority_id", ""))
+            return self.app.assigned_plans.assigned(request.args.get("authority_id", ""), as_of(request))
+
+        return web.answer(call)
 
     @http("POST", "/plans")
     def adopt_plan_http(self, request: Request) -> Response:
-        return web.answer(lambda: self.app.plans.adopt(AdoptPlan.model_validate(web.read_json(request))), 201)
+        def call() -> dict[str, Any]:
+            principal = self.writer(request)
+            command = AdoptPlan.model_validate(web.read_json(request))
+            self.app.access.require(principal, command.authority_id, Role.EDITOR)
+            return self.app.plans.adopt(command)
+
+        return web.answer(call, 201)
 
     @http("GET", "/plans/<string:plan_id>")
     def show_plan(self, request: Request, plan_id: str) -> Response:
-        return web.answer(lambda: self.app.plans.plan(plan_id))
+        def call() -> dict[str, Any]:
+            self.viewer_of_plan(request, plan_id)
+            return self.app.plans.plan(plan_id)
+
+        return web.answer(call)
 
     @http("PUT", "/plans/<string:plan_id>/targets/<string:indicator>")
     def set_target_http(self, request: Request, plan_id: str, indicator: str) -> Response:
         def call() -> dict[str, Any]:
+            self.editor_of_plan(request, plan_id)
             body = web.read_json(request)
             return self.app.plans.set_target(
                 SetTarget.model_validate({**body, "plan_id": plan_id, "indicator": indicator})
@@ -201,6 +312,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("PUT", "/plans/<string:plan_id>/targets/<string:indicator>/split")
     def split_target_http(self, request: Request, plan_id: str, indicator: str) -> Response:
         def call() -> dict[str, Any]:
+            self.editor_of_plan(request, plan_id)
             body = web.read_json(request)
             return self.app.plans.split_target(
                 SplitTarget.model_validate({**body, "plan_id": plan_id, "indicator": indicator})
@@ -210,7 +322,11 @@ class ReportingService(web.BackboneEndpoints):
 
     @http("GET", "/plans/<string:plan_id>/progress")
     def plan_progress_http(self, request: Request, plan_id: str) -> Response:
-        return web.answer(lambda: self.app.plans.progress(plan_id, parse_date(request.args.get("as_of"), "as_of")))
+        def call() -> dict[str, Any]:
+            self.viewer_of_plan(request, plan_id)
+            return self.app.plans.progress(plan_id, parse_date(request.args.get("as_of"), "as_of"))
+
+        return web.answer(call)
 
 
 def download(make: Callable[[], ExportedFile]) -> Response:

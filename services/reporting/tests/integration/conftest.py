@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import amqp
@@ -26,7 +27,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def reporting_api(tmp_path: Path, amqp_uri: str, world, projection_at) -> Iterator[str]:
-    """reporting's API on a free port, over a projection of a small province."""
+    """reporting's API on a free port, over a projection of a small province, with access
+    control off (every caller unrestricted; test_access_control.py runs it on)."""
     database_url = f"sqlite:///{tmp_path / 'reporting.db'}"
     projection_at(database_url).deliver(
         [
@@ -37,6 +39,12 @@ def reporting_api(tmp_path: Path, amqp_uri: str, world, projection_at) -> Iterat
             world.candidate("c1", "e1", "hn.kcn"),
         ]
     )
+    with running_reporting(tmp_path, amqp_uri, database_url, access_control=False) as base:
+        yield base
+
+
+def reporting_config(tmp_path: Path, amqp_uri: str, database_url: str, access_control: bool) -> Path:
+    """A configuration of reporting on a free port over `database_url`."""
     port = free_port()
     config = tmp_path / "config.yml"
     config.write_text(
@@ -51,10 +59,19 @@ def reporting_api(tmp_path: Path, amqp_uri: str, world, projection_at) -> Iterat
                     "amqp_uri": amqp_uri,
                     "http_port": port,
                     "metrics_port": 0,
+                    "options": {"access_control": access_control},
                 },
             }
         )
     )
+    return config
+
+
+@contextmanager
+def running_reporting(tmp_path: Path, amqp_uri: str, database_url: str, access_control: bool) -> Iterator[str]:
+    """`nameko run` of reporting over `database_url` (already migrated); yields its base URL."""
+    config = reporting_config(tmp_path, amqp_uri, database_url, access_control)
+    port = yaml.safe_load(config.read_text())["coso"]["http_port"]
     log = (tmp_path / "nameko.log").open("w")
     process = subprocess.Popen(
         [

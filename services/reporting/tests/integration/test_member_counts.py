@@ -609,6 +609,8 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
             LIVE.deadline_counts,
         ):
             connection.execute(text(f"DROP TABLE {later.name}"))
+        for access_table in ("reporting_grants", "reporting_api_tokens"):  # p0020's
+            connection.execute(text(f"DROP TABLE {access_table}"))
         connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0006'"))
 
     migrate_engine(projection.engine)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from coso_backbone.database import create_database_engine
-from coso_backbone.migrate import upgrade, upgrade_backbone
+from coso_backbone.migrate import downgrade, upgrade, upgrade_backbone
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 
 
@@ -34,3 +34,13 @@ def test_a_projection_of_the_first_revision_upgrades_in_place(database_url: str)
         assert [tuple(r) for r in kept] == [("c1", None)]
     finally:
         engine.dispose()
+
+
+def test_p0020_adds_the_api_tokens_and_grants_and_goes_back(projection) -> None:
+    tables = {"reporting_api_tokens", "reporting_grants"}
+    assert tables <= set(inspect(projection.engine).get_table_names())
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0016")
+    assert not tables & set(inspect(projection.engine).get_table_names())
+    migrate_engine(projection.engine)
+    with projection.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM reporting_grants")).scalar() == 0

@@ -11,11 +11,49 @@ function escapeHtml(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+/* A refusal of the API; status 401: no token (or an unknown one), so the page asks to sign in. */
+class Refused extends Error {
+  constructor(message, status) { super(message); this.status = status; }
+}
+
 async function getJson(url) {
-  const response = await fetch(url);
+  const response = await fetch(url);  // same origin: the session cookie goes along
   const body = await response.json();
-  if (!response.ok) throw new Error(body.detail || response.statusText);
+  if (!response.ok) throw new Refused(body.detail || response.statusText, response.status);
   return body;
+}
+
+/* Sign-in: the token is posted to /session, which keeps it in an HttpOnly cookie. */
+function askToSignIn() {
+  $("sign-in").hidden = false;
+  $("error").textContent = "Vui lòng đăng nhập bằng mã truy cập để xem số liệu.";
+  $("token").focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  $("sign-in-error").textContent = "";
+  const response = await fetch("/session", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: $("token").value }),
+  });
+  if (!response.ok) {
+    $("sign-in-error").textContent = "Mã truy cập không hợp lệ.";
+    return;
+  }
+  $("token").value = "";
+  $("sign-in").hidden = true;
+  $("sign-out").hidden = false;
+  await openDashboard();
+}
+
+async function signOut() {
+  await fetch("/session", { method: "DELETE" });
+  location.reload();
+}
+
+function explain(prefix, error) {
+  if (error.status === 401) askToSignIn();
+  else $("error").textContent = prefix + error.message;
 }
 
 function draw(id, config) {
@@ -63,7 +101,7 @@ async function changeAsOf() {
   try {
     fillAuthorities(await getJson(indicatorsUrl()), $("authority").value);
   } catch (error) {
-    $("error").textContent = "Không tải được danh sách đơn vị: " + error.message;
+    explain("Không tải được danh sách đơn vị: ", error);
     return;
   }
   await load();
@@ -197,9 +235,23 @@ async function load() {
   try {
     await Promise.all([showReport(params), showTrend(params), showChannels(params), showPlans(params), showFactReport(params)]);
   } catch (error) {
-    $("error").textContent = "Không tải được số liệu: " + error.message;
+    explain("Không tải được số liệu: ", error);
   }
   document.body.dataset.ready = "1";
+}
+
+/* The authorities the caller may view, then the chosen one's reports. */
+async function openDashboard() {
+  document.body.dataset.ready = "0";
+  $("error").textContent = "";
+  const given = new URLSearchParams(location.search);
+  try {
+    fillAuthorities(await getJson(indicatorsUrl()), $("authority").value || given.get("authority_id"));
+  } catch (error) {
+    explain("Không tải được danh sách đơn vị: ", error);
+  }
+  if ($("authority").value) await load();
+  else document.body.dataset.ready = "1";
 }
 
 async function start() {
@@ -208,16 +260,12 @@ async function start() {
   $("from").value = given.get("from") || iso(new Date(Date.UTC(today.getFullYear(), 0, 1)));
   $("to").value = given.get("to") || iso(today);
   $("as-of").value = given.get("as_of") || "";
-  try {
-    fillAuthorities(await getJson(indicatorsUrl()), given.get("authority_id"));
-  } catch (error) {
-    $("error").textContent = "Không tải được danh sách đơn vị: " + error.message;
-  }
   $("pickers").addEventListener("submit", (event) => { event.preventDefault(); load(); });
   $("authority").addEventListener("change", load);
   $("as-of").addEventListener("change", changeAsOf);
-  if ($("authority").value) await load();
-  else document.body.dataset.ready = "1";
+  $("sign-in").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("click", signOut);
+  await openDashboard();
 }
 
 /* Fact reports: the coverage chart, and the chosen report's tables (one per section) with its exports. */
@@ -264,7 +312,7 @@ async function showFactReport(params) {
 }
 
 $("fact-report").addEventListener("change", () => {
-  showFactReport(query()).catch((error) => { $("error").textContent = "Không tải được báo cáo: " + error.message; });
+  showFactReport(query()).catch((error) => explain("Không tải được báo cáo: ", error));
 });
 
 start();

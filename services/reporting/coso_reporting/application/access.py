@@ -1,0 +1,122 @@
+"""Access control of reporting: who is calling, and which authorities' figures and plans
+they may see (viewer) or change (editor).
+
+A caller presents an API token issued by `coso-reporting create-token`: as the header
+`Authorization: Bearer <token>`, or, for reading only, as the dashboard's session cookie
+(`POST /session`), so that the page's plain links to exports carry it. Changes take the
+header alone, so no other site can make a signed-in browser change a plan.
+
+A grant covers its authority's subtree in reporting's own hierarchy as of today, with the
+ended units whose records passed to it (`Tree.held_within`): a report drawn on an earlier
+day of a commune since merged stays visible to the viewers of its successor. With access
+control switched off (`coso.options.access_control: false`, local development) every caller
+is unrestricted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from coso_backbone.access import (
+    EVERYWHERE,
+    Grant,
+    Principal,
+    Role,
+    Scope,
+    bearer_token,
+    new_token,
+    roots_with,
+    scope_of,
+    token_hash,
+)
+from coso_reporting.application.ports import AccessStore, AuthorityTrees
+from coso_reporting.domain.errors import AccessDenied, InvalidGrant, NotSignedIn
+
+
+class AccessControl:
+    def __init__(
+        self,
+        store: AccessStore,
+        trees: AuthorityTrees,
+        enabled: bool = True,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self._store = store
+        self._trees = trees
+        self._today = today
+        self.enabled = enabled
+
+    def authenticate(self, authorization: str | None, session: str | None = None) -> Principal:
+        """The principal behind an `Authorization: Bearer <token>` header, else behind the
+        session cookie's token (None: a change, which takes the header alone)."""
+        if not self.enabled:
+            return Principal.unrestricted()
+        token = bearer_token(authorization)
+        if token is None and authorization is None and session:
+            token = session.strip() or None
+        if token is None:
+            raise NotSignedIn(
+                "this request needs an API token",
+                field="Authorization",
+                rule="Authorization: Bearer <token>" + ("" if session is None else ", or the dashboard's session"),
+            )
+        return self.principal_of(token)
+
+    def principal_of(self, token: str) -> Principal:
+        """The user holding the token, or NotSignedIn."""
+        principal = self._store.principal_for_token(token_hash(token))
+        if principal is None:
+            raise NotSignedIn(
+                "the API token is not known",
+                field="Authorization",
+                rule="a token issued by `coso-reporting create-token`",
+            )
+        return principal
+
+    def scope(self, principal: Principal, role: Role) -> Scope:
+        """The authorities the principal holds `role` (or a stronger one) over, today."""
+        roots = roots_with(principal, role)
+        if EVERYWHERE in roots:
+            return scope_of(None)
+        tree = self._trees.as_of(self._today()) if roots else None
+        covered: set[str] = set()
+        for root in roots:
+            covered |= {root} | (tree.held_within(root) if tree is not None else set())
+        return scope_of(covered)
+
+    def require(self, principal: Principal, authority_id: str, role: Role, field: str = "authority_id") -> None:
+        """Refuse unless the principal holds `role` over the authority."""
+        if authority_id not in self.scope(principal, role):
+            raise AccessDenied(
+                f"{principal.user} may not act as {role.value} on authority {authority_id!r}",
+                field=field,
+                rule=f"{role.value} granted on the authority or a superior one",
+            )
+
+    def visible(self, principal: Principal, entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The entries (each naming its `authority_id`) the principal may view."""
+        scope = self.scope(principal, Role.VIEWER)
+        return [entry for entry in entries if entry.get("authority_id") in scope]
+
+    def issue_token(self, user: str, grants: Sequence[Grant]) -> str:
+        """A new API token for a user (shown once; only its hash is kept), with added grants."""
+        if not user.strip():
+            raise InvalidGrant("a token is issued to a named user", field="user", rule="required")
+        token = new_token()
+        self._store.add_token(user.strip(), token_hash(token), grants)
+        return token
+
+
+def parse_grant(text: str) -> Grant:
+    """`AUTHORITY:ROLE` (e.g. `hn.kcn:viewer`, `*:administrator`) as a grant, or InvalidGrant."""
+    authority_id, separator, role = text.rpartition(":")
+    if not separator or not authority_id.strip():
+        raise InvalidGrant(f"{text!r} is not AUTHORITY:ROLE", field="grant", rule="AUTHORITY:ROLE")
+    try:
+        return Grant(authority_id.strip(), Role(role.strip()))
+    except ValueError:
+        raise InvalidGrant(
+            f"role {role!r} is not one of {', '.join(r.value for r in Role)}", field="grant", rule="known role"
+        ) from None
