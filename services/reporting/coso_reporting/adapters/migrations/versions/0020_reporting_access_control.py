@@ -4,14 +4,14 @@ and their grants (a role on an authority's subtree, `*` for every authority)
 so the tables start empty.
 
 Revision ID: p0020
-Revises: p0016
+Revises: p0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "p0020"
-down_revision = "p0016"
+down_revision = "p0019"
 branch_labels = None
 depends_on = None
 
