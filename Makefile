@@ -29,9 +29,12 @@ run: migrate
 	COSO_NOTIFICATIONS_WEBHOOK_SECRET=$${COSO_NOTIFICATIONS_WEBHOOK_SECRET-demo-secret} \
 	$(BIN)/honcho start -f deploy/Procfile.demo -d $(CURDIR)
 
-## test: the whole suite (unit, integration and end-to-end) against the real RabbitMQ and PostgreSQL.
+## test: the whole suite (unit, integration and end-to-end) against the real RabbitMQ and PostgreSQL,
+## in TEST_WORKERS processes (pytest-xdist; most tests wait on the broker or the database, so
+## more processes than cores pay; 0 runs them in this process).
+TEST_WORKERS ?= 4
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,10 @@
 """pytest fixtures for coso's tests, against the real PostgreSQL and RabbitMQ.
 
 Loaded with `-p coso_backbone.testing`. Every test gets its own PostgreSQL database and its
-own RabbitMQ names, so tests never see each other's data.
+own RabbitMQ names, so tests never see each other's data. Under `pytest -n N` (pytest-xdist)
+each worker process also gets a RabbitMQ vhost of its own, made when it starts and deleted
+when it ends: tests that publish to a producer's exchange (`registry.events`, …) would
+otherwise reach the queues of a test running beside them in another worker.
 
 Environment: COSO_TEST_POSTGRES (server URL, default postgresql+psycopg2://postgres@127.0.0.1:5432)
 and COSO_TEST_AMQP (default amqp://guest:guest@127.0.0.1:5672//).
@@ -19,6 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -26,7 +30,44 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 POSTGRES_SERVER = os.environ.get("COSO_TEST_POSTGRES", "postgresql+psycopg2://postgres@127.0.0.1:5432")
-AMQP_URI = os.environ.get("COSO_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
+SHARED_AMQP_URI = os.environ.get("COSO_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def worker_vhost() -> str | None:
+    """The vhost of this pytest-xdist worker (None when the tests run in one process)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return None
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8]
+    return f"coso-test-{run}-{worker}"
+
+
+def _on_vhost(uri: str, vhost: str | None) -> str:
+    if vhost is None:
+        return uri
+    server = uri.split("/")[:3]  # amqp://user:password@host:port
+    return "/".join([*server, quote(vhost, safe="")])
+
+
+AMQP_URI = _on_vhost(SHARED_AMQP_URI, worker_vhost())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    vhost = worker_vhost()
+    if vhost is not None:
+        user = urlsplit(SHARED_AMQP_URI).username or "guest"
+        _rabbitmqctl("add_vhost", vhost)
+        _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    vhost = worker_vhost()
+    if vhost is not None:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 def call_with_token(

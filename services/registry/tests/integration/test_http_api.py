@@ -13,6 +13,7 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
+from coso_backbone.testing import AMQP_URI
 from coso_registry.entrypoints.cli import app as cli
 
 
@@ -47,10 +48,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     port = _free_port()
     config = folder / "registry.yml"
     config.write_text(
-        f"AMQP_URI: amqp://guest:guest@127.0.0.1:5672//\nWEB_SERVER_ADDRESS: 127.0.0.1:{port}\n"
+        f"AMQP_URI: {AMQP_URI}\nWEB_SERVER_ADDRESS: 127.0.0.1:{port}\n"
         "coso:\n  service: registry\n"
         f"  database_url: sqlite:///{folder / 'registry.db'}\n"
-        "  amqp_uri: amqp://guest:guest@127.0.0.1:5672//\n  http_port: 0\n  metrics_port: 0\n"
+        f"  amqp_uri: {AMQP_URI}\n  http_port: 0\n  metrics_port: 0\n"
         "  options:\n    access_control: true\n"
     )
     runner = CliRunner()
