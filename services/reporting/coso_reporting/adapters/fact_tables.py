@@ -59,7 +59,8 @@ arrives (see domain/facts.py).
   on a day reads those founded or ended after it, and those founded or ended in its period.
 - the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
   `reporting_fact_candidate_stages`, each proposed candidate's unit, stage, proposal and
-  last day (proposal or latest step; indexed on that day and on unit and day until p0019);
+  last day (proposal or latest step; indexed on that day and on unit and day until p0019,
+  dropped by p0022);
   `reporting_fact_candidate_deadlines`, each candidate's open deadlines with their due day,
   indexed on it so that the earliest are read first; `reporting_fact_pipeline_counts`, the
   candidates per unit and stage; `reporting_fact_deadline_counts`, the open deadlines per
@@ -341,7 +342,6 @@ candidate_stages = Table(
     Column("authority_id", String(_ID), nullable=False),
     Column("stage", String(30), nullable=False),
     Column("proposed_on", String(_DAY), nullable=False),
-    Column("changed_on", String(_DAY), nullable=False),
     Column("deadlines_changed_on", String(_DAY), nullable=True),  # none: never had a deadline (p0019)
     Index("ix_reporting_fact_candidate_stages_deadlines", "deadlines_changed_on"),
     Index("ix_reporting_fact_candidate_stages_unit_deadlines", "authority_id", "deadlines_changed_on"),

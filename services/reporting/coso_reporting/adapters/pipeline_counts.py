@@ -6,9 +6,8 @@ deadlines (domain/pipeline.py). A nation has hundreds of thousands of candidates
 reading each one's steps for a report grows with the nation. The projection therefore
 keeps, for the candidates' latest state (once every recorded day has passed):
 
-- `candidate_stages`: each proposed candidate's unit, stage, proposal, last day anything
-  about it happened (`changed_on`: its proposal or its latest step) and last day its open
-  deadlines changed (`deadlines_changed_on`: its proposal or its latest step that sets,
+- `candidate_stages`: each proposed candidate's unit, stage, proposal and the last day its
+  open deadlines changed (`deadlines_changed_on`: its proposal or its latest step that sets,
   closes or stops one; none if no step ever set one), indexed on that day so that the
   candidates whose deadlines changed after a day are one range read;
 - `candidate_deadlines`: each candidate's open deadlines (unit, display reference, due day),
@@ -70,7 +69,7 @@ from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAG
 _IN_CHUNK = 500
 _BIT = {step: 1 << i for i, step in enumerate(STEPS)}
 # candidate_stages' columns
-_KEPT = ("candidate_id", "authority_id", "stage", "proposed_on", "changed_on", "deadlines_changed_on")
+_KEPT = ("candidate_id", "authority_id", "stage", "proposed_on", "deadlines_changed_on")
 _SETTERS = tuple(sorted({setter for setters, _ in DEADLINES.values() for setter in setters}))
 # The steps a candidate's open deadlines change with: those that set, close or stop them.
 _DEADLINE_STEPS = tuple(
@@ -117,7 +116,6 @@ def states(
     taken_query = select(
         s.c.candidate_id,
         func.sum(_step_bit(s.c.step)).label("taken"),
-        func.max(s.c.on_day).label("last_step"),
         func.max(case((s.c.step.in_(_DEADLINE_STEPS), s.c.on_day))).label("last_deadline_step"),
         *(func.max(case((s.c.step == setter, s.c.due))).label(f"due_{setter}") for setter in _SETTERS),
     )
@@ -146,7 +144,6 @@ def states(
         c.c.display_ref,
         _stage(taken).label("stage"),
         c.c.proposed_on,
-        since_proposal(steps.c.last_step).label("changed_on"),
         case((has(*_SETTERS), since_proposal(steps.c.last_deadline_step))).label("deadlines_changed_on"),
         *(due.label(deadline) for deadline, due in dues.items()),
     ).select_from(c.outerjoin(steps, steps.c.candidate_id == c.c.candidate_id))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+from datetime import date
 
+from sqlalchemy import Engine, inspect, text
+
+from coso_backbone.contracts import admissions as a
 from coso_backbone.database import create_database_engine
 from coso_backbone.migrate import downgrade, upgrade, upgrade_backbone
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
@@ -44,3 +47,38 @@ def test_p0020_adds_the_api_tokens_and_grants_and_goes_back(projection) -> None:
     migrate_engine(projection.engine)
     with projection.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM reporting_grants")).scalar() == 0
+
+
+def _columns(engine: Engine, table: str) -> set[str]:
+    return {column["name"] for column in inspect(engine).get_columns(table)}
+
+
+def test_p0022_drops_the_candidates_last_day_and_going_back_fills_it_from_their_steps(projection, world) -> None:
+    projection.deliver(
+        [
+            world.authority("hn"),
+            world.enterprise("e1", "hn"),
+            world.candidate("stepped", "e1", "hn"),  # proposed 2025-03-04
+            world.candidate("early", "e1", "hn"),
+            world.candidate("unstepped", "e1", "hn"),
+            world.admissions.record(
+                "candidate-stepped",
+                a.AwarenessClassAttended(candidate_id="stepped", authority_id="hn", on=date(2025, 5, 6), body="Chi bộ"),
+            ),
+            world.admissions.record(
+                "candidate-early",
+                a.AwarenessClassAttended(candidate_id="early", authority_id="hn", on=date(2025, 1, 2), body="Chi bộ"),
+            ),
+        ]
+    )
+    assert "changed_on" not in _columns(projection.engine, "reporting_fact_candidate_stages")
+
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0020")
+
+    with projection.engine.connect() as connection:
+        kept = dict(
+            connection.execute(text("SELECT candidate_id, changed_on FROM reporting_fact_candidate_stages")).all()
+        )
+    assert kept == {"stepped": "2025-05-06", "early": "2025-03-04", "unstepped": "2025-03-04"}
+    migrate_engine(projection.engine)
+    assert "changed_on" not in _columns(projection.engine, "reporting_fact_candidate_stages")
