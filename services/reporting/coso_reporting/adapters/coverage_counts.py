@@ -72,7 +72,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_backbone.schema import consumer_checkpoints
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert
+from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory
 from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, UNKNOWN_SIZE, SizeBands
 from coso_reporting.domain.fact_records import LEFT_STATUSES
 
@@ -428,11 +428,11 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
     counts, each, changes = tables.coverage_counts, tables.enterprise_coverage, tables.coverage_changes
     for table in (counts, each, changes, tables.coverage_monthly_changes, tables.coverage_settings):
         connection.execute(delete(table))
+    group_in_memory(connection)
     if connection.dialect.name == "postgresql":
-        # The groupings in memory; and hash joins, whatever the statistics say: a rebuild's
-        # fresh tables have none yet, and the planner, taking each for a row or two, scanned
-        # the trade unions once per enterprise (minutes at a tenth of the nation).
-        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+        # Hash joins, whatever the statistics say: a rebuild's fresh tables have none yet,
+        # and the planner, taking each for a row or two, scanned the trade unions once per
+        # enterprise (minutes at a tenth of the nation).
         connection.exec_driver_sql("SET LOCAL enable_nestloop = off")
     connection.execute(insert(each).from_select(["enterprise_id", *KEY], groups_now(tables, settings)))
     place = [each.c[name] for name in PLACE]

@@ -40,7 +40,7 @@ from coso_reporting.adapters.coverage_counts import changes_of, keep_coverage
 from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.pipeline_counts import Moves, keep_pipeline, moves_of
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
+from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory, insert_rows, rows_with_keys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
 from coso_reporting.domain.member_counts import (
     ADMITTED,
@@ -226,7 +226,7 @@ def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None
     kept, changes = tables.member_counts, tables.member_changes
     for table in (kept, changes, tables.member_flows, tables.member_unit_counts, tables.member_compositions):
         connection.execute(delete(table))
-    _in_memory(connection)
+    group_in_memory(connection)
     job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
     later = case(
         (and_(m.c.official_on.is_not(None), m.c.official_on > m.c.admitted_on), m.c.official_on), else_=m.c.admitted_on
@@ -272,7 +272,7 @@ def count_enterprise_members(connection: Connection, tables: ProjectionTables) -
     """Each enterprise's members, active and official members: what the coverage counts read."""
     m, per_enterprise = tables.members, tables.enterprise_members
     connection.execute(delete(per_enterprise))
-    _in_memory(connection)
+    group_in_memory(connection)
     status = _status(m)
     connection.execute(
         insert(per_enterprise).from_select(
@@ -287,11 +287,6 @@ def count_enterprise_members(connection: Connection, tables: ProjectionTables) -
             .group_by(m.c.enterprise_id),
         )
     )
-
-
-def _in_memory(connection: Connection) -> None:
-    if connection.dialect.name == "postgresql":  # the groupings and the sort by day, in memory
-        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
 
 
 def _counted(m: Table) -> Any:

@@ -63,7 +63,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert, insert_rows
+from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory, insert_rows
 from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAGES, STEPS, STOPPING_STEPS
 
 _IN_CHUNK = 500
@@ -226,8 +226,7 @@ def count_pipeline(connection: Connection, tables: ProjectionTables) -> None:
     kept, deadlines = tables.candidate_stages, tables.candidate_deadlines
     for table in (kept, deadlines, tables.pipeline_counts, tables.deadline_counts):
         connection.execute(delete(table))
-    if connection.dialect.name == "postgresql":  # the groupings in memory
-        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+    group_in_memory(connection)
     now = states(tables).cte("now")
     connection.execute(
         insert(kept).from_select(
@@ -263,8 +262,7 @@ def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
     daily, monthly = tables.stage_moves, tables.monthly_stage_moves
     for table in (daily, monthly):
         connection.execute(delete(table))
-    if connection.dialect.name == "postgresql":  # the groupings in memory
-        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+    group_in_memory(connection)
     moves = stage_moves(tables).subquery("moves")
     connection.execute(
         insert(daily).from_select(

@@ -45,6 +45,13 @@ class _Null(float):
 _NULL = _Null()
 
 
+def group_in_memory(connection: Connection) -> None:
+    """Let PostgreSQL hold the groupings and sorts of the counts made over a whole table (a
+    rebuild's end, a migration) in memory, for the rest of the transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL work_mem = '128MB'")
+
+
 def is_bulk(connection: Connection) -> bool:
     """Whether this connection writes in bulk (COPY) rather than statement by statement.
     Not while psycopg2 cooperates with eventlet (a nameko service's process): COPY cannot
