@@ -21,6 +21,7 @@ from coso_backbone import service_support as web
 from coso_backbone.access import Principal, Role
 from coso_backbone.errors import CosoError
 from coso_reporting import bootstrap
+from coso_reporting.application.access import Session
 from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
 from coso_reporting.application.exports import ExportedFile
 from coso_reporting.domain.errors import InvalidReportRequest, NotSignedIn
@@ -32,7 +33,8 @@ from coso_reporting.entrypoints.params import as_of, parse_date, period
 web.make_database_driver_green()
 
 SESSION_COOKIE = "coso_reporting_session"
-"""The dashboard's session: the API token, HttpOnly and SameSite=Strict, taken for reading only."""
+"""The dashboard's session: an id of a session kept server-side (not the API token), HttpOnly
+and SameSite=Strict, taken for reading only."""
 
 
 class ReportingService(web.BackboneEndpoints):
@@ -138,8 +140,9 @@ class ReportingService(web.BackboneEndpoints):
 
     @http("POST", "/session")
     def sign_in(self, request: Request) -> Response:
-        """The dashboard's sign-in: `{"token": "..."}` checked, then kept in the session cookie."""
-        signed_in: list[str] = []
+        """The dashboard's sign-in: `{"token": "..."}` checked, then a session opened, its id
+        (not the token) kept in the session cookie until the session ends."""
+        opened: list[Session] = []
 
         def call() -> dict[str, Any]:
             if not self.app.access.enabled:
@@ -147,20 +150,28 @@ class ReportingService(web.BackboneEndpoints):
             token = str(web.read_json(request).get("token") or "").strip()
             if not token:
                 raise NotSignedIn("signing in needs an API token", field="token", rule="required")
-            principal = self.app.access.principal_of(token)
-            signed_in.append(token)
-            grants = [{"authority_id": g.authority_id, "role": g.role.value} for g in principal.grants]
-            return {"user": principal.user, "grants": grants, "access_control": True}
+            session = self.app.access.sign_in(token)
+            opened.append(session)
+            grants = [{"authority_id": g.authority_id, "role": g.role.value} for g in session.principal.grants]
+            return {"user": session.principal.user, "grants": grants, "access_control": True}
 
         answered = web.answer(call)
-        for token in signed_in:
+        for session in opened:
             answered.set_cookie(
-                SESSION_COOKIE, token, httponly=True, samesite="Strict", path="/", secure=request.scheme == "https"
+                SESSION_COOKIE,
+                session.id,
+                max_age=self.app.access.session_lifetime,
+                httponly=True,
+                samesite="Strict",
+                path="/",
+                secure=request.scheme == "https",
             )
         return answered
 
     @http("DELETE", "/session")
     def sign_out(self, request: Request) -> Response:
+        """Sign the dashboard out: the session is forgotten server-side and its cookie cleared."""
+        self.app.access.sign_out(request.cookies.get(SESSION_COOKIE))
         signed_out = Response(status=204)
         signed_out.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict")
         return signed_out

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import psycopg2.extensions
 import pytest
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
+from coso_backbone.access import Grant, Principal, Role, token_hash
 from coso_backbone.config import CosoSettings
 from coso_backbone.eventstore import EventStore
 from coso_reporting import bootstrap
@@ -168,7 +171,16 @@ def test_an_editor_adopts_and_targets_a_plan_a_viewer_is_refused_and_lists_hold_
     assert ([p["plan_id"] for p in mine], theirs) == (["hn.a-2025"], [])
 
 
-def test_the_dashboard_session_serves_reads_and_never_changes(guarded: Stack) -> None:
+def session_of(signed_in: Response) -> str:
+    """The value of the session cookie an answer sets."""
+    cookie = signed_in.headers["Set-Cookie"]
+    assert cookie.startswith("coso_reporting_session=")
+    return cookie.split(";", 1)[0].partition("=")[2]
+
+
+def test_the_dashboard_session_is_not_the_token_serves_reads_never_changes_and_ends_on_sign_out(
+    guarded: Stack,
+) -> None:
     editor = guarded.token("ba@hn.a", "hn.a:editor")
     service = guarded.service
 
@@ -177,25 +189,34 @@ def test_the_dashboard_session_serves_reads_and_never_changes(guarded: Stack) ->
     assert signed_in.status_code == 200
     assert json.loads(signed_in.get_data())["grants"] == [{"authority_id": "hn.a", "role": "editor"}]
     cookie = signed_in.headers["Set-Cookie"]
-    assert cookie.startswith(f"coso_reporting_session={editor};")
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert editor not in cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie and "Max-Age=43200" in cookie
+    session = session_of(signed_in)
 
     query = {**PERIOD, "authority_id": "hn.a"}
-    read = service.indicator_report_http(request("GET", "/reports/indicators", query=query, session=editor))
+    read = service.indicator_report_http(request("GET", "/reports/indicators", query=query, session=session))
     assert read.status_code == 200
     exported = service.indicator_report_file(
-        request("GET", "/reports/indicators.xlsx", query=query, session=editor), "xlsx"
+        request("GET", "/reports/indicators.xlsx", query=query, session=session), "xlsx"
     )
     assert exported.status_code == 200 and exported.headers["Content-Disposition"].endswith('.xlsx"')
-    page = service.dashboard(request("GET", "/", session=editor)).get_data(as_text=True)
+    page = service.dashboard(request("GET", "/", session=session)).get_data(as_text=True)
     assert "Đảng ủy hn.a" in page and "Đảng ủy hn.b" not in page and 'id="sign-out">' in page
+    as_token = service.indicator_report_http(request("GET", "/reports/indicators", query=query, session=editor))
+    assert problem(as_token) == (401, "session")
 
-    assert problem(service.adopt_plan_http(request("POST", "/plans", body=PLAN, session=editor))) == (
+    assert problem(service.adopt_plan_http(request("POST", "/plans", body=PLAN, session=session))) == (
         401,
         "Authorization",
     )
-    signed_out = service.sign_out(request("DELETE", "/session", session=editor))
+    other = session_of(service.sign_in(request("POST", "/session", body={"token": editor})))
+    signed_out = service.sign_out(request("DELETE", "/session", session=session))
     assert signed_out.status_code == 204 and "coso_reporting_session=;" in signed_out.headers["Set-Cookie"]
+    replayed = service.indicator_report_http(request("GET", "/reports/indicators", query=query, session=session))
+    assert problem(replayed) == (401, "session")
+    assert "Đảng ủy hn.a" not in service.dashboard(request("GET", "/", session=session)).get_data(as_text=True)
+    still = service.indicator_report_http(request("GET", "/reports/indicators", query=query, session=other))
+    assert still.status_code == 200
     anonymous_page = service.dashboard(request("GET", "/")).get_data(as_text=True)
     assert "Đảng ủy hn.a" not in anonymous_page and 'id="sign-in" hidden' in anonymous_page
 
@@ -210,3 +231,21 @@ def test_with_access_control_off_everything_is_allowed_without_a_token(open_stac
     listed = json.loads(service.list_indicators(request("GET", "/indicators")).get_data())
     assert {a["authority_id"] for a in listed["authorities"]} == {"hn", "hn.a", "hn.b"}
     assert json.loads(service.sign_in(request("POST", "/session", body={})).get_data())["access_control"] is False
+
+
+def test_the_store_serves_a_session_until_it_ends_and_forgets_ended_ones(projection) -> None:
+    from coso_reporting.adapters.access import SqlAccessStore, sessions
+
+    store = SqlAccessStore(projection.engine)
+    store.add_token("an@hn.a", token_hash("token"), [Grant("hn.a", Role.VIEWER)])
+    now = datetime(2026, 3, 1, 8, tzinfo=timezone(timedelta(hours=7)))
+    store.open_session(token_hash("ended"), token_hash("token"), now, now - timedelta(hours=1))
+    store.open_session(token_hash("open"), token_hash("token"), now + timedelta(hours=1), now)
+    viewer = Principal("an@hn.a", (Grant("hn.a", Role.VIEWER),))
+    assert store.principal_for_session(token_hash("open"), now) == viewer
+    assert store.principal_for_session(token_hash("open"), now + timedelta(hours=1)) is None
+    assert store.principal_for_session(token_hash("ended"), now - timedelta(hours=1)) is None  # forgotten
+    store.close_session(token_hash("open"))
+    assert store.principal_for_session(token_hash("open"), now) is None
+    with projection.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(sessions)).scalar() == 0

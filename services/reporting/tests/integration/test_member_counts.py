@@ -609,7 +609,7 @@ def test_the_migration_fills_the_counts_the_projection_keeps(world, projection) 
             LIVE.deadline_counts,
         ):
             connection.execute(text(f"DROP TABLE {later.name}"))
-        for access_table in ("reporting_grants", "reporting_api_tokens"):  # p0020's
+        for access_table in ("reporting_sessions", "reporting_grants", "reporting_api_tokens"):  # p0021's, p0020's
             connection.execute(text(f"DROP TABLE {access_table}"))
         connection.execute(text(f"UPDATE {VERSION_TABLE} SET version_num = 'p0006'"))
 

@@ -44,3 +44,13 @@ def test_p0020_adds_the_api_tokens_and_grants_and_goes_back(projection) -> None:
     migrate_engine(projection.engine)
     with projection.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM reporting_grants")).scalar() == 0
+
+
+def test_p0021_adds_the_dashboard_sessions_and_goes_back_to_p0020(projection) -> None:
+    assert "reporting_sessions" in inspect(projection.engine).get_table_names()
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0020")
+    tables = set(inspect(projection.engine).get_table_names())
+    assert "reporting_sessions" not in tables and "reporting_api_tokens" in tables
+    migrate_engine(projection.engine)
+    with projection.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM reporting_sessions")).scalar() == 0
