@@ -1,9 +1,9 @@
 """Where a service keeps its users' API tokens and grants: two tables of its own, one store.
 
-Each service names its tables (`<service>_api_tokens`: `token_hash`, `user_name`,
-`created_at`; `<service>_grants`: `user_name`, `authority_id`, `role`, the three the key) in
-its own migrations; a grants table with a `personal_data` column (admissions') keeps that
-flag too. A service's store subclasses this one to add what only it needs (the authorities
+Each service has its two tables (`access_tables`: `<service>_api_tokens` with `token_hash`,
+`user_name`, `created_at`; `<service>_grants` with `user_name`, `authority_id`, `role`, the
+three the key), created by its own migrations; a grants table with a `personal_data` column
+(admissions') keeps that flag too. A service's store subclasses this one to add what only it needs (the authorities
 a grant covers, the dashboard's sessions). Only a token's hash is ever stored.
 """
 
@@ -12,9 +12,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy import Boolean, Column, Connection, Date, Engine, MetaData, String, Table, insert, select
 
 from coso_backbone.access import Grant, Principal, Role
+
+
+def access_tables(metadata: MetaData, service: str, personal_data: bool = False) -> tuple[Table, Table]:
+    """The service's tables of tokens (only their SHA-256) and grants, as its migrations make them."""
+    tokens = Table(
+        f"{service}_api_tokens",
+        metadata,
+        Column("token_hash", String(64), primary_key=True),
+        Column("user_name", String(200), nullable=False, index=True),
+        Column("created_at", Date, nullable=False),
+    )
+    grants = Table(
+        f"{service}_grants",
+        metadata,
+        Column("user_name", String(200), primary_key=True),
+        Column("authority_id", String(100), primary_key=True),
+        Column("role", String(20), primary_key=True),
+        *([Column("personal_data", Boolean, nullable=False)] if personal_data else []),
+    )
+    return tokens, grants
 
 
 class SqlAccessStore:

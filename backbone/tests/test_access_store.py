@@ -6,35 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Boolean, Column, Date, MetaData, String, Table
+from sqlalchemy import MetaData
 
 from coso_backbone.access import Grant, Principal, Role, token_hash
-from coso_backbone.access_store import SqlAccessStore
+from coso_backbone.access_store import SqlAccessStore, access_tables
 from coso_backbone.database import create_database_engine
 
 metadata = MetaData()
-tokens = Table(
-    "example_api_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False),
-    Column("created_at", Date, nullable=False),
-)
-plain_grants = Table(
-    "example_grants",
-    metadata,
-    Column("user_name", String(200), primary_key=True),
-    Column("authority_id", String(100), primary_key=True),
-    Column("role", String(20), primary_key=True),
-)
-personal_grants = Table(
-    "example_personal_grants",
-    metadata,
-    Column("user_name", String(200), primary_key=True),
-    Column("authority_id", String(100), primary_key=True),
-    Column("role", String(20), primary_key=True),
-    Column("personal_data", Boolean, nullable=False),
-)
+tokens, plain_grants = access_tables(metadata, "example")
+_, personal_grants = access_tables(metadata, "example_personal", personal_data=True)
 
 
 @pytest.fixture

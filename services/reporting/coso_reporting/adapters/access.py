@@ -5,28 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Date, DateTime, Engine, MetaData, String, Table, delete, insert, select
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select
 
 from coso_backbone.access import Principal
 from coso_backbone.access_store import SqlAccessStore as BaseAccessStore
+from coso_backbone.access_store import access_tables
 
 metadata = MetaData()
 
-api_tokens = Table(
-    "reporting_api_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False, index=True),
-    Column("created_at", Date, nullable=False),
-)
-
-grants = Table(
-    "reporting_grants",
-    metadata,
-    Column("user_name", String(200), primary_key=True),
-    Column("authority_id", String(100), primary_key=True),
-    Column("role", String(20), primary_key=True),
-)
+api_tokens, grants = access_tables(metadata, "reporting")
 
 sessions = Table(
     "reporting_sessions",
