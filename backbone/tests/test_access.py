@@ -3,7 +3,13 @@ scopes, grants as the command line gives them, tokens."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from coso_backbone.access import (
     EVERYWHERE,
@@ -19,7 +25,7 @@ from coso_backbone.access import (
     scope_of,
     token_hash,
 )
-from coso_backbone.cli import grants_given
+from coso_backbone.cli import add_create_token_command, grants_given
 
 
 def test_a_stronger_role_counts_as_the_weaker_one_but_not_the_reverse() -> None:
@@ -94,3 +100,39 @@ def test_create_token_takes_grants_in_either_form_and_refuses_none_or_no_user() 
     with pytest.raises(InvalidGrant) as nobody:
         grants_given(" ", ["hn:viewer"], [], "viewer")
     assert nobody.value.field == "user"
+
+
+def test_the_create_token_command_prints_the_token_and_takes_personal_data_only_where_kept(tmp_path: Path) -> None:
+    issued: list[tuple[str, list[Grant]]] = []
+
+    class Application:
+        class access:  # noqa: N801 - stands for the application's attribute
+            @staticmethod
+            def issue_token(user: str, grants: list[Grant]) -> str:
+                issued.append((user, grants))
+                return "s3cret"
+
+        class store:  # noqa: N801
+            engine = SimpleNamespace(dispose=lambda: None)
+
+    config = tmp_path / "config.yml"
+    coso = {"service": "example", "database_url": "sqlite://", "amqp_uri": "amqp://", "http_port": 0, "metrics_port": 0}
+    config.write_text(json.dumps({"coso": coso}))
+    plain, personal = typer.Typer(), typer.Typer()
+    add_create_token_command(plain, "example", config, lambda settings: Application)
+    add_create_token_command(personal, "admissions", config, lambda settings: Application, personal_data=True)
+    plain.command("version")(lambda: None)  # a second command, so that create-token is a subcommand
+    personal.command("version")(lambda: None)
+
+    made = CliRunner().invoke(plain, ["create-token", " an@hn ", "--grant", "hn:editor", "--config", str(config)])
+    assert (made.exit_code, made.output) == (0, "s3cret\n")
+    assert issued == [("an@hn", [Grant("hn", Role.EDITOR)])]
+    refused = CliRunner().invoke(
+        plain, ["create-token", "an@hn", "-g", "hn:editor", "--personal-data", "-c", str(config)]
+    )
+    assert refused.exit_code == 2 and "personal_data: example holds no personal data" in refused.output
+    made = CliRunner().invoke(
+        personal, ["create-token", "ba@hn", "--authority", "hn", "--personal-data", "-c", str(config)]
+    )
+    assert made.exit_code == 0 and issued[-1] == ("ba@hn", [Grant("hn", Role.VIEWER, personal_data=True)])
+    assert len(issued) == 2
