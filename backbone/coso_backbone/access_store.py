@@ -3,8 +3,9 @@
 Each service has its two tables (`access_tables`: `<service>_api_tokens` with `token_hash`,
 `user_name`, `created_at`; `<service>_grants` with `user_name`, `authority_id`, `role`, the
 three the key), created by its own migrations; a grants table with a `personal_data` column
-(admissions') keeps that flag too. A service's store subclasses this one to add what only it needs (the authorities
-a grant covers, the dashboard's sessions). Only a token's hash is ever stored.
+(admissions') keeps that flag too. A service's store subclasses this one to add what only it
+needs (the authorities a grant covers, the dashboard's sessions). Only a token's hash is
+ever stored.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def access_tables(metadata: MetaData, service: str, personal_data: bool = False)
 
 
 class SqlAccessStore:
+    """Users' tokens and grants in a service's two tables (kept beside its events, never published)."""
+
     def __init__(self, engine: Engine, tokens: Table, grants: Table) -> None:
         self._engine = engine
         self._tokens = tokens
