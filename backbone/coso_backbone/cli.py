@@ -1,4 +1,5 @@
-"""The command line every service shares: migrate, api, worker, dead-letters.
+"""The command line every service shares: migrate, api, worker, dead-letters, and
+`create-token` for the services that keep users (`add_create_token_command`).
 
 A service's own CLI module calls `service_cli(...)` and may add commands to the result.
 The configuration file comes from `--config`, else `COSO_<SERVICE>_CONFIG`, else the
@@ -12,11 +13,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 
+from coso_backbone.access import Grant, InvalidGrant, grant_of, parse_grant
 from coso_backbone.config import CosoSettings, load_settings
 from coso_backbone.deadletters import list_dead_letters, replay_dead_letters
 from coso_backbone.errors import CosoError
@@ -45,6 +47,16 @@ def config_path(service: str, default: Path, given: Path | None) -> Path:
     return Path(from_env) if from_env else default
 
 
+def read_settings(service: str, default: Path, given: Path | None) -> tuple[Path, CosoSettings]:
+    """The configuration file chosen (`config_path`) and its settings; exit 2 naming the file if unreadable."""
+    path = config_path(service, default, given)
+    try:
+        return path, load_settings(path)
+    except (OSError, KeyError, ValueError) as exc:
+        typer.echo(f"cannot read configuration {path}: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def service_cli(
     service: str,
     default_config: Path,
@@ -57,12 +69,7 @@ def service_cli(
     config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
     def settings_from(config: Path | None) -> tuple[Path, CosoSettings]:
-        path = config_path(service, default_config, config)
-        try:
-            return path, load_settings(path)
-        except (OSError, KeyError, ValueError) as exc:
-            typer.echo(f"cannot read configuration {path}: {exc}", err=True)
-            raise typer.Exit(2) from None
+        return read_settings(service, default_config, config)
 
     @app.command("migrate")
     def migrate_command(config: Path | None = config_option) -> None:
@@ -119,3 +126,75 @@ def service_cli(
         typer.echo(f"{count} dead letter(s) sent back to {name}")
 
     return app
+
+
+def refused(exc: CosoError) -> typer.Exit:
+    """A refusal printed as `field: message (rule: rule)`; the exit status is 2."""
+    typer.echo(f"{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
+    return typer.Exit(2)
+
+
+def grants_given(
+    user: str, grants: list[str], authorities: list[str], role: str, personal_data: bool = False
+) -> list[Grant]:
+    """What `create-token` grants: each `--grant AUTHORITY:ROLE`, and `--role` on each
+    `--authority` (the older form); InvalidGrant without a user or a single grant."""
+    if not user.strip():
+        raise InvalidGrant("a token is issued to a named user", field="user", rule="required")
+    given = [parse_grant(text, personal_data) for text in grants]
+    given += [grant_of(authority_id, role, personal_data) for authority_id in authorities]
+    if not given:
+        raise InvalidGrant("a token comes with at least one grant", field="grant", rule="--grant AUTHORITY:ROLE")
+    return given
+
+
+_GRANT = typer.Option(
+    [], "--grant", "-g", help="AUTHORITY:ROLE, e.g. hn.kcn:viewer or hn:editor ('*' for every authority); repeatable"
+)
+_AUTHORITY = typer.Option(
+    [], "--authority", help="Authority whose subtree is granted ('*': all), with --role; repeatable"
+)
+_ROLE = typer.Option("viewer", "--role", help="The role granted on each --authority: viewer, editor or administrator")
+_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
+
+
+def add_create_token_command(
+    app: typer.Typer,
+    service: str,
+    default_config: Path,
+    build: Callable[[CosoSettings], Any],
+    personal_data: bool = False,
+) -> None:
+    """Add `create-token USER --grant AUTHORITY:ROLE …` to a service's CLI; `build(settings)`
+    gives an application with `access.issue_token(user, grants)` and `store`. With
+    `personal_data`, the command also takes `--personal-data` (admissions)."""
+
+    personal_option = typer.Option(
+        False, "--personal-data", hidden=not personal_data, help="The grants also read and write personal data"
+    )
+
+    @app.command("create-token")
+    def create_token(
+        user: str = typer.Argument(..., help="Who the token is for, e.g. an e-mail address"),
+        grant: list[str] = _GRANT,
+        authority: list[str] = _AUTHORITY,
+        role: str = _ROLE,
+        personal: bool = personal_option,
+        config: Path | None = _CONFIG,
+    ) -> None:
+        """Grant a user roles on authorities' subtrees and print a new API token (shown only once)."""
+        _, settings = read_settings(service, default_config, config)
+        try:
+            if personal and not personal_data:
+                raise InvalidGrant(f"{service} holds no personal data", field="personal_data", rule="admissions only")
+            grants = grants_given(user, grant, authority, role, personal)
+        except CosoError as exc:
+            raise refused(exc) from None
+        application = build(settings)
+        try:
+            token = application.access.issue_token(user.strip(), grants)
+        except CosoError as exc:
+            raise refused(exc) from None
+        finally:
+            application.store.engine.dispose()
+        typer.echo(token)

@@ -1,18 +1,31 @@
-"""The shared access model: roles ranked, grants' roots for a role, scopes, tokens."""
+"""The shared access model: roles ranked, grants' roots for a role (with personal data or not),
+scopes, grants as the command line gives them, tokens."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import typer
+from typer.testing import CliRunner
 
 from coso_backbone.access import (
     EVERYWHERE,
     Grant,
+    InvalidGrant,
     Principal,
     Role,
     bearer_token,
+    grant_of,
     new_token,
+    parse_grant,
     roots_with,
     scope_of,
     token_hash,
 )
+from coso_backbone.cli import add_create_token_command, grants_given
 
 
 def test_a_stronger_role_counts_as_the_weaker_one_but_not_the_reverse() -> None:
@@ -44,3 +57,82 @@ def test_a_bearer_token_is_read_from_the_header_and_anything_else_is_none() -> N
     assert bearer_token("Basic dXNlcg==") is None
     assert bearer_token("Bearer ") is None
     assert bearer_token(None) is None
+
+
+def test_a_grant_with_personal_data_is_a_root_for_personal_data_and_one_without_is_not() -> None:
+    principal = Principal("an@hn", (Grant("hn.a", Role.EDITOR, personal_data=True), Grant("hn.b", Role.EDITOR)))
+    assert roots_with(principal, Role.VIEWER) == ["hn.a", "hn.b"]
+    assert roots_with(principal, Role.VIEWER, personal_data=True) == ["hn.a"]
+    assert roots_with(Principal.unrestricted(), Role.ADMINISTRATOR, personal_data=True) == [EVERYWHERE]
+
+
+def test_a_scope_filters_lists_to_its_authorities_and_everywhere_does_not_filter() -> None:
+    assert scope_of({"hn"}).within == frozenset({"hn"})
+    assert scope_of(None).within is None
+
+
+def test_a_grant_is_read_as_authority_colon_role_or_refused_naming_the_rule() -> None:
+    assert parse_grant("hn.kcn:editor") == Grant("hn.kcn", Role.EDITOR)
+    assert parse_grant(" * : administrator ", personal_data=True) == Grant("*", Role.ADMINISTRATOR, True)
+    assert grant_of("hn", "viewer") == Grant("hn", Role.VIEWER)
+    for wrong, rule in (("hn.kcn", "AUTHORITY:ROLE"), (":viewer", "AUTHORITY:ROLE"), ("hn:owner", "known role")):
+        with pytest.raises(InvalidGrant) as refused:
+            parse_grant(wrong)
+        assert (refused.value.field, refused.value.rule) == ("grant", rule)
+    with pytest.raises(InvalidGrant) as unknown:
+        grant_of("hn", "owner")
+    assert (unknown.value.field, unknown.value.rule) == ("role", "known role")
+    with pytest.raises(InvalidGrant) as nowhere:
+        grant_of(" ", "viewer")
+    assert nowhere.value.field == "authority_id"
+
+
+def test_create_token_takes_grants_in_either_form_and_refuses_none_or_no_user() -> None:
+    given = grants_given("an@hn", ["hn.a:editor"], ["hn.b", "hn.c"], "viewer", personal_data=True)
+    assert given == [
+        Grant("hn.a", Role.EDITOR, True),
+        Grant("hn.b", Role.VIEWER, True),
+        Grant("hn.c", Role.VIEWER, True),
+    ]
+    with pytest.raises(InvalidGrant) as none:
+        grants_given("an@hn", [], [], "viewer")
+    assert none.value.field == "grant"
+    with pytest.raises(InvalidGrant) as nobody:
+        grants_given(" ", ["hn:viewer"], [], "viewer")
+    assert nobody.value.field == "user"
+
+
+def test_the_create_token_command_prints_the_token_and_takes_personal_data_only_where_kept(tmp_path: Path) -> None:
+    issued: list[tuple[str, list[Grant]]] = []
+
+    class Application:
+        class access:  # noqa: N801 - stands for the application's attribute
+            @staticmethod
+            def issue_token(user: str, grants: list[Grant]) -> str:
+                issued.append((user, grants))
+                return "s3cret"
+
+        class store:  # noqa: N801
+            engine = SimpleNamespace(dispose=lambda: None)
+
+    config = tmp_path / "config.yml"
+    coso = {"service": "example", "database_url": "sqlite://", "amqp_uri": "amqp://", "http_port": 0, "metrics_port": 0}
+    config.write_text(json.dumps({"coso": coso}))
+    plain, personal = typer.Typer(), typer.Typer()
+    add_create_token_command(plain, "example", config, lambda settings: Application)
+    add_create_token_command(personal, "admissions", config, lambda settings: Application, personal_data=True)
+    plain.command("version")(lambda: None)  # a second command, so that create-token is a subcommand
+    personal.command("version")(lambda: None)
+
+    made = CliRunner().invoke(plain, ["create-token", " an@hn ", "--grant", "hn:editor", "--config", str(config)])
+    assert (made.exit_code, made.output) == (0, "s3cret\n")
+    assert issued == [("an@hn", [Grant("hn", Role.EDITOR)])]
+    refused = CliRunner().invoke(
+        plain, ["create-token", "an@hn", "-g", "hn:editor", "--personal-data", "-c", str(config)]
+    )
+    assert refused.exit_code == 2 and "personal_data: example holds no personal data" in refused.output
+    made = CliRunner().invoke(
+        personal, ["create-token", "ba@hn", "--authority", "hn", "--personal-data", "-c", str(config)]
+    )
+    assert made.exit_code == 0 and issued[-1] == ("ba@hn", [Grant("hn", Role.VIEWER, personal_data=True)])
+    assert len(issued) == 2

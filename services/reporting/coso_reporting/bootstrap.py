@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from coso_reporting.adapters.received_plans import CONSUMER as RECEIVED_PLANS_CO
 from coso_reporting.adapters.received_plans import SqlReceivedPlans, received_plan_handlers
 from coso_reporting.adapters.schema import MIGRATIONS
 from coso_reporting.adapters.trees import SqlAuthorityTrees
-from coso_reporting.application.access import AccessControl
+from coso_reporting.application.access import DEFAULT_SESSION_HOURS, AccessControl
 from coso_reporting.application.assigned_plans import AssignedPlans
 from coso_reporting.application.exports import Exports, FileFormat
 from coso_reporting.application.fact_exports import FactExports
@@ -63,7 +63,12 @@ class ReportingApp:
         self.history = SqlIndicatorHistory(store.engine)
         self.trees = SqlAuthorityTrees(store.engine)
         self.indicators = Indicators(queries, self.trees)
-        self.access = AccessControl(SqlAccessStore(store.engine), self.trees, enabled=access_control_enabled(settings))
+        self.access = AccessControl(
+            SqlAccessStore(store.engine),
+            self.trees,
+            enabled=access_control_enabled(settings),
+            session_lifetime=dashboard_session_lifetime(settings),
+        )
         self.plans = Plans(
             lambda: SqlPlanUnitOfWork(store),
             SqlPlanQueries(store.engine),
@@ -137,6 +142,15 @@ def access_control_enabled(settings: CosoSettings) -> bool:
     if not isinstance(enabled, bool):
         raise ValueError(f"options.access_control must be true or false, not {enabled!r}")
     return enabled
+
+
+def dashboard_session_lifetime(settings: CosoSettings) -> timedelta:
+    """`options.dashboard_session_hours` (default 12): how long a dashboard session opened
+    with `POST /session` lasts before its user signs in again."""
+    hours = settings.options.get("dashboard_session_hours", DEFAULT_SESSION_HOURS)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 24 * 31:
+        raise ValueError(f"options.dashboard_session_hours must be a number of hours from 0 to 744, not {hours!r}")
+    return timedelta(hours=hours)
 
 
 def behind_schedule_tolerance(settings: CosoSettings) -> float:

@@ -18,7 +18,9 @@
   deployment's authorities (from its `MemberTransferStarted`), pending until confirmed here.
 """
 
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Date, Integer, MetaData, String, Table, Text
+
+from coso_backbone.access_store import access_tables
 
 metadata = MetaData()
 
@@ -125,22 +127,7 @@ authority_successions = Table(
     Column("effective_from", Date, nullable=False),
 )
 
-api_tokens = Table(
-    "admissions_api_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False, index=True),
-    Column("created_at", Date, nullable=False),
-)
-
-grants = Table(
-    "admissions_grants",
-    metadata,
-    Column("user_name", String(200), primary_key=True),
-    Column("authority_id", String(100), primary_key=True),
-    Column("role", String(20), primary_key=True),
-    Column("personal_data", Boolean, nullable=False),
-)
+api_tokens, grants = access_tables(metadata, "admissions", personal_data=True)
 
 incoming_transfers = Table(
     "admissions_incoming_transfers",

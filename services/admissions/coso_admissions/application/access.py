@@ -8,14 +8,13 @@ development configuration) every caller is unrestricted.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
 from coso_admissions.domain.access import EVERYWHERE, Grant, Principal, Role, Scope, require, roots_with, scope_of
 from coso_admissions.domain.errors import AccessDenied
+from coso_backbone.access import bearer_token, new_token, token_hash
 
 
 class AccessStore(Protocol):
@@ -29,10 +28,6 @@ class AccessStore(Protocol):
     def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None: ...
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class AccessControl:
     def __init__(self, store: AccessStore, enabled: bool = True) -> None:
         self._store = store
@@ -42,12 +37,12 @@ class AccessControl:
         """The principal behind an `Authorization: Bearer <token>` header."""
         if not self.enabled:
             return Principal.unrestricted()
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(authorization)
+        if token is None:
             raise AccessDenied(
                 "this request needs an API token", field="Authorization", rule="Authorization: Bearer <token>"
             )
-        principal = self._store.principal_for_token(token_hash(token.strip()))
+        principal = self._store.principal_for_token(token_hash(token))
         if principal is None:
             raise AccessDenied(
                 "the API token is not known",
@@ -78,6 +73,6 @@ class AccessControl:
 
     def issue_token(self, user: str, grants: Sequence[Grant]) -> str:
         """A new API token for a user (shown once; only its hash is kept), with added grants."""
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         self._store.add_token(user, token_hash(token), grants)
         return token

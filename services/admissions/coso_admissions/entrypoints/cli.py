@@ -8,8 +8,7 @@ import typer
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
 from coso_admissions.application.commands import AdoptRules, ErasePerson, RulesOfAuthority
-from coso_admissions.domain.access import parse_grant
-from coso_backbone.cli import config_path, service_cli
+from coso_backbone.cli import add_create_token_command, config_path, service_cli
 from coso_backbone.config import load_settings
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
@@ -95,35 +94,8 @@ def import_proposals_command(path: Path = _PROPOSALS, config: Path | None = _CON
         raise typer.Exit(1)
 
 
-_USER = typer.Argument(..., help="Who the token is for, e.g. an e-mail address")
-_AUTHORITY = typer.Option(..., "--authority", help="Authority whose subtree is granted ('*': all); repeatable")
-_ROLE = typer.Option("viewer", "--role", help="viewer, editor or administrator")
-_PERSONAL = typer.Option(False, "--personal-data", help="The grant also reads and writes personal data")
-
-
-@app.command("create-token")
-def create_token_command(
-    user: str = _USER,
-    authority: list[str] = _AUTHORITY,
-    role: str = _ROLE,
-    personal_data: bool = _PERSONAL,
-    config: Path | None = _CONFIG,
-) -> None:
-    """Grant a user a role on authority subtrees and print a new API token (shown only once)."""
-    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
-    application = bootstrap.build(settings)
-    try:
-        grants = [parse_grant(authority_id, role, personal_data) for authority_id in authority]
-        token = application.access.issue_token(user, grants)
-    except CosoError as exc:
-        typer.echo(f"{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(token)
-
-
 add_rules_commands(app, "admissions", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
+add_create_token_command(app, "admissions", DEFAULT_CONFIG, bootstrap.build, personal_data=True)
 
 
 if __name__ == "__main__":

@@ -156,7 +156,7 @@ def test_a_grant_on_a_successor_covers_the_files_of_the_authority_merged_into_it
     assert in_b in [c["candidate_id"] for c in listed]
 
 
-def test_the_command_line_creates_a_token_that_the_service_accepts(
+def test_the_command_line_creates_a_token_that_the_service_accepts_with_personal_data_if_asked(
     guarded: Any, settings_for: Callable[..., CosoSettings], tmp_path: Any
 ) -> None:
     import yaml
@@ -176,6 +176,16 @@ def test_the_command_line_creates_a_token_that_the_service_accepts(
     assert result.exit_code == 0, result.output
     status, listed = call(service.get_candidates, "GET", result.output.strip(), authority_id="hn.xa-b")
     assert (status, listed) == (200, [])
+
+    personal = CliRunner().invoke(
+        cli, ["create-token", "can-bo@xa-a", "--grant", "hn.xa-a:editor", "--personal-data", "--config", str(config)]
+    )
+    assert personal.exit_code == 0, personal.output
+    holder = app.access.authenticate(f"Bearer {personal.output.strip()}")
+    assert app.access.may(holder, "hn.xa-a", Role.EDITOR, personal_data=True)
+    assert not app.access.may(holder, "hn.xa-b", Role.VIEWER)
+    refused = CliRunner().invoke(cli, ["create-token", "ai-do@hn", "--config", str(config)])
+    assert refused.exit_code == 2 and "grant: a token comes with at least one grant" in refused.output
 
 
 def test_a_proposals_file_applies_only_the_rows_of_the_callers_subtree(guarded: Any) -> None:

@@ -2,6 +2,8 @@
 
 from sqlalchemy import Column, Date, Float, Index, Integer, MetaData, String, Table
 
+from coso_backbone.access_store import access_tables
+
 metadata = MetaData()
 
 authorities = Table(
@@ -68,21 +70,7 @@ enterprise_workforce = Table(
 )
 
 # Access control: API tokens (only their SHA-256) and grants of roles on authority subtrees.
-api_tokens = Table(
-    "registry_api_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False, index=True),
-    Column("created_at", Date, nullable=False),
-)
-
-grants = Table(
-    "registry_grants",
-    metadata,
-    Column("user_name", String(200), primary_key=True),
-    Column("authority_id", String(100), primary_key=True),
-    Column("role", String(20), primary_key=True),
-)
+api_tokens, grants = access_tables(metadata, "registry")
 
 organizations = Table(
     "registry_organizations",

@@ -1,5 +1,5 @@
 """`coso-registry`: the registry's command line (the shared commands, plus import and export
-of enterprises, and `adopt-rules` / `rules`)."""
+of enterprises, `adopt-rules` / `rules` and `create-token`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from coso_backbone.cli import config_path, service_cli
+from coso_backbone.cli import add_create_token_command, config_path, service_cli
 from coso_backbone.config import CosoSettings, load_settings
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
@@ -34,7 +34,6 @@ from coso_registry.application.organization_import import (
     organization_column_of,
     organization_rows,
 )
-from coso_registry.domain.access import parse_grant
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 
@@ -47,6 +46,7 @@ app = service_cli(
     consumer_names=bootstrap.consumer_names,
 )
 add_rules_commands(app, "registry", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
+add_create_token_command(app, "registry", DEFAULT_CONFIG, bootstrap.build)
 config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 console = Console(stderr=True)
 
@@ -241,27 +241,6 @@ def load_divisions(
         raise typer.Exit(1) from None
     finally:
         application.store.engine.dispose()
-
-
-@app.command("create-token")
-def create_token(
-    user: Annotated[str, typer.Argument(help="Who the token is for, e.g. an e-mail address")],
-    authority: Annotated[list[str], typer.Option(help="Authority whose subtree is granted ('*': all)")],
-    role: Annotated[str, typer.Option(help="viewer, editor or administrator")] = "viewer",
-    config: Path | None = config_option,
-) -> None:
-    """Grant a user a role on authority subtrees and print a new API token (shown only once)."""
-    settings = _settings(config)
-    application = bootstrap.build(settings)
-    try:
-        grants = [parse_grant(authority_id, role) for authority_id in authority]
-        token = application.access.issue_token(user, grants)
-    except CosoError as exc:
-        typer.echo(f"{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(token)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ class Api:
 
     def token(self, user: str, authority: str, role: str) -> dict[str, str]:
         made = CliRunner().invoke(
-            cli, ["create-token", user, "--authority", authority, "--role", role, "--config", str(self.config)]
+            cli, ["create-token", user, "--grant", f"{authority}:{role}", "--config", str(self.config)]
         )
         assert made.exit_code == 0, made.output
         return {"Authorization": f"Bearer {made.output.strip()}"}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from coso_registry.domain.access import Grant, Principal, Role, Scope, parse_grant, require, roots_with
-from coso_registry.domain.errors import AccessDenied, InvalidAuthority
+from coso_registry.domain.access import Grant, Principal, Role, Scope, require, roots_with
+from coso_registry.domain.errors import AccessDenied
 
 
 def test_a_stronger_role_includes_the_weaker_ones() -> None:
@@ -19,10 +19,3 @@ def test_acting_outside_the_scope_is_refused_naming_the_role() -> None:
     assert refused.value.field == "authority_id"
     assert refused.value.rule == "editor granted on a superior authority"
     require(Scope(frozenset(), everywhere=True), "bn.b", Role.EDITOR, "admin")
-
-
-def test_an_unknown_role_is_refused() -> None:
-    with pytest.raises(InvalidAuthority) as refused:
-        parse_grant("bn", "owner")
-    assert refused.value.field == "role"
-    assert parse_grant("*", "administrator") == Grant("*", Role.ADMINISTRATOR)

@@ -1,62 +1,57 @@
-"""SQL adapter of access control: the users' API token hashes and their grants (migration p0020)."""
+"""SQL adapter of access control: the users' API token hashes and their grants (migration
+p0020), kept by the backbone's store, and the dashboard's sessions (p0021)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, datetime
 
-from sqlalchemy import Column, Date, Engine, MetaData, String, Table, insert, select
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, delete, insert, select
 
-from coso_backbone.access import Grant, Principal, Role
+from coso_backbone.access import Principal
+from coso_backbone.access_store import SqlAccessStore as BaseAccessStore
+from coso_backbone.access_store import access_tables
 
 metadata = MetaData()
 
-api_tokens = Table(
-    "reporting_api_tokens",
-    metadata,
-    Column("token_hash", String(64), primary_key=True),
-    Column("user_name", String(200), nullable=False, index=True),
-    Column("created_at", Date, nullable=False),
-)
+api_tokens, grants = access_tables(metadata, "reporting")
 
-grants = Table(
-    "reporting_grants",
+sessions = Table(
+    "reporting_sessions",
     metadata,
-    Column("user_name", String(200), primary_key=True),
-    Column("authority_id", String(100), primary_key=True),
-    Column("role", String(20), primary_key=True),
+    Column("session_hash", String(64), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 
-class SqlAccessStore:
+class SqlAccessStore(BaseAccessStore):
+    """Tokens and grants (`reporting_api_tokens`, `reporting_grants`) and sessions
+    (`reporting_sessions`)."""
+
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        super().__init__(engine, api_tokens, grants)
 
-    def principal_for_token(self, token_hash: str) -> Principal | None:
-        with self._engine.connect() as connection:
-            user = connection.scalar(select(api_tokens.c.user_name).where(api_tokens.c.token_hash == token_hash))
-            if user is None:
-                return None
-            rows = connection.execute(
-                select(grants.c.authority_id, grants.c.role)
-                .where(grants.c.user_name == user)
-                .order_by(grants.c.authority_id, grants.c.role)
-            )
-            return Principal(user, tuple(Grant(r.authority_id, Role(r.role)) for r in rows))
-
-    def add_token(self, user: str, token_hash: str, new_grants: Sequence[Grant]) -> None:
+    def open_session(self, session_hash: str, token_hash: str, expires_at: datetime, now: datetime) -> None:
         with self._engine.begin() as connection:
+            connection.execute(delete(sessions).where(sessions.c.expires_at <= _utc(now)))
             connection.execute(
-                insert(api_tokens).values(token_hash=token_hash, user_name=user, created_at=date.today())
+                insert(sessions).values(session_hash=session_hash, token_hash=token_hash, expires_at=_utc(expires_at))
             )
-            held = {
-                (r.authority_id, r.role)
-                for r in connection.execute(
-                    select(grants.c.authority_id, grants.c.role).where(grants.c.user_name == user)
+
+    def principal_for_session(self, session_hash: str, now: datetime) -> Principal | None:
+        with self._engine.connect() as connection:
+            token_hash = connection.scalar(
+                select(sessions.c.token_hash).where(
+                    sessions.c.session_hash == session_hash, sessions.c.expires_at > _utc(now)
                 )
-            }
-            for grant in dict.fromkeys(new_grants):
-                if (grant.authority_id, grant.role.value) not in held:
-                    connection.execute(
-                        insert(grants).values(user_name=user, authority_id=grant.authority_id, role=grant.role.value)
-                    )
+            )
+            return None if token_hash is None else self.principal_on(connection, token_hash)
+
+    def close_session(self, session_hash: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(delete(sessions).where(sessions.c.session_hash == session_hash))
+
+
+def _utc(moment: datetime) -> datetime:
+    """The moment in UTC (SQLite keeps the wall clock alone, so every moment bound is in UTC)."""
+    return moment.astimezone(UTC)

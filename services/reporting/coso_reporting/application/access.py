@@ -1,10 +1,13 @@
 """Access control of reporting: who is calling, and which authorities' figures and plans
 they may see (viewer) or change (editor).
 
-A caller presents an API token issued by `coso-reporting create-token`: as the header
-`Authorization: Bearer <token>`, or, for reading only, as the dashboard's session cookie
-(`POST /session`), so that the page's plain links to exports carry it. Changes take the
-header alone, so no other site can make a signed-in browser change a plan.
+A caller presents an API token issued by `coso-reporting create-token` as the header
+`Authorization: Bearer <token>`. The dashboard signs in once with a token (`POST /session`)
+and gets a session in its place: a random id (its cookie) of which only the hash is kept,
+with the token's hash and when it ends (`options.dashboard_session_hours`, default 12), so
+the page's plain links to exports carry no token. A session serves reads only: changes take
+the header alone, so no other site can make a signed-in browser change a plan. Signing out
+forgets the session; so does its end.
 
 A grant covers its authority's subtree in reporting's own hierarchy as of today, with the
 ended units whose records passed to it (`Tree.held_within`): a report drawn on an earlier
@@ -16,7 +19,8 @@ is unrestricted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from coso_backbone.access import (
@@ -34,6 +38,18 @@ from coso_backbone.access import (
 from coso_reporting.application.ports import AccessStore, AuthorityTrees
 from coso_reporting.domain.errors import AccessDenied, InvalidGrant, NotSignedIn
 
+DEFAULT_SESSION_HOURS = 12
+
+
+@dataclass(frozen=True)
+class Session:
+    """A dashboard session: the id its cookie holds (known to the browser alone), its holder,
+    and when it ends."""
+
+    id: str
+    principal: Principal
+    expires_at: datetime
+
 
 class AccessControl:
     def __init__(
@@ -42,20 +58,24 @@ class AccessControl:
         trees: AuthorityTrees,
         enabled: bool = True,
         today: Callable[[], date] = date.today,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        session_lifetime: timedelta = timedelta(hours=DEFAULT_SESSION_HOURS),
     ) -> None:
         self._store = store
         self._trees = trees
         self._today = today
+        self._now = now
+        self.session_lifetime = session_lifetime
         self.enabled = enabled
 
     def authenticate(self, authorization: str | None, session: str | None = None) -> Principal:
         """The principal behind an `Authorization: Bearer <token>` header, else behind the
-        session cookie's token (None: a change, which takes the header alone)."""
+        dashboard's session (None: a change, which takes the header alone)."""
         if not self.enabled:
             return Principal.unrestricted()
         token = bearer_token(authorization)
-        if token is None and authorization is None and session:
-            token = session.strip() or None
+        if token is None and authorization is None and session and session.strip():
+            return self.principal_of_session(session.strip())
         if token is None:
             raise NotSignedIn(
                 "this request needs an API token",
@@ -74,6 +94,28 @@ class AccessControl:
                 rule="a token issued by `coso-reporting create-token`",
             )
         return principal
+
+    def principal_of_session(self, session_id: str) -> Principal:
+        """The holder of an open session, or NotSignedIn (unknown, ended or signed out)."""
+        principal = self._store.principal_for_session(token_hash(session_id), self._now())
+        if principal is None:
+            raise NotSignedIn(
+                "the dashboard's session has ended or is not known", field="session", rule="sign in with an API token"
+            )
+        return principal
+
+    def sign_in(self, token: str) -> Session:
+        """A new session for the holder of the token (NotSignedIn if the token is not known)."""
+        principal = self.principal_of(token)
+        session_id, now = new_token(), self._now()
+        expires_at = now + self.session_lifetime
+        self._store.open_session(token_hash(session_id), token_hash(token), expires_at, now)
+        return Session(session_id, principal, expires_at)
+
+    def sign_out(self, session_id: str | None) -> None:
+        """Forget the session, so its cookie opens nothing even if kept (nothing if unknown)."""
+        if session_id and session_id.strip():
+            self._store.close_session(token_hash(session_id.strip()))
 
     def scope(self, principal: Principal, role: Role) -> Scope:
         """The authorities the principal holds `role` (or a stronger one) over, today."""
@@ -107,16 +149,3 @@ class AccessControl:
         token = new_token()
         self._store.add_token(user.strip(), token_hash(token), grants)
         return token
-
-
-def parse_grant(text: str) -> Grant:
-    """`AUTHORITY:ROLE` (e.g. `hn.kcn:viewer`, `*:administrator`) as a grant, or InvalidGrant."""
-    authority_id, separator, role = text.rpartition(":")
-    if not separator or not authority_id.strip():
-        raise InvalidGrant(f"{text!r} is not AUTHORITY:ROLE", field="grant", rule="AUTHORITY:ROLE")
-    try:
-        return Grant(authority_id.strip(), Role(role.strip()))
-    except ValueError:
-        raise InvalidGrant(
-            f"role {role!r} is not one of {', '.join(r.value for r in Role)}", field="grant", rule="known role"
-        ) from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -99,3 +99,12 @@ class AccessStore(Protocol):
 
     def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None:
         """Record a new token of the user and the grants they do not hold yet."""
+
+    def open_session(self, session_hash: str, token_hash: str, expires_at: datetime, now: datetime) -> None:
+        """Record a dashboard session opened with the token of that hash (and forget the ended ones)."""
+
+    def principal_for_session(self, session_hash: str, now: datetime) -> Principal | None:
+        """The holder of the session's token, with all their grants; None if unknown, ended or closed."""
+
+    def close_session(self, session_hash: str) -> None:
+        """Forget the session (nothing if unknown)."""

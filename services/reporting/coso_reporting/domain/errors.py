@@ -42,7 +42,7 @@ class HierarchyEventRefused(ReportingError, Conflict):
 
 class NotSignedIn(ReportingError, Unauthenticated):
     """A request without an API token (header, or the dashboard's session cookie for reading),
-    or with one reporting does not know."""
+    or with a token reporting does not know, or a session that has ended."""
 
 
 class AccessDenied(ReportingError, Forbidden):

@@ -9,12 +9,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coso_backbone.cli import config_path, service_cli
+from coso_backbone.cli import add_create_token_command, config_path, service_cli
 from coso_backbone.config import CosoSettings, load_settings
 from coso_backbone.errors import BackboneError, CosoError
 from coso_reporting import bootstrap
 from coso_reporting.adapters.rebuild import RebuildStats
-from coso_reporting.application.access import parse_grant
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
 
@@ -26,6 +25,7 @@ app = service_cli(
     bootstrap.worker_loops,
     consumer_names=bootstrap.consumer_names,
 )
+add_create_token_command(app, "reporting", DEFAULT_CONFIG, bootstrap.build)
 
 
 def _settings(config: Path | None) -> CosoSettings:
@@ -83,30 +83,6 @@ def _report(console: Console, stats: RebuildStats) -> None:
         f"rebuilt and swapped in: {stats.events} events in {stats.seconds:.2f}s "
         f"({stats.events_per_second:,.0f} events/s)"
     )
-
-
-_GRANT = typer.Option(
-    ..., "--grant", "-g", help="AUTHORITY:ROLE, e.g. hn.kcn:viewer or hn:editor ('*' for every authority); repeatable"
-)
-
-
-@app.command("create-token")
-def create_token(
-    user: str = typer.Argument(..., help="Who the token is for, e.g. an e-mail address"),
-    grant: list[str] = _GRANT,
-    config: Path | None = _CONFIG,
-) -> None:
-    """Grant a user roles on authorities' subtrees and print a new API token (shown only once)."""
-    settings = _settings(config)
-    application = bootstrap.build(settings)
-    try:
-        token = application.access.issue_token(user, [parse_grant(text) for text in grant])
-    except CosoError as exc:
-        typer.echo(f"{exc.field}: {exc.message} (rule: {exc.rule})", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(token)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ fact reports: a coverage chart, the chosen report's tables and its export button
 
 With access control on, the page itself is open but holds only what the caller may view;
 when the API refuses the script for want of a token, it shows the sign-in field (*Mã truy
-cập*), which posts the token to `/session` (an HttpOnly session cookie the page's reads and
-export links then carry); *Đăng xuất* clears it.
+cập*), which posts the token to `/session`; the server opens a session whose id (not the
+token) the page's reads and export links then carry in an HttpOnly cookie; *Đăng xuất* ends it.
 """
 
 from __future__ import annotations

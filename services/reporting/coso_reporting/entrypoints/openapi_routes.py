@@ -3,7 +3,7 @@ is declared here, the fact reports' through `FACT_ROUTES` (a test fails when one
 
 Every route but the dashboard's page, its static files and its sign-in takes an API token
 (`coso-reporting create-token`) as `Authorization: Bearer <token>`; reads also take the
-dashboard's session cookie. 401 and 403 answers are declared on them.
+dashboard's session cookie (a session id, not the token). 401 and 403 answers are declared on them.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ ROUTES = [
     Route(
         "POST",
         "/session",
-        "Sign the dashboard in: the API token is checked and kept in an HttpOnly, SameSite=Strict cookie",
+        "Sign the dashboard in: the API token is checked and a session opened, its id (not the token) kept in "
+        "an HttpOnly, SameSite=Strict cookie until it ends (options.dashboard_session_hours, default 12)",
         "sign_in",
         SignIn,
         answer="The user and their grants; the answer sets the session cookie",
@@ -117,7 +118,7 @@ ROUTES = [
     Route(
         "DELETE",
         "/session",
-        "Sign the dashboard out: the session cookie is cleared",
+        "Sign the dashboard out: the session is ended server-side and its cookie cleared",
         "sign_out",
         status=204,
         answer="Signed out",

@@ -2,15 +2,18 @@
 
 HTTP callers present `Authorization: Bearer <token>` (unless access control is switched
 off); reads also take the dashboard's session cookie, set by `POST /session` from a token,
-changes the header alone (application/access.py). Reports, exports, indicators and plans
-need a viewer's grant over their authority, adopting and targeting plans an editor's; the
-lists hold only what the caller may view. `/`, `/static/*`, `/session`, `/health`,
-`/metrics` and `/openapi.json` are open (the page shows its sign-in field when refused).
+changes the header alone (application/access.py). RPC callers present the same
+`Bearer <token>` as nameko context data `authorization`, and go through the same checks.
+Reports, exports, indicators and plans need a viewer's grant over their authority, adopting
+and targeting plans an editor's; the lists hold only what the caller may view. `/`,
+`/static/*`, `/session`, `/health`, `/metrics` and `/openapi.json` are open (the page shows
+its sign-in field when refused).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from nameko.rpc import rpc
@@ -21,6 +24,7 @@ from coso_backbone import service_support as web
 from coso_backbone.access import Principal, Role
 from coso_backbone.errors import CosoError
 from coso_reporting import bootstrap
+from coso_reporting.application.access import Session
 from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
 from coso_reporting.application.exports import ExportedFile
 from coso_reporting.domain.errors import InvalidReportRequest, NotSignedIn
@@ -32,13 +36,19 @@ from coso_reporting.entrypoints.params import as_of, parse_date, period
 web.make_database_driver_green()
 
 SESSION_COOKIE = "coso_reporting_session"
-"""The dashboard's session: the API token, HttpOnly and SameSite=Strict, taken for reading only."""
+"""The dashboard's session: an id of a session kept server-side (not the API token), HttpOnly
+and SameSite=Strict, taken for reading only."""
 
 
 class ReportingService(web.BackboneEndpoints):
     name = "reporting"
     app: bootstrap.ReportingApp = web.WiredApplication(bootstrap.build)
+    rpc_authorization: str | None = web.RpcAuthorization()
     openapi = REPORTING_API
+
+    def rpc_caller(self) -> Principal:
+        """The caller of an RPC method: the `Bearer <token>` of its context data `authorization`."""
+        return self.app.access.authenticate(self.rpc_authorization)
 
     def reader(self, request: Request) -> Principal:
         """The caller of a read: the Authorization header, else the session cookie."""
@@ -54,35 +64,51 @@ class ReportingService(web.BackboneEndpoints):
         self.app.access.require(self.reader(request), authority_id, Role.VIEWER)
 
     def viewer_of_plan(self, request: Request, plan_id: str) -> None:
-        principal = self.reader(request)
-        self.app.access.require(principal, self.app.plans.authority_of(plan_id), Role.VIEWER, field="plan_id")
+        self.require_on_plan(self.reader(request), plan_id, Role.VIEWER)
 
     def editor_of_plan(self, request: Request, plan_id: str) -> None:
-        principal = self.writer(request)
-        self.app.access.require(principal, self.app.plans.authority_of(plan_id), Role.EDITOR, field="plan_id")
+        self.require_on_plan(self.writer(request), plan_id, Role.EDITOR)
 
-    # --- RPC ---------------------------------------------------------------
+    def require_on_plan(self, principal: Principal, plan_id: str, role: Role) -> None:
+        self.app.access.require(principal, self.app.plans.authority_of(plan_id), role, field="plan_id")
+
+    def visible_indicators(self, principal: Principal, day: date | None) -> dict[str, Any]:
+        answer = self.app.indicators.all(day)
+        return {**answer, "authorities": self.app.access.visible(principal, answer["authorities"])}
+
+    def visible_plans(self, principal: Principal, authority_id: str | None) -> dict[str, Any]:
+        listed = self.app.plans.plans(authority_id)
+        return {**listed, "plans": self.app.access.visible(principal, listed["plans"])}
+
+    # --- RPC: the caller's token travels as context data `authorization` -------------------
     @rpc
     def indicators(self, authority_id: str | None = None, as_of: str | None = None) -> dict[str, Any]:
-        """All authorities, or one with its subordinates (UnknownAuthority if it has no indicators),
-        on the hierarchy of `as_of` (ISO date, default today)."""
+        """All authorities the caller may view, or one with its subordinates (UnknownAuthority if
+        it has no indicators), on the hierarchy of `as_of` (ISO date, default today)."""
+        principal = self.rpc_caller()
         day = parse_date(as_of, "as_of")
         if authority_id is None:
-            return self.app.indicators.all(day)
+            return self.visible_indicators(principal, day)
+        self.app.access.require(principal, authority_id, Role.VIEWER)
         return self.app.indicators.of(authority_id, day)
 
     @rpc
     def adopt_plan(self, **fields: Any) -> dict[str, Any]:
-        return self.app.plans.adopt(AdoptPlan.model_validate(fields))
+        principal = self.rpc_caller()
+        command = AdoptPlan.model_validate(fields)
+        self.app.access.require(principal, command.authority_id, Role.EDITOR)
+        return self.app.plans.adopt(command)
 
     @rpc
     def set_target(self, plan_id: str, indicator: str, value: int) -> dict[str, Any]:
+        self.require_on_plan(self.rpc_caller(), plan_id, Role.EDITOR)
         return self.app.plans.set_target(
             SetTarget.model_validate({"plan_id": plan_id, "indicator": indicator, "value": value})
         )
 
     @rpc
     def split_target(self, plan_id: str, indicator: str, shares: list[dict[str, Any]]) -> dict[str, Any]:
+        self.require_on_plan(self.rpc_caller(), plan_id, Role.EDITOR)
         return self.app.plans.split_target(
             SplitTarget.model_validate({"plan_id": plan_id, "indicator": indicator, "shares": shares})
         )
@@ -91,6 +117,7 @@ class ReportingService(web.BackboneEndpoints):
     def indicator_report(self, authority_id: str, start: str, end: str, as_of: str | None = None) -> dict[str, Any]:
         """The indicator report of an authority for a period (ISO dates), rolled up by subordinate
         on the hierarchy of `as_of` (default today)."""
+        self.app.access.require(self.rpc_caller(), authority_id, Role.VIEWER)
         first, last = parse_date(start, "from"), parse_date(end, "to")
         if first is None or last is None:
             raise InvalidReportRequest("a report needs both dates of its period", field="from", rule="required")
@@ -102,6 +129,7 @@ class ReportingService(web.BackboneEndpoints):
     ) -> dict[str, Any]:
         """A fact report (organizations, coverage, members, ratings, pipeline) for a period (ISO dates)
         on the hierarchy and state of `as_of` (default: the period's end); `year`, `within_days`."""
+        self.app.access.require(self.rpc_caller(), authority_id, Role.VIEWER)
         first, last = parse_date(start, "from"), parse_date(end, "to")
         if first is None or last is None:
             raise InvalidReportRequest("a report needs both dates of its period", field="from", rule="required")
@@ -109,19 +137,22 @@ class ReportingService(web.BackboneEndpoints):
 
     @rpc
     def plan(self, plan_id: str) -> dict[str, Any]:
+        self.require_on_plan(self.rpc_caller(), plan_id, Role.VIEWER)
         return self.app.plans.plan(plan_id)
 
     @rpc
     def plans(self, authority_id: str | None = None) -> dict[str, Any]:
-        return self.app.plans.plans(authority_id)
+        return self.visible_plans(self.rpc_caller(), authority_id)
 
     @rpc
     def plan_progress(self, plan_id: str, as_of: str | None = None) -> dict[str, Any]:
+        self.require_on_plan(self.rpc_caller(), plan_id, Role.VIEWER)
         return self.app.plans.progress(plan_id, parse_date(as_of, "as_of"))
 
     @rpc
     def assigned_plans(self, authority_id: str, as_of: str | None = None) -> dict[str, Any]:
         """Shares of superiors' plans given to the authority or its subtree, with progress."""
+        self.app.access.require(self.rpc_caller(), authority_id, Role.VIEWER)
         return self.app.assigned_plans.assigned(authority_id, parse_date(as_of, "as_of"))
 
     # --- HTTP --------------------------------------------------------------
@@ -138,8 +169,9 @@ class ReportingService(web.BackboneEndpoints):
 
     @http("POST", "/session")
     def sign_in(self, request: Request) -> Response:
-        """The dashboard's sign-in: `{"token": "..."}` checked, then kept in the session cookie."""
-        signed_in: list[str] = []
+        """The dashboard's sign-in: `{"token": "..."}` checked, then a session opened, its id
+        (not the token) kept in the session cookie until the session ends."""
+        opened: list[Session] = []
 
         def call() -> dict[str, Any]:
             if not self.app.access.enabled:
@@ -147,20 +179,28 @@ class ReportingService(web.BackboneEndpoints):
             token = str(web.read_json(request).get("token") or "").strip()
             if not token:
                 raise NotSignedIn("signing in needs an API token", field="token", rule="required")
-            principal = self.app.access.principal_of(token)
-            signed_in.append(token)
-            grants = [{"authority_id": g.authority_id, "role": g.role.value} for g in principal.grants]
-            return {"user": principal.user, "grants": grants, "access_control": True}
+            session = self.app.access.sign_in(token)
+            opened.append(session)
+            grants = [{"authority_id": g.authority_id, "role": g.role.value} for g in session.principal.grants]
+            return {"user": session.principal.user, "grants": grants, "access_control": True}
 
         answered = web.answer(call)
-        for token in signed_in:
+        for session in opened:
             answered.set_cookie(
-                SESSION_COOKIE, token, httponly=True, samesite="Strict", path="/", secure=request.scheme == "https"
+                SESSION_COOKIE,
+                session.id,
+                max_age=self.app.access.session_lifetime,
+                httponly=True,
+                samesite="Strict",
+                path="/",
+                secure=request.scheme == "https",
             )
         return answered
 
     @http("DELETE", "/session")
     def sign_out(self, request: Request) -> Response:
+        """Sign the dashboard out: the session is forgotten server-side and its cookie cleared."""
+        self.app.access.sign_out(request.cookies.get(SESSION_COOKIE))
         signed_out = Response(status=204)
         signed_out.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="Strict")
         return signed_out
@@ -176,9 +216,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/indicators")
     def list_indicators(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
-            principal = self.reader(request)
-            answer = self.app.indicators.all(as_of(request))
-            return {**answer, "authorities": self.app.access.visible(principal, answer["authorities"])}
+            return self.visible_indicators(self.reader(request), as_of(request))
 
         return web.answer(call)
 
@@ -266,9 +304,7 @@ class ReportingService(web.BackboneEndpoints):
     @http("GET", "/plans")
     def list_plans(self, request: Request) -> Response:
         def call() -> dict[str, Any]:
-            principal = self.reader(request)
-            listed = self.app.plans.plans(request.args.get("authority_id"))
-            return {**listed, "plans": self.app.access.visible(principal, listed["plans"])}
+            return self.visible_plans(self.reader(request), request.args.get("authority_id"))
 
         return web.answer(call)
 

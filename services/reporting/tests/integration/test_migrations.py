@@ -49,6 +49,16 @@ def test_p0020_adds_the_api_tokens_and_grants_and_goes_back(projection) -> None:
         assert connection.execute(text("SELECT count(*) FROM reporting_grants")).scalar() == 0
 
 
+def test_p0021_adds_the_dashboard_sessions_and_goes_back_to_p0020(projection) -> None:
+    assert "reporting_sessions" in inspect(projection.engine).get_table_names()
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0020")
+    tables = set(inspect(projection.engine).get_table_names())
+    assert "reporting_sessions" not in tables and "reporting_api_tokens" in tables
+    migrate_engine(projection.engine)
+    with projection.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM reporting_sessions")).scalar() == 0
+
+
 def _columns(engine: Engine, table: str) -> set[str]:
     return {column["name"] for column in inspect(engine).get_columns(table)}
 
@@ -73,7 +83,7 @@ def test_p0022_drops_the_candidates_last_day_and_going_back_fills_it_from_their_
     )
     assert "changed_on" not in _columns(projection.engine, "reporting_fact_candidate_stages")
 
-    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0020")
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0021")
 
     with projection.engine.connect() as connection:
         kept = dict(

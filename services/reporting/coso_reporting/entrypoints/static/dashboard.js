@@ -23,7 +23,7 @@ async function getJson(url) {
   return body;
 }
 
-/* Sign-in: the token is posted to /session, which keeps it in an HttpOnly cookie. */
+/* Sign-in: the token is posted to /session, which opens a session (its id, not the token, in an HttpOnly cookie). */
 function askToSignIn() {
   $("sign-in").hidden = false;
   $("error").textContent = "Vui lòng đăng nhập bằng mã truy cập để xem số liệu.";

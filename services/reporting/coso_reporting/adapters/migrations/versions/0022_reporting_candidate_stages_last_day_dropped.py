@@ -5,14 +5,14 @@ Going back fills it again from the stored steps: the latest step's day, or the p
 if later or if there is no step.
 
 Revision ID: p0022
-Revises: p0020
+Revises: p0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "p0022"
-down_revision = "p0020"
+down_revision = "p0021"
 branch_labels = None
 depends_on = None
 
