@@ -51,8 +51,13 @@ AUTHORITY = "hn"
 
 
 # --- polling -------------------------------------------------------------
+# Long enough for a loaded machine (the suite runs in several processes on two cores): a
+# wait ends as soon as its condition holds, so only a failing test waits this long.
+WAIT_SECONDS = 60.0
+
+
 def _wait_until(
-    predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition", interval: float = 0.02
+    predicate: Callable[[], Any], timeout: float = WAIT_SECONDS, what: str = "condition", interval: float = 0.02
 ) -> Any:
     deadline = time.monotonic() + timeout
     while True:

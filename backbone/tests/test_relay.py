@@ -20,6 +20,7 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import Engine, select
 
+from backbone.tests.conftest import WAIT_SECONDS
 from coso_backbone.consumer import Consumer, ConsumerLoop
 from coso_backbone.envelope import Envelope
 from coso_backbone.errors import PublishFailed
@@ -214,9 +215,13 @@ def test_a_relay_killed_mid_publishing_and_restarted_delivers_every_event_exactl
 
     relays.start(postgres_url, amqp_uri, contracts.producer, source, batch_size=500)
     background.start(loop.run, "consumer")
-    wait_until(lambda: relay_checkpoint(store_engine) == EVENTS, timeout=40, what="the restarted relay to finish")
     wait_until(
-        lambda: consumer.checkpoints().get(source) == EVENTS, timeout=40, what="the consumer to apply everything"
+        lambda: relay_checkpoint(store_engine) == EVENTS, timeout=2 * WAIT_SECONDS, what="the restarted relay to finish"
+    )
+    wait_until(
+        lambda: consumer.checkpoints().get(source) == EVENTS,
+        timeout=2 * WAIT_SECONDS,
+        what="the consumer to apply everything",
     )
 
     assert_projection_equals_store(projection, store, store_stream_counts)
@@ -262,9 +267,11 @@ def test_a_relay_whose_broker_connection_is_dropped_while_publishing_reconnects_
             what="the relay to reconnect and go on",
         )
 
-    wait_until(lambda: relay_checkpoint(store_engine) == EVENTS, timeout=40, what="the relay to finish")
+    wait_until(lambda: relay_checkpoint(store_engine) == EVENTS, timeout=2 * WAIT_SECONDS, what="the relay to finish")
     wait_until(
-        lambda: consumer.checkpoints().get(source) == EVENTS, timeout=40, what="the consumer to apply everything"
+        lambda: consumer.checkpoints().get(source) == EVENTS,
+        timeout=2 * WAIT_SECONDS,
+        what="the consumer to apply everything",
     )
 
     assert relay.poll() is None, "the relay process survives the dropped connections"
