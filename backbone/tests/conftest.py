@@ -306,6 +306,10 @@ class Broker:
         _, count, _ = self._on_channel(lambda channel: channel.queue_declare(queue, passive=True))
         return int(count)
 
+    def queue_consumers(self, queue: str) -> int:
+        _, _, consumers = self._on_channel(lambda channel: channel.queue_declare(queue, passive=True))
+        return int(consumers)
+
     def publish_raw(self, exchange: str, routing_key: str, body: bytes, headers: dict[str, Any]) -> None:
         message = amqp.Message(body, application_headers=headers, delivery_mode=2)
         self._on_channel(

@@ -112,6 +112,9 @@ def test_a_new_consumer_rebuilds_the_existing_history_through_the_read_api_then_
 
     assert metric("coso_catch_up_events_total", consumer.name, source) == 2500
     assert projection.times_by_position() == dict.fromkeys(range(1, 2501), 1)
+    # The catch-up ends with a page that finds nothing more; then the loop consumes the queue.
+    queue = f"{consumer.name}.{contracts.producer}"
+    wait_until(lambda: broker.queue_consumers(queue) == 1, what="the consumer to consume its queue")
 
     seed(store, contracts, 10)
     wait_until(lambda: consumer.checkpoints().get(source) == 2510, what="live events after the rebuild")
