@@ -12,8 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from coso_backbone.cli import add_create_token_command, config_path, service_cli
-from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.cli import add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
 from coso_registry import bootstrap
@@ -49,15 +48,6 @@ add_rules_commands(app, "registry", DEFAULT_CONFIG, bootstrap.build, AdoptRules,
 add_create_token_command(app, "registry", DEFAULT_CONFIG, bootstrap.build)
 config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 console = Console(stderr=True)
-
-
-def _settings(config: Path | None) -> CosoSettings:
-    path = config_path("registry", DEFAULT_CONFIG, config)
-    try:
-        return load_settings(path)
-    except (OSError, KeyError, ValueError) as exc:
-        typer.echo(f"cannot read configuration {path}: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def write_error_report(report: ImportReport, path: Path) -> None:
@@ -97,7 +87,7 @@ def import_enterprises(
 
     Importing the same file again records nothing. Bad rows are skipped and listed in the
     error report; the exit status is 1 when any row was refused."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     effective = date.fromisoformat(as_of) if as_of else None
     importer = EnterpriseImport(application.unit_of_work, as_of=effective, batch_size=batch_size)
@@ -127,7 +117,7 @@ def export_enterprises(
     config: Path | None = config_option,
 ) -> None:
     """Write every enterprise, in the columns import-enterprises reads."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     try:
         rows = ([found[c] for c in COLUMNS] for found in application.queries.each_enterprise())
@@ -152,7 +142,7 @@ def import_organizations(
 
     Importing the same file again records nothing; bad rows are skipped and listed in the error
     report (row, column, reason); the exit status is 1 when any row was refused."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     importer = OrganizationImport(application.organizations, application.queries, application.unit_of_work)
     try:
@@ -180,7 +170,7 @@ def export_organizations(
     config: Path | None = config_option,
 ) -> None:
     """Write every party organization, in the columns import-organizations reads."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     try:
         written = write_rows(file, ORGANIZATION_COLUMNS, organization_rows(application.queries))
@@ -211,7 +201,7 @@ def load_divisions(
     """Register the 34 provinces and their 3,321 communes/wards in force since 2025-07-01
     (package vietnam-provinces); authorities already registered are left alone, history
     already recorded is not recorded again."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     only = set(province) if province else None
     try:
