@@ -14,8 +14,8 @@ from typing import Any
 import typer
 from pydantic import BaseModel, ValidationError
 
-from coso_backbone.cli import config_path
-from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.cli import read_settings
+from coso_backbone.config import CosoSettings
 from coso_backbone.errors import CosoError
 
 _AUTHORITY = typer.Option(..., "--authority", help="The authority whose subtree the rules apply to")
@@ -77,7 +77,8 @@ def add_rules_commands(
         config: Path | None = _CONFIG,
     ) -> None:
         """Adopt rules for an authority's subtree from a date (a RulesAdopted event)."""
-        application = build(load_settings(config_path(service, default_config, config)))
+        _, settings = read_settings(service, default_config, config)
+        application = build(settings)
         try:
             command = adopt_command.model_validate(
                 {
@@ -100,7 +101,8 @@ def add_rules_commands(
     @app.command("rules")
     def rules(authority: str = _AUTHORITY, on: str | None = _ON, config: Path | None = _CONFIG) -> None:
         """The rules in force for an authority on a day, and where each comes from."""
-        application = build(load_settings(config_path(service, default_config, config)))
+        _, settings = read_settings(service, default_config, config)
+        application = build(settings)
         try:
             answer = application.rules.in_force(query.model_validate({"authority_id": authority, "on": on}))
         except (ValidationError, ValueError) as exc:

@@ -8,8 +8,7 @@ import typer
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
 from coso_admissions.application.commands import AdoptRules, ErasePerson, RulesOfAuthority
-from coso_backbone.cli import add_create_token_command, config_path, service_cli
-from coso_backbone.config import load_settings
+from coso_backbone.cli import add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
 
@@ -33,7 +32,7 @@ _CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file 
 @app.command("erase")
 def erase_command(candidate_id: str = _PERSON, reason: str = _REASON, config: Path | None = _CONFIG) -> None:
     """Erase a person's personal data: their key is destroyed, their other records stay."""
-    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    _, settings = read_settings("admissions", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     try:
         application.admissions.erase_person(candidate_id, ErasePerson(reason=reason))
@@ -51,7 +50,7 @@ _FILE = typer.Argument(..., exists=True, dir_okay=False, help="Members file: CSV
 @app.command("import-members")
 def import_members_command(path: Path = _FILE, config: Path | None = _CONFIG) -> None:
     """Import existing members from CSV/XLSX; prints the row-by-row report of refused rows."""
-    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    _, settings = read_settings("admissions", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     try:
         report = application.members.import_members(read_rows(path.read_bytes()))
@@ -74,7 +73,7 @@ _PROPOSALS = typer.Argument(..., exists=True, dir_okay=False, help="Proposals fi
 @app.command("import-proposals")
 def import_proposals_command(path: Path = _PROPOSALS, config: Path | None = _CONFIG) -> None:
     """Import labour-federation proposals from CSV/XLSX (once per proposal_id); prints the refused rows."""
-    settings = load_settings(config_path("admissions", DEFAULT_CONFIG, config))
+    _, settings = read_settings("admissions", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     try:
         report = application.federation.import_rows(read_rows(path.read_bytes()))

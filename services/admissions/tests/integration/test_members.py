@@ -200,6 +200,23 @@ def test_the_command_line_imports_a_members_file_and_lists_the_refused_rows(
     application.store.engine.dispose()
 
 
+def test_the_command_line_names_a_configuration_it_cannot_read(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from coso_admissions.entrypoints.cli import app as cli
+
+    missing, members_file = tmp_path / "missing.yml", tmp_path / "members.csv"
+    members_file.write_text(CSV, encoding="utf-8")
+    for command in (
+        ["erase", "c-1", "--reason", "yêu cầu"],
+        ["import-members", str(members_file)],
+        ["import-proposals", str(members_file)],
+    ):
+        result = CliRunner().invoke(cli, [*command, "--config", str(missing)])
+        assert result.exit_code == 2, (command, result.output)
+        assert f"cannot read configuration {missing}" in result.output, command
+
+
 def test_a_probationary_member_removed_by_the_pipeline_is_removed_from_the_members(
     known: AdmissionsApp, admission_path: list[tuple[str, dict[str, Any]]]
 ) -> None:
