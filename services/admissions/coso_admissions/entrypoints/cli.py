@@ -1,7 +1,9 @@
 """`coso-admissions`: the admissions command line (the backbone's commands, plus `erase`, `import-members`,
 `import-proposals`, `create-token`, `adopt-rules`, `rules`)."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -47,24 +49,42 @@ def erase_command(candidate_id: str = _PERSON, reason: str = _REASON, config: Pa
 _FILE = typer.Argument(..., exists=True, dir_okay=False, help="Members file: CSV (UTF-8) or XLSX")
 
 
-@app.command("import-members")
-def import_members_command(path: Path = _FILE, config: Path | None = _CONFIG) -> None:
-    """Import existing members from CSV/XLSX; prints the row-by-row report of refused rows."""
+def _import_file(
+    config: Path | None,
+    path: Path,
+    run: Callable[[bootstrap.AdmissionsApp, list[dict[str, Any]]], dict[str, Any]],
+    applied_key: str,
+    summary: Callable[[dict[str, Any]], str],
+) -> None:
+    """Run an import of the file's rows and print each refused row (one without `applied_key`),
+    then the summary; the exit status is 1 when the file or any row was refused."""
     _, settings = read_settings("admissions", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     try:
-        report = application.members.import_members(read_rows(path.read_bytes()))
+        report = run(application, read_rows(path.read_bytes()))
     except ValueError as exc:
         typer.echo(f"refused: {exc}", err=True)
         raise typer.Exit(1) from None
     finally:
         application.store.engine.dispose()
     for row in report["rows"]:
-        if "member_id" not in row:
+        if applied_key not in row:
             typer.echo(f"row {row['row']}: {row['field']}: {row['message']} (rule: {row['rule']})")
-    typer.echo(f"admissions: {report['imported']} member(s) imported, {report['refused']} row(s) refused")
+    typer.echo(summary(report))
     if report["refused"]:
         raise typer.Exit(1)
+
+
+@app.command("import-members")
+def import_members_command(path: Path = _FILE, config: Path | None = _CONFIG) -> None:
+    """Import existing members from CSV/XLSX; prints the row-by-row report of refused rows."""
+    _import_file(
+        config,
+        path,
+        lambda application, rows: application.members.import_members(rows),
+        "member_id",
+        lambda report: f"admissions: {report['imported']} member(s) imported, {report['refused']} row(s) refused",
+    )
 
 
 _PROPOSALS = typer.Argument(..., exists=True, dir_okay=False, help="Proposals file: CSV (UTF-8) or XLSX")
@@ -73,24 +93,16 @@ _PROPOSALS = typer.Argument(..., exists=True, dir_okay=False, help="Proposals fi
 @app.command("import-proposals")
 def import_proposals_command(path: Path = _PROPOSALS, config: Path | None = _CONFIG) -> None:
     """Import labour-federation proposals from CSV/XLSX (once per proposal_id); prints the refused rows."""
-    _, settings = read_settings("admissions", DEFAULT_CONFIG, config)
-    application = bootstrap.build(settings)
-    try:
-        report = application.federation.import_rows(read_rows(path.read_bytes()))
-    except ValueError as exc:
-        typer.echo(f"refused: {exc}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        application.store.engine.dispose()
-    for row in report["rows"]:
-        if "candidate_id" not in row:
-            typer.echo(f"row {row['row']}: {row['field']}: {row['message']} (rule: {row['rule']})")
-    typer.echo(
-        f"admissions: {report['proposed']} proposal(s) applied, {report['duplicates']} already applied, "
-        f"{report['refused']} row(s) refused"
+    _import_file(
+        config,
+        path,
+        lambda application, rows: application.federation.import_rows(rows),
+        "candidate_id",
+        lambda report: (
+            f"admissions: {report['proposed']} proposal(s) applied, {report['duplicates']} already applied, "
+            f"{report['refused']} row(s) refused"
+        ),
     )
-    if report["refused"]:
-        raise typer.Exit(1)
 
 
 add_rules_commands(app, "admissions", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
