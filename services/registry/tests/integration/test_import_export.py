@@ -199,3 +199,24 @@ def test_party_organizations_import_row_by_row_idempotently_and_round_trip_throu
     )
     changed = runner.invoke(cli, ["import-organizations", str(renamed), "--config", str(config)])
     assert changed.exit_code == 1 and "row 2, name" in changed.output
+
+
+def test_the_cli_refuses_a_file_that_is_not_a_spreadsheet_naming_it(
+    app: bootstrap.RegistryApp, settings: CosoSettings, tmp_path: Path
+) -> None:
+    config = tmp_path / "registry.yml"
+    config.write_text(
+        "coso:\n  service: registry\n"
+        f"  database_url: {settings.database_url}\n  amqp_uri: {settings.amqp_uri}\n"
+        "  http_port: 0\n  metrics_port: 0\n"
+    )
+    notes = tmp_path / "notes.txt"
+    notes.write_text("tax_code\n")
+    runner = CliRunner()
+    for command in ("import-enterprises", "import-organizations"):
+        read = runner.invoke(cli, [command, str(notes), "--config", str(config)])
+        assert read.exit_code == 2, read.output
+        assert f"cannot read {notes}: notes.txt: expected a .csv or .xlsx file" in read.output
+    for command in ("export-enterprises", "export-organizations"):
+        written = runner.invoke(cli, [command, str(tmp_path / "out.txt"), "--config", str(config)])
+        assert (written.exit_code, written.output) == (2, "out.txt: expected a .csv or .xlsx file\n")
