@@ -4,6 +4,7 @@ of enterprises, `adopt-rules` / `rules` and `create-token`)."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -73,6 +74,46 @@ def _finish(report: ImportReport, file: Path, errors: Path | None) -> None:
         raise typer.Exit(1)
 
 
+def _import(
+    application: bootstrap.RegistryApp,
+    file: Path,
+    errors: Path | None,
+    run: Callable[[Callable[[int], None]], ImportReport],
+) -> None:
+    """Run an import of the file with a progress bar (`run(advance)`), then `_finish`;
+    a file that cannot be read exits 2."""
+    try:
+        total = count_rows(file)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(f"Nhập {file.name}", total=total)
+            report = run(lambda n: progress.advance(task, n))
+    except UnreadableSpreadsheet as exc:
+        typer.echo(f"cannot read {file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    _finish(report, file, errors)
+
+
+def _export(application: bootstrap.RegistryApp, file: Path, write: Callable[[], int], what: str) -> None:
+    """Write the file (`write()` gives the rows written) and say how many; a file that cannot
+    be written exits 2."""
+    try:
+        written = write()
+    except UnreadableSpreadsheet as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(f"{written} {what} written to {file}")
+
+
 @app.command("import-enterprises")
 def import_enterprises(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or .xlsx file, header in row 1")],
@@ -91,24 +132,7 @@ def import_enterprises(
     application = bootstrap.build(settings)
     effective = date.fromisoformat(as_of) if as_of else None
     importer = EnterpriseImport(application.unit_of_work, as_of=effective, batch_size=batch_size)
-    try:
-        total = count_rows(file)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task(f"Nhập {file.name}", total=total)
-            report = importer.run(read_rows(file), lambda n: progress.advance(task, n))
-    except UnreadableSpreadsheet as exc:
-        typer.echo(f"cannot read {file}: {exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    _finish(report, file, errors)
+    _import(application, file, errors, lambda advance: importer.run(read_rows(file), advance))
 
 
 @app.command("export-enterprises")
@@ -119,15 +143,8 @@ def export_enterprises(
     """Write every enterprise, in the columns import-enterprises reads."""
     _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
-    try:
-        rows = ([found[c] for c in COLUMNS] for found in application.queries.each_enterprise())
-        written = write_rows(file, COLUMNS, rows)
-    except UnreadableSpreadsheet as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(f"{written} enterprises written to {file}")
+    rows = ([found[c] for c in COLUMNS] for found in application.queries.each_enterprise())
+    _export(application, file, lambda: write_rows(file, COLUMNS, rows), "enterprises")
 
 
 @app.command("import-organizations")
@@ -145,23 +162,7 @@ def import_organizations(
     _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     importer = OrganizationImport(application.organizations, application.queries, application.unit_of_work)
-    try:
-        total = count_rows(file)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task(f"Nhập {file.name}", total=total)
-            report = importer.run(read_rows(file, organization_column_of), lambda n: progress.advance(task, n))
-    except UnreadableSpreadsheet as exc:
-        typer.echo(f"cannot read {file}: {exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    _finish(report, file, errors)
+    _import(application, file, errors, lambda advance: importer.run(read_rows(file, organization_column_of), advance))
 
 
 @app.command("export-organizations")
@@ -172,14 +173,12 @@ def export_organizations(
     """Write every party organization, in the columns import-organizations reads."""
     _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
-    try:
-        written = write_rows(file, ORGANIZATION_COLUMNS, organization_rows(application.queries))
-    except UnreadableSpreadsheet as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(f"{written} party organizations written to {file}")
+    _export(
+        application,
+        file,
+        lambda: write_rows(file, ORGANIZATION_COLUMNS, organization_rows(application.queries)),
+        "party organizations",
+    )
 
 
 @app.command("load-divisions")
