@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from pydantic import BaseModel, ValidationError
 
-from coso_backbone.cli import read_settings
+from coso_backbone.cli import CONFIG_OPTION, read_settings
 from coso_backbone.config import CosoSettings
 from coso_backbone.errors import CosoError
 
@@ -23,7 +23,6 @@ _FROM = typer.Option(..., "--from", help="The day they take effect (YYYY-MM-DD)"
 _BASIS = typer.Option(..., "--legal-basis", help="The decision adopting them, e.g. 'Quyết định 12-QĐ/TU'")
 _SET = typer.Option(..., "--set", help="A rule and its value, e.g. decision_working_days=45; repeatable")
 _ON = typer.Option(None, "--on", help="The day (default: today)")
-_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
 
 def assignments(values: list[str]) -> dict[str, str]:
@@ -74,7 +73,7 @@ def add_rules_commands(
         effective_from: str = _FROM,
         legal_basis: str = _BASIS,
         values: list[str] = _SET,
-        config: Path | None = _CONFIG,
+        config: Path | None = CONFIG_OPTION,
     ) -> None:
         """Adopt rules for an authority's subtree from a date (a RulesAdopted event)."""
         _, settings = read_settings(service, default_config, config)
@@ -99,7 +98,7 @@ def add_rules_commands(
         typer.echo(f"{service}: rules adopted for {authority} from {effective_from} (position {adopted['position']})")
 
     @app.command("rules")
-    def rules(authority: str = _AUTHORITY, on: str | None = _ON, config: Path | None = _CONFIG) -> None:
+    def rules(authority: str = _AUTHORITY, on: str | None = _ON, config: Path | None = CONFIG_OPTION) -> None:
         """The rules in force for an authority on a day, and where each comes from."""
         _, settings = read_settings(service, default_config, config)
         application = build(settings)

@@ -10,7 +10,7 @@ import typer
 from coso_admissions import bootstrap
 from coso_admissions.adapters.member_files import read_rows
 from coso_admissions.application.commands import AdoptRules, ErasePerson, RulesOfAuthority
-from coso_backbone.cli import add_create_token_command, read_settings, service_cli
+from coso_backbone.cli import CONFIG_OPTION, add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
 
@@ -28,11 +28,10 @@ app = service_cli(
 
 _PERSON = typer.Argument(..., help="The person to forget (their candidate id)")
 _REASON = typer.Option(..., "--reason", help="Why, e.g. 'yêu cầu của chủ thể dữ liệu'")
-_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
 
 @app.command("erase")
-def erase_command(candidate_id: str = _PERSON, reason: str = _REASON, config: Path | None = _CONFIG) -> None:
+def erase_command(candidate_id: str = _PERSON, reason: str = _REASON, config: Path | None = CONFIG_OPTION) -> None:
     """Erase a person's personal data: their key is destroyed, their other records stay."""
     _, settings = read_settings("admissions", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
@@ -76,7 +75,7 @@ def _import_file(
 
 
 @app.command("import-members")
-def import_members_command(path: Path = _FILE, config: Path | None = _CONFIG) -> None:
+def import_members_command(path: Path = _FILE, config: Path | None = CONFIG_OPTION) -> None:
     """Import existing members from CSV/XLSX; prints the row-by-row report of refused rows."""
     _import_file(
         config,
@@ -91,7 +90,7 @@ _PROPOSALS = typer.Argument(..., exists=True, dir_okay=False, help="Proposals fi
 
 
 @app.command("import-proposals")
-def import_proposals_command(path: Path = _PROPOSALS, config: Path | None = _CONFIG) -> None:
+def import_proposals_command(path: Path = _PROPOSALS, config: Path | None = CONFIG_OPTION) -> None:
     """Import labour-federation proposals from CSV/XLSX (once per proposal_id); prints the refused rows."""
     _import_file(
         config,

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from coso_backbone.cli import add_create_token_command, read_settings, service_cli
+from coso_backbone.cli import CONFIG_OPTION, add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
 from coso_registry import bootstrap
@@ -47,7 +47,6 @@ app = service_cli(
 )
 add_rules_commands(app, "registry", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
 add_create_token_command(app, "registry", DEFAULT_CONFIG, bootstrap.build)
-config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 console = Console(stderr=True)
 
 
@@ -122,7 +121,7 @@ def import_enterprises(
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Date of changes to known enterprises (default today)")] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10000, help="Rows appended per transaction")] = 1000,
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Register new enterprises and record what changed for known ones (keyed by tax code).
 
@@ -138,7 +137,7 @@ def import_enterprises(
 @app.command("export-enterprises")
 def export_enterprises(
     file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write")],
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Write every enterprise, in the columns import-enterprises reads."""
     _, settings = read_settings("registry", DEFAULT_CONFIG, config)
@@ -153,7 +152,7 @@ def import_organizations(
     errors: Annotated[
         Path | None, typer.Option(help="Where to write the error report (default: FILE.errors.csv)")
     ] = None,
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Found the party organizations of a file (keyed by organization_id; enterprises by tax code).
 
@@ -168,7 +167,7 @@ def import_organizations(
 @app.command("export-organizations")
 def export_organizations(
     file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write")],
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Write every party organization, in the columns import-organizations reads."""
     _, settings = read_settings("registry", DEFAULT_CONFIG, config)
@@ -195,7 +194,7 @@ def load_divisions(
         list[str] | None, typer.Option(help="Only this new province (e.g. bac-ninh) and what preceded it")
     ] = None,
     legacy_from: Annotated[str, typer.Option(help="Effective date of the legacy units")] = "2020-01-01",
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Register the 34 provinces and their 3,321 communes/wards in force since 2025-07-01
     (package vietnam-provinces); authorities already registered are left alone, history
