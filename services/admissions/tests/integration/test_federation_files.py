@@ -83,21 +83,15 @@ def test_an_xlsx_proposals_file_is_posted_over_http_and_answers_the_report(servi
 
 
 def test_the_command_line_applies_a_proposals_file_and_lists_the_refused_rows(
-    settings_for: Any, tmp_path: Any, announcements_for: Any
+    on_the_command_line: tuple[Any, Any, Any], tmp_path: Any
 ) -> None:
-    import yaml
     from typer.testing import CliRunner
 
-    from coso_admissions import bootstrap
     from coso_admissions.entrypoints.cli import app as cli
 
-    settings = settings_for(f"sqlite:///{tmp_path / 'admissions.db'}")
-    bootstrap.migrate(settings)
-    application = bootstrap.build(settings)
-    registry = announcements_for(application)
+    _, config, registry = on_the_command_line
     registry.apply(registry.authority("hn.kcn-thang-long"), registry.enterprise("ent-minh-phat", "hn.kcn-thang-long"))
-    config, proposals = tmp_path / "config.yml", tmp_path / "proposals.csv"
-    config.write_text(yaml.safe_dump({"coso": settings.model_dump()}), encoding="utf-8")
+    proposals = tmp_path / "proposals.csv"
     proposals.write_text(CSV, encoding="utf-8")
 
     first = CliRunner().invoke(cli, ["import-proposals", str(proposals), "--config", str(config)])
@@ -115,4 +109,3 @@ def test_the_command_line_applies_a_proposals_file_and_lists_the_refused_rows(
         0,
         "admissions: 0 proposal(s) applied, 1 already applied, 0 row(s) refused\n",
     )
-    application.store.engine.dispose()
