@@ -6,18 +6,21 @@ under it in today's hierarchy, including the history of units merged into it. A 
 (Decree 13/2023): a grant reads or writes it only if it says so (`personal_data`); the other
 services hold none and leave the flag false. Each service keeps its own users' grants and
 token hashes (`coso_backbone.access_store`), finds what a grant's subtree covers in its own
-hierarchy, and refuses with its own errors; this module is the model they share. Pure: no I/O.
+hierarchy, and refuses with its own errors; this module is the model they share, with
+`TokenAccess`, the bearer-token check and issue their `AccessControl` build on. Pure: no I/O
+(the store is a port).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar, Generic, Protocol, TypeVar
 
-from coso_backbone.errors import InvalidInput
+from coso_backbone.errors import CosoError, InvalidInput
 
 EVERYWHERE = "*"
 
@@ -129,3 +132,59 @@ def bearer_token(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+class TokenStore(Protocol):
+    """Where a service keeps its users' token hashes and grants (`coso_backbone.access_store`)."""
+
+    def principal_for_token(self, token_hash: str) -> Principal | None:
+        """The user holding the token of that hash, with all their grants; None if unknown."""
+
+    def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None:
+        """Record a new token of the user and the grants they do not hold yet."""
+
+
+S = TypeVar("S", bound=TokenStore)
+
+
+class TokenAccess(Generic[S]):
+    """Who is calling, from a bearer token checked against the service's store, and new tokens.
+
+    A service's `AccessControl` subclasses it, names the error a caller without a known token
+    gets (`refusal`) and where tokens come from (`issued_by`, the rule that error names), and
+    adds the scopes of its own hierarchy. With access control switched off (`enabled` false,
+    local development) every caller is unrestricted.
+    """
+
+    refusal: ClassVar[type[CosoError]]
+    issued_by: ClassVar[str]
+
+    def __init__(self, store: S, enabled: bool = True) -> None:
+        self._store = store
+        self.enabled = enabled
+
+    def authenticate(self, authorization: str | None) -> Principal:
+        """The principal behind an `Authorization: Bearer <token>` header."""
+        if not self.enabled:
+            return Principal.unrestricted()
+        return self.principal_of(self.token_in(authorization))
+
+    def token_in(self, authorization: str | None, rule: str = "Authorization: Bearer <token>") -> str:
+        """The token of the header, or the service's refusal naming `rule`."""
+        token = bearer_token(authorization)
+        if token is None:
+            raise self.refusal("this request needs an API token", field="Authorization", rule=rule)
+        return token
+
+    def principal_of(self, token: str) -> Principal:
+        """The user holding the token, with their grants, or the service's refusal."""
+        principal = self._store.principal_for_token(token_hash(token))
+        if principal is None:
+            raise self.refusal("the API token is not known", field="Authorization", rule=self.issued_by)
+        return principal
+
+    def issue_token(self, user: str, grants: Sequence[Grant]) -> str:
+        """A new API token for a user (shown once; only its hash is kept), with added grants."""
+        token = new_token()
+        self._store.add_token(user, token_hash(token), grants)
+        return token

@@ -26,6 +26,9 @@ from coso_backbone.worker import Loop, run_loops
 
 T = TypeVar("T")
 
+CONFIG_OPTION = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
+"""`--config`/`-c`, the configuration file every command that reads one takes (`read_settings`)."""
+
 
 def refusing_bad_configuration(call: Callable[[], T]) -> T:
     """Run a call that reads `coso.options`; a bad option is named, without a traceback."""
@@ -66,26 +69,25 @@ def service_cli(
     consumer_names: Callable[[CosoSettings], list[str]] = lambda settings: [],
 ) -> typer.Typer:
     app = typer.Typer(help=f"coso {service} service", no_args_is_help=True)
-    config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
     def settings_from(config: Path | None) -> tuple[Path, CosoSettings]:
         return read_settings(service, default_config, config)
 
     @app.command("migrate")
-    def migrate_command(config: Path | None = config_option) -> None:
+    def migrate_command(config: Path | None = CONFIG_OPTION) -> None:
         """Create or upgrade the service's database schema (idempotent)."""
         _, settings = settings_from(config)
         refusing_bad_configuration(lambda: migrate(settings))
         typer.echo(f"{service}: database at {settings.database_url} is up to date")
 
     @app.command("api")
-    def api_command(config: Path | None = config_option) -> None:
+    def api_command(config: Path | None = CONFIG_OPTION) -> None:
         """Serve RPC and HTTP (nameko)."""
         path, _ = settings_from(config)
         os.execvp(sys.executable, [sys.executable, "-m", "nameko", "run", "--config", str(path), nameko_service])
 
     @app.command("worker")
-    def worker_command(config: Path | None = config_option) -> None:
+    def worker_command(config: Path | None = CONFIG_OPTION) -> None:
         """Run the outbox relay and the consumers until stopped."""
         _, settings = settings_from(config)
         logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service}-worker %(levelname)s %(message)s")
@@ -105,7 +107,7 @@ def service_cli(
         return consumer
 
     @dead.command("list")
-    def list_command(config: Path | None = config_option, consumer: str | None = None) -> None:
+    def list_command(config: Path | None = CONFIG_OPTION, consumer: str | None = None) -> None:
         """Show the dead letters of a consumer (nothing is removed)."""
         _, settings = settings_from(config)
         name = resolve_consumer(settings, consumer)
@@ -118,7 +120,7 @@ def service_cli(
         typer.echo(f"{len(letters)} dead letter(s) for {name}")
 
     @dead.command("replay")
-    def replay_command(config: Path | None = config_option, consumer: str | None = None) -> None:
+    def replay_command(config: Path | None = CONFIG_OPTION, consumer: str | None = None) -> None:
         """Send every dead letter back to its consumer, to be applied again."""
         _, settings = settings_from(config)
         name = resolve_consumer(settings, consumer)
@@ -155,7 +157,6 @@ _AUTHORITY = typer.Option(
     [], "--authority", help="Authority whose subtree is granted ('*': all), with --role; repeatable"
 )
 _ROLE = typer.Option("viewer", "--role", help="The role granted on each --authority: viewer, editor or administrator")
-_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
 
 def add_create_token_command(
@@ -180,7 +181,7 @@ def add_create_token_command(
         authority: list[str] = _AUTHORITY,
         role: str = _ROLE,
         personal: bool = personal_option,
-        config: Path | None = _CONFIG,
+        config: Path | None = CONFIG_OPTION,
     ) -> None:
         """Grant a user roles on authorities' subtrees and print a new API token (shown only once)."""
         _, settings = read_settings(service, default_config, config)

@@ -2,7 +2,8 @@
 the read API, metrics and the health check.
 
 A service's nameko class stays thin: it declares `app = WiredApplication(bootstrap.build)`
-and turns requests into application calls with the helpers here.
+and turns requests into application calls with the helpers here; one that checks tokens
+inherits `Callers` for who is calling.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import heap, readapi
+from coso_backbone.access import Principal
 from coso_backbone.config import CosoSettings
 from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from coso_backbone.eventstore import EventStore
@@ -33,6 +35,23 @@ class RpcAuthorization(ContextDataProvider):
     with any RPC call the worker makes in turn."""
 
     context_key = "authorization"
+
+
+class Callers:
+    """Who calls a method of a service that checks tokens: `caller(request)` from the HTTP
+    header `Authorization: Bearer <token>`, `rpc_caller()` from the RPC context data
+    `authorization`. The service's `app.access` (a `coso_backbone.access.TokenAccess`) checks
+    the token and refuses with the service's own error."""
+
+    app: Any
+    rpc_authorization: str | None = RpcAuthorization()
+
+    def caller(self, request: Request) -> Principal:
+        return self.app.access.authenticate(request.headers.get("Authorization"))
+
+    def rpc_caller(self) -> Principal:
+        """The caller of an RPC method: the `Bearer <token>` of its context data `authorization`."""
+        return self.app.access.authenticate(self.rpc_authorization)
 
 
 class WiredApplication(DependencyProvider):

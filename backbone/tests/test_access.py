@@ -1,9 +1,10 @@
 """The shared access model: roles ranked, grants' roots for a role (with personal data or not),
-scopes, grants as the command line gives them, tokens."""
+scopes, grants as the command line gives them, tokens and the bearer-token check built on them."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +18,7 @@ from coso_backbone.access import (
     InvalidGrant,
     Principal,
     Role,
+    TokenAccess,
     bearer_token,
     grant_of,
     new_token,
@@ -26,6 +28,7 @@ from coso_backbone.access import (
     token_hash,
 )
 from coso_backbone.cli import add_create_token_command, grants_given
+from coso_backbone.errors import Forbidden
 
 
 def test_a_stronger_role_counts_as_the_weaker_one_but_not_the_reverse() -> None:
@@ -57,6 +60,55 @@ def test_a_bearer_token_is_read_from_the_header_and_anything_else_is_none() -> N
     assert bearer_token("Basic dXNlcg==") is None
     assert bearer_token("Bearer ") is None
     assert bearer_token(None) is None
+
+
+class Refused(Forbidden):
+    pass
+
+
+class Tokens:
+    def __init__(self) -> None:
+        self.kept: dict[str, Principal] = {}
+
+    def principal_for_token(self, token_hash: str) -> Principal | None:
+        return self.kept.get(token_hash)
+
+    def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None:
+        self.kept[token_hash] = Principal(user, tuple(grants))
+
+
+class ExampleAccess(TokenAccess[Tokens]):
+    refusal = Refused
+    issued_by = "a token issued by `coso-example create-token`"
+
+
+def test_a_token_issued_is_kept_as_its_hash_and_authenticates_its_holder() -> None:
+    tokens = Tokens()
+    access = ExampleAccess(tokens)
+    token = access.issue_token("an@hn", [Grant("hn", Role.EDITOR)])
+    assert list(tokens.kept) == [token_hash(token)]
+    assert access.authenticate(f"Bearer {token}") == Principal("an@hn", (Grant("hn", Role.EDITOR),))
+
+
+def test_a_missing_or_unknown_token_gets_the_services_refusal_naming_the_rule() -> None:
+    access = ExampleAccess(Tokens())
+    for header, message, rule in (
+        (None, "this request needs an API token", "Authorization: Bearer <token>"),
+        ("Basic dXNlcg==", "this request needs an API token", "Authorization: Bearer <token>"),
+        ("Bearer unknown", "the API token is not known", "a token issued by `coso-example create-token`"),
+    ):
+        with pytest.raises(Refused) as refused:
+            access.authenticate(header)
+        assert (refused.value.message, refused.value.field, refused.value.rule) == (message, "Authorization", rule)
+    with pytest.raises(Refused) as other:
+        access.token_in(None, rule="a header or a session")
+    assert other.value.rule == "a header or a session"
+
+
+def test_with_access_control_switched_off_every_caller_is_unrestricted() -> None:
+    access = ExampleAccess(Tokens(), enabled=False)
+    assert access.authenticate(None) == Principal.unrestricted()
+    assert access.authenticate("Bearer unknown") == Principal.unrestricted()
 
 
 def test_a_grant_with_personal_data_is_a_root_for_personal_data_and_one_without_is_not() -> None:

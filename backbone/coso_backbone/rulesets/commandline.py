@@ -14,8 +14,8 @@ from typing import Any
 import typer
 from pydantic import BaseModel, ValidationError
 
-from coso_backbone.cli import config_path
-from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.cli import CONFIG_OPTION, read_settings
+from coso_backbone.config import CosoSettings
 from coso_backbone.errors import CosoError
 
 _AUTHORITY = typer.Option(..., "--authority", help="The authority whose subtree the rules apply to")
@@ -23,7 +23,6 @@ _FROM = typer.Option(..., "--from", help="The day they take effect (YYYY-MM-DD)"
 _BASIS = typer.Option(..., "--legal-basis", help="The decision adopting them, e.g. 'Quyết định 12-QĐ/TU'")
 _SET = typer.Option(..., "--set", help="A rule and its value, e.g. decision_working_days=45; repeatable")
 _ON = typer.Option(None, "--on", help="The day (default: today)")
-_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 
 
 def assignments(values: list[str]) -> dict[str, str]:
@@ -74,10 +73,11 @@ def add_rules_commands(
         effective_from: str = _FROM,
         legal_basis: str = _BASIS,
         values: list[str] = _SET,
-        config: Path | None = _CONFIG,
+        config: Path | None = CONFIG_OPTION,
     ) -> None:
         """Adopt rules for an authority's subtree from a date (a RulesAdopted event)."""
-        application = build(load_settings(config_path(service, default_config, config)))
+        _, settings = read_settings(service, default_config, config)
+        application = build(settings)
         try:
             command = adopt_command.model_validate(
                 {
@@ -98,9 +98,10 @@ def add_rules_commands(
         typer.echo(f"{service}: rules adopted for {authority} from {effective_from} (position {adopted['position']})")
 
     @app.command("rules")
-    def rules(authority: str = _AUTHORITY, on: str | None = _ON, config: Path | None = _CONFIG) -> None:
+    def rules(authority: str = _AUTHORITY, on: str | None = _ON, config: Path | None = CONFIG_OPTION) -> None:
         """The rules in force for an authority on a day, and where each comes from."""
-        application = build(load_settings(config_path(service, default_config, config)))
+        _, settings = read_settings(service, default_config, config)
+        application = build(settings)
         try:
             answer = application.rules.in_force(query.model_validate({"authority_id": authority, "on": on}))
         except (ValidationError, ValueError) as exc:

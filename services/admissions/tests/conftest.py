@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from coso_admissions import bootstrap
 from coso_admissions.adapters.registry_events import registry_event_handlers
@@ -188,6 +190,21 @@ def registry(app: bootstrap.AdmissionsApp, run_id: str) -> RegistryAnnouncements
 @pytest.fixture
 def announcements_for(run_id: str) -> Callable[[bootstrap.AdmissionsApp], RegistryAnnouncements]:
     return lambda app: RegistryAnnouncements(app, f"/coso/{run_id}/registry")
+
+
+@pytest.fixture
+def on_the_command_line(
+    settings_for: Callable[..., CosoSettings], tmp_path: Path, run_id: str
+) -> Iterator[tuple[bootstrap.AdmissionsApp, Path, RegistryAnnouncements]]:
+    """Admissions on a SQLite file, the configuration file its command line reads (`--config`),
+    and the registry's announcements to it."""
+    settings = settings_for(f"sqlite:///{tmp_path / 'admissions.db'}")
+    bootstrap.migrate(settings)
+    app = bootstrap.build(settings)
+    config = tmp_path / "config.yml"
+    config.write_text(yaml.safe_dump({"coso": settings.model_dump()}), encoding="utf-8")
+    yield app, config, RegistryAnnouncements(app, f"/coso/{run_id}/registry")
+    app.store.engine.dispose()
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ from coso_admissions.application.commands import (
     StartTransfer,
     TransfersOfAuthority,
 )
-from coso_admissions.domain.access import Principal
 from coso_admissions.entrypoints.openapi_routes import ADMISSIONS_API
 from coso_backbone import service_support as web
 from coso_backbone.rulesets.endpoints import RulesEndpoints
@@ -38,18 +37,11 @@ from coso_backbone.rulesets.guarded import GuardedRules
 web.make_database_driver_green()
 
 
-class AdmissionsService(web.BackboneEndpoints, RulesEndpoints):
+class AdmissionsService(web.Callers, web.BackboneEndpoints, RulesEndpoints):
     name = "admissions"
     app: bootstrap.AdmissionsApp = web.WiredApplication(bootstrap.build)
-    rpc_authorization: str | None = web.RpcAuthorization()
     openapi = ADMISSIONS_API
     adopt_rules_command = AdoptRules
-
-    def caller(self, request: Request) -> Principal:
-        return self.app.access.authenticate(request.headers.get("Authorization"))
-
-    def rpc_caller(self) -> Principal:
-        return self.app.access.authenticate(self.rpc_authorization)
 
     def rules_for(self, request: Request) -> GuardedRules:
         return self.app.guarded.rules_for(self.caller(request))

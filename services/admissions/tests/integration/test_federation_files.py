@@ -80,3 +80,32 @@ def test_an_xlsx_proposals_file_is_posted_over_http_and_answers_the_report(servi
     assert answer.status_code == 200
     report = json.loads(answer.get_data())
     assert (report["proposed"], report["refused"]) == (1, 0)
+
+
+def test_the_command_line_applies_a_proposals_file_and_lists_the_refused_rows(
+    on_the_command_line: tuple[Any, Any, Any], tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from coso_admissions.entrypoints.cli import app as cli
+
+    _, config, registry = on_the_command_line
+    registry.apply(registry.authority("hn.kcn-thang-long"), registry.enterprise("ent-minh-phat", "hn.kcn-thang-long"))
+    proposals = tmp_path / "proposals.csv"
+    proposals.write_text(CSV, encoding="utf-8")
+
+    first = CliRunner().invoke(cli, ["import-proposals", str(proposals), "--config", str(config)])
+    again = CliRunner().invoke(cli, ["import-proposals", str(proposals), "--config", str(config)])
+    clean = tmp_path / "clean.csv"
+    clean.write_text("\n".join(CSV.splitlines()[:2]), encoding="utf-8")
+    applied = CliRunner().invoke(cli, ["import-proposals", str(clean), "--config", str(config)])
+
+    assert first.exit_code == 1
+    assert "row 3: job_category:" in first.output and "(rule: enum)" in first.output
+    assert "1 proposal(s) applied, 0 already applied, 4 row(s) refused" in first.output
+    assert "0 proposal(s) applied, 1 already applied, 4 row(s) refused" in again.output
+    assert "row 2:" not in first.output
+    assert (applied.exit_code, applied.output) == (
+        0,
+        "admissions: 0 proposal(s) applied, 1 already applied, 0 row(s) refused\n",
+    )

@@ -176,28 +176,38 @@ def test_a_members_file_is_posted_over_http_and_answers_the_report(service: Any)
 
 
 def test_the_command_line_imports_a_members_file_and_lists_the_refused_rows(
-    settings_for: Any, tmp_path: Any, announcements_for: Any
+    on_the_command_line: tuple[Any, Any, Any], tmp_path: Any
 ) -> None:
-    import yaml
     from typer.testing import CliRunner
 
-    from coso_admissions import bootstrap
     from coso_admissions.entrypoints.cli import app as cli
 
-    settings = settings_for(f"sqlite:///{tmp_path / 'admissions.db'}")
-    bootstrap.migrate(settings)
-    application = bootstrap.build(settings)
-    registry = announcements_for(application)
+    _, config, registry = on_the_command_line
     registry.apply(registry.authority("hn.kcn-thang-long"))
-    config, members_file = tmp_path / "config.yml", tmp_path / "members.csv"
-    config.write_text(yaml.safe_dump({"coso": settings.model_dump()}), encoding="utf-8")
+    members_file = tmp_path / "members.csv"
     members_file.write_text(CSV, encoding="utf-8")
 
     result = CliRunner().invoke(cli, ["import-members", str(members_file), "--config", str(config)])
 
     assert result.exit_code == 1
     assert "row 3: job_category" in result.output and "2 member(s) imported, 2 row(s) refused" in result.output
-    application.store.engine.dispose()
+
+
+def test_the_command_line_names_a_configuration_it_cannot_read(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from coso_admissions.entrypoints.cli import app as cli
+
+    missing, members_file = tmp_path / "missing.yml", tmp_path / "members.csv"
+    members_file.write_text(CSV, encoding="utf-8")
+    for command in (
+        ["erase", "c-1", "--reason", "yêu cầu"],
+        ["import-members", str(members_file)],
+        ["import-proposals", str(members_file)],
+    ):
+        result = CliRunner().invoke(cli, [*command, "--config", str(missing)])
+        assert result.exit_code == 2, (command, result.output)
+        assert f"cannot read configuration {missing}" in result.output, command
 
 
 def test_a_probationary_member_removed_by_the_pipeline_is_removed_from_the_members(

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -121,21 +120,14 @@ def test_personal_data_is_recorded_and_erased_over_http(service: Any) -> None:
     assert service.get_candidate(candidate_id)["personal"]["full_name"] == "erased"
 
 
-def test_the_command_line_erases_a_person(
-    settings_for: Callable[..., CosoSettings], tmp_path: Path, announcements_for: Callable[..., Any]
-) -> None:
+def test_the_command_line_erases_a_person(on_the_command_line: tuple[Any, Path, Any]) -> None:
     from typer.testing import CliRunner
 
     from coso_admissions.entrypoints.cli import app as cli
 
-    settings = settings_for(f"sqlite:///{tmp_path / 'admissions.db'}")
-    bootstrap.migrate(settings)
-    application = bootstrap.build(settings)
-    registry = announcements_for(application)
+    application, config, registry = on_the_command_line
     registry.apply(registry.enterprise("ent-minh-phat", "hn.kcn-thang-long"))
     candidate_id = application.admissions.propose_candidate(proposal())["candidate_id"]
-    config = tmp_path / "config.yml"
-    config.write_text(yaml.safe_dump({"coso": settings.model_dump()}), encoding="utf-8")
 
     erased = CliRunner().invoke(cli, ["erase", candidate_id, "--reason", "yêu cầu", "--config", str(config)])
     unknown = CliRunner().invoke(cli, ["erase", "nobody", "--reason", "yêu cầu", "--config", str(config)])
@@ -143,4 +135,3 @@ def test_the_command_line_erases_a_person(
     assert erased.exit_code == 0, erased.output
     assert application.admissions.candidate(candidate_id)["personal"]["full_name"] == "erased"
     assert unknown.exit_code == 1 and "candidate_id" in unknown.output
-    application.store.engine.dispose()

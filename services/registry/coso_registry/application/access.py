@@ -7,35 +7,20 @@ authorities granted, with the units merged into them). With access control switc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
-from coso_backbone.access import bearer_token, new_token, token_hash
+from coso_backbone.access import TokenAccess
 from coso_registry.application.ports import AccessStore
-from coso_registry.domain.access import EVERYWHERE, Grant, Principal, Role, Scope, require, roots_with, scope_of
+from coso_registry.domain.access import EVERYWHERE, Principal, Role, Scope, require, roots_with, scope_of
 from coso_registry.domain.errors import AccessDenied
 
 
-class AccessControl:
-    def __init__(self, store: AccessStore, enabled: bool = True) -> None:
-        self._store = store
-        self.enabled = enabled
+class AccessControl(TokenAccess[AccessStore]):
+    """Bearer tokens (`TokenAccess`: a missing or unknown one is AccessDenied) and the scopes
+    of the registry's hierarchy."""
 
-    def authenticate(self, authorization: str | None) -> Principal:
-        """The principal behind an `Authorization: Bearer <token>` header."""
-        if not self.enabled:
-            return Principal.unrestricted()
-        token = bearer_token(authorization)
-        if token is None:
-            raise AccessDenied(
-                "this request needs an API token", field="Authorization", rule="Authorization: Bearer <token>"
-            )
-        principal = self._store.principal_for_token(token_hash(token))
-        if principal is None:
-            raise AccessDenied(
-                "the API token is not known", field="Authorization", rule="a token issued by the registry"
-            )
-        return principal
+    refusal = AccessDenied
+    issued_by = "a token issued by the registry"
 
     def scope(self, principal: Principal, role: Role, on: date | None = None) -> Scope:
         roots = roots_with(principal, role)
@@ -55,9 +40,3 @@ class AccessControl:
                 )
             return
         require(scope, authority_id, role, principal.user, field)
-
-    def issue_token(self, user: str, grants: Sequence[Grant]) -> str:
-        """A new API token for a user (shown once; only its hash is kept), with added grants."""
-        token = new_token()
-        self._store.add_token(user, token_hash(token), grants)
-        return token

@@ -7,10 +7,10 @@ from datetime import date
 from types import TracebackType
 from typing import Any, Protocol
 
+from coso_backbone.access import TokenStore
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.registry import AuthorityLevel
 from coso_backbone.rulesets.application import RuleSetStore as RuleSetStore
-from coso_registry.domain.access import Grant, Principal
 from coso_registry.domain.authority import Authority
 from coso_registry.domain.enterprise import Enterprise
 from coso_registry.domain.hierarchy import Hierarchy, Node
@@ -110,15 +110,11 @@ class RegistryQueries(Protocol):
     def successors_on(self, authority_id: str, day: date) -> list[str]: ...
 
 
-class AccessStore(Protocol):
+class AccessStore(TokenStore, Protocol):
     """Users, their API tokens and their grants (kept beside the events, never published)."""
-
-    def principal_for_token(self, token_hash: str) -> Principal | None: ...
 
     def covered_by(self, roots: Sequence[str], on: date) -> set[str]:
         """The roots' subtrees on a day, plus every unit that was merged or dissolved into them."""
-
-    def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None: ...
 
 
 class MemberCounts(Protocol):

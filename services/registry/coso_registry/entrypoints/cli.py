@@ -4,6 +4,7 @@ of enterprises, `adopt-rules` / `rules` and `create-token`)."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from coso_backbone.cli import add_create_token_command, config_path, service_cli
-from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.cli import CONFIG_OPTION, add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import CosoError
 from coso_backbone.rulesets.commandline import add_rules_commands
 from coso_registry import bootstrap
@@ -47,17 +47,7 @@ app = service_cli(
 )
 add_rules_commands(app, "registry", DEFAULT_CONFIG, bootstrap.build, AdoptRules, RulesOfAuthority)
 add_create_token_command(app, "registry", DEFAULT_CONFIG, bootstrap.build)
-config_option = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 console = Console(stderr=True)
-
-
-def _settings(config: Path | None) -> CosoSettings:
-    path = config_path("registry", DEFAULT_CONFIG, config)
-    try:
-        return load_settings(path)
-    except (OSError, KeyError, ValueError) as exc:
-        typer.echo(f"cannot read configuration {path}: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def write_error_report(report: ImportReport, path: Path) -> None:
@@ -83,6 +73,46 @@ def _finish(report: ImportReport, file: Path, errors: Path | None) -> None:
         raise typer.Exit(1)
 
 
+def _import(
+    application: bootstrap.RegistryApp,
+    file: Path,
+    errors: Path | None,
+    run: Callable[[Callable[[int], None]], ImportReport],
+) -> None:
+    """Run an import of the file with a progress bar (`run(advance)`), then `_finish`;
+    a file that cannot be read exits 2."""
+    try:
+        total = count_rows(file)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(f"Nhập {file.name}", total=total)
+            report = run(lambda n: progress.advance(task, n))
+    except UnreadableSpreadsheet as exc:
+        typer.echo(f"cannot read {file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    _finish(report, file, errors)
+
+
+def _export(application: bootstrap.RegistryApp, file: Path, write: Callable[[], int], what: str) -> None:
+    """Write the file (`write()` gives the rows written) and say how many; a file that cannot
+    be written exits 2."""
+    try:
+        written = write()
+    except UnreadableSpreadsheet as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        application.store.engine.dispose()
+    typer.echo(f"{written} {what} written to {file}")
+
+
 @app.command("import-enterprises")
 def import_enterprises(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or .xlsx file, header in row 1")],
@@ -91,53 +121,29 @@ def import_enterprises(
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Date of changes to known enterprises (default today)")] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10000, help="Rows appended per transaction")] = 1000,
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Register new enterprises and record what changed for known ones (keyed by tax code).
 
     Importing the same file again records nothing. Bad rows are skipped and listed in the
     error report; the exit status is 1 when any row was refused."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     effective = date.fromisoformat(as_of) if as_of else None
     importer = EnterpriseImport(application.unit_of_work, as_of=effective, batch_size=batch_size)
-    try:
-        total = count_rows(file)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task(f"Nhập {file.name}", total=total)
-            report = importer.run(read_rows(file), lambda n: progress.advance(task, n))
-    except UnreadableSpreadsheet as exc:
-        typer.echo(f"cannot read {file}: {exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    _finish(report, file, errors)
+    _import(application, file, errors, lambda advance: importer.run(read_rows(file), advance))
 
 
 @app.command("export-enterprises")
 def export_enterprises(
     file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write")],
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Write every enterprise, in the columns import-enterprises reads."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
-    try:
-        rows = ([found[c] for c in COLUMNS] for found in application.queries.each_enterprise())
-        written = write_rows(file, COLUMNS, rows)
-    except UnreadableSpreadsheet as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(f"{written} enterprises written to {file}")
+    rows = ([found[c] for c in COLUMNS] for found in application.queries.each_enterprise())
+    _export(application, file, lambda: write_rows(file, COLUMNS, rows), "enterprises")
 
 
 @app.command("import-organizations")
@@ -146,50 +152,32 @@ def import_organizations(
     errors: Annotated[
         Path | None, typer.Option(help="Where to write the error report (default: FILE.errors.csv)")
     ] = None,
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Found the party organizations of a file (keyed by organization_id; enterprises by tax code).
 
     Importing the same file again records nothing; bad rows are skipped and listed in the error
     report (row, column, reason); the exit status is 1 when any row was refused."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     importer = OrganizationImport(application.organizations, application.queries, application.unit_of_work)
-    try:
-        total = count_rows(file)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task(f"Nhập {file.name}", total=total)
-            report = importer.run(read_rows(file, organization_column_of), lambda n: progress.advance(task, n))
-    except UnreadableSpreadsheet as exc:
-        typer.echo(f"cannot read {file}: {exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    _finish(report, file, errors)
+    _import(application, file, errors, lambda advance: importer.run(read_rows(file, organization_column_of), advance))
 
 
 @app.command("export-organizations")
 def export_organizations(
     file: Annotated[Path, typer.Argument(dir_okay=False, help="A .csv or .xlsx file to write")],
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Write every party organization, in the columns import-organizations reads."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
-    try:
-        written = write_rows(file, ORGANIZATION_COLUMNS, organization_rows(application.queries))
-    except UnreadableSpreadsheet as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from None
-    finally:
-        application.store.engine.dispose()
-    typer.echo(f"{written} party organizations written to {file}")
+    _export(
+        application,
+        file,
+        lambda: write_rows(file, ORGANIZATION_COLUMNS, organization_rows(application.queries)),
+        "party organizations",
+    )
 
 
 @app.command("load-divisions")
@@ -206,12 +194,12 @@ def load_divisions(
         list[str] | None, typer.Option(help="Only this new province (e.g. bac-ninh) and what preceded it")
     ] = None,
     legacy_from: Annotated[str, typer.Option(help="Effective date of the legacy units")] = "2020-01-01",
-    config: Path | None = config_option,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Register the 34 provinces and their 3,321 communes/wards in force since 2025-07-01
     (package vietnam-provinces); authorities already registered are left alone, history
     already recorded is not recorded again."""
-    settings = _settings(config)
+    _, settings = read_settings("registry", DEFAULT_CONFIG, config)
     application = bootstrap.build(settings)
     only = set(province) if province else None
     try:

@@ -49,7 +49,6 @@ from coso_registry.application.commands import (
     UpgradeOrganization,
 )
 from coso_registry.application.guarded import ENTERPRISE_CHANGES
-from coso_registry.domain.access import Principal
 from coso_registry.domain.errors import InvalidQuery
 from coso_registry.entrypoints.openapi_routes import REGISTRY_API
 
@@ -100,18 +99,11 @@ def number_of(request: Request, name: str, default: int) -> int:
         raise InvalidQuery(f"{name}={raw!r} is not a whole number", field=name, rule="integer") from None
 
 
-class RegistryService(web.BackboneEndpoints, RulesEndpoints):
+class RegistryService(web.Callers, web.BackboneEndpoints, RulesEndpoints):
     name = "registry"
     app: bootstrap.RegistryApp = web.WiredApplication(bootstrap.build)
-    rpc_authorization: str | None = web.RpcAuthorization()
     openapi = REGISTRY_API
     adopt_rules_command = AdoptRules
-
-    def caller(self, request: Request) -> Principal:
-        return self.app.access.authenticate(request.headers.get("Authorization"))
-
-    def rpc_caller(self) -> Principal:
-        return self.app.access.authenticate(self.rpc_authorization)
 
     def rules_for(self, request: Request) -> GuardedRules:
         return self.app.guarded.rules_for(self.caller(request))

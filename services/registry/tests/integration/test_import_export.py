@@ -45,6 +45,17 @@ def settings(database_url: str, amqp_uri: str) -> CosoSettings:
     return CosoSettings(service="registry", database_url=database_url, amqp_uri=amqp_uri, http_port=0, metrics_port=0)
 
 
+def config_file(settings: CosoSettings, tmp_path: Path) -> Path:
+    """The configuration file the command line reads (`--config`)."""
+    config = tmp_path / "registry.yml"
+    config.write_text(
+        "coso:\n  service: registry\n"
+        f"  database_url: {settings.database_url}\n  amqp_uri: {settings.amqp_uri}\n"
+        "  http_port: 0\n  metrics_port: 0\n"
+    )
+    return config
+
+
 @pytest.fixture
 def app(settings: CosoSettings) -> Iterator[bootstrap.RegistryApp]:
     bootstrap.migrate(settings)
@@ -119,12 +130,7 @@ def test_a_changed_row_records_only_its_changes(app: bootstrap.RegistryApp, tmp_
 def test_the_cli_writes_the_error_report_and_export_round_trips(
     app: bootstrap.RegistryApp, settings: CosoSettings, tmp_path: Path
 ) -> None:
-    config = tmp_path / "registry.yml"
-    config.write_text(
-        "coso:\n  service: registry\n"
-        f"  database_url: {settings.database_url}\n  amqp_uri: {settings.amqp_uri}\n"
-        "  http_port: 0\n  metrics_port: 0\n"
-    )
+    config = config_file(settings, tmp_path)
     source = _spreadsheet(tmp_path / "dn.xlsx")
     runner = CliRunner()
     imported = runner.invoke(cli, ["import-enterprises", str(source), "--config", str(config)])
@@ -163,12 +169,7 @@ def test_party_organizations_import_row_by_row_idempotently_and_round_trip_throu
     sheet.append(["cb-1", "Chi bộ DN 1", "grassroots_cell", "bn.a", first, "1-QĐ", "2024-01-05", 5])  # 7: twice
     source = tmp_path / "to-chuc.xlsx"
     workbook.save(source)
-    config = tmp_path / "registry.yml"
-    config.write_text(
-        "coso:\n  service: registry\n"
-        f"  database_url: {settings.database_url}\n  amqp_uri: {settings.amqp_uri}\n"
-        "  http_port: 0\n  metrics_port: 0\n"
-    )
+    config = config_file(settings, tmp_path)
     runner = CliRunner()
     imported = runner.invoke(cli, ["import-organizations", str(source), "--config", str(config)])
     assert imported.exit_code == 1, imported.output
@@ -199,3 +200,19 @@ def test_party_organizations_import_row_by_row_idempotently_and_round_trip_throu
     )
     changed = runner.invoke(cli, ["import-organizations", str(renamed), "--config", str(config)])
     assert changed.exit_code == 1 and "row 2, name" in changed.output
+
+
+def test_the_cli_refuses_a_file_that_is_not_a_spreadsheet_naming_it(
+    app: bootstrap.RegistryApp, settings: CosoSettings, tmp_path: Path
+) -> None:
+    config = config_file(settings, tmp_path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("tax_code\n")
+    runner = CliRunner()
+    for command in ("import-enterprises", "import-organizations"):
+        read = runner.invoke(cli, [command, str(notes), "--config", str(config)])
+        assert read.exit_code == 2, read.output
+        assert f"cannot read {notes}: notes.txt: expected a .csv or .xlsx file" in read.output
+    for command in ("export-enterprises", "export-organizations"):
+        written = runner.invoke(cli, [command, str(tmp_path / "out.txt"), "--config", str(config)])
+        assert (written.exit_code, written.output) == (2, "out.txt: expected a .csv or .xlsx file\n")

@@ -29,7 +29,7 @@ from coso_backbone.access import (
     Principal,
     Role,
     Scope,
-    bearer_token,
+    TokenAccess,
     new_token,
     roots_with,
     scope_of,
@@ -51,7 +51,13 @@ class Session:
     expires_at: datetime
 
 
-class AccessControl:
+class AccessControl(TokenAccess[AccessStore]):
+    """Bearer tokens (`TokenAccess`: a missing or unknown one is NotSignedIn), the dashboard's
+    sessions, and the scopes of reporting's hierarchy."""
+
+    refusal = NotSignedIn
+    issued_by = "a token issued by `coso-reporting create-token`"
+
     def __init__(
         self,
         store: AccessStore,
@@ -61,39 +67,21 @@ class AccessControl:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         session_lifetime: timedelta = timedelta(hours=DEFAULT_SESSION_HOURS),
     ) -> None:
-        self._store = store
+        super().__init__(store, enabled)
         self._trees = trees
         self._today = today
         self._now = now
         self.session_lifetime = session_lifetime
-        self.enabled = enabled
 
     def authenticate(self, authorization: str | None, session: str | None = None) -> Principal:
         """The principal behind an `Authorization: Bearer <token>` header, else behind the
         dashboard's session (None: a change, which takes the header alone)."""
         if not self.enabled:
             return Principal.unrestricted()
-        token = bearer_token(authorization)
-        if token is None and authorization is None and session and session.strip():
+        if authorization is None and session and session.strip():
             return self.principal_of_session(session.strip())
-        if token is None:
-            raise NotSignedIn(
-                "this request needs an API token",
-                field="Authorization",
-                rule="Authorization: Bearer <token>" + ("" if session is None else ", or the dashboard's session"),
-            )
-        return self.principal_of(token)
-
-    def principal_of(self, token: str) -> Principal:
-        """The user holding the token, or NotSignedIn."""
-        principal = self._store.principal_for_token(token_hash(token))
-        if principal is None:
-            raise NotSignedIn(
-                "the API token is not known",
-                field="Authorization",
-                rule="a token issued by `coso-reporting create-token`",
-            )
-        return principal
+        rule = "Authorization: Bearer <token>" + ("" if session is None else ", or the dashboard's session")
+        return self.principal_of(self.token_in(authorization, rule))
 
     def principal_of_session(self, session_id: str) -> Principal:
         """The holder of an open session, or NotSignedIn (unknown, ended or signed out)."""
@@ -143,9 +131,7 @@ class AccessControl:
         return [entry for entry in entries if entry.get("authority_id") in scope]
 
     def issue_token(self, user: str, grants: Sequence[Grant]) -> str:
-        """A new API token for a user (shown once; only its hash is kept), with added grants."""
+        """A new API token for a named user (shown once; only its hash is kept), with added grants."""
         if not user.strip():
             raise InvalidGrant("a token is issued to a named user", field="user", rule="required")
-        token = new_token()
-        self._store.add_token(user.strip(), token_hash(token), grants)
-        return token
+        return super().issue_token(user.strip(), grants)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from coso_backbone.access import Grant, Principal
+from coso_backbone.access import Principal, TokenStore
 from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.reporting import PeriodClosed, TargetIndicator
 from coso_reporting.domain.indicators import AuthorityCounts, Counts
@@ -93,12 +93,8 @@ class PlanAchievements(Protocol):
         """Per recorded authority, what each indicator achieved from `start` to `end` (both included)."""
 
 
-class AccessStore(Protocol):
-    def principal_for_token(self, token_hash: str) -> Principal | None:
-        """The user holding the token of that hash, with all their grants; None if unknown."""
-
-    def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None:
-        """Record a new token of the user and the grants they do not hold yet."""
+class AccessStore(TokenStore, Protocol):
+    """Users' tokens and grants (`TokenStore`), and the dashboard's sessions."""
 
     def open_session(self, session_hash: str, token_hash: str, expires_at: datetime, now: datetime) -> None:
         """Record a dashboard session opened with the token of that hash (and forget the ended ones)."""

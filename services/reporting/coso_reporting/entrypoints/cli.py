@@ -9,8 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from coso_backbone.cli import add_create_token_command, config_path, service_cli
-from coso_backbone.config import CosoSettings, load_settings
+from coso_backbone.cli import CONFIG_OPTION, add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import BackboneError, CosoError
 from coso_reporting import bootstrap
 from coso_reporting.adapters.rebuild import RebuildStats
@@ -26,27 +25,15 @@ app = service_cli(
     consumer_names=bootstrap.consumer_names,
 )
 add_create_token_command(app, "reporting", DEFAULT_CONFIG, bootstrap.build)
-
-
-def _settings(config: Path | None) -> CosoSettings:
-    path = config_path("reporting", DEFAULT_CONFIG, config)
-    try:
-        return load_settings(path)
-    except (OSError, KeyError, ValueError) as exc:
-        typer.echo(f"cannot read configuration {path}: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-_CONFIG = typer.Option(None, "--config", "-c", help="Service configuration file (YAML)")
 _DISCARD = typer.Option(
     False, "--discard-leftovers", help="Drop the tables a crashed rebuild left (never while one runs)"
 )
 
 
 @app.command("rebuild")
-def rebuild_command(config: Path | None = _CONFIG, discard_leftovers: bool = _DISCARD) -> None:
+def rebuild_command(config: Path | None = CONFIG_OPTION, discard_leftovers: bool = _DISCARD) -> None:
     """Rebuild the indicators from the sources' read APIs; the old ones serve until the swap."""
-    settings = _settings(config)
+    _, settings = read_settings("reporting", DEFAULT_CONFIG, config)
     console = Console()
     with Progress(
         TextColumn("{task.description}"),

@@ -40,15 +40,10 @@ SESSION_COOKIE = "coso_reporting_session"
 and SameSite=Strict, taken for reading only."""
 
 
-class ReportingService(web.BackboneEndpoints):
+class ReportingService(web.Callers, web.BackboneEndpoints):
     name = "reporting"
     app: bootstrap.ReportingApp = web.WiredApplication(bootstrap.build)
-    rpc_authorization: str | None = web.RpcAuthorization()
     openapi = REPORTING_API
-
-    def rpc_caller(self) -> Principal:
-        """The caller of an RPC method: the `Bearer <token>` of its context data `authorization`."""
-        return self.app.access.authenticate(self.rpc_authorization)
 
     def reader(self, request: Request) -> Principal:
         """The caller of a read: the Authorization header, else the session cookie."""
@@ -58,7 +53,7 @@ class ReportingService(web.BackboneEndpoints):
 
     def writer(self, request: Request) -> Principal:
         """The caller of a change: the Authorization header alone."""
-        return self.app.access.authenticate(request.headers.get("Authorization"))
+        return self.caller(request)
 
     def viewer_of(self, request: Request, authority_id: str) -> None:
         self.app.access.require(self.reader(request), authority_id, Role.VIEWER)
