@@ -29,6 +29,10 @@ from sqlalchemy.exc import DBAPIError
 
 _UPSERT_ROWS = 500  # rows per multi-row statement on PostgreSQL
 _IN_CHUNK = 500  # ids per `IN (...)` of a read
+# Ids looked up in bulk travel as one string, split by the server (`string_to_array`): psycopg2
+# quoting each of 20,000 ids into an array took ~12 ms of this process's time, and the
+# server took a third less time to split one string than to read the array.
+_ID_SEPARATOR = "\x1f"
 BULK = "coso_bulk"  # the execution option of connections that write a rebuild's fresh tables
 
 
@@ -158,14 +162,20 @@ def rows_with_keys(
     connection: Connection, table: Table, key: str, ids: Collection[str], columns: Sequence[str]
 ) -> list[tuple[Any, ...]]:
     """`columns` of the rows whose `key` is one of `ids`: on a bulk connection one statement
-    through the driver (`key = ANY(array)`), otherwise SQLAlchemy's `IN` of 500 ids at a time
+    through the driver (`key = ANY(array)`, the array sent as one string unless an id holds
+    the separator or is empty), otherwise SQLAlchemy's `IN` of 500 ids at a time
     (compiling those cost more than the index lookups on a rebuild's pages)."""
     if not ids:
         return []
     if is_bulk(connection):
-        statement = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY(%s)"
+        listed = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY("
+        joined = _ID_SEPARATOR.join(ids)
+        if joined.count(_ID_SEPARATOR) == len(ids) - 1 and "" not in ids:  # split back into the same ids
+            statement, parameter = listed + "string_to_array(%s, E'\\x1f'))", joined
+        else:
+            statement, parameter = listed + "%s)", list(ids)
         with _driver_cursor(connection, statement) as cursor:
-            cursor.execute(statement, (list(ids),))
+            cursor.execute(statement, (parameter,))
             return list(cursor.fetchall())
     query = _select_by_key(table, key, tuple(columns))
     ordered = sorted(ids)
