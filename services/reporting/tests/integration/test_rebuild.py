@@ -223,7 +223,9 @@ def test_a_consumer_running_through_a_rebuild_neither_loses_nor_double_counts(wo
 
 
 @pytest.mark.parametrize(
-    "organization", ["", 'Chi bộ "Hòa Bình", ca 1\nca 2\t\\N', "\\N"], ids=["empty", "quoted", "null-like"]
+    "organization",
+    ["", 'Chi bộ "Hòa Bình", ca 1\nca 2\t\\N', "\\N", "a\\b\\\\c\rd\u00a0e\x1ff\\"],
+    ids=["empty", "quoted", "null-like", "escaped"],
 )
 def test_a_rebuild_keeps_empty_strings_quotes_and_nulls_as_live_consumption_does(
     world, projection, organization: str
