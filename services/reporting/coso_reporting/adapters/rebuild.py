@@ -45,7 +45,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Table, and_, delete, insert, inspect, or_, select, text
@@ -89,7 +89,8 @@ def _coverage_as_kept(connection: Connection, tables: ProjectionTables) -> None:
 Count = Callable[[Connection, ProjectionTables], None]
 
 
-class CountStep(NamedTuple):
+@dataclass(frozen=True)
+class CountStep:
     """A count of the rebuild's end and the tables it fills: whole, with rows of distinct
     keys (each a grouping), tables the pages leave alone. On PostgreSQL those are created
     without their primary key, which is added once they are filled (`_finish_table`):

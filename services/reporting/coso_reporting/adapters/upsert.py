@@ -5,12 +5,12 @@ Two ways of writing, chosen per connection:
 - live (the consumer's batches): `INSERT ... ON CONFLICT (key) DO UPDATE` of many rows per
   statement (psycopg2's `execute_values`, 500 rows each; SQLite: `executemany`).
 - bulk (a rebuild's fresh tables, a connection with the execution option `coso_bulk`): on
-  PostgreSQL the rows are sent with `COPY ... FROM STDIN` (in its text format), straight into the table when they are known to be new, else into a staging
-  table that one `INSERT ... SELECT ... ON CONFLICT DO UPDATE` applies, with the same
-  update as the live statement. Measured here on 100,000 member rows: `execute_values`
-  upsert 2.0 s, staged COPY 0.45 s, COPY into the table 0.28 s (both with CSV, written by
-  the `csv` module, which took twice the time of the text format's lines). On SQLite bulk
-  is live.
+  PostgreSQL the rows are sent with `COPY ... FROM STDIN` (in its text format), straight
+  into the table when they are known to be new, else into a staging table that one
+  `INSERT ... SELECT ... ON CONFLICT DO UPDATE` applies, with the same update as the live
+  statement. Measured here on 100,000 member rows: `execute_values` upsert 2.0 s, staged
+  COPY 0.45 s, COPY into the table 0.28 s (both with CSV, written by the `csv` module,
+  which took twice the time of the text format's lines). On SQLite bulk is live.
 
 Driver errors are raised as SQLAlchemy's (`IntegrityError`, `DataError` …), as statements
 run through SQLAlchemy raise them, so a page's refusal is recognised whichever path wrote it.
@@ -157,8 +157,9 @@ def rows_with_keys(
     if is_bulk(connection):
         listed = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY("
         joined = _ID_SEPARATOR.join(ids)
+        parameter: str | list[str] = joined
         if joined.count(_ID_SEPARATOR) == len(ids) - 1 and "" not in ids:  # split back into the same ids
-            statement, parameter = listed + "string_to_array(%s, E'\\x1f'))", joined
+            statement = listed + "string_to_array(%s, E'\\x1f'))"
         else:
             statement, parameter = listed + "%s)", list(ids)
         with _driver_cursor(connection, statement) as cursor:

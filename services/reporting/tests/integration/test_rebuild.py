@@ -282,9 +282,7 @@ def test_after_a_rebuild_the_live_tables_have_their_declared_indexes_under_their
     assert projection.counts() == {"hn": ((1, 0), (1, 0))}
 
 
-def test_after_a_rebuild_the_live_tables_have_their_primary_keys_under_their_declared_names(
-    world, projection
-) -> None:
+def test_after_a_rebuild_the_live_tables_have_their_primary_keys_under_their_declared_names(world, projection) -> None:
     def keys() -> dict[str, tuple[str | None, tuple[str, ...]]]:
         found = inspect(projection.engine)
         return {
