@@ -1,7 +1,8 @@
 """Rebuilding the projection from its sources while the old tables keep serving.
 
 1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py),
-   without their secondary indexes.
+   without their secondary indexes; on PostgreSQL the tables the counts fill at the end
+   (`COUNT_LANES`) without their primary keys too.
 2. Each source is read page by page from position 0 up to its last position when the
    rebuild began (or, if it does not say, until it has nothing more). Four pages at a time
    are tallied in memory and written in one transaction (`apply_events`, the very code the
@@ -12,11 +13,13 @@
    and yearly counts (adapters/calendar_counts.py), the organizations' counts
    (adapters/organization_counts.py) and the pipeline counts (adapters/pipeline_counts.py)
    are counted once from the loaded records, not moved page by page (`COUNT_LANES`). On
-   PostgreSQL pages are written with COPY (adapters/upsert.py) in a thread of their own,
-   while the next page is parsed, and commit without waiting for the WAL to reach the disk.
-   Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
-   On PostgreSQL the counts' independent lanes, and then the tables' indexes and statistics,
-   are made on two connections at once: the server has the machine to itself by then.
+   PostgreSQL pages are written with COPY (adapters/upsert.py, COPY's text format) in a
+   thread of their own, while the next page is parsed, and commit without waiting for the
+   WAL to reach the disk. Then the secondary indexes are built (PostgreSQL; suffixed names)
+   and the tables analyzed. On PostgreSQL this end runs on two connections at once, as one
+   queue: the counts' independent lanes first, each going on to its tables' primary keys,
+   indexes and statistics, then the other tables' indexes and statistics, taken by
+   whichever connection is free: the server has the machine to itself by then.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
    PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
    reads first), sets the consumer's checkpoints to the positions the rebuild reached,
@@ -33,6 +36,18 @@ tens of thousands of short-lived objects, and the collector's passes over them (
 whatever the caller holds) cost more than half the time; the rebuild makes no reference
 cycles, so refcounting frees each page. Measured on SQLite: ~45,000 events/s with the
 collector running, over 100,000 without.
+
+On PostgreSQL the replay is bound by this process (parsing in the main thread, tallying
+and writing in the writer's, sharing the GIL) and the end by the server. Measured with the
+bench's page files at `--scale 0.1` (778,295 events), five runs alternating with the code
+before on a machine shared with other work: the end took 5.9-7.8 s (once 13.4 s) against
+8.5-11.3 s before the counted tables got their keys after filling, 12.7-12.9 s against
+18.4-19.9 s at load 7-8; this process's time went from 11.6-14.5 s to 10.5-13.6 s; the
+rate overall 16,700-39,800 events/s against 15,000-32,900, as the load went. At `--scale 1`,
+one run each, the end took 136 s against 122 s, the whole 572 s against 524 s (13,533
+against 14,768 events/s; the machine busier for the new code): whether adding the keys to
+tables of millions of rows (sorted within the default 64 MB of `maintenance_work_mem`)
+costs more there than keeping them did is not measured yet.
 """
 
 from __future__ import annotations
@@ -93,9 +108,9 @@ Count = Callable[[Connection, ProjectionTables], None]
 class CountStep:
     """A count of the rebuild's end and the tables it fills: whole, with rows of distinct
     keys (each a grouping), tables the pages leave alone. On PostgreSQL those are created
-    without their primary key, which is added once they are filled (`_finish_table`):
-    inserting half a million rows in no order of the key into a table that has it took ~4 s
-    here, into one without it and adding it after ~1.2 s."""
+    without their primary key, which is added once they are filled (`_finish_table`): half
+    a million member flows took 1.2 s into a table without it and adding it after, 3.2 s
+    into one that had it in the key's order, 4-15 s in no order (the machine loaded)."""
 
     count: Count
     fills: Callable[[ProjectionTables], tuple[Table, ...]]
