@@ -3,6 +3,7 @@
     .venv/bin/python -m services.reporting.bench.national --scale 0.01            # SQLite, CI size
     .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres    # national, PostgreSQL
     .venv/bin/python -m services.reporting.bench.national --scale 0.1 --postgres --baseline  # + SQLite's rate
+    .venv/bin/python -m services.reporting.bench.national --scale 0.1 --postgres --rebuild-only --repeat 3
     .venv/bin/python -m services.reporting.bench.national --scale 0.01 --as-of 2025-12-31 --as-of 2025-06-30
 
 The data set (at --scale 1): one central root, 34 provinces, 3,321 communes/wards and two
@@ -24,6 +25,10 @@ changing the projection's state) — and the time of one province's XLSX and PDF
 As the reporting service does once it has started (`coso_backbone.heap`), the bench sets what
 it holds after the rebuild aside from the garbage collector's passes before measuring. The
 p95 is taken within the measured times (with few runs, close to the slowest).
+
+`--rebuild-only` prints the rebuild rate and nothing else (the reports' latencies take
+minutes at scale 1); `--repeat N` rebuilds N times from the same page files, each into a
+new database, for a rate less at the mercy of a busy machine.
 
 Every report is made as of one day, `--as-of YYYY-MM-DD`, over the period from the first
 of that day's year to it; plans and the indicator reports take it as today. By default it
@@ -589,6 +594,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=30, help="runs per latency figure")
     parser.add_argument(
+        "--rebuild-only", action="store_true", help="measure the rebuild only, not the reports' latencies"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="N", help="rebuild N times, each into a new database (default 1)"
+    )
+    parser.add_argument(
         "--as-of",
         type=_day,
         action="append",
@@ -613,8 +624,14 @@ def main() -> None:
         if args.baseline:
             with target_database(not args.postgres) as url:
                 rebuild_into(url, pages).dispose()
+        for _ in range(args.repeat - 1):  # the last one below
+            with target_database(args.postgres) as url:
+                rebuild_into(url, pages).dispose()
         with target_database(args.postgres) as url:
             engine = rebuild_into(url, pages)
+            if args.rebuild_only:
+                engine.dispose()
+                return
             adopt_plans(engine, nation.communes)
             heap.settle()  # as the service does once its application is built
             for day in args.as_of or [LAST_DAY]:

@@ -1,7 +1,8 @@
 """Rebuilding the projection from its sources while the old tables keep serving.
 
 1. Fresh tables are created beside the live ones (`<name>__rebuild`, adapters/tables.py),
-   without their secondary indexes.
+   without their secondary indexes; on PostgreSQL the tables the counts fill at the end
+   (`COUNT_LANES`) without their primary keys too.
 2. Each source is read page by page from position 0 up to its last position when the
    rebuild began (or, if it does not say, until it has nothing more). Four pages at a time
    are tallied in memory and written in one transaction (`apply_events`, the very code the
@@ -12,11 +13,13 @@
    and yearly counts (adapters/calendar_counts.py), the organizations' counts
    (adapters/organization_counts.py) and the pipeline counts (adapters/pipeline_counts.py)
    are counted once from the loaded records, not moved page by page (`COUNT_LANES`). On
-   PostgreSQL pages are written with COPY (adapters/upsert.py) in a thread of their own,
-   while the next page is parsed, and commit without waiting for the WAL to reach the disk.
-   Then the secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed.
-   On PostgreSQL the counts' independent lanes, and then the tables' indexes and statistics,
-   are made on two connections at once: the server has the machine to itself by then.
+   PostgreSQL pages are written with COPY (adapters/upsert.py, COPY's text format) in a
+   thread of their own, while the next page is parsed, and commit without waiting for the
+   WAL to reach the disk. Then the secondary indexes are built (PostgreSQL; suffixed names)
+   and the tables analyzed. On PostgreSQL this end runs on two connections at once, as one
+   queue: the counts' independent lanes first, each going on to its tables' primary keys,
+   indexes and statistics, then the other tables' indexes and statistics, taken by
+   whichever connection is free: the server has the machine to itself by then.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
    PostgreSQL: an exclusive lock on `consumer_checkpoints`, which every consumer batch
    reads first), sets the consumer's checkpoints to the positions the rebuild reached,
@@ -33,6 +36,18 @@ tens of thousands of short-lived objects, and the collector's passes over them (
 whatever the caller holds) cost more than half the time; the rebuild makes no reference
 cycles, so refcounting frees each page. Measured on SQLite: ~45,000 events/s with the
 collector running, over 100,000 without.
+
+On PostgreSQL the replay is bound by this process (parsing in the main thread, tallying
+and writing in the writer's, sharing the GIL) and the end by the server. Measured with the
+bench's page files at `--scale 0.1` (778,295 events), five runs alternating with the code
+before on a machine shared with other work: the end took 5.9-7.8 s (once 13.4 s) against
+8.5-11.3 s before the counted tables got their keys after filling, 12.7-12.9 s against
+18.4-19.9 s at load 7-8; this process's time went from 11.6-14.5 s to 10.5-13.6 s; the
+rate overall 16,700-39,800 events/s against 15,000-32,900, as the load went. At `--scale 1`,
+one run each, the end took 136 s against 122 s, the whole 572 s against 524 s (13,533
+against 14,768 events/s; the machine busier for the new code): whether adding the keys to
+tables of millions of rows (sorted within the default 64 MB of `maintenance_work_mem`)
+costs more there than keeping them did is not measured yet.
 """
 
 from __future__ import annotations
@@ -87,10 +102,53 @@ def _coverage_as_kept(connection: Connection, tables: ProjectionTables) -> None:
 # what the steps before it in the lane wrote (the coverage reads each enterprise's members),
 # so on PostgreSQL the lanes run at the same time, each in a transaction of its own.
 Count = Callable[[Connection, ProjectionTables], None]
-COUNT_LANES: tuple[tuple[Count, ...], ...] = (
-    (count_member_kinds, count_organizations, count_calendar, count_stage_moves),
-    (count_enterprise_members, _coverage_as_kept, count_pipeline),
+
+
+@dataclass(frozen=True)
+class CountStep:
+    """A count of the rebuild's end and the tables it fills: whole, with rows of distinct
+    keys (each a grouping), tables the pages leave alone. On PostgreSQL those are created
+    without their primary key, which is added once they are filled (`_finish_table`): half
+    a million member flows took 1.2 s into a table without it and adding it after, 3.2 s
+    into one that had it in the key's order, 4-15 s in no order (the machine loaded)."""
+
+    count: Count
+    fills: Callable[[ProjectionTables], tuple[Table, ...]]
+
+
+COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (
+    (
+        CountStep(
+            count_member_kinds,
+            lambda t: (t.member_changes, t.member_counts, t.member_unit_counts, t.member_compositions, t.member_flows),
+        ),
+        CountStep(count_organizations, lambda t: (t.organization_counts,)),
+        CountStep(count_calendar, lambda t: (t.monthly_indicators, t.yearly_indicators)),
+        CountStep(count_stage_moves, lambda t: (t.stage_moves, t.monthly_stage_moves)),
+    ),
+    (
+        CountStep(count_enterprise_members, lambda t: (t.enterprise_members,)),
+        CountStep(
+            _coverage_as_kept,
+            lambda t: (
+                t.enterprise_coverage,
+                t.coverage_counts,
+                t.coverage_changes,
+                t.coverage_monthly_changes,
+                t.coverage_settings,
+            ),
+        ),
+        CountStep(
+            count_pipeline, lambda t: (t.candidate_stages, t.candidate_deadlines, t.pipeline_counts, t.deadline_counts)
+        ),
+    ),
 )
+
+
+def _counted(tables: ProjectionTables) -> set[str]:
+    """The names of the tables the counts fill."""
+    return {table.name for lane in COUNT_LANES for step in lane for table in step.fills(tables)}
+
 
 # Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
 # error (the database or a source failing) stops the rebuild, leaving the live tables.
@@ -216,8 +274,7 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
-            self._concurrently([partial(self._count, lane) for lane in COUNT_LANES])
-            self._concurrently([partial(self._finish_table, table) for table in self._fresh.all()])
+            self._concurrently(self._end_jobs())
             self._swap(stats)
         except BaseException:
             self._drop_fresh_tables()
@@ -237,9 +294,13 @@ class _Rebuild:
                 rule="one rebuild at a time",
             )
         self._drop_fresh_tables()
+        counted = _counted(self._fresh)
         with self._write() as connection:
             for table in self._fresh.all():  # without secondary indexes: those come after loading
                 connection.execute(CreateTable(table))
+                if table.name in counted and connection.dialect.name == "postgresql":
+                    name = _quoted(connection, table.name)
+                    connection.execute(text(f"ALTER TABLE {name} DROP CONSTRAINT {_quoted(connection, _pkey(table))}"))
 
     # --- counts, indexes, statistics ------------------------------------------------------
     def _concurrently(self, jobs: Sequence[Callable[[], None]]) -> None:
@@ -256,18 +317,38 @@ class _Rebuild:
         for done in running:
             done.result()
 
-    def _count(self, lane: Sequence[Count]) -> None:
-        with self._write(bulk=True) as connection:
-            for count in lane:
-                count(connection, self._fresh)
+    def _end_jobs(self) -> list[Callable[[], None]]:
+        """The lanes of counts, each followed by finishing the tables it filled, then
+        finishing the tables the pages filled: on PostgreSQL a connection that is done with
+        its lane goes on with those while the other still counts."""
+        lanes = [partial(self._count, lane) for lane in COUNT_LANES]
+        counted = _counted(self._fresh)
+        return [*lanes, *(partial(self._finish_table, t) for t in self._fresh.all() if t.name not in counted)]
 
-    def _finish_table(self, table: Table) -> None:
-        """PostgreSQL: the table's secondary indexes, under their suffixed names, once the
-        rows are in (building an index at once is faster than keeping it up row by row), then
-        its statistics. SQLite has no way to rename an index: the swap creates them under
-        their own names."""
+    def _count(self, lane: Sequence[CountStep]) -> None:
+        with self._write(bulk=True) as connection:
+            for step in lane:
+                step.count(connection, self._fresh)
+        for step in lane:
+            for table in step.fills(self._fresh):
+                self._finish_table(table, with_key=True)
+
+    def _finish_table(self, table: Table, *, with_key: bool = False) -> None:
+        """PostgreSQL: the table's primary key if it was left out (`with_key`, the counted
+        tables) and its secondary indexes, under their suffixed names, once the rows are in
+        (building an index at once is faster than keeping it up row by row), then its
+        statistics. SQLite has no way to rename an index: the swap creates them under their
+        own names."""
         with self._write() as connection:
             if connection.dialect.name == "postgresql":
+                if with_key:
+                    key = ", ".join(_quoted(connection, c.name) for c in table.primary_key.columns)
+                    connection.execute(
+                        text(
+                            f"ALTER TABLE {_quoted(connection, table.name)} ADD CONSTRAINT "
+                            f"{_quoted(connection, _pkey(table))} PRIMARY KEY ({key})"
+                        )
+                    )
                 for index in table.indexes:
                     connection.execute(CreateIndex(index))
                 self._analyze(connection, table)
@@ -480,7 +561,7 @@ class _Rebuild:
             for index in live.indexes:
                 connection.execute(CreateIndex(index))
             return
-        renames = [(f"IF EXISTS {_quoted(connection, fresh.name + '_pkey')}", f"{live.name}_pkey")]
+        renames = [(f"IF EXISTS {_quoted(connection, _pkey(fresh))}", _pkey(live))]
         renames += [(_quoted(connection, f"{index.name}{REBUILD_SUFFIX}"), str(index.name)) for index in live.indexes]
         for old, new in renames:
             connection.execute(text(f"ALTER INDEX {old} RENAME TO {_quoted(connection, new)}"))
@@ -542,6 +623,11 @@ class _Rebuild:
             if bulk and connection.dialect.name == "postgresql":
                 connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             yield connection
+
+
+def _pkey(table: Table) -> str:
+    """PostgreSQL's name of an unnamed primary key."""
+    return f"{table.name}_pkey"
 
 
 def _quoted(connection: Connection, name: str) -> str:

@@ -223,7 +223,9 @@ def test_a_consumer_running_through_a_rebuild_neither_loses_nor_double_counts(wo
 
 
 @pytest.mark.parametrize(
-    "organization", ["", 'Chi bộ "Hòa Bình", ca 1\nca 2\t\\N', "\\N"], ids=["empty", "quoted", "null-like"]
+    "organization",
+    ["", 'Chi bộ "Hòa Bình", ca 1\nca 2\t\\N', "\\N", "a\\b\\\\c\rd\u00a0e\x1ff\\"],
+    ids=["empty", "quoted", "null-like", "escaped"],
 )
 def test_a_rebuild_keeps_empty_strings_quotes_and_nulls_as_live_consumption_does(
     world, projection, organization: str
@@ -278,3 +280,22 @@ def test_after_a_rebuild_the_live_tables_have_their_declared_indexes_under_their
     names = set(inspect(projection.engine).get_table_names())
     assert not [n for n in names if n.endswith("__rebuild")]
     assert projection.counts() == {"hn": ((1, 0), (1, 0))}
+
+
+def test_after_a_rebuild_the_live_tables_have_their_primary_keys_under_their_declared_names(world, projection) -> None:
+    def keys() -> dict[str, tuple[str | None, tuple[str, ...]]]:
+        found = inspect(projection.engine)
+        return {
+            table.name: (key["name"], tuple(key["constrained_columns"]))
+            for table in LIVE.all()
+            if (key := found.get_pk_constraint(table.name))
+        }
+
+    migrated = keys()  # as the migrations made them
+    assert migrated["reporting_fact_member_flows"][1] == ("authority_id", "month", "flow")
+    assert len(migrated) == len(LIVE.all())
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn")])
+
+    rebuild(projection.engine, world.sources)
+
+    assert keys() == migrated
