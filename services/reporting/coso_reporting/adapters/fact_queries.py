@@ -14,12 +14,19 @@ a report recounts only the members changed after its day or within its period, a
 the coverage counts' changes after its day out of them (by month, then the days left of its
 day's month). The rules of a day are
 `MemberGroup`'s and `CoverageGroup`'s, written in SQL.
+
+Each statement is built once per shape (the tables, the database's dialect, whether the
+units are named or left out, whether a period has whole months, …) with the days, months
+and units as its parameters, as the pipeline's (adapters/fact_pipeline_queries.py):
+building a report's statements and their cache keys took longer than a commune's or a
+province's report took to run. The SQL the database receives is the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -79,10 +86,10 @@ def _status_now(m: Table) -> ColumnElement[str]:
     )
 
 
-def _status_on(m: Table, day: date) -> ColumnElement[str | None]:
-    """A member's status on the day (`MemberGroup`'s rule), None before its admission, from
-    the member's row or its kept last change (the same columns)."""
-    on = day.isoformat()
+def _status_on(m: Table, on: str | ColumnElement[str]) -> ColumnElement[str | None]:
+    """A member's status on the day `on` (ISO; or the parameter that holds it) by
+    `MemberGroup`'s rule, None before its admission, from the member's row or its kept last
+    change (the same columns)."""
     return case(
         (m.c.admitted_on > on, literal(None)),
         (and_(m.c.ended_on <= on, m.c.status.in_(LEFT_STATUSES)), m.c.status),
@@ -113,6 +120,15 @@ MEMBER_UNITS_NAMED_AT_MOST = 1_000
 # looking each unit's rows up by its index: a nation's 4,400 lookups of its changes took
 # half of its past day's report, and checking each row against the 4,400 a third of the rest.
 COVERAGE_UNITS_LOOKED_UP_AT_MOST = 1_000
+
+
+# How many statements of each kind are kept (each of a shape: a few per set of tables).
+_SHAPES_KEPT = 64
+
+
+def _day(name: str) -> BindParameter[str]:
+    """A day or month (ISO text) as the statement's parameter `name`."""
+    return bindparam(name, type_=String)
 
 
 def _named() -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
@@ -155,183 +171,40 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         held = sorted(authorities)
         with self._engine.connect() as connection:
             kept_with = kept_settings(connection, self._tables)
+        dialect = self._engine.dialect.name
+        on = day.isoformat()
+        parameters = {"on": on, "month": on[:7], "month_end": f"{on[:7]}-31"}  # ISO days sort as strings
         if kept_with != settings:
-            every = self._groups_on(day, settings, self._listed()).subquery()
-            found = self._summed(select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined"), held)
+            found = self._summed(_coverage_statement(self._tables, dialect, "listed", settings), parameters, held)
         elif len(held) <= COVERAGE_UNITS_LOOKED_UP_AT_MOST:
-            found = self._summed(self._kept_on(day, self._listed()), held)
+            found = self._summed(_coverage_statement(self._tables, dialect, "listed"), parameters, held)
         else:
-            found = self._summed(self._kept_on(day, None), held)
+            found = self._summed(_coverage_statement(self._tables, dialect, "every"), parameters, held)
             inside = set(held)
             not_held = sorted(str(unit) for unit in found[0] if unit not in inside)
             if not_held:
-                theirs = self._summed(self._kept_on(day, _named()), not_held)
+                theirs = self._summed(_coverage_statement(self._tables, dialect, "named"), parameters, not_held)
                 found = _less(found, theirs)
         units, size_bands, ownership, zones = found
         return CoverageCounts(
             {str(k): v for k, v in units.items()}, {str(k): v for k, v in size_bands.items()}, ownership, zones
         )
 
-    def _summed(self, combined: CTE, authorities: list[str]) -> list[dict[str | None, dict[str, int]]]:
-        """The measures of `combined`'s rows summed by each axis (unit, size band, ownership,
-        industrial zone; "" read as None), the keys with no enterprise left out."""
-        c = combined.c
-        sums = [func.sum(c[m]) for m in MEASURES]
-        axes = [c.authority_id, c.size_band, c.ownership, c.industrial_zone_id]
-        if self._engine.dialect.name == "postgresql":
-            # One pass for the four axes; the keys are never null (none: ""), so the one not
-            # null tells the axis of a row.
-            query: Select[Any] | CompoundSelect = (
-                select(*axes, *sums).group_by(func.grouping_sets(*(tuple_(a) for a in axes))).having(sums[0] != 0)
-            )
-        else:
-            query = union_all(
-                *(
-                    select(*(a if a is axis else literal(None) for a in axes), *sums)
-                    .group_by(axis)
-                    .having(sums[0] != 0)
-                    for axis in axes
-                )
-            )
+    def _summed(
+        self, statement: Select[Any] | CompoundSelect, parameters: dict[str, Any], authorities: list[str]
+    ) -> list[dict[str | None, dict[str, int]]]:
+        """The rows of a `_coverage_statement` for `authorities` (its parameter), by axis (unit,
+        size band, ownership, industrial zone; "" read as None)."""
         found: list[dict[str | None, dict[str, int]]] = [{}, {}, {}, {}]
         with self._engine.connect() as connection:
-            for *keys, e_, u, o, w, x in connection.execute(query, {"authorities": authorities}):
+            for *keys, e_, u, o, w, x in connection.execute(statement, {**parameters, "authorities": authorities}):
                 axis = next(n for n, key in enumerate(keys) if key is not None)
                 values = (e_, u, o, w, x)
                 found[axis][keys[axis] or None] = {name: int(v) for name, v in zip(MEASURES, values, strict=True)}
         return found
 
-    def _kept_on(self, day: date, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]] | None) -> CTE:
-        """The rows of the kept coverage counts of the units `listed` (None: of every unit)
-        and, with the opposite sign, their kept changes after the day: by month after the
-        day's month, by day within it (ISO days sort as strings: "-31" ends any month)."""
-        t = self._tables
-        counts, daily, monthly = t.coverage_counts, t.coverage_changes, t.coverage_monthly_changes
-        on, month = day.isoformat(), day.isoformat()[:7]
-        parts = [
-            (counts, False, []),
-            (monthly, True, [monthly.c.month > month]),
-            (daily, True, [daily.c.day > on, daily.c.day <= f"{month}-31"]),
-        ]
-        return union_all(
-            *(
-                select(
-                    *(table.c[k] for k in PLACE),
-                    *((-table.c[m] if taken_out else table.c[m]).label(m) for m in MEASURES),
-                ).where(*when, *([listed(table.c.authority_id)] if listed is not None else []))
-                for table, taken_out, when in parts
-            )
-        ).cte("combined")
-
-    def _listed(self) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
-        """Whether a unit is one of the report's `authorities` (the statement's parameter).
-        PostgreSQL: the units as one array, unnested once: the nation's 4,400 units written
-        into each of the four places that check them took longer to plan than to run."""
-        if self._engine.dialect.name == "postgresql":
-            units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("listed")
-            return lambda column: column.in_(select(units.c.unit))
-        return _named()
-
-    def _groups_on(
-        self,
-        day: date,
-        settings: CoverageSettings,
-        listed: Callable[[ColumnElement[Any]], ColumnElement[bool]],
-    ) -> Select[Any]:
-        """Each operating enterprise placed under `listed` on the day with its group on the
-        day (`adapters.coverage_counts.KEY`), for settings the counts were not kept with: its place, union and
-        organization on the day from their own tables, its members from the kept counts
-        corrected by the members changed after the day."""
-        t = self._tables
-        e, m = t.fact_enterprises, t.members
-        o, covered, mass = t.organizations, t.organization_enterprises, t.mass_organizations
-        kept, member_changes = t.enterprise_members, t.member_changes
-        on = day.isoformat()
-
-        place = self._places_on(on).subquery()
-        status_then, status_now = self._status_on(day), _status_now(m)
-        corrections = (
-            select(
-                m.c.enterprise_id,
-                func.sum(_is_active(status_then) - _is_active(status_now)).label("active"),
-                func.sum(_is_official(status_then) - _is_official(status_now)).label("official"),
-            )
-            .select_from(member_changes.join(m, m.c.member_id == member_changes.c.member_id))
-            .where(member_changes.c.changed_on > on, m.c.enterprise_id.is_not(None), *_counted(m))
-            .group_by(m.c.enterprise_id)
-            .subquery()
-        )
-        # Sets joined rather than correlated EXISTS: the tables have no secondary index (a
-        # rebuild swaps them by renaming), so a lookup per enterprise would scan each time.
-        unions = (
-            select(mass.c.enterprise_id)
-            .where(
-                mass.c.kind == "trade_union",
-                mass.c.founded_on <= on,
-                or_(mass.c.dissolved_on.is_(None), mass.c.dissolved_on > on),
-            )
-            .distinct()
-            .subquery()
-        )
-        organized = (
-            select(covered.c.enterprise_id)
-            .join(o, o.c.organization_id == covered.c.organization_id)
-            .where(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on))
-            .distinct()
-            .subquery()
-        )
-        active = func.coalesce(kept.c.active, 0) + func.coalesce(corrections.c.active, 0)
-        official = func.coalesce(kept.c.official, 0) + func.coalesce(corrections.c.official, 0)
-        return (
-            select(
-                place.c.authority_id,
-                func.coalesce(place.c.industrial_zone_id, NONE).label("industrial_zone_id"),
-                func.coalesce(e.c.ownership, NONE).label("ownership"),
-                size_band(e.c.worker_count, settings.bands).label("size_band"),
-                flag(unions.c.enterprise_id.is_not(None)).label("with_trade_union"),
-                flag(organized.c.enterprise_id.is_not(None)).label("with_party_organization"),
-                flag(active > 0).label("with_members"),
-                flag(official >= settings.minimum_official).label("enough_official_members"),
-            )
-            .select_from(
-                e.join(place, place.c.enterprise_id == e.c.enterprise_id)
-                .outerjoin(kept, kept.c.enterprise_id == e.c.enterprise_id)
-                .outerjoin(corrections, corrections.c.enterprise_id == e.c.enterprise_id)
-                .outerjoin(unions, unions.c.enterprise_id == e.c.enterprise_id)
-                .outerjoin(organized, organized.c.enterprise_id == e.c.enterprise_id)
-            )
-            .where(
-                e.c.registered_on <= on,
-                or_(e.c.closed_on.is_(None), e.c.closed_on > on),
-                listed(place.c.authority_id),
-            )
-        )
-
-    def _places_on(self, on: str) -> Select[tuple[str, str, str | None]]:
-        """Each enterprise's latest place from `on` back. PostgreSQL:
-        DISTINCT ON, which its planner sizes right (a join on the latest day it takes for a
-        handful of rows, and then rescans the union and organization sets for each enterprise)."""
-        p = self._tables.enterprise_places
-        columns = (p.c.enterprise_id, p.c.authority_id, p.c.industrial_zone_id)
-        if self._engine.dialect.name == "postgresql":
-            return (
-                select(*columns)
-                .where(p.c.valid_from <= on)
-                .distinct(p.c.enterprise_id)
-                .order_by(p.c.enterprise_id, p.c.valid_from.desc())
-            )
-        latest = (
-            select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
-            .where(p.c.valid_from <= on)
-            .group_by(p.c.enterprise_id)
-            .subquery()
-        )
-        return select(*columns).join(
-            latest, and_(latest.c.enterprise_id == p.c.enterprise_id, latest.c.valid_from == p.c.valid_from)
-        )
-
     def _status_on(self, day: date) -> ColumnElement[str | None]:
-        return _status_on(self._tables.members, day)
+        return _status_on(self._tables.members, day.isoformat())
 
     def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
         """`MemberGroup`'s rules over the members filed under `authorities`: the kept counts of
@@ -343,83 +216,27 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         counts summed per unit, status and job group; the composition of a report of more than
         MEMBER_UNITS_NAMED_AT_MOST units (a nation's) the counts summed over every unit,
         less those of the units it does not hold, a smaller one its units' counts."""
-        t = self._tables
-        flows = t.member_flows
-        m = t.member_changes  # each counted member's last change, with the members' columns a recount reads
-        first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
-        months, since = whole_months(start, end), recounted_since(day, start, end).isoformat()
+        months = whole_months(start, end)
         nation = len(authorities) > MEMBER_UNITS_NAMED_AT_MOST
-        parameters: dict[str, Any] = {"authorities": sorted(authorities)}
+        parameters: dict[str, Any] = {
+            "authorities": sorted(authorities),
+            "first": start.isoformat(),
+            "last": end.isoformat(),
+            "on": day.isoformat(),
+            "since": recounted_since(day, start, end).isoformat(),
+        }
+        if months is not None:  # ISO days sort as strings: "-31" ends any month
+            parameters.update(
+                {
+                    "months_from": months[0],
+                    "months_to": months[1],
+                    "within_from": f"{months[0]}-01",
+                    "within_to": f"{months[1]}-31",
+                }
+            )
         if nation:  # every kept row is of a unit with kept counts: leave out those not held
             parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(authorities)
-        listed = _not_named() if nation else _named()
-        zero, unknown = literal(0), literal(UNKNOWN)
-        in_scope = (m.c.changed_on >= since, listed(m.c.authority_id))
-        admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
-        left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
-        kept_admitted: ColumnElement[int] = zero
-        kept_left: ColumnElement[int] = zero
-        flow_rows: list[Select[Any]] = []
-        if months is not None:  # else no whole month: every admission and leaving of the period recounted
-            # The flows' rows: an admission has no status; a leaving has its own, with the flag.
-            is_admission = flows.c.flow == ADMITTED
-            flow_rows.append(
-                select(
-                    flows.c.authority_id,
-                    unknown,
-                    unknown,
-                    case((is_admission, literal(None)), else_=flows.c.flow),
-                    case((is_admission, 1), else_=0),
-                    case((is_admission, 0), else_=1),
-                    flows.c.members,
-                ).where(listed(flows.c.authority_id), flows.c.month.between(*months))
-            )
-            within = (f"{months[0]}-01", f"{months[1]}-31")  # ISO days sort as strings
-            kept_admitted = case((m.c.admitted_on.between(*within), 1), else_=0)
-            kept_left = case((m.c.ended_on.between(*within), 1), else_=0)
-        u = t.member_unit_counts
-        per_unit = select(
-            u.c.authority_id,
-            u.c.job_group.label("job_category"),
-            unknown.label("ownership"),
-            u.c.status,
-            zero.label("admitted"),
-            zero.label("left_in_period"),
-            u.c.members.label("n"),
-        ).where(listed(u.c.authority_id))
-        # Each changed member read once, and made two rows: taken out as kept (-1), put back
-        # as on the day (+1).
-        signs = union_all(select(literal(-1).label("n")), select(literal(1))).subquery("signs")
-        kept_row = signs.c.n == -1
-        recounted = (
-            select(
-                m.c.authority_id,
-                m.c.job_category,
-                m.c.ownership,
-                case((kept_row, _status_now(m)), else_=_status_on(m, day)).label("status"),
-                case((kept_row, kept_admitted), else_=admitted).label("admitted"),
-                case((kept_row, kept_left), else_=left).label("left_in_period"),
-                signs.c.n,
-            )
-            .select_from(m.join(signs, true()))
-            .where(*in_scope)
-            .cte("recounted")
-        )
-        c = union_all(per_unit, *flow_rows, select(*recounted.c)).cte("combined").c
-        active = c.status.in_(ACTIVE_STATUSES)
-        when = {
-            "members": active,
-            "probationary": c.status == "probationary",
-            "official": c.status == "official",
-            "production_worker": and_(active, c.job_category == "production_worker"),
-            "owner": and_(active, c.job_category == "owner"),
-            "admitted": c.admitted == 1,
-            "left": and_(c.left_in_period == 1, c.status.in_(LEFT_STATUSES)),
-            **{f"left_{s}": and_(c.left_in_period == 1, c.status == s) for s in LEFT_STATUSES},
-        }
-        units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(
-            c.authority_id
-        )
+        when, units, compositions = _member_statements(self._tables, nation, months is not None)
         with self._engine.connect() as connection:
             by_unit = {
                 a: {name: int(n) for name, n in zip(when, values, strict=True)}
@@ -427,45 +244,15 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             }
             by_composition = [
                 MemberGroup("", j or None, o or None, status, False, False, int(n))
-                for j, o, status, n in connection.execute(self._compositions(nation, listed, recounted), parameters)
+                for j, o, status, n in connection.execute(compositions, parameters)
             ]
         return MemberCounts(by_unit, by_composition)
 
     def _units_not_held(self, authorities: Collection[str]) -> list[str]:
         """The units with kept member counts that are not among `authorities`."""
-        u, held = self._tables.member_unit_counts, set(authorities)
+        held = set(authorities)
         with self._engine.connect() as connection:
-            return sorted(a for a in connection.execute(select(u.c.authority_id).distinct()).scalars() if a not in held)
-
-    def _compositions(
-        self, nation: bool, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]], recounted: CTE
-    ) -> Select[Any]:
-        """The active members by job category, ownership and status: the kept counts of the
-        report's units (of every unit less those of the units not held, for a nation's), with
-        the recounted members."""
-        kept, every = self._tables.member_counts, self._tables.member_compositions
-        axes = (kept.c.job_category, kept.c.ownership, kept.c.status)
-        if nation:
-            # A parameter of its own: SQLAlchemy writes an empty list alike for each use of one.
-            not_held: BindParameter[list[str]] = bindparam("units_not_held", expanding=True)
-            parts = [
-                select(every.c.job_category, every.c.ownership, every.c.status, every.c.members.label("n")),
-                select(*axes, -kept.c.members).where(kept.c.authority_id.in_(not_held)),
-            ]
-        else:
-            parts = [select(*axes, kept.c.members.label("n")).where(listed(kept.c.authority_id))]
-        r = recounted.c
-        parts.append(select(r.job_category, r.ownership, r.status, r.n))
-        c = union_all(*parts).cte("compositions").c
-        # The active members counted inside the sum rather than kept by a WHERE: PostgreSQL
-        # would push that condition into each part, misjudge how few changed members pass it
-        # and look each one up in the whole unit list.
-        count = func.sum(case((c.status.in_(ACTIVE_STATUSES), c.n), else_=0))
-        return (
-            select(c.job_category, c.ownership, c.status, count)
-            .group_by(c.job_category, c.ownership, c.status)
-            .having(count != 0)
-        )
+            return sorted(a for a in connection.execute(_units_with_counts(self._tables)).scalars() if a not in held)
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         t = self._tables.organization_ratings
@@ -482,6 +269,301 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                 (a, rating)
                 for a, rating in connection.execute(select(t.c.authority_id, t.c.rating).where(t.c.year == year))
             ]
+
+
+@lru_cache(maxsize=_SHAPES_KEPT)
+def _coverage_statement(
+    tables: ProjectionTables, dialect: str, units: str, settings: CoverageSettings | None = None
+) -> Select[Any] | CompoundSelect:
+    """The coverage report's statement for the `dialect`'s database, built once per shape:
+    the measures summed by each axis (`_summed_by_axis`) of the kept counts of the units
+    (`_kept_on`), or with `settings` (other than the counts were kept with) of every
+    enterprise of the day grouped by them (`_groups_on`). `units`: "listed", those of the
+    parameter `authorities` (`_listed`); "named", the same written out (`_named`); "every",
+    every unit. Its other parameters: the day (`on`), its month (`month`) and that month's
+    last possible day (`month_end`)."""
+    listed = {"listed": lambda: _listed(dialect), "named": _named, "every": lambda: None}[units]()
+    if settings is None:
+        return _summed_by_axis(_kept_on(tables, listed), dialect)
+    if listed is None:
+        raise ValueError("the enterprises of the day are grouped for the units listed")
+    every = _groups_on(tables, dialect, settings, listed).subquery()
+    return _summed_by_axis(select(*(every.c[k] for k in PLACE), *measures_of(every.c)).cte("combined"), dialect)
+
+
+def _summed_by_axis(combined: CTE, dialect: str) -> Select[Any] | CompoundSelect:
+    """The measures of `combined`'s rows summed by each axis (unit, size band, ownership,
+    industrial zone), each row with its axis's key alone not null; the keys with no
+    enterprise left out."""
+    c = combined.c
+    sums = [func.sum(c[m]) for m in MEASURES]
+    axes = [c.authority_id, c.size_band, c.ownership, c.industrial_zone_id]
+    if dialect == "postgresql":
+        # One pass for the four axes; the keys are never null (none: ""), so the one not
+        # null tells the axis of a row.
+        return select(*axes, *sums).group_by(func.grouping_sets(*(tuple_(a) for a in axes))).having(sums[0] != 0)
+    return union_all(
+        *(
+            select(*(a if a is axis else literal(None) for a in axes), *sums).group_by(axis).having(sums[0] != 0)
+            for axis in axes
+        )
+    )
+
+
+def _kept_on(tables: ProjectionTables, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]] | None) -> CTE:
+    """The rows of the kept coverage counts of the units `listed` (None: of every unit)
+    and, with the opposite sign, their kept changes after the day (`on`): by month after the
+    day's month (`month`), by day within it (up to `month_end`)."""
+    counts, daily, monthly = tables.coverage_counts, tables.coverage_changes, tables.coverage_monthly_changes
+    parts = [
+        (counts, False, []),
+        (monthly, True, [monthly.c.month > _day("month")]),
+        (daily, True, [daily.c.day > _day("on"), daily.c.day <= _day("month_end")]),
+    ]
+    return union_all(
+        *(
+            select(
+                *(table.c[k] for k in PLACE),
+                *((-table.c[m] if taken_out else table.c[m]).label(m) for m in MEASURES),
+            ).where(*when, *([listed(table.c.authority_id)] if listed is not None else []))
+            for table, taken_out, when in parts
+        )
+    ).cte("combined")
+
+
+def _listed(dialect: str) -> Callable[[ColumnElement[Any]], ColumnElement[bool]]:
+    """Whether a unit is one of the report's `authorities` (the statement's parameter).
+    PostgreSQL: the units as one array, unnested once: the nation's 4,400 units written
+    into each of the four places that check them took longer to plan than to run."""
+    if dialect == "postgresql":
+        units = select(func.unnest(bindparam("authorities", type_=ARRAY(String))).label("unit")).cte("listed")
+        return lambda column: column.in_(select(units.c.unit))
+    return _named()
+
+
+def _groups_on(
+    tables: ProjectionTables,
+    dialect: str,
+    settings: CoverageSettings,
+    listed: Callable[[ColumnElement[Any]], ColumnElement[bool]],
+) -> Select[Any]:
+    """Each operating enterprise placed under `listed` on the day (`on`) with its group on
+    the day (`adapters.coverage_counts.KEY`), for settings the counts were not kept with: its
+    place, union and organization on the day from their own tables, its members from the
+    kept counts corrected by the members changed after the day."""
+    t = tables
+    e, m = t.fact_enterprises, t.members
+    o, covered, mass = t.organizations, t.organization_enterprises, t.mass_organizations
+    kept, member_changes = t.enterprise_members, t.member_changes
+    on = _day("on")
+
+    place = _places_on(tables, dialect, on).subquery()
+    status_then, status_now = _status_on(m, on), _status_now(m)
+    corrections = (
+        select(
+            m.c.enterprise_id,
+            func.sum(_is_active(status_then) - _is_active(status_now)).label("active"),
+            func.sum(_is_official(status_then) - _is_official(status_now)).label("official"),
+        )
+        .select_from(member_changes.join(m, m.c.member_id == member_changes.c.member_id))
+        .where(member_changes.c.changed_on > on, m.c.enterprise_id.is_not(None), *_counted(m))
+        .group_by(m.c.enterprise_id)
+        .subquery()
+    )
+    # Sets joined rather than correlated EXISTS: the tables have no secondary index (a
+    # rebuild swaps them by renaming), so a lookup per enterprise would scan each time.
+    unions = (
+        select(mass.c.enterprise_id)
+        .where(
+            mass.c.kind == "trade_union",
+            mass.c.founded_on <= on,
+            or_(mass.c.dissolved_on.is_(None), mass.c.dissolved_on > on),
+        )
+        .distinct()
+        .subquery()
+    )
+    organized = (
+        select(covered.c.enterprise_id)
+        .join(o, o.c.organization_id == covered.c.organization_id)
+        .where(o.c.founded_on <= on, or_(o.c.ended_on.is_(None), o.c.ended_on > on))
+        .distinct()
+        .subquery()
+    )
+    active = func.coalesce(kept.c.active, 0) + func.coalesce(corrections.c.active, 0)
+    official = func.coalesce(kept.c.official, 0) + func.coalesce(corrections.c.official, 0)
+    return (
+        select(
+            place.c.authority_id,
+            func.coalesce(place.c.industrial_zone_id, NONE).label("industrial_zone_id"),
+            func.coalesce(e.c.ownership, NONE).label("ownership"),
+            size_band(e.c.worker_count, settings.bands).label("size_band"),
+            flag(unions.c.enterprise_id.is_not(None)).label("with_trade_union"),
+            flag(organized.c.enterprise_id.is_not(None)).label("with_party_organization"),
+            flag(active > 0).label("with_members"),
+            flag(official >= settings.minimum_official).label("enough_official_members"),
+        )
+        .select_from(
+            e.join(place, place.c.enterprise_id == e.c.enterprise_id)
+            .outerjoin(kept, kept.c.enterprise_id == e.c.enterprise_id)
+            .outerjoin(corrections, corrections.c.enterprise_id == e.c.enterprise_id)
+            .outerjoin(unions, unions.c.enterprise_id == e.c.enterprise_id)
+            .outerjoin(organized, organized.c.enterprise_id == e.c.enterprise_id)
+        )
+        .where(
+            e.c.registered_on <= on,
+            or_(e.c.closed_on.is_(None), e.c.closed_on > on),
+            listed(place.c.authority_id),
+        )
+    )
+
+
+def _places_on(tables: ProjectionTables, dialect: str, on: ColumnElement[str]) -> Select[tuple[str, str, str | None]]:
+    """Each enterprise's latest place from `on` back. PostgreSQL:
+    DISTINCT ON, which its planner sizes right (a join on the latest day it takes for a
+    handful of rows, and then rescans the union and organization sets for each enterprise)."""
+    p = tables.enterprise_places
+    columns = (p.c.enterprise_id, p.c.authority_id, p.c.industrial_zone_id)
+    if dialect == "postgresql":
+        return (
+            select(*columns)
+            .where(p.c.valid_from <= on)
+            .distinct(p.c.enterprise_id)
+            .order_by(p.c.enterprise_id, p.c.valid_from.desc())
+        )
+    latest = (
+        select(p.c.enterprise_id, func.max(p.c.valid_from).label("valid_from"))
+        .where(p.c.valid_from <= on)
+        .group_by(p.c.enterprise_id)
+        .subquery()
+    )
+    return select(*columns).join(
+        latest, and_(latest.c.enterprise_id == p.c.enterprise_id, latest.c.valid_from == p.c.valid_from)
+    )
+
+
+@lru_cache(maxsize=_SHAPES_KEPT)
+def _member_statements(
+    tables: ProjectionTables, nation: bool, with_months: bool
+) -> tuple[tuple[str, ...], Select[Any], Select[Any]]:
+    """The members report's statements, built once per shape: the names of the unit
+    columns, the statement of the units' rows (unit, then those columns) and that of the
+    composition (job category, ownership, status, active members). `nation`: the units not
+    held are left out (parameters `not_held` and `units_not_held`), else those held named
+    (`authorities`); `with_months`: the period has whole months, whose kept flows are read.
+    Their other parameters: the period (`first`, `last`), the day (`on`), the day members are
+    recounted from (`since`), and with whole months, the first and last (`months_from`,
+    `months_to`) and the first and last day they may hold (`within_from`, `within_to`)."""
+    flows = tables.member_flows
+    m = tables.member_changes  # each counted member's last change, with the members' columns a recount reads
+    first, last, on = _day("first"), _day("last"), _day("on")
+    listed = _not_named() if nation else _named()
+    zero, unknown = literal(0), literal(UNKNOWN)
+    in_scope = (m.c.changed_on >= _day("since"), listed(m.c.authority_id))
+    admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
+    left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
+    kept_admitted: ColumnElement[int] = zero
+    kept_left: ColumnElement[int] = zero
+    flow_rows: list[Select[Any]] = []
+    if with_months:  # else no whole month: every admission and leaving of the period recounted
+        # The flows' rows: an admission has no status; a leaving has its own, with the flag.
+        is_admission = flows.c.flow == ADMITTED
+        flow_rows.append(
+            select(
+                flows.c.authority_id,
+                unknown,
+                unknown,
+                case((is_admission, literal(None)), else_=flows.c.flow),
+                case((is_admission, 1), else_=0),
+                case((is_admission, 0), else_=1),
+                flows.c.members,
+            ).where(listed(flows.c.authority_id), flows.c.month.between(_day("months_from"), _day("months_to")))
+        )
+        within = (_day("within_from"), _day("within_to"))
+        kept_admitted = case((m.c.admitted_on.between(*within), 1), else_=0)
+        kept_left = case((m.c.ended_on.between(*within), 1), else_=0)
+    u = tables.member_unit_counts
+    per_unit = select(
+        u.c.authority_id,
+        u.c.job_group.label("job_category"),
+        unknown.label("ownership"),
+        u.c.status,
+        zero.label("admitted"),
+        zero.label("left_in_period"),
+        u.c.members.label("n"),
+    ).where(listed(u.c.authority_id))
+    # Each changed member read once, and made two rows: taken out as kept (-1), put back
+    # as on the day (+1).
+    signs = union_all(select(literal(-1).label("n")), select(literal(1))).subquery("signs")
+    kept_row = signs.c.n == -1
+    recounted = (
+        select(
+            m.c.authority_id,
+            m.c.job_category,
+            m.c.ownership,
+            case((kept_row, _status_now(m)), else_=_status_on(m, on)).label("status"),
+            case((kept_row, kept_admitted), else_=admitted).label("admitted"),
+            case((kept_row, kept_left), else_=left).label("left_in_period"),
+            signs.c.n,
+        )
+        .select_from(m.join(signs, true()))
+        .where(*in_scope)
+        .cte("recounted")
+    )
+    c = union_all(per_unit, *flow_rows, select(*recounted.c)).cte("combined").c
+    active = c.status.in_(ACTIVE_STATUSES)
+    when = {
+        "members": active,
+        "probationary": c.status == "probationary",
+        "official": c.status == "official",
+        "production_worker": and_(active, c.job_category == "production_worker"),
+        "owner": and_(active, c.job_category == "owner"),
+        "admitted": c.admitted == 1,
+        "left": and_(c.left_in_period == 1, c.status.in_(LEFT_STATUSES)),
+        **{f"left_{s}": and_(c.left_in_period == 1, c.status == s) for s in LEFT_STATUSES},
+    }
+    units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(c.authority_id)
+    return tuple(when), units, _compositions(tables, nation, listed, recounted)
+
+
+def _compositions(
+    tables: ProjectionTables,
+    nation: bool,
+    listed: Callable[[ColumnElement[Any]], ColumnElement[bool]],
+    recounted: CTE,
+) -> Select[Any]:
+    """The active members by job category, ownership and status: the kept counts of the
+    report's units (of every unit less those of the units not held, for a nation's), with
+    the recounted members."""
+    kept, every = tables.member_counts, tables.member_compositions
+    axes = (kept.c.job_category, kept.c.ownership, kept.c.status)
+    if nation:
+        # A parameter of its own: SQLAlchemy writes an empty list alike for each use of one.
+        not_held: BindParameter[list[str]] = bindparam("units_not_held", expanding=True)
+        parts = [
+            select(every.c.job_category, every.c.ownership, every.c.status, every.c.members.label("n")),
+            select(*axes, -kept.c.members).where(kept.c.authority_id.in_(not_held)),
+        ]
+    else:
+        parts = [select(*axes, kept.c.members.label("n")).where(listed(kept.c.authority_id))]
+    r = recounted.c
+    parts.append(select(r.job_category, r.ownership, r.status, r.n))
+    c = union_all(*parts).cte("compositions").c
+    # The active members counted inside the sum rather than kept by a WHERE: PostgreSQL
+    # would push that condition into each part, misjudge how few changed members pass it
+    # and look each one up in the whole unit list.
+    count = func.sum(case((c.status.in_(ACTIVE_STATUSES), c.n), else_=0))
+    return (
+        select(c.job_category, c.ownership, c.status, count)
+        .group_by(c.job_category, c.ownership, c.status)
+        .having(count != 0)
+    )
+
+
+@lru_cache(maxsize=_SHAPES_KEPT)
+def _units_with_counts(tables: ProjectionTables) -> Select[tuple[str]]:
+    """The units with kept member counts."""
+    u = tables.member_unit_counts
+    return select(u.c.authority_id).distinct()
 
 
 def _less(

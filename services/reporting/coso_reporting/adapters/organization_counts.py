@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -29,8 +30,10 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    String,
     Table,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -40,6 +43,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_reporting.adapters import fact_pipeline_queries
 from coso_reporting.adapters.tables import ProjectionTables
@@ -132,50 +137,62 @@ class SqlOrganizationQueries:
         self, family: Family, start: date, end: date, day: date, authorities: Collection[str]
     ) -> dict[tuple[str, str | None], tuple[int, int, int, int]]:
         """(authority, kind) -> (founded, dissolved, merged in the period; existing on the day)."""
-        t, counts = family.table(self._tables), self._tables.organization_counts
-        first, last, on = start.isoformat(), end.isoformat(), day.isoformat()
-        ended = t.c[family.ended]
-        in_period = ended.between(first, last)
-        merged: ColumnElement[Any] = (
-            _count(and_(in_period, t.c.ended_by == "merged")) if family is PARTY else literal(0)
-        )
-        dissolved = and_(in_period, t.c.ended_by == "dissolved") if family is PARTY else in_period
-        zero = literal(0)
-
-        def grouped(*columns: ColumnElement[Any], where: list[ColumnElement[bool]]) -> Select[Any]:
-            return (
-                select(t.c.authority_id, _kind(t.c.kind).label("kind"), *columns)
-                .where(t.c.founded_on.is_not(None), t.c.authority_id.is_not(None), *where)
-                .group_by(t.c.authority_id, _kind(t.c.kind))
-            )
-
-        parts = [
-            grouped(
-                _count(t.c.founded_on.between(first, last)),
-                _count(dissolved),
-                merged,
-                zero,
-                where=[or_(t.c.founded_on.between(first, last), in_period)],
-            ),
-            select(counts.c.authority_id, counts.c.kind, zero, zero, zero, counts.c.existing).where(
-                counts.c.family == family.name
-            ),
-            grouped(zero, zero, zero, -func.count(), where=[t.c.founded_on > on, ended.is_(None)]),
-            grouped(zero, zero, zero, func.count(), where=[ended > on, t.c.founded_on <= on]),
-        ]
         inside = set(authorities)
-        if len(inside) <= fact_pipeline_queries.NAMED_AUTHORITIES_AT_MOST:  # as the pipeline's reads
-            named = sorted(inside)
-            parts = [part.where(part.selected_columns[0].in_(named)) for part in parts]
+        named = len(inside) <= fact_pipeline_queries.NAMED_AUTHORITIES_AT_MOST  # as the pipeline's reads
+        parameters: dict[str, Any] = {"first": start.isoformat(), "last": end.isoformat(), "on": day.isoformat()}
+        if named:
+            parameters["authorities"] = sorted(inside)
         summed: dict[tuple[str, str | None], list[int]] = {}
         with self._engine.connect() as connection:
-            for a, kind, *numbers in connection.execute(union_all(*parts)):
+            for a, kind, *numbers in connection.execute(_groups_statement(self._tables, family, named), parameters):
                 if a not in inside:
                     continue
                 group = summed.setdefault((a, kind or None), [0, 0, 0, 0])
                 for i, n in enumerate(numbers):
                     group[i] += int(n or 0)
         return {key: (f, d, m, e) for key, (f, d, m, e) in summed.items() if f or d or m or e}
+
+
+@lru_cache(maxsize=16)
+def _groups_statement(tables: ProjectionTables, family: Family, named: bool) -> CompoundSelect:
+    """The statement of `_groups`' rows (authority, kind, founded, dissolved, merged,
+    existing; an authority's rows to be summed), built once per shape: building it took
+    longer than a commune's report took to run. Its parameters: the period (`first`,
+    `last`), the day (`on`) and, `named`, the authorities (`authorities`), else every
+    authority's rows."""
+    t, counts = family.table(tables), tables.organization_counts
+    first, last, on = (bindparam(name, type_=String) for name in ("first", "last", "on"))
+    ended = t.c[family.ended]
+    in_period = ended.between(first, last)
+    merged: ColumnElement[Any] = _count(and_(in_period, t.c.ended_by == "merged")) if family is PARTY else literal(0)
+    dissolved = and_(in_period, t.c.ended_by == "dissolved") if family is PARTY else in_period
+    zero = literal(0)
+
+    def grouped(*columns: ColumnElement[Any], where: list[ColumnElement[bool]]) -> Select[Any]:
+        return (
+            select(t.c.authority_id, _kind(t.c.kind).label("kind"), *columns)
+            .where(t.c.founded_on.is_not(None), t.c.authority_id.is_not(None), *where)
+            .group_by(t.c.authority_id, _kind(t.c.kind))
+        )
+
+    parts = [
+        grouped(
+            _count(t.c.founded_on.between(first, last)),
+            _count(dissolved),
+            merged,
+            zero,
+            where=[or_(t.c.founded_on.between(first, last), in_period)],
+        ),
+        select(counts.c.authority_id, counts.c.kind, zero, zero, zero, counts.c.existing).where(
+            counts.c.family == family.name
+        ),
+        grouped(zero, zero, zero, -func.count(), where=[t.c.founded_on > on, ended.is_(None)]),
+        grouped(zero, zero, zero, func.count(), where=[ended > on, t.c.founded_on <= on]),
+    ]
+    if named:
+        expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
+        parts = [part.where(part.selected_columns[0].in_(expanding)) for part in parts]
+    return union_all(*parts)
 
 
 def _existing_now(t: Table, family: Family) -> list[ColumnElement[bool]]:

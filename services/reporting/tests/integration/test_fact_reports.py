@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
@@ -341,6 +342,33 @@ def test_member_composition_on_the_day_with_transfers_and_leavers(reports) -> No
     assert section(report, "statuses")["deceased"]["members"] == 1
     assert section(report, "ownership")["foreign_invested"]["members"] == 3
     assert section(report, "job_categories")["owner"]["official"] == 1
+
+
+def test_reports_of_another_day_and_unit_run_the_statements_built_for_the_first(reports, projection) -> None:
+    """The members, coverage and organizations reports build their statements once per shape
+    (building them took longer than a commune's report took to run): another day, period
+    and unit of the same shape are parameters of the same statements."""
+    executed: list[Any] = []
+
+    def record(connection: Any, statement: Any, *_: Any) -> None:
+        executed.append(statement)
+
+    def statements_of(*request: Any) -> dict[str, Any]:
+        executed.clear()
+        for name in ("members", "coverage", "organizations"):
+            reports.report(name, *request)
+        # The reports' own reads (not the hierarchy's, the checkpoints' or the kept settings').
+        return {str(s): s for s in executed if "reporting_fact_" in str(s) and "coverage_settings" not in str(s)}
+
+    event.listen(projection.engine, "before_execute", record)
+    try:
+        first = statements_of("hn", *YEAR, D("2025-12-31"))
+        then = statements_of("hn.a", D("2025-02-01"), D("2025-08-01"), D("2025-08-01"))
+    finally:
+        event.remove(projection.engine, "before_execute", record)
+    assert len(first) == 5  # members: by unit, composition; coverage; organizations: party, mass
+    assert then.keys() == first.keys()
+    assert all(then[sql] is first[sql] for sql in first)
 
 
 def test_ratings_of_a_year_count_the_corrected_rating_once(reports) -> None:
