@@ -55,18 +55,38 @@ AMQP_URI = _on_vhost(SHARED_AMQP_URI, worker_vhost())
 def pytest_configure(config: pytest.Config) -> None:
     vhost = worker_vhost()
     if vhost is not None:
-        user = urlsplit(SHARED_AMQP_URI).username or "guest"
-        _rabbitmqctl("add_vhost", vhost)
-        _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+        add_vhost(vhost)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     vhost = worker_vhost()
     if vhost is not None:
-        _rabbitmqctl("delete_vhost", vhost)
+        delete_vhost(vhost)
 
 
-def _rabbitmqctl(*args: str) -> None:
+def add_vhost(vhost: str) -> str:
+    """A new RabbitMQ vhost, on the tests' server, where the tests' user may do anything; its URI."""
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, urlsplit(SHARED_AMQP_URI).username or "guest", ".*", ".*", ".*")
+    return _on_vhost(SHARED_AMQP_URI, vhost)
+
+
+def delete_vhost(vhost: str) -> None:
+    """Delete a vhost with everything in it."""
+    rabbitmqctl("delete_vhost", vhost)
+
+
+@contextmanager
+def rabbitmq_vhost(vhost: str) -> Iterator[str]:
+    """The URI of a new vhost (`add_vhost`), deleted with all it holds on leaving."""
+    uri = add_vhost(vhost)
+    try:
+        yield uri
+    finally:
+        delete_vhost(vhost)
+
+
+def rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 

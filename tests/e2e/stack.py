@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER
+from coso_backbone.testing import POSTGRES_SERVER, rabbitmq_vhost
 
 SERVICES = ("registry", "admissions", "reporting", "notifications")
 BIN = Path(sys.executable).parent
@@ -31,21 +31,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-@contextmanager
-def rabbitmq_vhost() -> Iterator[str]:
-    vhost = f"coso-e2e-{uuid.uuid4().hex[:8]}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    try:
-        yield "/".join(AMQP_URI.split("/")[:3]) + "/" + vhost
-    finally:
-        rabbitmqctl("delete_vhost", vhost)
 
 
 @contextmanager
@@ -123,7 +108,10 @@ class Stack:
 
 @contextmanager
 def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    with rabbitmq_vhost() as amqp_uri, postgres_databases(list(SERVICES)) as databases:
+    with (
+        rabbitmq_vhost(f"coso-e2e-{uuid.uuid4().hex[:8]}") as amqp_uri,
+        postgres_databases(list(SERVICES)) as databases,
+    ):
         ports = {service: free_port() for service in SERVICES}
         env = {
             **os.environ,

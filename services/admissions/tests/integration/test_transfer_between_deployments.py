@@ -8,14 +8,12 @@ and the source sees the transfer completed.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import amqp
 import pytest
@@ -32,6 +30,7 @@ from coso_backbone import wiring
 from coso_backbone.broker import consumer_queue, open_channel
 from coso_backbone.config import CosoSettings
 from coso_backbone.contracts.admissions import TransferKind
+from coso_backbone.testing import rabbitmq_vhost
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -65,19 +64,9 @@ def queue_exists(uri: str, consumer: str) -> bool:
 
 
 @pytest.fixture
-def vhost_uri(amqp_uri: str, run_id: str) -> Iterator[str]:
-    vhost = f"coso-{run_id}"
-    subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True, capture_output=True)
-    try:
-        subprocess.run(
-            ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
-            check=True,
-            capture_output=True,
-        )
-        parts = urlsplit(amqp_uri)
-        yield f"{parts.scheme}://{parts.netloc}/{vhost}"
-    finally:
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=True, capture_output=True)
+def vhost_uri(run_id: str) -> Iterator[str]:
+    with rabbitmq_vhost(f"coso-{run_id}") as uri:
+        yield uri
 
 
 @pytest.fixture

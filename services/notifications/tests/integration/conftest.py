@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -20,7 +19,6 @@ from email.parser import BytesParser
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -33,6 +31,7 @@ from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, S
 from coso_backbone.envelope import Envelope
 from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore
+from coso_backbone.testing import rabbitmq_vhost
 from coso_notifications import bootstrap
 from coso_notifications.adapters.sql import SqlDeliveryQueries
 from coso_notifications.adapters.sql_deadlines import SqlDeadlineBook, SqlSubscriptions
@@ -338,21 +337,11 @@ def smtp() -> Iterator[SmtpSink]:
 
 # --- RabbitMQ ---------------------------------------------------------------------
 @pytest.fixture
-def vhost_uri(amqp_uri: str, run_id: str) -> Iterator[str]:
+def vhost_uri(run_id: str) -> Iterator[str]:
     """The URI of a RabbitMQ vhost of this test's own, deleted with all it holds afterwards.
 
     Tests that run the whole service use the real exchange and queue names (`admissions.events`,
     `rpc-notifications`), which must not meet other tests' or a running stack's messages.
     """
-    vhost = f"coso-test-{run_id}"
-
-    def rabbitmqctl(*args: str) -> None:
-        subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-    rabbitmqctl("add_vhost", vhost)
-    try:
-        server = urlsplit(amqp_uri)
-        rabbitmqctl("set_permissions", "-p", vhost, server.username or "guest", ".*", ".*", ".*")
-        yield f"{server.scheme}://{server.netloc}/{vhost}"
-    finally:
-        rabbitmqctl("delete_vhost", vhost)
+    with rabbitmq_vhost(f"coso-test-{run_id}") as uri:
+        yield uri
