@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,12 +14,31 @@ from coso_backbone.links.spec import parse_links
 from tests.federation.harness import Federation, Stack, _create_databases, _drop_databases, admin
 
 POLICIES = {"a": "pseudonymous", "b": "all"}
+LOCK = Path(tempfile.gettempdir()) / "coso-federation-tests.lock"
+
+
+@contextmanager
+def one_federation_at_a_time() -> Iterator[None]:
+    """Held from a federation's set-up to the end of its tear-down, across xdist workers:
+    RabbitMQ's federation plugin can fail a request about one link while another link of the
+    same broker is being torn down, and each of these tests sets links up and tears them down."""
+    with LOCK.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @pytest.fixture
 def federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
     """A province and communes a (pseudonymous link) and b (all events), each with its own
     vhost; producers' stores are SQLite files per stack, projections PostgreSQL databases."""
+    with one_federation_at_a_time():
+        yield from _federation(run_id, tmp_path)
+
+
+def _federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
     api = admin()
     run = run_id.lower()
     databases = [f"coso_fed_{run}_province_reporting", f"coso_fed_{run}_a_reporting"]

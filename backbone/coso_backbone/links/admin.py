@@ -13,6 +13,8 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from coso_backbone.broker import superior_rules_exchange
 from coso_backbone.errors import BackboneError
@@ -20,6 +22,12 @@ from coso_backbone.links.policy import RULES_EVENT, shared_events
 from coso_backbone.links.spec import LinkSpec, Side, Stack
 
 ALL_EVENTS = "#"
+
+# RabbitMQ's federation plugin can fail a request with 500 while another link of the same
+# broker is being torn down (its link supervisor is gone before its status entry). Every call
+# here is idempotent, so such answers are retried a few times before they are reported.
+RETRIED_STATUSES = (500, 502, 503, 504)
+RETRIES = 4
 
 
 class ManagementError(BackboneError):
@@ -37,6 +45,17 @@ class ManagementApi:
         self.base = url.rstrip("/") + "/api"
         self._session = requests.Session()
         self._session.auth = (user, password)
+        retry = Retry(
+            total=RETRIES,
+            connect=0,
+            read=0,
+            status_forcelist=RETRIED_STATUSES,
+            allowed_methods=None,
+            backoff_factor=0.2,
+            raise_on_status=False,
+        )
+        self._session.mount("http://", HTTPAdapter(max_retries=retry))
+        self._session.mount("https://", HTTPAdapter(max_retries=retry))
         self._timeout = timeout
 
     def request(self, method: str, path: str, body: Any = None, missing_ok: bool = False) -> Any:
