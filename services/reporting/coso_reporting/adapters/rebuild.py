@@ -53,7 +53,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -163,6 +163,9 @@ class EventSource(Protocol):
 
 
 Progress = Callable[[str, int, int | None], None]  # source, position reached, last position
+# After the sources, the end's steps (counts, keys, indexes and statistics) are reported as
+# one more line of progress under this name: steps done, of how many.
+FINISHING = "counts, keys and indexes"
 
 
 @dataclass
@@ -189,6 +192,8 @@ class RebuildStats:
     sources: list[SourceStats]
     refused: list[RefusedEvent] = field(default_factory=list)
     seconds: float = 0.0
+    replay_seconds: float = 0.0  # reading, tallying and writing the sources' events
+    finish_seconds: float = 0.0  # the end's counts, keys, indexes and statistics
 
     @property
     def events(self) -> int:
@@ -265,6 +270,7 @@ class _Rebuild:
         self._progress = progress
         self._fresh = REBUILD
         self._handlers: EventHandlers = projection_handlers(self._fresh, announce=False)
+        self._counted = _counted(self._fresh)
         self._refused: list[tuple[Envelope, str]] = []
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
@@ -272,13 +278,15 @@ class _Rebuild:
         self._create_fresh_tables(discard_leftovers)
         try:
             stats = [self._replay(source) for source in sources]
+            replayed = time.perf_counter()
             self._concurrently(self._end_jobs())
+            finished = time.perf_counter()
             self._swap(stats)
         except BaseException:
             self._drop_fresh_tables()
             raise
         refused = [RefusedEvent(e.source, e.sequence, e.type, reason) for e, reason in self._refused]
-        return RebuildStats(stats, refused, time.perf_counter() - started)
+        return RebuildStats(stats, refused, time.perf_counter() - started, replayed - started, finished - replayed)
 
     # --- fresh tables ------------------------------------------------------
     def _create_fresh_tables(self, discard_leftovers: bool) -> None:
@@ -292,11 +300,10 @@ class _Rebuild:
                 rule="one rebuild at a time",
             )
         self._drop_fresh_tables()
-        counted = _counted(self._fresh)
         with self._write() as connection:
             for table in self._fresh.all():  # without secondary indexes: those come after loading
                 connection.execute(CreateTable(table))
-                if table.name in counted and connection.dialect.name == "postgresql":
+                if table.name in self._counted and connection.dialect.name == "postgresql":
                     name = _quoted(connection, table.name)
                     connection.execute(text(f"ALTER TABLE {name} DROP CONSTRAINT {_quoted(connection, _pkey(table))}"))
 
@@ -305,23 +312,30 @@ class _Rebuild:
         """Run independent jobs, each writing in a transaction of its own: on PostgreSQL two
         at a time, each on a connection of its own (the server works on both, on two CPUs,
         while this process waits); one after the other elsewhere. The first failure is raised
-        once every job has ended."""
+        once every job has ended. Each job ended is reported as progress (`FINISHING`)."""
+        self._report(FINISHING, 0, len(jobs))
         if not self._threads_allowed():
-            for job in jobs:
+            for ended, job in enumerate(jobs, 1):
                 job()
+                self._report(FINISHING, ended, len(jobs))
             return
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rebuild-finish") as workers:
             running = [workers.submit(job) for job in jobs]
+            for ended, _ in enumerate(as_completed(running), 1):
+                self._report(FINISHING, ended, len(jobs))
         for done in running:
             done.result()
+
+    def _report(self, name: str, position: int, last: int | None) -> None:
+        if self._progress is not None:
+            self._progress(name, position, last)
 
     def _end_jobs(self) -> list[Callable[[], None]]:
         """The lanes of counts, each followed by finishing the tables it filled, then
         finishing the tables the pages filled: on PostgreSQL a connection that is done with
         its lane goes on with those while the other still counts."""
         lanes = [partial(self._count, lane) for lane in COUNT_LANES]
-        counted = _counted(self._fresh)
-        return [*lanes, *(partial(self._finish_table, t) for t in self._fresh.all() if t.name not in counted)]
+        return [*lanes, *(partial(self._finish_table, t) for t in self._fresh.all() if t.name not in self._counted)]
 
     def _count(self, lane: Sequence[CountStep]) -> None:
         with self._write(bulk=True) as connection:
@@ -432,8 +446,7 @@ class _Rebuild:
                 writing.result()
             for position in positions:
                 stats.position = max(stats.position, position)  # past what a link withheld
-                if self._progress is not None:
-                    self._progress(stats.source, stats.position, stats.last_position)
+                self._report(stats.source, stats.position, stats.last_position)
 
         return written
 
