@@ -83,6 +83,7 @@ from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
 from coso_reporting.adapters.upsert import BULK
+from coso_reporting.adapters.written_keys import WrittenKeys
 from coso_reporting.domain.errors import RebuildInProgress
 
 DEFAULT_PAGE = 5000  # the read API's largest page
@@ -272,12 +273,15 @@ class _Rebuild:
         self._handlers: EventHandlers = projection_handlers(self._fresh, announce=False)
         self._counted = _counted(self._fresh)
         self._refused: list[tuple[Envelope, str]] = []
+        self._written = WrittenKeys(0)  # the fact keys written, made for the sources' events in `run`
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
         started = time.perf_counter()
         self._create_fresh_tables(discard_leftovers)
         try:
-            stats = [self._replay(source) for source in sources]
+            infos = [source.info() for source in sources]
+            self._written = WrittenKeys(sum(int(info.get("last_position") or 0) for info in infos))
+            stats = [self._replay(source, info) for source, info in zip(sources, infos, strict=True)]
             replayed = time.perf_counter()
             self._concurrently(self._end_jobs())
             finished = time.perf_counter()
@@ -371,12 +375,11 @@ class _Rebuild:
                 connection.execute(text(f"DROP TABLE IF EXISTS {_quoted(connection, table.name)}"))
 
     # --- replay ---------------------------------------------------------------
-    def _replay(self, source: EventSource) -> SourceStats:
+    def _replay(self, source: EventSource, info: Mapping[str, Any]) -> SourceStats:
         """Pages are read, parsed and written in turn, PAGES_PER_WRITE read pages to a
         transaction; while one is written (in a thread: the driver lets go of the GIL while
         the database works), the next is read and parsed. Refusals are recorded, and
         progress reported page by page, in the order of the pages."""
-        info = source.info()
         last = info.get("last_position")
         stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
         parsed_to = 0
@@ -517,7 +520,9 @@ class _Rebuild:
     def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         try:
             with self._write(bulk=True) as connection:
-                apply_events(connection, self._fresh, [data for _, data in parsed], keep_counts=False)
+                apply_events(
+                    connection, self._fresh, [data for _, data in parsed], keep_counts=False, written=self._written
+                )
             stats.applied += len(parsed)
         except _REFUSALS:
             self._apply_one_by_one(parsed, stats)
@@ -528,7 +533,7 @@ class _Rebuild:
             for envelope, data in parsed:
                 savepoint = connection.begin_nested()
                 try:
-                    apply_events(connection, self._fresh, [data], keep_counts=False)
+                    apply_events(connection, self._fresh, [data], keep_counts=False, written=self._written)
                     savepoint.commit()
                 except _REFUSALS as exc:
                     savepoint.rollback()
