@@ -46,6 +46,15 @@ before on a machine shared with other work: the end took 5.9-7.8 s (once 13.4 s)
 rate overall 16,700-39,800 events/s against 15,000-32,900, as the load went. At `--scale 1`
 on a quiet machine (2026-12-06, the bench's whole run, the code before right after): 27,384
 and 26,828 events/s in two runs against 23,919 before.
+
+At `--scale 1` most of the writer's time went to looking up members that were not there
+yet (a member's first event): 89 s of a 262 s replay, one index probe per member in a table
+of millions of rows. The fact keys written so far are kept in Bloom filters
+(adapters/written_keys.py), and keys never written are not looked up: the replay took
+180 s instead of 262 s, 31,683 events/s overall against 23,557 (same session, quiet
+machine). Since then the replay is bound by this process's Python work (parsing, the
+bench's envelopes, tallying, COPY's lines: about 210 s of CPU time over two threads that
+share the GIL), the end (~65 s) by the server.
 """
 
 from __future__ import annotations
