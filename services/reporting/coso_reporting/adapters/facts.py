@@ -41,6 +41,7 @@ from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.pipeline_counts import Moves, keep_pipeline, moves_of
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory, insert_rows, rows_with_keys
+from coso_reporting.adapters.written_keys import WrittenKeys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
 from coso_reporting.domain.member_counts import (
     ADMITTED,
@@ -55,20 +56,26 @@ _LOOKUP_CHUNK = 5000  # ids per lookup of a few columns by key
 
 
 def apply_facts(
-    connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool = True
+    connection: Connection,
+    tables: ProjectionTables,
+    events: Sequence[EventContract],
+    *,
+    keep_counts: bool = True,
+    written: WrittenKeys | None = None,
 ) -> FactBatch:
     """Apply the events the fact tables care about; the others are ignored. Without
     `keep_counts` the member counts are left alone (a rebuild counts once at the end,
-    `count_members`)."""
+    `count_members`). A rebuild passes the keys it has `written`, and rows it never wrote
+    are not looked up."""
     relevant = [event for event in events if is_fact_event(type(event))]
     if not relevant:
         return FactBatch()
     keys = fact_keys(relevant)
     stored = {
-        "enterprises": _load(connection, tables.fact_enterprises, keys.enterprises),
-        "organizations": _load(connection, tables.organizations, keys.organizations),
-        "mass_organizations": _load(connection, tables.mass_organizations, keys.mass_organizations),
-        "members": _load(connection, tables.members, keys.members),
+        "enterprises": _load(connection, tables.fact_enterprises, keys.enterprises, written),
+        "organizations": _load(connection, tables.organizations, keys.organizations, written),
+        "mass_organizations": _load(connection, tables.mass_organizations, keys.mass_organizations, written),
+        "members": _load(connection, tables.members, keys.members, written),
     }
     batch = FactBatch.starting_from(**stored)
     batch.add_all(relevant)
@@ -81,12 +88,12 @@ def apply_facts(
         touched = _coverage_touched(batch, stored["mass_organizations"], stored["members"], covered_before)
         changes_before = changes_of(connection, tables, touched)
         moves_before = moves_of(connection, tables, candidates)
-    _write(connection, tables, batch, {name: rows.keys() for name, rows in stored.items()})
+    _write(connection, tables, batch, {name: rows.keys() for name, rows in stored.items()}, written)
     if keep_counts:
         _count_members(connection, tables, batch, stored["members"], stored["enterprises"])
         keep_coverage(connection, tables, touched, changes_before)
-        written = {"organizations": batch.organizations, "mass_organizations": batch.mass_organizations}
-        keep_organization_counts(connection, tables, stored, written)
+        organized = {"organizations": batch.organizations, "mass_organizations": batch.mass_organizations}
+        keep_organization_counts(connection, tables, stored, organized)
         keep_pipeline(connection, tables, candidates, moves_before)
     return batch
 
@@ -118,19 +125,27 @@ def _coverage_touched(
     return touched
 
 
-def _load(connection: Connection, table: Table, ids: frozenset[str]) -> dict[str, Row]:
-    """The stored rows of `ids`, keyed by id, without the id column."""
+def _load(connection: Connection, table: Table, ids: frozenset[str], written: WrittenKeys | None) -> dict[str, Row]:
+    """The stored rows of `ids`, keyed by id, without the id column: of those that may have
+    been `written`, if given."""
+    if written is not None:
+        ids = written.maybe_written(table.name, ids)
     key, *others = (c.name for c in table.columns)  # the key is each fact table's first column
     found = rows_with_keys(connection, table, key, ids, [key, *others])
     return {row[0]: dict(zip(others, row[1:], strict=True)) for row in found}
 
 
 def _write(
-    connection: Connection, tables: ProjectionTables, batch: FactBatch, stored: Mapping[str, KeysView[str]]
+    connection: Connection,
+    tables: ProjectionTables,
+    batch: FactBatch,
+    stored: Mapping[str, KeysView[str]],
+    written: WrittenKeys | None,
 ) -> None:
     """The batch's rows. Of the tables whose touched rows were loaded first (`stored`), rows
     not found are inserted as new (`DriverUpsert.insert_new`: copied straight in during a
-    rebuild) and the others upserted; the other tables' rows are all upserted."""
+    rebuild) and the others upserted, their keys added to `written` first; the other
+    tables' rows are all upserted."""
     changed = batch.changed
     single: list[tuple[str, Table, Mapping[str, Row]]] = [
         ("enterprises", tables.fact_enterprises, batch.enterprises),
@@ -146,6 +161,8 @@ def _write(
                 _upsert(table).execute(connection, [{key: k, **row} for k, row in rows.items()])
                 continue
             known = stored[name]
+            if written is not None:
+                written.add(table.name, rows.keys())
             _upsert(table).execute(connection, [{key: k, **row} for k, row in rows.items() if k in known])
             _upsert(table).insert_new(connection, [{key: k, **row} for k, row in rows.items() if k not in known])
     paired: list[tuple[str, Table, Mapping[tuple[Any, Any], Row]]] = [

@@ -44,6 +44,7 @@ from coso_reporting.adapters.facts import FACT_EVENTS_NOT_TALLIED, apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy, read_periods, read_successions
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, insert_rows, rows_with_keys
+from coso_reporting.adapters.written_keys import WrittenKeys
 from coso_reporting.domain.announcements import indicator_changes, stream_of_indicators
 from coso_reporting.domain.errors import DuplicateRecord
 from coso_reporting.domain.hierarchy import roll_up
@@ -114,15 +115,21 @@ def _announce(connection: Connection, before: dict[str, Counts], after: dict[str
 
 
 def apply_events(
-    connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool = True
+    connection: Connection,
+    tables: ProjectionTables,
+    events: Sequence[EventContract],
+    *,
+    keep_counts: bool = True,
+    written: WrittenKeys | None = None,
 ) -> IndicatorTally:
     """Tally events in memory against the stored facts they need, then write the tally.
     A rebuild leaves the member counts (adapters/facts.py) and the monthly and yearly counts
-    (adapters/calendar_counts.py) to the end (`keep_counts`)."""
+    (adapters/calendar_counts.py) to the end (`keep_counts`), and passes the fact keys it
+    has `written` (adapters/written_keys.py)."""
     tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
     tally.add_all(events)
     write_tally(connection, tables, tally, keep_counts=keep_counts)
-    apply_facts(connection, tables, events, keep_counts=keep_counts)
+    apply_facts(connection, tables, events, keep_counts=keep_counts, written=written)
     apply_hierarchy(connection, tables, events)
     return tally
 

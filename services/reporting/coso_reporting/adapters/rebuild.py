@@ -46,6 +46,15 @@ before on a machine shared with other work: the end took 5.9-7.8 s (once 13.4 s)
 rate overall 16,700-39,800 events/s against 15,000-32,900, as the load went. At `--scale 1`
 on a quiet machine (2026-12-06, the bench's whole run, the code before right after): 27,384
 and 26,828 events/s in two runs against 23,919 before.
+
+At `--scale 1` most of the writer's time went to looking up members that were not there
+yet (a member's first event): 89 s of a 262 s replay, one index probe per member in a table
+of millions of rows. The fact keys written so far are kept in Bloom filters
+(adapters/written_keys.py), and keys never written are not looked up: the replay took
+180 s instead of 262 s, 31,683 events/s overall against 23,557 (same session, quiet
+machine). Since then the replay is bound by this process's Python work (parsing, the
+bench's envelopes, tallying, COPY's lines: about 210 s of CPU time over two threads that
+share the GIL), the end (~65 s) by the server.
 """
 
 from __future__ import annotations
@@ -53,7 +62,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -83,6 +92,7 @@ from coso_reporting.adapters.projection import apply_events, projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
 from coso_reporting.adapters.upsert import BULK
+from coso_reporting.adapters.written_keys import WrittenKeys
 from coso_reporting.domain.errors import RebuildInProgress
 
 DEFAULT_PAGE = 5000  # the read API's largest page
@@ -163,6 +173,9 @@ class EventSource(Protocol):
 
 
 Progress = Callable[[str, int, int | None], None]  # source, position reached, last position
+# After the sources, the end's steps (counts, keys, indexes and statistics) are reported as
+# one more line of progress under this name: steps done, of how many.
+FINISHING = "counts, keys and indexes"
 
 
 @dataclass
@@ -189,6 +202,8 @@ class RebuildStats:
     sources: list[SourceStats]
     refused: list[RefusedEvent] = field(default_factory=list)
     seconds: float = 0.0
+    replay_seconds: float = 0.0  # reading, tallying and writing the sources' events
+    finish_seconds: float = 0.0  # the end's counts, keys, indexes and statistics
 
     @property
     def events(self) -> int:
@@ -265,20 +280,26 @@ class _Rebuild:
         self._progress = progress
         self._fresh = REBUILD
         self._handlers: EventHandlers = projection_handlers(self._fresh, announce=False)
+        self._counted = _counted(self._fresh)
         self._refused: list[tuple[Envelope, str]] = []
+        self._written = WrittenKeys(0)  # the fact keys written, made for the sources' events in `run`
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
         started = time.perf_counter()
         self._create_fresh_tables(discard_leftovers)
         try:
-            stats = [self._replay(source) for source in sources]
+            infos = [source.info() for source in sources]
+            self._written = WrittenKeys(sum(int(info.get("last_position") or 0) for info in infos))
+            stats = [self._replay(source, info) for source, info in zip(sources, infos, strict=True)]
+            replayed = time.perf_counter()
             self._concurrently(self._end_jobs())
+            finished = time.perf_counter()
             self._swap(stats)
         except BaseException:
             self._drop_fresh_tables()
             raise
         refused = [RefusedEvent(e.source, e.sequence, e.type, reason) for e, reason in self._refused]
-        return RebuildStats(stats, refused, time.perf_counter() - started)
+        return RebuildStats(stats, refused, time.perf_counter() - started, replayed - started, finished - replayed)
 
     # --- fresh tables ------------------------------------------------------
     def _create_fresh_tables(self, discard_leftovers: bool) -> None:
@@ -292,11 +313,10 @@ class _Rebuild:
                 rule="one rebuild at a time",
             )
         self._drop_fresh_tables()
-        counted = _counted(self._fresh)
         with self._write() as connection:
             for table in self._fresh.all():  # without secondary indexes: those come after loading
                 connection.execute(CreateTable(table))
-                if table.name in counted and connection.dialect.name == "postgresql":
+                if table.name in self._counted and connection.dialect.name == "postgresql":
                     name = _quoted(connection, table.name)
                     connection.execute(text(f"ALTER TABLE {name} DROP CONSTRAINT {_quoted(connection, _pkey(table))}"))
 
@@ -305,23 +325,30 @@ class _Rebuild:
         """Run independent jobs, each writing in a transaction of its own: on PostgreSQL two
         at a time, each on a connection of its own (the server works on both, on two CPUs,
         while this process waits); one after the other elsewhere. The first failure is raised
-        once every job has ended."""
+        once every job has ended. Each job ended is reported as progress (`FINISHING`)."""
+        self._report(FINISHING, 0, len(jobs))
         if not self._threads_allowed():
-            for job in jobs:
+            for ended, job in enumerate(jobs, 1):
                 job()
+                self._report(FINISHING, ended, len(jobs))
             return
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rebuild-finish") as workers:
             running = [workers.submit(job) for job in jobs]
+            for ended, _ in enumerate(as_completed(running), 1):
+                self._report(FINISHING, ended, len(jobs))
         for done in running:
             done.result()
+
+    def _report(self, name: str, position: int, last: int | None) -> None:
+        if self._progress is not None:
+            self._progress(name, position, last)
 
     def _end_jobs(self) -> list[Callable[[], None]]:
         """The lanes of counts, each followed by finishing the tables it filled, then
         finishing the tables the pages filled: on PostgreSQL a connection that is done with
         its lane goes on with those while the other still counts."""
         lanes = [partial(self._count, lane) for lane in COUNT_LANES]
-        counted = _counted(self._fresh)
-        return [*lanes, *(partial(self._finish_table, t) for t in self._fresh.all() if t.name not in counted)]
+        return [*lanes, *(partial(self._finish_table, t) for t in self._fresh.all() if t.name not in self._counted)]
 
     def _count(self, lane: Sequence[CountStep]) -> None:
         with self._write(bulk=True) as connection:
@@ -357,12 +384,11 @@ class _Rebuild:
                 connection.execute(text(f"DROP TABLE IF EXISTS {_quoted(connection, table.name)}"))
 
     # --- replay ---------------------------------------------------------------
-    def _replay(self, source: EventSource) -> SourceStats:
+    def _replay(self, source: EventSource, info: Mapping[str, Any]) -> SourceStats:
         """Pages are read, parsed and written in turn, PAGES_PER_WRITE read pages to a
         transaction; while one is written (in a thread: the driver lets go of the GIL while
         the database works), the next is read and parsed. Refusals are recorded, and
         progress reported page by page, in the order of the pages."""
-        info = source.info()
         last = info.get("last_position")
         stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
         parsed_to = 0
@@ -432,8 +458,7 @@ class _Rebuild:
                 writing.result()
             for position in positions:
                 stats.position = max(stats.position, position)  # past what a link withheld
-                if self._progress is not None:
-                    self._progress(stats.source, stats.position, stats.last_position)
+                self._report(stats.source, stats.position, stats.last_position)
 
         return written
 
@@ -504,7 +529,9 @@ class _Rebuild:
     def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
         try:
             with self._write(bulk=True) as connection:
-                apply_events(connection, self._fresh, [data for _, data in parsed], keep_counts=False)
+                apply_events(
+                    connection, self._fresh, [data for _, data in parsed], keep_counts=False, written=self._written
+                )
             stats.applied += len(parsed)
         except _REFUSALS:
             self._apply_one_by_one(parsed, stats)
@@ -515,7 +542,7 @@ class _Rebuild:
             for envelope, data in parsed:
                 savepoint = connection.begin_nested()
                 try:
-                    apply_events(connection, self._fresh, [data], keep_counts=False)
+                    apply_events(connection, self._fresh, [data], keep_counts=False, written=self._written)
                     savepoint.commit()
                 except _REFUSALS as exc:
                     savepoint.rollback()

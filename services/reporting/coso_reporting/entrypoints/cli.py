@@ -68,7 +68,8 @@ def _report(console: Console, stats: RebuildStats) -> None:
         )
     console.print(
         f"rebuilt and swapped in: {stats.events} events in {stats.seconds:.2f}s "
-        f"({stats.events_per_second:,.0f} events/s)"
+        f"({stats.events_per_second:,.0f} events/s; the events {stats.replay_seconds:.2f}s, "
+        f"the counts, keys and indexes {stats.finish_seconds:.2f}s)"
     )
 
 

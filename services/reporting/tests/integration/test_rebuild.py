@@ -15,7 +15,7 @@ from coso_backbone.consumer import Consumer, Incoming
 from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.projection import projection_handlers
-from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.rebuild import FINISHING, rebuild
 from coso_reporting.adapters.tables import LIVE, metadata
 from coso_reporting.domain.errors import RebuildInProgress
 
@@ -174,6 +174,27 @@ def test_the_old_indicators_keep_serving_until_the_swap(world, projection) -> No
     assert len(seen_during) >= 4
     assert all(counts == {"hn": ((1, 0), (1, 0))} for counts in seen_during)
     assert projection.counts() == {"hn": ((11, 0), (11, 0))}
+
+
+def test_progress_goes_on_through_the_counts_keys_and_indexes_once_the_sources_are_read(world, projection) -> None:
+    world.authority("hn")
+    for n in range(7):
+        world.enterprise(f"e{n}", "hn")
+    seen: list[tuple[str, int, int | None]] = []
+
+    stats = rebuild(projection.engine, world.sources, page_size=3, progress=lambda *line: seen.append(line))
+
+    names = [name for name, _, _ in seen]
+    first = names.index(FINISHING)
+    assert set(names[:first]) == {s.source for s in stats.sources if s.read}
+    assert all(name == FINISHING for name in names[first:])
+    steps = [(done, of) for _, done, of in seen[first:]]
+    total = steps[0][1]
+    assert total is not None and total > 5
+    assert steps == [(done, total) for done in range(total + 1)]
+    assert stats.replay_seconds > 0
+    assert stats.finish_seconds > 0
+    assert stats.replay_seconds + stats.finish_seconds <= stats.seconds
 
 
 def test_a_consumer_running_through_a_rebuild_neither_loses_nor_double_counts(world, projection) -> None:
