@@ -143,6 +143,9 @@ class TokenStore(Protocol):
     def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None:
         """Record a new token of the user and the grants they do not hold yet."""
 
+    def revoke(self, user: str, grants_too: bool) -> tuple[int, int]:
+        """Delete every token of the user (and their grants, with `grants_too`): how many of each."""
+
 
 S = TypeVar("S", bound=TokenStore)
 
@@ -188,3 +191,10 @@ class TokenAccess(Generic[S]):
         token = new_token()
         self._store.add_token(user, token_hash(token), grants)
         return token
+
+    def revoke_tokens(self, user: str, grants_too: bool = False) -> tuple[int, int]:
+        """Every token of the user stops working at once, and the dashboard sessions opened
+        with them (only hashes are kept, so a single token cannot be named). With
+        `grants_too` their grants go as well: a token issued later starts with none.
+        How many tokens and grants were deleted."""
+        return self._store.revoke(user, grants_too)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Boolean, Column, Connection, Date, Engine, MetaData, String, Table, insert, select
+from sqlalchemy import Boolean, Column, Connection, Date, Engine, MetaData, String, Table, delete, insert, select
 
 from coso_backbone.access import Grant, Principal, Role
 
@@ -67,6 +67,15 @@ class SqlAccessStore:
             user,
             tuple(Grant(r.authority_id, Role(r.role), bool(self._personal and r.personal_data)) for r in rows),
         )
+
+    def revoke(self, user: str, grants_too: bool) -> tuple[int, int]:
+        """Delete every token of the user, and their grants with `grants_too`: how many of each."""
+        with self._engine.begin() as connection:
+            tokens = connection.execute(delete(self._tokens).where(self._tokens.c.user_name == user)).rowcount
+            grants = 0
+            if grants_too:
+                grants = connection.execute(delete(self._grants).where(self._grants.c.user_name == user)).rowcount
+        return tokens, grants
 
     def add_token(self, user: str, token_hash: str, grants: Sequence[Grant]) -> None:
         """Record a new token of the user and the grants they do not hold yet (the first of

@@ -1,5 +1,5 @@
 """The command line every service shares: migrate, api, worker, dead-letters, and
-`create-token` for the services that keep users (`add_create_token_command`).
+`create-token` and `revoke-tokens` for the services that keep users (`add_create_token_command`).
 
 A service's own CLI module calls `service_cli(...)` and may add commands to the result.
 The configuration file comes from `--config`, else `COSO_<SERVICE>_CONFIG`, else the
@@ -166,9 +166,10 @@ def add_create_token_command(
     build: Callable[[CosoSettings], Any],
     personal_data: bool = False,
 ) -> None:
-    """Add `create-token USER --grant AUTHORITY:ROLE …` to a service's CLI; `build(settings)`
-    gives an application with `access.issue_token(user, grants)` and `store`. With
-    `personal_data`, the command also takes `--personal-data` (admissions)."""
+    """Add `create-token USER --grant AUTHORITY:ROLE …` and `revoke-tokens USER [--grants]`
+    to a service's CLI; `build(settings)` gives an application with
+    `access.issue_token(user, grants)`, `access.revoke_tokens(user, grants_too)` and `store`.
+    With `personal_data`, `create-token` also takes `--personal-data` (admissions)."""
 
     personal_option = typer.Option(
         False, "--personal-data", hidden=not personal_data, help="The grants also read and write personal data"
@@ -199,3 +200,23 @@ def add_create_token_command(
         finally:
             application.store.engine.dispose()
         typer.echo(token)
+
+    @app.command("revoke-tokens")
+    def revoke_tokens(
+        user: str = typer.Argument(..., help="Whose tokens stop working, as given to create-token"),
+        grants: bool = typer.Option(False, "--grants", help="Also take back the user's grants"),
+        config: Path | None = CONFIG_OPTION,
+    ) -> None:
+        """Revoke every API token of a user, and the dashboard sessions opened with them (a
+        single token cannot be named: only hashes are kept). Issue a new one with create-token."""
+        _, settings = read_settings(service, default_config, config)
+        application = build(settings)
+        try:
+            tokens, taken = application.access.revoke_tokens(user.strip(), grants)
+        finally:
+            application.store.engine.dispose()
+        if tokens == 0 and taken == 0:
+            typer.echo(f"user: {user.strip()} holds no token of {service} (rule: issued by create-token)", err=True)
+            raise typer.Exit(1)
+        taken_back = f", {taken} grant(s) taken back" if grants else ""
+        typer.echo(f"{tokens} token(s) of {user.strip()} revoked{taken_back}")

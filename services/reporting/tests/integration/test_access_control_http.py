@@ -146,6 +146,38 @@ def test_tokens_from_the_command_line_open_their_subtree_over_http(guarded_api: 
     assert (by_cookie.status_code, by_cookie.json()["field"]) == (401, "Authorization")
 
 
+def test_revoked_tokens_and_their_sessions_stop_working_and_grants_can_be_taken_back(guarded_api: GuardedApi) -> None:
+    base = guarded_api.base
+    first, second = guarded_api.token("chi@hn.a", "hn.a:viewer"), guarded_api.token("chi@hn.a", "hn.a:viewer")
+    session = requests.Session()
+    assert session.post(f"{base}/session", json={"token": first}, timeout=10).status_code == 200
+
+    def reads(**auth: Any) -> int:
+        answer = requests.get(f"{base}/reports/indicators", params={"authority_id": "hn.a"}, timeout=10, **auth)
+        return answer.status_code
+
+    assert reads(headers={"Authorization": f"Bearer {second}"}) == 200
+    assert session.get(f"{base}/reports/indicators", params={"authority_id": "hn.a"}, timeout=10).status_code == 200
+
+    def revoke(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["revoke-tokens", "chi@hn.a", *args, "--config", str(guarded_api.config)])
+
+    revoked = revoke()
+    assert (revoked.exit_code, revoked.output) == (0, "2 token(s) of chi@hn.a revoked\n")
+    for token in (first, second):
+        assert reads(headers={"Authorization": f"Bearer {token}"}) == 401
+    assert session.get(f"{base}/reports/indicators", params={"authority_id": "hn.a"}, timeout=10).status_code == 401
+    again = revoke()
+    assert again.exit_code == 1 and "chi@hn.a holds no token of reporting" in again.output
+
+    kept = guarded_api.token("chi@hn.a", "hn.b:viewer")  # the grant on hn.a was kept
+    assert reads(headers={"Authorization": f"Bearer {kept}"}) == 200
+    taken = revoke("--grants")
+    assert (taken.exit_code, taken.output) == (0, "1 token(s) of chi@hn.a revoked, 2 grant(s) taken back\n")
+    fresh = guarded_api.token("chi@hn.a", "hn.b:viewer")
+    assert reads(headers={"Authorization": f"Bearer {fresh}"}) == 403
+
+
 class DevTools:
     """Headless Chromium driven over the DevTools protocol on a pipe
     (`--remote-debugging-pipe`: commands on its fd 3, answers on its fd 4, each ended by NUL)."""
