@@ -13,7 +13,7 @@ from datetime import date
 from typing import Protocol
 
 from coso_admissions.domain.access import EVERYWHERE, Principal, Role, Scope, require, roots_with, scope_of
-from coso_admissions.domain.errors import AccessDenied
+from coso_admissions.domain.errors import NotSignedIn
 from coso_backbone.access import TokenAccess, TokenStore
 
 
@@ -25,10 +25,10 @@ class AccessStore(TokenStore, Protocol):
 
 
 class AccessControl(TokenAccess[AccessStore]):
-    """Bearer tokens (`TokenAccess`: a missing or unknown one is AccessDenied) and the scopes
+    """Bearer tokens (`TokenAccess`: a missing or unknown one is NotSignedIn, HTTP 401) and the scopes
     of admissions' grants, with personal data or without."""
 
-    refusal = AccessDenied
+    refusal = NotSignedIn
     issued_by = "a token issued by `coso-admissions create-token`"
 
     def scope(self, principal: Principal, role: Role, personal_data: bool = False) -> Scope:

@@ -1,6 +1,6 @@
 """The admissions exception hierarchy; each refusal names the field and the rule."""
 
-from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound
+from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
 class AdmissionsError(CosoError):
@@ -90,8 +90,12 @@ class MemberAlreadyImported(AdmissionsError, Conflict):
         super().__init__(f"member {member_id} is already in admissions' records", field="member_id", rule="unique")
 
 
+class NotSignedIn(AdmissionsError, Unauthenticated):
+    """A request without an API token, or with one admissions does not know."""
+
+
 class AccessDenied(AdmissionsError, Forbidden):
-    """The caller has no token, an unknown one, or no grant over the authority concerned."""
+    """The caller's grants do not cover the authority concerned, or not its personal data."""
 
 
 class InvalidGrant(AdmissionsError, InvalidInput):

@@ -110,13 +110,13 @@ def test_an_editor_of_one_commune_can_neither_see_nor_change_another_communes_ca
     assert app.admissions.candidate(in_b)["stage"] == "proposed"
 
 
-def test_without_a_known_bearer_token_the_answer_is_403_naming_authorization(guarded: Any) -> None:
+def test_without_a_known_bearer_token_the_answer_is_401_naming_authorization(guarded: Any) -> None:
     service, _, _ = guarded
 
     missing = call(service.get_candidates, "GET", None)
     unknown = call(service.get_candidates, "GET", "not-a-token")
 
-    assert missing[0] == unknown[0] == 403
+    assert missing[0] == unknown[0] == 401
     assert missing[1]["field"] == unknown[1]["field"] == "Authorization"
 
 

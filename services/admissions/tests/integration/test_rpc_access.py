@@ -77,11 +77,11 @@ def test_an_rpc_call_without_a_known_token_is_refused_and_an_editor_reads_only_i
     with ClusterRpcProxy(config) as anonymous:
         with pytest.raises(RemoteError) as refused:
             getattr(anonymous, service_name).get_candidate(mine)
-        assert refused.value.exc_type == "AccessDenied"
+        assert refused.value.exc_type == "NotSignedIn"
     with ClusterRpcProxy(config, context_data={"authorization": "Bearer not-a-token"}) as forged:
         with pytest.raises(RemoteError) as unknown:
             getattr(forged, service_name).get_candidate(mine)
-        assert unknown.value.exc_type == "AccessDenied"
+        assert unknown.value.exc_type == "NotSignedIn"
     with ClusterRpcProxy(config, context_data={"authorization": f"Bearer {editor}"}) as as_editor:
         admissions = getattr(as_editor, service_name)
         assert admissions.get_candidate(mine)["candidate_id"] == mine

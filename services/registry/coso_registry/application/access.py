@@ -12,14 +12,14 @@ from datetime import date
 from coso_backbone.access import TokenAccess
 from coso_registry.application.ports import AccessStore
 from coso_registry.domain.access import EVERYWHERE, Principal, Role, Scope, require, roots_with, scope_of
-from coso_registry.domain.errors import AccessDenied
+from coso_registry.domain.errors import AccessDenied, NotSignedIn
 
 
 class AccessControl(TokenAccess[AccessStore]):
-    """Bearer tokens (`TokenAccess`: a missing or unknown one is AccessDenied) and the scopes
-    of the registry's hierarchy."""
+    """Bearer tokens (`TokenAccess`: a missing or unknown one is NotSignedIn, HTTP 401) and
+    the scopes of the registry's hierarchy."""
 
-    refusal = AccessDenied
+    refusal = NotSignedIn
     issued_by = "a token issued by the registry"
 
     def scope(self, principal: Principal, role: Role, on: date | None = None) -> Scope:

@@ -1,6 +1,6 @@
 """The registry's exception hierarchy; each refusal names the field and the rule."""
 
-from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound
+from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 
 class RegistryError(CosoError):
@@ -55,6 +55,10 @@ class EnterpriseNotOperating(RegistryError, Conflict):
 
 class StaleVersion(RegistryError, Conflict):
     """The caller changed a record on the basis of an outdated version."""
+
+
+class NotSignedIn(RegistryError, Unauthenticated):
+    """A request without an API token, or with one the registry does not know."""
 
 
 class AccessDenied(RegistryError, Forbidden):

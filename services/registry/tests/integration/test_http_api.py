@@ -89,7 +89,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 def test_the_api_checks_bearer_tokens_and_grants_and_answers_as_of_queries(api: Api) -> None:
     admin = api.token("quan-tri", "*", "administrator")
-    assert api.get("/authorities", {}).status_code == 403
+    assert api.get("/authorities", {}).status_code == 401
+    assert api.get("/authorities", {"Authorization": "Bearer not-a-token"}).status_code == 401
     for authority_id, parent, since in (
         ("bn", None, "2020-01-01"),
         ("bn.a", "bn", "2020-01-01"),

@@ -62,11 +62,11 @@ def test_an_rpc_call_without_a_valid_token_is_refused_and_grants_limit_what_a_to
     with ClusterRpcProxy(config) as anonymous:
         with pytest.raises(RemoteError) as refused:
             getattr(anonymous, service_name).authority_subtree("hn", "2025-01-01")
-        assert refused.value.exc_type == "AccessDenied"
+        assert refused.value.exc_type == "NotSignedIn"
     with ClusterRpcProxy(config, context_data={"authorization": "Bearer not-a-token"}) as forged:
         with pytest.raises(RemoteError) as unknown:
             getattr(forged, service_name).get_enterprise(other)
-        assert unknown.value.exc_type == "AccessDenied"
+        assert unknown.value.exc_type == "NotSignedIn"
     with ClusterRpcProxy(config, context_data={"authorization": f"Bearer {editor}"}) as as_editor:
         registry = getattr(as_editor, service_name)
         mine = registry.register_enterprise(
