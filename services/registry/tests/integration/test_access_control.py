@@ -17,7 +17,7 @@ from coso_registry.application.commands import (
     SuspendEnterprise,
 )
 from coso_registry.domain.access import Grant, Principal, Role
-from coso_registry.domain.errors import AccessDenied
+from coso_registry.domain.errors import AccessDenied, NotSignedIn
 
 
 @pytest.fixture
@@ -110,10 +110,10 @@ def test_a_grant_on_the_successor_covers_the_enterprises_of_the_merged_units(app
 
 
 def test_a_request_without_a_known_token_is_refused(app: bootstrap.RegistryApp) -> None:
-    with pytest.raises(AccessDenied) as refused:
+    with pytest.raises(NotSignedIn) as refused:
         app.access.authenticate(None)
     assert refused.value.field == "Authorization"
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotSignedIn):
         app.access.authenticate("Bearer not-a-token")
 
 
