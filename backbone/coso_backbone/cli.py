@@ -210,13 +210,14 @@ def add_create_token_command(
         """Revoke every API token of a user, and the dashboard sessions opened with them (a
         single token cannot be named: only hashes are kept). Issue a new one with create-token."""
         _, settings = read_settings(service, default_config, config)
+        who = user.strip()
         application = build(settings)
         try:
-            tokens, taken = application.access.revoke_tokens(user.strip(), grants)
+            tokens, taken = application.access.revoke_tokens(who, grants)
         finally:
             application.store.engine.dispose()
         if tokens == 0 and taken == 0:
-            typer.echo(f"user: {user.strip()} holds no token of {service} (rule: issued by create-token)", err=True)
+            typer.echo(f"user: {who} holds no token of {service} (rule: issued by create-token)", err=True)
             raise typer.Exit(1)
         taken_back = f", {taken} grant(s) taken back" if grants else ""
-        typer.echo(f"{tokens} token(s) of {user.strip()} revoked{taken_back}")
+        typer.echo(f"{tokens} token(s) of {who} revoked{taken_back}")

@@ -54,8 +54,9 @@ class ManagementApi:
             backoff_factor=0.2,
             raise_on_status=False,
         )
-        self._session.mount("http://", HTTPAdapter(max_retries=retry))
-        self._session.mount("https://", HTTPAdapter(max_retries=retry))
+        adapter = HTTPAdapter(max_retries=retry)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
         self._timeout = timeout
 
     def request(self, method: str, path: str, body: Any = None, missing_ok: bool = False) -> Any:

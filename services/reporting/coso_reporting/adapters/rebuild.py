@@ -282,7 +282,7 @@ class _Rebuild:
         self._handlers: EventHandlers = projection_handlers(self._fresh, announce=False)
         self._counted = _counted(self._fresh)
         self._refused: list[tuple[Envelope, str]] = []
-        self._written = WrittenKeys(0)  # the fact keys written, made for the sources' events in `run`
+        self._written: WrittenKeys  # the fact keys written, made in `run` for the sources' events
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
         started = time.perf_counter()
