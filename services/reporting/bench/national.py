@@ -130,6 +130,26 @@ class MemorySource:
 PAGE = 5000  # events per page of a page file: the rebuild's page
 
 
+# The record each event is about, named as the producers name their streams
+# (`member-<id>`, `enterprise-<id>` ...): the envelope's subject.
+_STREAM_KEYS = (
+    ("member_id", "member"),
+    ("candidate_id", "candidate"),
+    ("mass_organization_id", "mass-organization"),
+    ("organization_id", "organization"),
+    ("enterprise_id", "enterprise"),
+    ("authority_id", "authority"),
+)
+
+
+def stream_of(event: EventContract) -> str:
+    for key, stream in _STREAM_KEYS:
+        record = getattr(event, key, None)
+        if record is not None:
+            return f"{stream}-{record}"
+    raise ValueError(f"{type(event).__name__} names no record")
+
+
 class PageFile:
     """A producer's events written page by page to a file (pickled lists of what an envelope
     needs), so that millions of events are generated once, streamed, and read back by each
@@ -141,17 +161,17 @@ class PageFile:
 
     def write(self, events: Iterable[EventContract]) -> None:
         with self.path.open("wb") as out:
-            page: list[tuple[str, str, int, str]] = []
+            page: list[tuple[str, str, int, str, str]] = []
             for event in events:
                 new = event.to_new_event("vn")
-                page.append((new.event_id, new.event_type, new.version, new.data_json()))
+                page.append((new.event_id, new.event_type, new.version, new.data_json(), stream_of(event)))
                 if len(page) == PAGE:
                     self._dump(page, out)
                     page = []
             if page:
                 self._dump(page, out)
 
-    def _dump(self, page: list[tuple[str, str, int, str]], out: BinaryIO) -> None:
+    def _dump(self, page: list[tuple[str, str, int, str, str]], out: BinaryIO) -> None:
         pickle.dump(page, out, protocol=pickle.HIGHEST_PROTOCOL)
         self.events += len(page)
 
@@ -186,7 +206,7 @@ class PageFileSource:
             self._file = self._pages.path.open("rb")
         producer, source, recorded_at = self._pages.producer, self._pages.source, self._recorded_at
         page = []
-        for event_id, event_type, version, data_json in pickle.load(self._file):
+        for event_id, event_type, version, data_json, stream in pickle.load(self._file):
             self._position += 1
             page.append(
                 Envelope(
@@ -196,7 +216,7 @@ class PageFileSource:
                     event_type=event_type,
                     version=version,
                     time=recorded_at,
-                    subject=f"{producer}-{self._position}",
+                    subject=stream,
                     sequence=self._position,
                     authority="vn",
                     data_json=data_json,

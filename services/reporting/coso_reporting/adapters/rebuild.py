@@ -61,9 +61,10 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -71,7 +72,6 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Table, and_, delete, insert, inspect, or_, select, text
-from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from coso_backbone.config import CosoSettings
@@ -79,19 +79,20 @@ from coso_backbone.consumer import DeadLetterSink, Incoming
 from coso_backbone.contracts import EventContract
 from coso_backbone.database import create_database_engine
 from coso_backbone.envelope import Envelope
-from coso_backbone.errors import CosoError, EventSourceUnavailable, MalformedMessage, UnknownEventVersion
-from coso_backbone.handlers import EventHandlers
+from coso_backbone.errors import EventSourceUnavailable, MalformedMessage, UnknownEventVersion
+from coso_backbone.handlers import EventHandlers, Resolved
 from coso_backbone.readapi import EventPage, read_page
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.calendar_counts import count_calendar
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_enterprise_members, count_member_kinds
+from coso_reporting.adapters.members_lane import LANES, MembersLanes, lane_available
 from coso_reporting.adapters.organization_counts import count_organizations
 from coso_reporting.adapters.pipeline_counts import count_pipeline, count_stage_moves
-from coso_reporting.adapters.projection import apply_events, projection_handlers
+from coso_reporting.adapters.projection import projection_handlers
+from coso_reporting.adapters.rebuild_writes import apply_parsed, write_transaction
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
-from coso_reporting.adapters.upsert import BULK
 from coso_reporting.adapters.written_keys import WrittenKeys
 from coso_reporting.domain.errors import RebuildInProgress
 
@@ -99,6 +100,9 @@ DEFAULT_PAGE = 5000  # the read API's largest page
 # Read pages written in one transaction: fewer statements and commits (pages of 20,000
 # events took ~8 % less time than pages of 5,000 on PostgreSQL here).
 PAGES_PER_WRITE = 4
+# Batches written while the next are read and parsed: the rebuild's writer thread takes them
+# one after the other, and the members' lane parses one while it writes the one before.
+IN_FLIGHT = 2
 
 
 def _coverage_as_kept(connection: Connection, tables: ProjectionTables) -> None:
@@ -158,11 +162,6 @@ def _counted(tables: ProjectionTables) -> set[str]:
     return {table.name for lane in COUNT_LANES for step in lane for table in step.fills(tables)}
 
 
-# Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
-# error (the database or a source failing) stops the rebuild, leaving the live tables.
-_REFUSALS = (CosoError, IntegrityError, DataError)
-
-
 class EventSource(Protocol):
     """A producer's events: `HttpEventSource` over its read API, or an in-process stand-in."""
 
@@ -214,6 +213,17 @@ class RebuildStats:
         return self.events / self.seconds if self.seconds > 0 else 0.0
 
 
+@dataclass
+class _Batch:
+    """Pages read for one write: their events parsed, those for the members' lane resolved
+    only, those refused with the reason, and how far each page reached."""
+
+    events: list[tuple[Envelope, EventContract]] = field(default_factory=list)
+    laned: list[tuple[Envelope, Resolved]] = field(default_factory=list)
+    refusals: list[tuple[Envelope, str]] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+
+
 def rebuild(
     target: CosoSettings | Engine,
     sources: Sequence[EventSource],
@@ -224,6 +234,7 @@ def rebuild(
     progress: Progress | None = None,
     discard_leftovers: bool = False,
     read_ahead: bool = False,
+    members_lanes: int = LANES,
 ) -> RebuildStats:
     """Rebuild the projection from `sources` (in the order given) and swap it in.
 
@@ -234,7 +245,9 @@ def rebuild(
     tables of a rebuild that crashed (otherwise they stop this one). `read_ahead` fetches
     the next page in a thread while the current one is written: worth it for sources that
     wait on I/O (HTTP: ~21,000 -> ~32,000 events/s here), not for ones that compute in
-    this process, which would only contend for the GIL.
+    this process, which would only contend for the GIL. `members_lanes`: on PostgreSQL,
+    the processes the members' events are applied in, beside this one (adapters/members_lane.py;
+    0: none, they are applied with the others).
     """
     if isinstance(target, CosoSettings):
         engine = create_database_engine(target.database_url)
@@ -243,7 +256,7 @@ def rebuild(
         engine = target
     try:
         migrate_engine(engine)
-        run = _Rebuild(engine, consumer or "reporting", page_size, dead_letters_to, progress, read_ahead)
+        run = _Rebuild(engine, consumer or "reporting", page_size, dead_letters_to, progress, read_ahead, members_lanes)
         with _collector_paused():
             return run.run(sources, discard_leftovers)
     finally:
@@ -271,9 +284,11 @@ class _Rebuild:
         sink: DeadLetterSink | None,
         progress: Progress | None,
         read_ahead: bool,
+        lanes: int,
     ) -> None:
         self._engine = engine
         self._read_ahead = read_ahead
+        self._lanes = lanes
         self._consumer = consumer
         self._page_size = page_size
         self._sink = sink
@@ -283,14 +298,19 @@ class _Rebuild:
         self._counted = _counted(self._fresh)
         self._refused: list[tuple[Envelope, str]] = []
         self._written: WrittenKeys  # the fact keys written, made in `run` for the sources' events
+        self._lane: MembersLanes | None = None  # the members' lane, on PostgreSQL
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
         started = time.perf_counter()
         self._create_fresh_tables(discard_leftovers)
         try:
             infos = [source.info() for source in sources]
-            self._written = WrittenKeys(sum(int(info.get("last_position") or 0) for info in infos))
-            stats = [self._replay(source, info) for source, info in zip(sources, infos, strict=True)]
+            expected = sum(int(info.get("last_position") or 0) for info in infos)
+            self._written = WrittenKeys(expected)
+            with self._members_lane(expected):
+                stats = [self._replay(source, info) for source, info in zip(sources, infos, strict=True)]
+            order = {s.source: n for n, s in enumerate(stats)}  # the lane's refusals come apart: in order again
+            self._refused.sort(key=lambda refusal: (order[refusal[0].source], refusal[0].sequence))
             replayed = time.perf_counter()
             self._concurrently(self._end_jobs())
             finished = time.perf_counter()
@@ -384,6 +404,24 @@ class _Rebuild:
                 connection.execute(text(f"DROP TABLE IF EXISTS {_quoted(connection, table.name)}"))
 
     # --- replay ---------------------------------------------------------------
+    @contextmanager
+    def _members_lane(self, expected_keys: int) -> Iterator[None]:
+        """The members' lane (adapters/members_lane.py) while the sources are replayed, where
+        pages are written in a thread (PostgreSQL through psycopg2, outside eventlet) and the
+        platform can fork; elsewhere the members' events are applied with the others."""
+        if not (self._lanes > 0 and self._threads_allowed() and lane_available()):
+            yield
+            return
+        lane = self._lane = MembersLanes(self._engine, self._fresh, expected_keys, self._lanes)
+        try:
+            yield
+        except BaseException:
+            lane.stop()
+            raise
+        finally:
+            self._lane = None
+        lane.close()
+
     def _replay(self, source: EventSource, info: Mapping[str, Any]) -> SourceStats:
         """Pages are read, parsed and written in turn, PAGES_PER_WRITE read pages to a
         transaction; while one is written (in a thread: the driver lets go of the GIL while
@@ -393,23 +431,21 @@ class _Rebuild:
         stats = SourceStats(str(info["source"]), int(last) if last is not None else None)
         parsed_to = 0
         with self._page_writer() as writer:
-            written: Callable[[], None] | None = None  # waits for the write before, then reports it
-            events: list[tuple[Envelope, EventContract]] = []
-            refusals: list[tuple[Envelope, str]] = []
-            positions: list[int] = []  # how far each page read reached
+            writing: deque[Callable[[], None]] = deque()  # each waits for a batch's writes, then reports it
+            batch = _Batch()
             for page in self._pages(source, stats):
-                parsed, refused, parsed_to = self._parse(page, stats, parsed_to)
-                events += parsed
-                refusals += refused
-                positions.append(max(parsed_to, page.scanned_to))
-                if len(positions) < PAGES_PER_WRITE:
+                parsed_to = self._parse(page, stats, parsed_to, batch)
+                batch.positions.append(max(parsed_to, page.scanned_to))
+                if len(batch.positions) < PAGES_PER_WRITE:
                     continue
-                written = self._write_pages(writer, written, events, refusals, positions, stats)
-                events, refusals, positions = [], [], []
-            if positions:
-                written = self._write_pages(writer, written, events, refusals, positions, stats)
-            if written is not None:
-                written()
+                writing.append(self._write_pages(writer, batch, stats))
+                while len(writing) > IN_FLIGHT:
+                    writing.popleft()()
+                batch = _Batch()
+            if batch.positions:
+                writing.append(self._write_pages(writer, batch, stats))
+            while writing:
+                writing.popleft()()
         return stats
 
     @contextmanager
@@ -432,31 +468,32 @@ class _Rebuild:
 
         return get_wait_callback() is None
 
-    def _write_pages(
-        self,
-        writer: ThreadPoolExecutor | None,
-        before: Callable[[], None] | None,
-        events: Sequence[tuple[Envelope, EventContract]],
-        refusals: Sequence[tuple[Envelope, str]],
-        positions: Sequence[int],
-        stats: SourceStats,
-    ) -> Callable[[], None]:
-        """Wait for the write before, record these pages' refusals and start writing their
-        events; the function returned waits for that and reports the pages' positions."""
-        if before is not None:
-            before()
-        for envelope, reason in refusals:
+    def _write_pages(self, writer: ThreadPoolExecutor | None, batch: _Batch, stats: SourceStats) -> Callable[[], None]:
+        """Record the pages' refusals and start writing their events (the members' lane's in
+        it); the function returned waits for both writes, records what they refused and
+        reports the pages' positions."""
+        for envelope, reason in batch.refusals:
             self._refuse(envelope, reason, stats)
-        writing: Future[None] | None = None
-        if events and writer is not None:
-            writing = writer.submit(self._apply_page, events, stats)
-        elif events:
-            self._apply_page(events, stats)
+        lane = self._lane
+        if batch.laned and lane is not None:
+            lane.send(batch.laned)
+        writing: Future[list[tuple[Envelope, str]]] | None = None
+        refused: list[tuple[Envelope, str]] = []
+        if batch.events and writer is not None:
+            writing = writer.submit(apply_parsed, self._engine, self._fresh, batch.events, self._written)
+        elif batch.events:
+            refused = apply_parsed(self._engine, self._fresh, batch.events, self._written)
 
         def written() -> None:
-            if writing is not None:
-                writing.result()
-            for position in positions:
+            done = writing.result() if writing is not None else refused
+            stats.applied += len(batch.events) - len(done)
+            if batch.laned and lane is not None:
+                answer = lane.answer()
+                done = done + answer.refused
+                stats.applied += answer.applied
+            for envelope, reason in done:
+                self._refuse(envelope, reason, stats)
+            for position in batch.positions:
                 stats.position = max(stats.position, position)  # past what a link withheld
                 self._report(stats.source, stats.position, stats.last_position)
 
@@ -495,14 +532,12 @@ class _Rebuild:
                 after = page.scanned_to
                 yield page
 
-    def _parse(
-        self, page: EventPage, stats: SourceStats, after: int
-    ) -> tuple[list[tuple[Envelope, EventContract]], list[tuple[Envelope, str]], int]:
-        """The page's events as contracts, in order, the events refused with the reason, and
-        the last position parsed. Positions rise (from `after`) within what the page
-        scanned; they skip the positions of events a linked source withheld (its policy)."""
-        parsed = []
-        refusals: list[tuple[Envelope, str]] = []
+    def _parse(self, page: EventPage, stats: SourceStats, after: int, batch: _Batch) -> int:
+        """Add the page's events to the batch as contracts, in order (the members' lane's
+        resolved only), and the events refused with the reason; the last position parsed.
+        Positions rise (from `after`) within what the page scanned; they skip the positions
+        of events a linked source withheld (its policy)."""
+        lane = self._lane
         for envelope in page.events:
             in_order = after < envelope.sequence <= page.scanned_to
             if envelope.source != stats.source or not in_order:
@@ -516,40 +551,18 @@ class _Rebuild:
                 if resolved is None:
                     stats.skipped += 1
                     continue
+                if lane is not None and lane.takes(resolved):
+                    batch.laned.append((envelope, resolved))
+                    continue
                 try:
                     data = resolved.model.model_validate_json(envelope.data_json)
                 except ValidationError:
                     data = resolved.parse(envelope)  # raises MalformedMessage with the consumer's wording
             except (UnknownEventVersion, MalformedMessage) as exc:
-                refusals.append((envelope, str(exc)))
+                batch.refusals.append((envelope, str(exc)))
                 continue
-            parsed.append((envelope, data))
-        return parsed, refusals, after
-
-    def _apply_page(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
-        try:
-            with self._write(bulk=True) as connection:
-                apply_events(
-                    connection, self._fresh, [data for _, data in parsed], keep_counts=False, written=self._written
-                )
-            stats.applied += len(parsed)
-        except _REFUSALS:
-            self._apply_one_by_one(parsed, stats)
-
-    def _apply_one_by_one(self, parsed: Sequence[tuple[Envelope, EventContract]], stats: SourceStats) -> None:
-        refused: list[tuple[Envelope, str]] = []
-        with self._write(bulk=True) as connection:
-            for envelope, data in parsed:
-                savepoint = connection.begin_nested()
-                try:
-                    apply_events(connection, self._fresh, [data], keep_counts=False, written=self._written)
-                    savepoint.commit()
-                except _REFUSALS as exc:
-                    savepoint.rollback()
-                    refused.append((envelope, f"handler failed: {type(exc).__name__}: {exc}"))
-        for envelope, reason in refused:
-            self._refuse(envelope, reason, stats)
-        stats.applied += len(parsed) - len(refused)
+            batch.events.append((envelope, data))
+        return after
 
     def _refuse(self, envelope: Envelope, reason: str, stats: SourceStats) -> None:
         self._refused.append((envelope, reason))
@@ -638,16 +651,8 @@ class _Rebuild:
             # Sent before the swap commits, as the consumer does: if sending fails, nothing changed.
             self._sink.send([Incoming.from_catch_up(e).dead_letter(r) for e, r in new])
 
-    @contextmanager
-    def _write(self, *, bulk: bool = False) -> Iterator[Connection]:
-        """A write transaction; `bulk` for the fresh tables' pages: COPY on PostgreSQL
-        (adapters/upsert.py), and no wait for the WAL to reach the disk at commit, since a
-        crash before the swap loses nothing but the rebuild, which is started again."""
-        options: dict[str, bool] = {"coso_write": True, BULK: bulk}
-        with self._engine.connect().execution_options(**options) as connection, connection.begin():
-            if bulk and connection.dialect.name == "postgresql":
-                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
-            yield connection
+    def _write(self, *, bulk: bool = False) -> AbstractContextManager[Connection]:
+        return write_transaction(self._engine, bulk=bulk)
 
 
 def _pkey(table: Table) -> str:

@@ -1,0 +1,211 @@
+"""A rebuild's members' lane: on PostgreSQL the members' events are parsed and applied in a
+process of their own, beside the rebuild's, so that the replay uses two CPUs instead of one.
+
+Most of a national rebuild's events are members' (5.6 of 7.7 million at the bench's
+`--scale 1`), and during a rebuild they write one table, the members' facts, which nothing
+else of the replay reads or writes: the indicator tally and the hierarchy ignore them, and
+the member counts are counted at the end (`keep_counts=False`). So they are applied apart,
+in their order, while the rebuild goes on with the rest:
+
+- the rebuild reads and resolves every event, and sends the members' events (their
+  contract and data, not yet parsed) to the lane, a transaction's worth at a time;
+- the lane parses them and applies them as the rebuild would (`apply_parsed`: the live
+  handlers' code, COPY, a failed transaction applied again event by event), on a connection
+  of its own and with a Bloom filter of the members it wrote, parsing a batch while the one
+  before is written; the rebuild may send one batch ahead of the answers;
+- it answers with the events it refused; the rebuild reports a position only once both
+  have written it, and records the refusals (a malformed event's reason in the consumer's
+  wording, worked out from the envelope the rebuild kept).
+
+The lane is a forked process, started before the rebuild's threads. It leaves the engine's
+pooled connections to the rebuild (`Engine.dispose(close=False)`). If it fails or dies, the
+rebuild stops as for any other database failure, and its fresh tables are dropped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection as Pipe
+from multiprocessing.queues import Queue
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from coso_backbone.contracts import EventContract
+from coso_backbone.envelope import Envelope
+from coso_backbone.errors import MalformedMessage
+from coso_backbone.handlers import Resolved
+from coso_reporting.adapters.rebuild_writes import apply_parsed
+from coso_reporting.adapters.tables import ProjectionTables
+from coso_reporting.adapters.written_keys import WrittenKeys
+from coso_reporting.domain.facts import MEMBER_EVENTS
+
+# The events the lane applies: those of the members' facts, which write nothing else during
+# a rebuild (tests/integration/test_members_lane.py holds the projection to that).
+LANE_EVENTS = frozenset(MEMBER_EVENTS)
+LANES = 2  # processes the members' events are shared among, by stream
+_ALIVE_CHECK = 1.0  # seconds between checks that the lane still runs, while waiting for it
+
+
+class LaneFailed(RuntimeError):
+    """The members' lane failed or ended before answering: the rebuild stops."""
+
+
+@dataclass(frozen=True)
+class LaneAnswer:
+    """What the lane did with a batch: the events it applied, and those it refused, with why."""
+
+    applied: int
+    refused: list[tuple[Envelope, str]]
+
+
+def lane_available() -> bool:
+    """Whether this platform can fork the lane (not Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class MembersLanes:
+    """The rebuild's side of the lanes: each batch is split among them by stream (the
+    envelope's subject: a member's events are all in the member's stream), goes in order,
+    and is answered in order."""
+
+    def __init__(self, engine: Engine, tables: ProjectionTables, expected_keys: int, lanes: int = LANES) -> None:
+        self._lanes = [_Lane(engine, tables, expected_keys, n) for n in range(lanes)]
+        self._sent: deque[list[tuple[_Lane, Sequence[tuple[Envelope, Resolved]]]]] = deque()
+
+    @staticmethod
+    def takes(resolved: Resolved) -> bool:
+        return resolved.model in LANE_EVENTS
+
+    def send(self, events: Sequence[tuple[Envelope, Resolved]]) -> None:
+        """Hand a batch over (returns at once: a thread of each lane's queue sends it)."""
+        shares: list[list[tuple[Envelope, Resolved]]] = [[] for _ in self._lanes]
+        for event in events:
+            shares[hash(event[0].subject) % len(shares)].append(event)
+        sent: list[tuple[_Lane, Sequence[tuple[Envelope, Resolved]]]] = [
+            (lane, share) for lane, share in zip(self._lanes, shares, strict=True) if share
+        ]
+        for lane, share in sent:
+            lane.send(share)
+        self._sent.append(sent)
+
+    def answer(self) -> LaneAnswer:
+        """Wait for the answers to the oldest batch not answered yet."""
+        applied, refused = 0, []
+        for lane, events in self._sent.popleft():
+            malformed, failed = lane.answer()
+            refused += [(events[i][0], _malformed(*events[i])) for i in malformed]
+            refused += [(events[i][0], reason) for i, reason in failed]
+            applied += len(events) - len(malformed) - len(failed)
+        refused.sort(key=lambda refusal: refusal[0].sequence)
+        return LaneAnswer(applied, refused)
+
+    def close(self) -> None:
+        """Once every batch is answered: let the lanes end."""
+        for lane in self._lanes:
+            lane.close()
+
+    def stop(self) -> None:
+        """On failure: end the lanes whatever they are doing."""
+        for lane in self._lanes:
+            lane.stop()
+
+
+class _Lane:
+    """One lane's process, the queue of batches to it and the pipe of its answers."""
+
+    def __init__(self, engine: Engine, tables: ProjectionTables, expected_keys: int, number: int) -> None:
+        context = multiprocessing.get_context("fork")
+        self._batches: Queue[list[tuple[Any, str]] | None] = context.Queue()
+        self._answers, answering = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_serve,
+            args=(engine, tables, expected_keys, self._batches, answering),
+            name=f"coso-rebuild-members-{number}",
+            daemon=True,
+        )
+        self._process.start()
+        answering.close()
+
+    def send(self, events: Sequence[tuple[Envelope, Resolved]]) -> None:
+        self._batches.put([(resolved.model, envelope.data_json) for envelope, resolved in events])
+
+    def answer(self) -> tuple[list[int], list[tuple[int, str]]]:
+        """The oldest batch's malformed events and those refused, by their place in it."""
+        while not self._answers.poll(_ALIVE_CHECK):
+            if not self._process.is_alive():
+                raise LaneFailed(f"a members' lane ended without answering (exit code {self._process.exitcode})")
+        try:
+            answer: tuple[list[int], list[tuple[int, str]]] | str = self._answers.recv()
+        except EOFError:
+            raise LaneFailed("a members' lane ended without answering") from None
+        if isinstance(answer, str):
+            raise LaneFailed(f"a members' lane failed: {answer}")
+        return answer
+
+    def close(self) -> None:
+        self._batches.put(None)
+        self._batches.close()
+        self._batches.join_thread()
+        self._process.join()
+        self._answers.close()
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._batches.cancel_join_thread()
+        self._batches.close()
+        self._process.join()
+        self._answers.close()
+
+
+def _malformed(envelope: Envelope, resolved: Resolved) -> str:
+    """The reason the consumer gives for an event whose data does not match its contract."""
+    try:
+        resolved.parse(envelope)
+    except MalformedMessage as exc:
+        return str(exc)
+    return f"{envelope.type} data does not match its contract"
+
+
+def _serve(
+    engine: Engine,
+    tables: ProjectionTables,
+    expected_keys: int,
+    batches: Queue[list[tuple[Any, str]] | None],
+    answers: Pipe,
+) -> None:
+    """The lane's process: parse each batch while the one before is written (in a thread,
+    as the rebuild does), and answer each with its refusals (the positions in the batch of
+    the malformed events, and of those refused, with why) as soon as it is written."""
+    engine.dispose(close=False)  # the pooled connections are the rebuild's
+    written = WrittenKeys(expected_keys)
+
+    def write(parsed: list[tuple[int, EventContract]], malformed: list[int]) -> None:
+        try:
+            answers.send((malformed, apply_parsed(engine, tables, parsed, written)))
+        except BaseException as exc:
+            answers.send(f"{type(exc).__name__}: {exc}")
+            raise
+
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-members-write") as writer:
+            writing: Future[None] | None = None
+            while (batch := batches.get()) is not None:
+                parsed, malformed = [], []
+                for index, (model, data_json) in enumerate(batch):
+                    try:
+                        parsed.append((index, model.model_validate_json(data_json)))
+                    except ValidationError:
+                        malformed.append(index)
+                if writing is not None:
+                    writing.result()
+                writing = writer.submit(write, parsed, malformed)
+            if writing is not None:
+                writing.result()
+    finally:
+        engine.dispose()

@@ -1,0 +1,63 @@
+"""How a rebuild writes its parsed events into the fresh tables: shared by the rebuild
+(adapters/rebuild.py) and its members' lane (adapters/members_lane.py), so both apply and
+refuse events alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DataError, IntegrityError
+
+from coso_backbone.contracts import EventContract
+from coso_backbone.errors import CosoError
+from coso_reporting.adapters.projection import apply_events
+from coso_reporting.adapters.tables import ProjectionTables
+from coso_reporting.adapters.upsert import BULK
+from coso_reporting.adapters.written_keys import WrittenKeys
+
+# Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
+# error (the database or a source failing) stops the rebuild, leaving the live tables.
+REFUSALS = (CosoError, IntegrityError, DataError)
+
+Tag = TypeVar("Tag")  # what identifies an event to the caller: its envelope, or its place in a batch
+
+
+@contextmanager
+def write_transaction(engine: Engine, *, bulk: bool = False) -> Iterator[Connection]:
+    """A write transaction; `bulk` for the fresh tables' pages: COPY on PostgreSQL
+    (adapters/upsert.py), and no wait for the WAL to reach the disk at commit, since a
+    crash before the swap loses nothing but the rebuild, which is started again."""
+    options: dict[str, bool] = {"coso_write": True, BULK: bulk}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        if bulk and connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+        yield connection
+
+
+def apply_parsed(
+    engine: Engine, tables: ProjectionTables, parsed: Sequence[tuple[Tag, EventContract]], written: WrittenKeys
+) -> list[tuple[Tag, str]]:
+    """Apply parsed events in one transaction (`apply_events`, the live handlers' code);
+    the events refused, with the reason. If the transaction fails on an event's data, they
+    are applied again one by one, each in a savepoint, as the live consumer does, so only
+    that event is refused."""
+    try:
+        with write_transaction(engine, bulk=True) as connection:
+            apply_events(connection, tables, [data for _, data in parsed], keep_counts=False, written=written)
+        return []
+    except REFUSALS:
+        pass
+    refused: list[tuple[Tag, str]] = []
+    with write_transaction(engine, bulk=True) as connection:
+        for tag, data in parsed:
+            savepoint = connection.begin_nested()
+            try:
+                apply_events(connection, tables, [data], keep_counts=False, written=written)
+                savepoint.commit()
+            except REFUSALS as exc:
+                savepoint.rollback()
+                refused.append((tag, f"handler failed: {type(exc).__name__}: {exc}"))
+    return refused
