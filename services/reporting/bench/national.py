@@ -4,6 +4,8 @@
     .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres    # national, PostgreSQL
     .venv/bin/python -m services.reporting.bench.national --scale 0.1 --postgres --baseline  # + SQLite's rate
     .venv/bin/python -m services.reporting.bench.national --scale 0.1 --postgres --rebuild-only --repeat 3
+    .venv/bin/python -m services.reporting.bench.national --scale 1 --postgres --rebuild-only \
+        --members-lanes 0 --members-lanes 2     # without the members' lanes, then with two
     .venv/bin/python -m services.reporting.bench.national --scale 0.01 --as-of 2025-12-31 --as-of 2025-06-30
 
 The data set (at --scale 1): one central root, 34 provinces, 3,321 communes/wards and two
@@ -28,7 +30,9 @@ p95 is taken within the measured times (with few runs, close to the slowest).
 
 `--rebuild-only` prints the rebuild rate and nothing else (the reports' latencies take
 minutes at scale 1); `--repeat N` rebuilds N times from the same page files, each into a
-new database, for a rate less at the mercy of a busy machine.
+new database, for a rate less at the mercy of a busy machine. `--members-lanes N` sets the
+processes the members' events are applied in (adapters/members_lane.py; 0: none);
+repeated, each count is rebuilt in turn, so that the rates compare within one run.
 
 Every report is made as of one day, `--as-of YYYY-MM-DD`, over the period from the first
 of that day's year to it; plans and the indicator reports take it as today. By default it
@@ -85,6 +89,7 @@ from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.members_lane import LANES
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import migrate_engine
@@ -410,7 +415,7 @@ def envelopes(events: list[EventContract], producer: str, source: str) -> list[E
         recorded = RecordedEvent(
             position=position,
             event_id=new.event_id,
-            stream_id=f"{producer}-{position}",
+            stream_id=stream_of(event),
             stream_version=1,
             event_type=new.event_type,
             event_version=new.version,
@@ -580,13 +585,15 @@ def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_D
         print(f"    {label:30s}" + "".join(f"{c:>22s}" for c in cells))
 
 
-def rebuild_into(url: str, pages: list[PageFile]) -> Engine:
-    """Rebuild the projection at `url` from the page files; print the rate; the engine."""
+def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES) -> Engine:
+    """Rebuild the projection at `url` from the page files (the members' events in
+    `members_lanes` processes, on PostgreSQL); print the rate; the engine."""
     engine = create_database_engine(url)
     migrate_engine(engine)
-    stats = rebuild(engine, [p.reader() for p in pages])
+    stats = rebuild(engine, [p.reader() for p in pages], members_lanes=members_lanes)
+    lanes = f", {members_lanes} members' lanes" if engine.dialect.name == "postgresql" else ""
     print(
-        f"  rebuild into {engine.dialect.name}: {stats.events:,} events in {stats.seconds:.2f} s = "
+        f"  rebuild into {engine.dialect.name}{lanes}: {stats.events:,} events in {stats.seconds:.2f} s = "
         f"{stats.events_per_second:,.0f} events/s (the events {stats.replay_seconds:.1f} s, "
         f"the counts, keys and indexes {stats.finish_seconds:.1f} s)"
     )
@@ -621,6 +628,14 @@ def main() -> None:
         "--repeat", type=int, default=1, metavar="N", help="rebuild N times, each into a new database (default 1)"
     )
     parser.add_argument(
+        "--members-lanes",
+        type=int,
+        action="append",
+        metavar="N",
+        help=f"processes the rebuild applies the members' events in, on PostgreSQL (default {LANES}; 0: none); "
+        "repeated: each in turn, in every repeat, the last kept for the reports",
+    )
+    parser.add_argument(
         "--as-of",
         type=_day,
         action="append",
@@ -645,11 +660,16 @@ def main() -> None:
         if args.baseline:
             with target_database(not args.postgres) as url:
                 rebuild_into(url, pages).dispose()
+        *compared, lanes = args.members_lanes or [LANES]
         for _ in range(args.repeat - 1):  # the last one below
+            for each in (*compared, lanes):
+                with target_database(args.postgres) as url:
+                    rebuild_into(url, pages, each).dispose()
+        for each in compared:
             with target_database(args.postgres) as url:
-                rebuild_into(url, pages).dispose()
+                rebuild_into(url, pages, each).dispose()
         with target_database(args.postgres) as url:
-            engine = rebuild_into(url, pages)
+            engine = rebuild_into(url, pages, lanes)
             if args.rebuild_only:
                 engine.dispose()
                 return

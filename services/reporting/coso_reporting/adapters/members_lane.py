@@ -25,6 +25,7 @@ rebuild stops as for any other database failure, and its fresh tables are droppe
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -182,6 +183,7 @@ def _serve(
     """The lane's process: parse each batch while the one before is written (in a thread,
     as the rebuild does), and answer each with its refusals (the positions in the batch of
     the malformed events, and of those refused, with why) as soon as it is written."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the rebuild's to handle: it stops the lanes
     engine.dispose(close=False)  # the pooled connections are the rebuild's
     written = WrittenKeys(expected_keys)
 

@@ -14,10 +14,13 @@
    (adapters/organization_counts.py) and the pipeline counts (adapters/pipeline_counts.py)
    are counted once from the loaded records, not moved page by page (`COUNT_LANES`). On
    PostgreSQL pages are written with COPY (adapters/upsert.py, COPY's text format) in a
-   thread of their own, while the next page is parsed, and commit without waiting for the
-   WAL to reach the disk. Then the secondary indexes are built (PostgreSQL; suffixed names)
-   and the tables analyzed. On PostgreSQL this end runs on two connections at once, as one
-   queue: the counts' independent lanes first, each going on to its tables' primary keys,
+   thread of their own, while the next pages are parsed (`IN_FLIGHT` batches at a time),
+   and commit without waiting for the WAL to reach the disk; the members' events are sent,
+   unparsed, to the members' lanes (adapters/members_lane.py), processes of their own that
+   parse and apply them, each the members of its streams, with the same code. Then the
+   secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed. On
+   PostgreSQL this end runs on two connections at once, as one queue: the counts'
+   independent lanes first, each going on to its tables' primary keys,
    indexes and statistics, then the other tables' indexes and statistics, taken by
    whichever connection is free: the server has the machine to itself by then.
 3. One short transaction swaps. It excludes the live consumer (SQLite: the write lock;
@@ -52,9 +55,13 @@ yet (a member's first event): 89 s of a 262 s replay, one index probe per member
 of millions of rows. The fact keys written so far are kept in Bloom filters
 (adapters/written_keys.py), and keys never written are not looked up: the replay took
 180 s instead of 262 s, 31,683 events/s overall against 23,557 (same session, quiet
-machine). Since then the replay is bound by this process's Python work (parsing, the
+machine). Since then the replay was bound by this process's Python work (parsing, the
 bench's envelopes, tallying, COPY's lines: about 210 s of CPU time over two threads that
 share the GIL), the end (~65 s) by the server.
+
+So the members' events, most of a national rebuild's, are parsed and applied in two other
+processes (adapters/members_lane.py), and a member's first enrolment sets its row field by
+field (domain/facts.py). See services/reporting/README.md (Benchmark) for the figures.
 """
 
 from __future__ import annotations

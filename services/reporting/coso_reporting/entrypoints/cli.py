@@ -12,6 +12,7 @@ from rich.table import Table
 from coso_backbone.cli import CONFIG_OPTION, add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import BackboneError, CosoError
 from coso_reporting import bootstrap
+from coso_reporting.adapters.members_lane import LaneFailed
 from coso_reporting.adapters.rebuild import RebuildStats
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
@@ -51,7 +52,7 @@ def rebuild_command(config: Path | None = CONFIG_OPTION, discard_leftovers: bool
 
         try:
             stats = bootstrap.rebuild_projection(settings, progress, discard_leftovers)
-        except (CosoError, BackboneError, ValueError) as exc:
+        except (CosoError, BackboneError, LaneFailed, ValueError) as exc:
             console.print(f"[red]rebuild failed, the indicators are unchanged:[/red] {exc}")
             raise typer.Exit(1) from None
     _report(console, stats)

@@ -24,6 +24,7 @@ from services.reporting.bench.national import (
     SyntheticNation,
     envelopes,
     national_events,
+    stream_of,
 )
 
 FIVE_YEARS = (date(2021, 1, 1), date(2025, 12, 31))
@@ -91,7 +92,7 @@ def test_the_streamed_nation_is_the_listed_one_read_back_page_by_page(tmp_path) 
             read += batch
             position = batch[-1].sequence
         assert [e.sequence for e in read] == list(range(1, len(events) + 1))
-        assert [(e.event_type, e.data_json) for e in read] == [
-            (e.event_name, e.to_new_event("vn").data_json()) for e in events
+        assert [(e.event_type, e.data_json, e.subject) for e in read] == [
+            (e.event_name, e.to_new_event("vn").data_json(), stream_of(e)) for e in events
         ]
     assert (streamed.communes, streamed.merged) == (listed.communes, listed.merged)
