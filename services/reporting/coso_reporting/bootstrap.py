@@ -18,6 +18,7 @@ from coso_reporting.adapters.access import SqlAccessStore
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.members_lane import LANES
 from coso_reporting.adapters.periods import StoreClosedPeriods
 from coso_reporting.adapters.plan_achievements import SqlPlanAchievements
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
@@ -271,9 +272,13 @@ def read_api_sources(settings: CosoSettings) -> list[EventSource]:
 
 
 def rebuild_projection(
-    settings: CosoSettings, progress: Progress | None = None, discard_leftovers: bool = False
+    settings: CosoSettings,
+    progress: Progress | None = None,
+    discard_leftovers: bool = False,
+    members_lanes: int = LANES,
 ) -> RebuildStats:
-    """Rebuild the indicators from the sources' read APIs and swap them in."""
+    """Rebuild the indicators from the sources' read APIs and swap them in (on PostgreSQL
+    the members' events in `members_lanes` processes beside this one)."""
     sink = DeadLetterQueue(settings.amqp_uri, settings.service)
     try:
         return rebuild(
@@ -283,6 +288,7 @@ def rebuild_projection(
             progress=progress,
             discard_leftovers=discard_leftovers,
             read_ahead=True,
+            members_lanes=members_lanes,
         )
     finally:
         sink.close()

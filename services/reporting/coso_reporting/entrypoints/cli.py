@@ -12,7 +12,7 @@ from rich.table import Table
 from coso_backbone.cli import CONFIG_OPTION, add_create_token_command, read_settings, service_cli
 from coso_backbone.errors import BackboneError, CosoError
 from coso_reporting import bootstrap
-from coso_reporting.adapters.members_lane import LaneFailed
+from coso_reporting.adapters.members_lane import LANES, LaneFailed
 from coso_reporting.adapters.rebuild import RebuildStats
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yml"
@@ -31,8 +31,18 @@ _DISCARD = typer.Option(
 )
 
 
+_LANES = typer.Option(
+    LANES,
+    "--members-lanes",
+    min=0,
+    help="Processes that apply the members' events beside the rebuild's, on PostgreSQL (0: none)",
+)
+
+
 @app.command("rebuild")
-def rebuild_command(config: Path | None = CONFIG_OPTION, discard_leftovers: bool = _DISCARD) -> None:
+def rebuild_command(
+    config: Path | None = CONFIG_OPTION, discard_leftovers: bool = _DISCARD, members_lanes: int = _LANES
+) -> None:
     """Rebuild the indicators from the sources' read APIs; the old ones serve until the swap."""
     _, settings = read_settings("reporting", DEFAULT_CONFIG, config)
     console = Console()
@@ -51,7 +61,7 @@ def rebuild_command(config: Path | None = CONFIG_OPTION, discard_leftovers: bool
             bar.update(tasks[source], completed=position, total=max(last or 0, position))
 
         try:
-            stats = bootstrap.rebuild_projection(settings, progress, discard_leftovers)
+            stats = bootstrap.rebuild_projection(settings, progress, discard_leftovers, members_lanes)
         except (CosoError, BackboneError, LaneFailed, ValueError) as exc:
             console.print(f"[red]rebuild failed, the indicators are unchanged:[/red] {exc}")
             raise typer.Exit(1) from None
