@@ -126,11 +126,22 @@ def apply_events(
     A rebuild leaves the member counts (adapters/facts.py) and the monthly and yearly counts
     (adapters/calendar_counts.py) to the end (`keep_counts`), and passes the fact keys it
     has `written` (adapters/written_keys.py)."""
+    tally = tally_events(connection, tables, events, keep_counts=keep_counts)
+    apply_facts(connection, tables, events, keep_counts=keep_counts, written=written)
+    apply_hierarchy(connection, tables, events)
+    return tally
+
+
+def tally_events(
+    connection: Connection, tables: ProjectionTables, events: Sequence[EventContract], *, keep_counts: bool
+) -> IndicatorTally:
+    """The indicators' part of `apply_events`: the events tallied and the tally written.
+    Without `keep_counts` (a rebuild), it and the hierarchy read and write none of the
+    tables `apply_facts` does, so a rebuild writes the two parts on two connections at once
+    (adapters/rebuild_writes.py)."""
     tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
     tally.add_all(events)
     write_tally(connection, tables, tally, keep_counts=keep_counts)
-    apply_facts(connection, tables, events, keep_counts=keep_counts, written=written)
-    apply_hierarchy(connection, tables, events)
     return tally
 
 

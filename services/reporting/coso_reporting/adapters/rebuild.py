@@ -306,6 +306,7 @@ class _Rebuild:
         self._refused: list[tuple[Envelope, str]] = []
         self._written: WrittenKeys  # the fact keys written, made in `run` for the sources' events
         self._lane: MembersLanes | None = None  # the members' lane, on PostgreSQL
+        self._facts_writer: ThreadPoolExecutor | None = None  # writes the facts' part of each batch
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
         started = time.perf_counter()
@@ -458,14 +459,23 @@ class _Rebuild:
     @contextmanager
     def _page_writer(self) -> Iterator[ThreadPoolExecutor | None]:
         """A thread to write pages in, on PostgreSQL: its server works in a process of its
-        own (~10 % faster here). Not on SQLite, which works in this process and was slower
-        with the thread (contending for the GIL), nor while psycopg2 cooperates with eventlet
-        (a nameko service's process), whose wait callback belongs to the thread of its hub."""
+        own (~10 % faster here), and another for the facts' part of each batch, written at
+        the same time on a connection of its own (`apply_parsed`). Not on SQLite, which
+        works in this process and was slower with the thread (contending for the GIL), nor
+        while psycopg2 cooperates with eventlet (a nameko service's process), whose wait
+        callback belongs to the thread of its hub."""
         if not self._threads_allowed():
             yield None
             return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write") as writer:
-            yield writer
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write") as writer,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-write-facts") as facts,
+        ):
+            self._facts_writer = facts
+            try:
+                yield writer
+            finally:
+                self._facts_writer = None
 
     def _threads_allowed(self) -> bool:
         """Whether the database is PostgreSQL through psycopg2, outside eventlet."""
@@ -487,7 +497,9 @@ class _Rebuild:
         writing: Future[list[tuple[Envelope, str]]] | None = None
         refused: list[tuple[Envelope, str]] = []
         if batch.events and writer is not None:
-            writing = writer.submit(apply_parsed, self._engine, self._fresh, batch.events, self._written)
+            writing = writer.submit(
+                apply_parsed, self._engine, self._fresh, batch.events, self._written, self._facts_writer
+            )
         elif batch.events:
             refused = apply_parsed(self._engine, self._fresh, batch.events, self._written)
 

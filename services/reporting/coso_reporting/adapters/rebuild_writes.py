@@ -5,6 +5,7 @@ refuse events alike."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -13,7 +14,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from coso_backbone.contracts import EventContract
 from coso_backbone.errors import CosoError
-from coso_reporting.adapters.projection import apply_events
+from coso_reporting.adapters.facts import apply_facts
+from coso_reporting.adapters.hierarchy_projection import apply_hierarchy
+from coso_reporting.adapters.projection import apply_events, tally_events
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import BULK
 from coso_reporting.adapters.written_keys import WrittenKeys
@@ -38,15 +41,24 @@ def write_transaction(engine: Engine, *, bulk: bool = False) -> Iterator[Connect
 
 
 def apply_parsed(
-    engine: Engine, tables: ProjectionTables, parsed: Sequence[tuple[Tag, EventContract]], written: WrittenKeys
+    engine: Engine,
+    tables: ProjectionTables,
+    parsed: Sequence[tuple[Tag, EventContract]],
+    written: WrittenKeys,
+    facts_writer: Executor | None = None,
 ) -> list[tuple[Tag, str]]:
-    """Apply parsed events in one transaction (`apply_events`, the live handlers' code);
-    the events refused, with the reason. If the transaction fails on an event's data, they
-    are applied again one by one, each in a savepoint, as the live consumer does, so only
-    that event is refused."""
+    """Apply parsed events in one transaction (`apply_events`, the live handlers' code), or
+    with a `facts_writer` in two at once, the facts in that executor's thread (see
+    `_apply_apart`); the events refused, with the reason. If a transaction fails on an
+    event's data, they are applied again one by one, each in a savepoint, as the live
+    consumer does, so only that event is refused."""
+    events = [data for _, data in parsed]
     try:
+        if facts_writer is not None:
+            _apply_apart(engine, tables, events, written, facts_writer)
+            return []
         with write_transaction(engine, bulk=True) as connection:
-            apply_events(connection, tables, [data for _, data in parsed], keep_counts=False, written=written)
+            apply_events(connection, tables, events, keep_counts=False, written=written)
         return []
     except REFUSALS:
         pass
@@ -61,3 +73,23 @@ def apply_parsed(
                 savepoint.rollback()
                 refused.append((tag, f"handler failed: {type(exc).__name__}: {exc}"))
     return refused
+
+
+def _apply_apart(
+    engine: Engine, tables: ProjectionTables, events: Sequence[EventContract], written: WrittenKeys, facts: Executor
+) -> None:
+    """`apply_events` in two transactions on two connections at once: the facts
+    (`apply_facts`) in the `facts` executor's thread, the tally and the hierarchy in this
+    one. In a rebuild (`keep_counts=False`) the two parts share no table, and each waits on
+    the server while the other works. Both commit only if both succeed; a failure of either
+    rolls both back. (Between their two commits a crash would leave the fresh tables half
+    written; a rebuild that fails drops them.)"""
+    with write_transaction(engine, bulk=True) as indicators, write_transaction(engine, bulk=True) as fact_rows:
+        applying = facts.submit(apply_facts, fact_rows, tables, events, keep_counts=False, written=written)
+        try:
+            tally_events(indicators, tables, events, keep_counts=False)
+            apply_hierarchy(indicators, tables, events)
+        finally:
+            failed = applying.exception()  # waits: the facts' connection is that thread's until then
+        if failed is not None:
+            raise failed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,6 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from coso_backbone.consumer import Consumer, Incoming
+from coso_backbone.contracts import registry as r
 from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.projection import projection_handlers
@@ -110,6 +112,40 @@ def test_events_the_rebuild_refuses_become_dead_letters_and_the_rest_is_counted(
         rows = connection.execute(select(dead_letters.c.source, dead_letters.c.position)).all()
     assert [tuple(r) for r in rows] == [(world.registry.source, 2)]
     assert projection.counts() == {"hn": ((1, 1), (1, 1))}
+
+
+def test_an_event_the_facts_refuse_is_refused_whole_as_live_consumption_refuses_it(
+    world, projection, projection_at, tmp_path
+) -> None:
+    """On PostgreSQL a batch's facts are written on a connection of their own, beside its
+    tally (adapters/rebuild_writes.py): a refusal there rolls both back, and then the event
+    is refused alone, the batch's other events kept, as live consumption does."""
+    founded = {
+        "organization_id": "o1",
+        "name": "Chi bộ o1",
+        "kind": r.OrganizationKind.GRASSROOTS_CELL,
+        "authority_id": "hn",
+        "enterprise_ids": ["e1"],
+        "decision_number": "1-QĐ/ĐU",
+        "official_members": 3,
+    }
+    events = [world.authority("hn"), world.enterprise("e1", "hn")]
+    events.append(
+        world.registry.record("organization-o1", r.OrganizationFounded(**founded, founded_on=date(2025, 3, 1)))
+    )
+    events.append(
+        world.registry.record("organization-o1b", r.OrganizationFounded(**founded, founded_on=date(2025, 3, 2)))
+    )
+    events += [world.enterprise("e2", "hn"), world.candidate("c1", "e1", "hn")]
+    live = projection_at(f"sqlite:///{tmp_path / 'live.db'}")
+    live.deliver(events)
+
+    stats = rebuild(projection.engine, world.sources)
+
+    assert [(refused.source, refused.position) for refused in stats.refused] == [(world.registry.source, 4)]
+    assert "organization o1 is already founded" in stats.refused[0].reason
+    assert projection.rows() == live.rows()
+    assert projection.counts() == {"hn": ((2, 1), (2, 1))}
 
 
 def test_a_failed_rebuild_leaves_the_live_indicators_as_they_were(world, projection) -> None:
