@@ -211,6 +211,8 @@ def add_create_token_command(
         single token cannot be named: only hashes are kept). Issue a new one with create-token."""
         _, settings = read_settings(service, default_config, config)
         who = user.strip()
+        if not who:
+            raise refused(InvalidGrant("tokens are revoked for a named user", field="user", rule="required"))
         application = build(settings)
         try:
             tokens, taken = application.access.revoke_tokens(who, grants)

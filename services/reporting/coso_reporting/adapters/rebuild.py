@@ -305,7 +305,7 @@ class _Rebuild:
         self._counted = _counted(self._fresh)
         self._refused: list[tuple[Envelope, str]] = []
         self._written: WrittenKeys  # the fact keys written, made in `run` for the sources' events
-        self._lane: MembersLanes | None = None  # the members' lane, on PostgreSQL
+        self._lane: MembersLanes | None = None  # the members' lanes, on PostgreSQL
         self._facts_writer: ThreadPoolExecutor | None = None  # writes the facts' part of each batch
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
@@ -414,7 +414,7 @@ class _Rebuild:
     # --- replay ---------------------------------------------------------------
     @contextmanager
     def _members_lane(self, expected_keys: int) -> Iterator[None]:
-        """The members' lane (adapters/members_lane.py) while the sources are replayed, where
+        """The members' lanes (adapters/members_lane.py) while the sources are replayed, where
         pages are written in a thread (PostgreSQL through psycopg2, outside eventlet) and the
         platform can fork; elsewhere the members' events are applied with the others."""
         if not (self._lanes > 0 and self._threads_allowed() and lane_available()):

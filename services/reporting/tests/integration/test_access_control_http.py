@@ -176,6 +176,8 @@ def test_revoked_tokens_and_their_sessions_stop_working_and_grants_can_be_taken_
     assert (taken.exit_code, taken.output) == (0, "1 token(s) of chi@hn.a revoked, 2 grant(s) taken back\n")
     fresh = guarded_api.token("chi@hn.a", "hn.b:viewer")
     assert reads(headers={"Authorization": f"Bearer {fresh}"}) == 403
+    unnamed = CliRunner().invoke(cli, ["revoke-tokens", "  ", "--config", str(guarded_api.config)])
+    assert unnamed.exit_code == 2 and "user: tokens are revoked for a named user (rule: required)" in unnamed.output
 
 
 class DevTools:
