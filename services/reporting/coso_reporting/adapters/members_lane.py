@@ -1,25 +1,27 @@
-"""A rebuild's members' lane: on PostgreSQL the members' events are parsed and applied in a
-process of their own, beside the rebuild's, so that the replay uses two CPUs instead of one.
+"""A rebuild's members' lanes: on PostgreSQL the members' events are parsed and applied in
+processes of their own (`LANES`), beside the rebuild's, so that the replay uses more than one CPU.
 
 Most of a national rebuild's events are members' (5.6 of 7.7 million at the bench's
 `--scale 1`), and during a rebuild they write one table, the members' facts, which nothing
 else of the replay reads or writes: the indicator tally and the hierarchy ignore them, and
 the member counts are counted at the end (`keep_counts=False`). So they are applied apart,
-in their order, while the rebuild goes on with the rest:
+each member's in their order, while the rebuild goes on with the rest:
 
 - the rebuild reads and resolves every event, and sends the members' events (their
-  contract and data, not yet parsed) to the lane, a transaction's worth at a time;
-- the lane parses them and applies them as the rebuild would (`apply_parsed`: the live
+  contract and data, not yet parsed) to the lane of their stream (the envelope's subject,
+  `member-<id>`: a member's events all go to one lane), a transaction's worth at a time;
+- each lane parses them and applies them as the rebuild would (`apply_parsed`: the live
   handlers' code, COPY, a failed transaction applied again event by event), on a connection
   of its own and with a Bloom filter of the members it wrote, parsing a batch while the one
-  before is written; the rebuild may send one batch ahead of the answers;
-- it answers with the events it refused; the rebuild reports a position only once both
-  have written it, and records the refusals (a malformed event's reason in the consumer's
-  wording, worked out from the envelope the rebuild kept).
+  before is written; the rebuild may send batches ahead of the answers (`IN_FLIGHT`,
+  adapters/rebuild.py);
+- each answers with the events it refused; the rebuild reports a position only once it and
+  the lanes have written it, and records the refusals (a malformed event's reason in the
+  consumer's wording, worked out from the envelope the rebuild kept).
 
-The lane is a forked process, started before the rebuild's threads. It leaves the engine's
-pooled connections to the rebuild (`Engine.dispose(close=False)`). If it fails or dies, the
-rebuild stops as for any other database failure, and its fresh tables are dropped.
+The lanes are forked processes, started before the rebuild's threads. They leave the
+engine's pooled connections to the rebuild (`Engine.dispose(close=False)`). If one fails or
+dies, the rebuild stops as for any other database failure, and its fresh tables are dropped.
 """
 
 from __future__ import annotations
@@ -50,23 +52,23 @@ from coso_reporting.domain.facts import MEMBER_EVENTS
 # a rebuild (tests/integration/test_members_lane.py holds the projection to that).
 LANE_EVENTS = frozenset(MEMBER_EVENTS)
 LANES = 2  # processes the members' events are shared among, by stream
-_ALIVE_CHECK = 1.0  # seconds between checks that the lane still runs, while waiting for it
+_ALIVE_CHECK = 1.0  # seconds between checks that a lane still runs, while waiting for it
 
 
 class LaneFailed(RuntimeError):
-    """The members' lane failed or ended before answering: the rebuild stops."""
+    """A members' lane failed or ended before answering: the rebuild stops."""
 
 
 @dataclass(frozen=True)
 class LaneAnswer:
-    """What the lane did with a batch: the events it applied, and those it refused, with why."""
+    """What the lanes did with a batch: the events they applied, and those they refused, with why."""
 
     applied: int
     refused: list[tuple[Envelope, str]]
 
 
 def lane_available() -> bool:
-    """Whether this platform can fork the lane (not Windows)."""
+    """Whether this platform can fork the lanes (not Windows)."""
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -75,7 +77,7 @@ class MembersLanes:
     envelope's subject: a member's events are all in the member's stream), goes in order,
     and is answered in order."""
 
-    def __init__(self, engine: Engine, tables: ProjectionTables, expected_keys: int, lanes: int = LANES) -> None:
+    def __init__(self, engine: Engine, tables: ProjectionTables, expected_keys: int, lanes: int) -> None:
         self._lanes = [_Lane(engine, tables, expected_keys, n) for n in range(lanes)]
         self._sent: deque[list[tuple[_Lane, Sequence[tuple[Envelope, Resolved]]]]] = deque()
 
