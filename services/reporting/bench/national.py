@@ -611,6 +611,17 @@ def _day(value: str) -> date:
     return day
 
 
+def _lanes(value: str) -> int:
+    """`--members-lanes`: a count of processes, 0 for none."""
+    try:
+        lanes = int(value)
+    except ValueError:
+        lanes = -1
+    if lanes < 0:
+        raise argparse.ArgumentTypeError(f"--members-lanes must be a whole number, 0 or more, not {value!r}")
+    return lanes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.01, help="1 = national size (default 0.01)")
@@ -629,7 +640,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--members-lanes",
-        type=int,
+        type=_lanes,
         action="append",
         metavar="N",
         help=f"processes the rebuild applies the members' events in, on PostgreSQL (default {LANES}; 0: none); "

@@ -256,6 +256,8 @@ def rebuild(
     the processes the members' events are applied in, beside this one (adapters/members_lane.py;
     0: none, they are applied with the others).
     """
+    if members_lanes < 0:
+        raise ValueError(f"members_lanes must be 0 (none) or more, not {members_lanes}")
     if isinstance(target, CosoSettings):
         engine = create_database_engine(target.database_url)
         consumer = consumer or target.service

@@ -180,3 +180,14 @@ def test_a_lane_that_dies_stops_the_rebuild_and_leaves_the_live_tables(world, pr
     assert projection.rows() == before
     assert not [t for t in inspect(projection.engine).get_table_names() if t.endswith("__rebuild")]
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("coso-rebuild-members")]
+
+
+def test_a_negative_count_of_lanes_is_refused_before_anything_is_written(world, projection) -> None:
+    members_of_a_province(world, members=3)
+    before = projection.rows()
+
+    with pytest.raises(ValueError, match="members_lanes must be 0 \\(none\\) or more, not -1"):
+        rebuild(projection.engine, world.sources, members_lanes=-1)
+
+    assert projection.rows() == before
+    assert not [t for t in inspect(projection.engine).get_table_names() if t.endswith("__rebuild")]
