@@ -5,6 +5,7 @@ Unit tests: no database, no broker.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 
@@ -49,6 +50,17 @@ def test_an_envelope_carries_the_recorded_event_as_cloudevents_attributes() -> N
         "ce-authority": "hn.ba-dinh",
     }
     assert envelope().routing_key == "EnterpriseRegistered"
+
+
+def test_an_envelope_is_made_from_every_field_and_stays_frozen() -> None:
+    values = {field.name: f"value of {field.name}" for field in dataclasses.fields(Envelope)}
+    made = Envelope(**values)  # type: ignore[arg-type]  # strings stand in for every field
+    assert {name: getattr(made, name) for name in values} == values
+    assert made == Envelope(**values) and hash(made) == hash(Envelope(**values))  # type: ignore[arg-type]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.sequence = 7  # type: ignore[misc]
+    moved = dataclasses.replace(made, sequence=7)
+    assert moved.sequence == 7 and moved.id == made.id and made.sequence == "value of sequence"
 
 
 def test_an_envelope_survives_a_round_trip_through_amqp_headers_and_body() -> None:
