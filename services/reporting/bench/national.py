@@ -19,7 +19,9 @@ producer (a temporary directory, ~2 GB at scale 1), which each rebuild reads bac
 page, so no more than a page is in memory.
 
 Printed figures: the rebuild rate (all events, read from the page files, into the target
-database, and with `--baseline` into the other one first), the latency of every report
+database, and with `--baseline` into the other one first) and where its CPU time went while
+it replayed the events and at its end (bench/cpu.py: its own process, the members' lanes,
+and the rest of the machine, mostly the database server), the latency of every report
 (indicator report, trend, admissions, the five fact reports, a plan's progress) at national,
 province and commune level — the first call, the p95 while the caches hold the answers,
 and the p95 with every answer made afresh (as while events keep arriving, each batch
@@ -91,7 +93,7 @@ from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.members_lane import LANES
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
-from coso_reporting.adapters.rebuild import rebuild
+from coso_reporting.adapters.rebuild import FINISHING, rebuild
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
@@ -101,6 +103,7 @@ from coso_reporting.application.fact_reports import REPORTS, FactReports
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
 from coso_reporting.application.state_cache import StateCache
+from services.reporting.bench.cpu import CpuTimes
 
 PROVINCES = 34
 COMMUNES = 3321
@@ -590,12 +593,21 @@ def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES) ->
     `members_lanes` processes, on PostgreSQL); print the rate; the engine."""
     engine = create_database_engine(url)
     migrate_engine(engine)
-    stats = rebuild(engine, [p.reader() for p in pages], members_lanes=members_lanes)
+    cpu = [CpuTimes.now()]  # at the start, once the events are replayed, at the end
+
+    def replayed(name: str, position: int, last: int | None) -> None:
+        if name == FINISHING and position == 0:
+            cpu.append(CpuTimes.now())
+
+    stats = rebuild(engine, [p.reader() for p in pages], members_lanes=members_lanes, progress=replayed)
+    cpu.append(CpuTimes.now())
     lanes = f", {members_lanes} members' lanes" if engine.dialect.name == "postgresql" else ""
     print(
         f"  rebuild into {engine.dialect.name}{lanes}: {stats.events:,} events in {stats.seconds:.2f} s = "
         f"{stats.events_per_second:,.0f} events/s (the events {stats.replay_seconds:.1f} s, "
-        f"the counts, keys and indexes {stats.finish_seconds:.1f} s)"
+        f"the counts, keys and indexes {stats.finish_seconds:.1f} s)\n"
+        f"    CPU time of the events: {cpu[1].since(cpu[0])}\n"
+        f"    CPU time of the counts, keys and indexes: {cpu[2].since(cpu[1])}"
     )
     return engine
 
