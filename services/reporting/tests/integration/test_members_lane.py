@@ -182,6 +182,23 @@ def test_a_lane_that_dies_stops_the_rebuild_and_leaves_the_live_tables(world, pr
     assert not [p for p in multiprocessing.active_children() if p.name.startswith("coso-rebuild-members")]
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/comm"), reason="a process's name is read from Linux's /proc")
+def test_the_lanes_are_named_for_operators(world, projection_at, postgres_url) -> None:
+    members_of_a_province(world, members=40)
+    projection = projection_at(postgres_url)
+    names: set[str] = set()
+
+    def read_names(source: str, position: int, last: int | None) -> None:
+        for lane in multiprocessing.active_children():
+            if lane.name.startswith("coso-rebuild-members"):
+                with open(f"/proc/{lane.pid}/comm") as comm:
+                    names.add(comm.read().strip())
+
+    rebuild(projection.engine, world.sources, page_size=9, members_lanes=2, progress=read_names)
+
+    assert names == {"coso-members-0", "coso-members-1"}
+
+
 def test_a_negative_count_of_lanes_is_refused_before_anything_is_written(world, projection) -> None:
     members_of_a_province(world, members=3)
     before = projection.rows()
