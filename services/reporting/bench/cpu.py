@@ -33,17 +33,18 @@ class CpuTimes:
             _machine_busy(),
         )
 
-    def since(self, before: CpuTimes) -> str:
-        """The CPU time used between `before` and this, in words."""
+    def since(self, before: CpuTimes, rest: str = "the rest of the machine") -> str:
+        """The CPU time used between `before` and this, in words; `rest` names what used the
+        machine's time beside this process and its children (e.g. a database server)."""
         wall = self.at - before.at
         own, children = self.own - before.own, self.children - before.children
         said = f"this process {own:.1f} s, the processes it forked {children:.1f} s"
         if self.machine is None or before.machine is None:
             return said
         machine, cpus = self.machine - before.machine, os.cpu_count() or 1
-        rest = max(0.0, machine - own - children)
+        others = max(0.0, machine - own - children)
         return (
-            f"{said}, the rest of the machine (the database server) {rest:.1f} s: "
+            f"{said}, {rest} {others:.1f} s: "
             f"{machine:.1f} s of the {cpus} CPUs' {cpus * wall:.1f} s ({machine / max(cpus * wall, 1e-9):.0%})"
         )
 

@@ -601,13 +601,15 @@ def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES) ->
 
     stats = rebuild(engine, [p.reader() for p in pages], members_lanes=members_lanes, progress=replayed)
     cpu.append(CpuTimes.now())
-    lanes = f", {members_lanes} members' lanes" if engine.dialect.name == "postgresql" else ""
+    postgres = engine.dialect.name == "postgresql"
+    lanes = f", {members_lanes} members' lanes" if postgres else ""
+    rest = "the rest of the machine (the database server)" if postgres else "the rest of the machine"
     print(
         f"  rebuild into {engine.dialect.name}{lanes}: {stats.events:,} events in {stats.seconds:.2f} s = "
         f"{stats.events_per_second:,.0f} events/s (the events {stats.replay_seconds:.1f} s, "
         f"the counts, keys and indexes {stats.finish_seconds:.1f} s)\n"
-        f"    CPU time of the events: {cpu[1].since(cpu[0])}\n"
-        f"    CPU time of the counts, keys and indexes: {cpu[2].since(cpu[1])}"
+        f"    CPU time of the events: {cpu[1].since(cpu[0], rest)}\n"
+        f"    CPU time of the counts, keys and indexes: {cpu[2].since(cpu[1], rest)}"
     )
     return engine
 
