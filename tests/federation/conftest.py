@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from coso_backbone.links.spec import parse_links
-from tests.federation.harness import Federation, Stack, _create_databases, _drop_databases, admin
+from tests.federation.harness import KEYS, Federation, Stack, _create_databases, _drop_databases, admin, clear_leftovers
 
 POLICIES = {"a": "pseudonymous", "b": "all"}
 LOCK = Path(tempfile.gettempdir()) / "coso-federation-tests.lock"
@@ -40,10 +40,11 @@ def federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
 
 def _federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
     api = admin()
+    clear_leftovers(api)  # a test's process killed before its tear-down left them
     run = run_id.lower()
     databases = [f"coso_fed_{run}_province_reporting", f"coso_fed_{run}_a_reporting"]
     _create_databases(databases)
-    vhosts = {key: f"coso-fed-{run}-{key}" for key in ("province", "a", "b")}
+    vhosts = {key: f"coso-fed-{run}-{key}" for key in KEYS}
     for vhost in vhosts.values():
         api.ensure_vhost(vhost)
         api.set_permissions(vhost, "guest", ".*", ".*", ".*")

@@ -9,6 +9,7 @@ and the province's reporting projection consumer, in process.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -214,6 +215,30 @@ def _create_databases(names: list[str]) -> None:
         for name in names:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
+
+
+KEYS = ("province", "a", "b")  # a federation's stacks, each in a vhost `coso-fed-<run>-<key>`
+_LEFT_VHOST = re.compile(rf"coso-fed-(?P<run>[a-z0-9]+)-(?P<key>{'|'.join(KEYS)})")
+
+
+def clear_leftovers(api: ManagementApi) -> list[str]:
+    """Remove what federations left when their test's process was killed before tearing
+    them down: their vhosts, link users and databases. Only call it where no federation can
+    exist (the conftest's lock held, before setting one up). The vhosts removed."""
+    left = [v["name"] for v in api.get("/vhosts") if _LEFT_VHOST.fullmatch(v["name"])]
+    for vhost in left:
+        found = _LEFT_VHOST.fullmatch(vhost)
+        assert found is not None
+        for direction in ("up", "down"):
+            api.delete(f"/users/coso-link.{found['run']}-{found['key']}.{direction}")
+        api.delete(f"/vhosts/{vhost}")
+    engine = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        databases = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'coso\\_fed\\_%'"))
+        names = list(databases.scalars())
+    engine.dispose()
+    _drop_databases(names)
+    return left
 
 
 def _drop_databases(names: list[str]) -> None:
