@@ -609,7 +609,8 @@ def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES) ->
         f"{stats.events_per_second:,.0f} events/s (the events {stats.replay_seconds:.1f} s, "
         f"the counts, keys and indexes {stats.finish_seconds:.1f} s)\n"
         f"    CPU time of the events: {cpu[1].since(cpu[0], rest)}\n"
-        f"    CPU time of the counts, keys and indexes: {cpu[2].since(cpu[1], rest)}"
+        f"    CPU time of the counts, keys and indexes: {cpu[2].since(cpu[1], rest)}\n"
+        f"    their longest steps: {', '.join(f'{step} {seconds:.1f} s' for step, seconds in stats.longest_steps())}"
     )
     return engine
 

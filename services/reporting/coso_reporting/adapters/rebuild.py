@@ -134,6 +134,11 @@ class CountStep:
     count: Count
     fills: Callable[[ProjectionTables], tuple[Table, ...]]
 
+    @property
+    def name(self) -> str:
+        """What it counts, in words (`count_member_kinds`: "member kinds")."""
+        return self.count.__name__.lstrip("_").removeprefix("count_").replace("_", " ")
+
 
 COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (
     (
@@ -210,6 +215,13 @@ class RebuildStats:
     seconds: float = 0.0
     replay_seconds: float = 0.0  # reading, tallying and writing the sources' events
     finish_seconds: float = 0.0  # the end's counts, keys, indexes and statistics
+    # The end's steps and the seconds each took, in the order they ended (two at a time on
+    # PostgreSQL): "counting <what>" (`CountStep.name`) and "keys and indexes of <table>".
+    finish_steps: dict[str, float] = field(default_factory=dict)
+
+    def longest_steps(self, most: int = 5) -> list[tuple[str, float]]:
+        """The end's longest steps, longest first."""
+        return sorted(self.finish_steps.items(), key=lambda step: step[1], reverse=True)[:most]
 
     @property
     def events(self) -> int:
@@ -309,6 +321,7 @@ class _Rebuild:
         self._written: WrittenKeys  # the fact keys written, made in `run` for the sources' events
         self._lane: MembersLanes | None = None  # the members' lanes, on PostgreSQL
         self._facts_writer: ThreadPoolExecutor | None = None  # writes the facts' part of each batch
+        self._finish_steps: dict[str, float] = {}  # the end's steps and their seconds (`RebuildStats`)
 
     def run(self, sources: Sequence[EventSource], discard_leftovers: bool) -> RebuildStats:
         started = time.perf_counter()
@@ -329,7 +342,9 @@ class _Rebuild:
             self._drop_fresh_tables()
             raise
         refused = [RefusedEvent(e.source, e.sequence, e.type, reason) for e, reason in self._refused]
-        return RebuildStats(stats, refused, time.perf_counter() - started, replayed - started, finished - replayed)
+        return RebuildStats(
+            stats, refused, time.perf_counter() - started, replayed - started, finished - replayed, self._finish_steps
+        )
 
     # --- fresh tables ------------------------------------------------------
     def _create_fresh_tables(self, discard_leftovers: bool) -> None:
@@ -383,7 +398,8 @@ class _Rebuild:
     def _count(self, lane: Sequence[CountStep]) -> None:
         with self._write(bulk=True) as connection:
             for step in lane:
-                step.count(connection, self._fresh)
+                with self._timed(f"counting {step.name}"):
+                    step.count(connection, self._fresh)
         for step in lane:
             for table in step.fills(self._fresh):
                 self._finish_table(table, with_key=True)
@@ -394,7 +410,7 @@ class _Rebuild:
         (building an index at once is faster than keeping it up row by row), then its
         statistics. SQLite has no way to rename an index: the swap creates them under their
         own names."""
-        with self._write() as connection:
+        with self._timed(f"keys and indexes of {table.name.removesuffix(REBUILD_SUFFIX)}"), self._write() as connection:
             if connection.dialect.name == "postgresql":
                 if with_key:
                     key = ", ".join(_quoted(connection, c.name) for c in table.primary_key.columns)
@@ -407,6 +423,13 @@ class _Rebuild:
                 for index in table.indexes:
                     connection.execute(CreateIndex(index))
                 self._analyze(connection, table)
+
+    @contextmanager
+    def _timed(self, step: str) -> Iterator[None]:
+        """Record how long a step of the end took (`RebuildStats.finish_steps`)."""
+        started = time.perf_counter()
+        yield
+        self._finish_steps[step] = time.perf_counter() - started
 
     def _drop_fresh_tables(self) -> None:
         with self._write() as connection:

@@ -82,6 +82,8 @@ def _report(console: Console, stats: RebuildStats) -> None:
         f"({stats.events_per_second:,.0f} events/s; the events {stats.replay_seconds:.2f}s, "
         f"the counts, keys and indexes {stats.finish_seconds:.2f}s)"
     )
+    longest = ", ".join(f"{step} {seconds:.2f}s" for step, seconds in stats.longest_steps())
+    console.print(f"the longest steps of the counts, keys and indexes: {longest}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from coso_backbone.contracts import registry as r
 from coso_backbone.errors import EventSourceUnavailable
 from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.projection import projection_handlers
-from coso_reporting.adapters.rebuild import FINISHING, rebuild
+from coso_reporting.adapters.rebuild import COUNT_LANES, FINISHING, rebuild
 from coso_reporting.adapters.tables import LIVE, metadata
 from coso_reporting.domain.errors import RebuildInProgress
 
@@ -231,6 +231,22 @@ def test_progress_goes_on_through_the_counts_keys_and_indexes_once_the_sources_a
     assert stats.replay_seconds > 0
     assert stats.finish_seconds > 0
     assert stats.replay_seconds + stats.finish_seconds <= stats.seconds
+
+
+def test_the_end_tells_how_long_each_count_and_each_tables_keys_and_indexes_took(world, projection) -> None:
+    world.authority("hn")
+    world.enterprise("e1", "hn")
+
+    stats = rebuild(projection.engine, world.sources)
+
+    counts = {f"counting {step.name}" for lane in COUNT_LANES for step in lane}
+    tables = {f"keys and indexes of {table.name}" for table in LIVE.all()}
+    assert "counting member kinds" in counts and "counting coverage as kept" in counts
+    assert set(stats.finish_steps) == counts | tables
+    assert all(seconds >= 0 for seconds in stats.finish_steps.values())
+    longest = stats.longest_steps(3)
+    assert len(longest) == 3
+    assert [seconds for _, seconds in longest] == sorted(stats.finish_steps.values(), reverse=True)[:3]
 
 
 def test_a_consumer_running_through_a_rebuild_neither_loses_nor_double_counts(world, projection) -> None:
