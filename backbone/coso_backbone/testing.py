@@ -130,6 +130,18 @@ def new_postgres_database(options: str = "", prefix: str = "coso_test_") -> Iter
         admin.dispose()
 
 
+def postgres_databases(prefix: str) -> set[str]:
+    """The names of the tests' server's databases that begin with `prefix` (taken as it is:
+    its `_` and `%` are not LIKE's wildcards)."""
+    escaped = prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres")
+    with admin.connect() as connection:
+        found = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"{escaped}%"})
+        names = set(found.scalars())
+    admin.dispose()
+    return names
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"

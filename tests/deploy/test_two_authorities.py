@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 import requests
 import yaml
-from sqlalchemy import create_engine, text
 
-from coso_backbone.testing import POSTGRES_SERVER
+from coso_backbone.testing import postgres_databases
 
 COMMAND = str(Path(sys.executable).parent / "coso-authority")
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
@@ -80,15 +79,6 @@ def vhosts() -> set[str]:
     return set(listed.stdout.split())
 
 
-def databases(prefix: str) -> set[str]:
-    engine = create_engine(f"{POSTGRES_SERVER}/postgres")
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"{prefix}%"})
-        found = {row[0] for row in rows}
-    engine.dispose()
-    return found
-
-
 def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> None:
     run = f"t{uuid.uuid4().hex[:6]}"
     taken: set[int] = set()
@@ -113,7 +103,7 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
                 health = requests.get(f"{api(path, service)}/health", timeout=5)
                 assert health.status_code == 200 and health.json()["status"] == "ok"
         assert {f"coso-{run}", f"coso-{run}.xa-mot"} <= vhosts()
-        assert len(databases(f"coso_{run}_")) == 8
+        assert len(postgres_databases(f"coso_{run}_")) == 8
 
         # The commune's registry learns its own place in the hierarchy; the province's does not.
         commune_registry, province_registry = api(commune, "registry"), api(province, "registry")
@@ -150,7 +140,7 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
         with pytest.raises(requests.ConnectionError):
             requests.get(f"{api(path, 'registry')}/health", timeout=5)
     assert not {f"coso-{run}", f"coso-{run}.xa-mot"} & vhosts()
-    assert databases(f"coso_{run}_") == set()
+    assert postgres_databases(f"coso_{run}_") == set()
 
 
 def test_the_systemd_dry_run_names_the_authoritys_own_units_vhost_and_databases(tmp_path: Path) -> None:
@@ -162,4 +152,4 @@ def test_the_systemd_dry_run_names_the_authoritys_own_units_vhost_and_databases(
     assert f"rabbitmqctl -q add_vhost coso-{run}" in dry.stdout
     assert f"CREATE DATABASE coso_{run}_registry OWNER coso_{run}" in dry.stdout
     assert f"WorkingDirectory=/var/lib/coso/{run}" in dry.stdout and "Dry run: nothing was changed." in dry.stdout
-    assert f"coso-{run}" not in vhosts() and databases(f"coso_{run}_") == set()
+    assert f"coso-{run}" not in vhosts() and postgres_databases(f"coso_{run}_") == set()

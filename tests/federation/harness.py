@@ -36,7 +36,7 @@ from coso_backbone.links.admin import ManagementApi
 from coso_backbone.links.spec import LinkSpec
 from coso_backbone.relay import OutboxRelay
 from coso_backbone.service_support import events_info, events_page
-from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER
+from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER, postgres_databases
 
 BROKER = "/".join(AMQP_URI.split("/")[:3])  # amqp://guest:guest@127.0.0.1:5672
 
@@ -232,12 +232,7 @@ def clear_leftovers(api: ManagementApi) -> list[str]:
         for direction in ("up", "down"):
             api.delete(f"/users/coso-link.{found['run']}-{found['key']}.{direction}")
         api.delete(f"/vhosts/{vhost}")
-    engine = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        databases = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE 'coso\\_fed\\_%'"))
-        names = list(databases.scalars())
-    engine.dispose()
-    _drop_databases(names)
+    _drop_databases(sorted(postgres_databases("coso_fed_")))
     return left
 
 

@@ -5,20 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import create_engine, text
-
-from coso_backbone.testing import POSTGRES_SERVER
+from coso_backbone.testing import postgres_databases
 from tests.federation.conftest import one_federation_at_a_time
 from tests.federation.harness import _create_databases, _drop_databases, admin, clear_leftovers
-
-
-def _databases(prefix: str) -> set[str]:
-    engine = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        found = connection.execute(text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": f"{prefix}%"})
-        names = set(found.scalars())
-    engine.dispose()
-    return names
 
 
 def test_a_killed_federations_vhosts_users_and_databases_are_cleared_and_nothing_else() -> None:
@@ -42,7 +31,7 @@ def test_a_killed_federations_vhosts_users_and_databases_are_cleared_and_nothing
         assert other in vhosts
         users = {u["name"] for u in api.get("/users")}
         assert not {f"coso-link.{dead}-a.up", f"coso-link.{dead}-a.down"} & users
-        assert not _databases(f"coso_fed_{dead}")
+        assert not postgres_databases(f"coso_fed_{dead}")
     finally:
         api.delete(f"/vhosts/{other}")
         _drop_databases([f"coso_fed_{dead}_a_reporting"])
