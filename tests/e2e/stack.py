@@ -2,17 +2,22 @@
 
 Each stack gets its own RabbitMQ vhost, its own PostgreSQL database per service, free ports
 and a unique deployment name, so it shares nothing with other tests or with `make run`.
+The vhost's and the databases' names carry this machine's tag and the test process's id, so
+that a stack whose process was killed before tearing it down is told from a live one (of a
+test running in parallel) and cleared when the next stack starts (`clear_leftovers`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,10 +26,56 @@ from pathlib import Path
 import requests
 from sqlalchemy import create_engine, text
 
-from coso_backbone.testing import POSTGRES_SERVER, rabbitmq_vhost
+from coso_backbone.testing import POSTGRES_SERVER, postgres_databases, rabbitmq_vhost
 
 SERVICES = ("registry", "admissions", "reporting", "notifications")
 BIN = Path(sys.executable).parent
+MACHINE = f"{zlib.crc32(socket.gethostname().encode()):08x}"  # this machine's tag in the stacks' names
+_LEFT_VHOST = re.compile(rf"coso-e2e-{MACHINE}-(?P<pid>[0-9]+)-[0-9a-f]{{8}}")
+_LEFT_DATABASE = re.compile(rf"coso_e2e_{MACHINE}_(?P<pid>[0-9]+)_[0-9a-f]{{8}}_[a-z]+")
+
+
+def stack_key(pid: int | None = None) -> str:
+    """A new stack's part of its names: this machine's tag, the test process's id, a random part."""
+    return f"{MACHINE}-{os.getpid() if pid is None else pid}-{uuid.uuid4().hex[:8]}"
+
+
+def clear_leftovers() -> list[str]:
+    """Remove the vhosts and databases of this machine's stacks whose test process has ended
+    (killed before tearing its stack down); those of live processes stay. Stacks starting at
+    once may clear the same leftovers: what another removed first is no error. What was found."""
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_vhosts", "--no-table-headers", "name"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    vhosts = [name for name in listed.stdout.split() if _left(_LEFT_VHOST, name)]
+    for vhost in vhosts:
+        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True, timeout=60)  # may be gone
+    databases = sorted(name for name in postgres_databases(f"coso_e2e_{MACHINE}_") if _left(_LEFT_DATABASE, name))
+    if databases:
+        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for database in databases:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+    return vhosts + databases
+
+
+def _left(pattern: re.Pattern[str], name: str) -> bool:
+    """Whether `name` is a stack's whose test process no longer runs on this machine."""
+    found = pattern.fullmatch(name)
+    if found is None:
+        return False
+    try:
+        os.kill(int(found["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's: alive
+        return False
+    return False
 
 
 def free_port() -> int:
@@ -34,10 +85,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres_databases(names: list[str]) -> Iterator[dict[str, str]]:
+def service_databases(names: list[str], key: str) -> Iterator[dict[str, str]]:
+    """A new database per service, named for the stack (`stack_key`); dropped on leaving."""
     admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    suffix = uuid.uuid4().hex[:8]
-    created = {name: f"coso_e2e_{name}_{suffix}" for name in names}
+    created = {name: f"coso_e2e_{key.replace('-', '_')}_{name}" for name in names}
     with admin.connect() as connection:
         for database in created.values():
             connection.execute(text(f'CREATE DATABASE "{database}"'))
@@ -108,9 +159,11 @@ class Stack:
 
 @contextmanager
 def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    clear_leftovers()
+    key = stack_key()
     with (
-        rabbitmq_vhost(f"coso-e2e-{uuid.uuid4().hex[:8]}") as amqp_uri,
-        postgres_databases(list(SERVICES)) as databases,
+        rabbitmq_vhost(f"coso-e2e-{key}") as amqp_uri,
+        service_databases(list(SERVICES), key) as databases,
     ):
         ports = {service: free_port() for service in SERVICES}
         env = {
