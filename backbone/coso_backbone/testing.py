@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,18 @@ def rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
+def rabbitmq_vhosts() -> set[str]:
+    """The names of the tests' broker's vhosts."""
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_vhosts", "--no-table-headers", "name"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return set(listed.stdout.split())
+
+
 def call_with_token(
     endpoint: Callable[..., Any], http: str, token: str, body: Any = None, **query: str
 ) -> tuple[int, Any]:
@@ -128,6 +140,27 @@ def new_postgres_database(options: str = "", prefix: str = "coso_test_") -> Iter
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def create_postgres_databases(names: Iterable[str]) -> None:
+    """New, empty databases on the tests' server."""
+    _as_admin([f'CREATE DATABASE "{name}"' for name in names])
+
+
+def drop_postgres_databases(names: Iterable[str]) -> None:
+    """Drop these databases of the tests' server, if they exist, whoever is connected to them."""
+    _as_admin([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names])
+
+
+def _as_admin(statements: list[str]) -> None:
+    """Run statements outside a transaction (as CREATE and DROP DATABASE must be) on the server's `postgres`."""
+    if not statements:
+        return
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    admin.dispose()
 
 
 def postgres_databases(prefix: str) -> set[str]:

@@ -23,6 +23,7 @@ import requests
 import yaml
 
 from coso_backbone.testing import postgres_databases
+from coso_backbone.testing import rabbitmq_vhosts as vhosts
 
 COMMAND = str(Path(sys.executable).parent / "coso-authority")
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
@@ -72,11 +73,6 @@ def coso_authority(*args: str, timeout: float = 120) -> subprocess.CompletedProc
 def api(path: Path, service: str) -> str:
     base = yaml.safe_load(path.read_text())["ports"]["api_base"]
     return f"http://127.0.0.1:{base + 1 + ('registry', 'admissions', 'reporting', 'notifications').index(service)}"
-
-
-def vhosts() -> set[str]:
-    listed = subprocess.run(["rabbitmqctl", "-q", "list_vhosts", "name"], capture_output=True, text=True, check=True)
-    return set(listed.stdout.split())
 
 
 def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> None:

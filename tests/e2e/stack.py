@@ -24,9 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
 
-from coso_backbone.testing import POSTGRES_SERVER, postgres_databases, rabbitmq_vhost
+from coso_backbone.testing import (
+    POSTGRES_SERVER,
+    create_postgres_databases,
+    drop_postgres_databases,
+    postgres_databases,
+    rabbitmq_vhost,
+    rabbitmq_vhosts,
+)
 
 SERVICES = ("registry", "admissions", "reporting", "notifications")
 BIN = Path(sys.executable).parent
@@ -44,23 +50,11 @@ def clear_leftovers() -> list[str]:
     """Remove the vhosts and databases of this machine's stacks whose test process has ended
     (killed before tearing its stack down); those of live processes stay. Stacks starting at
     once may clear the same leftovers: what another removed first is no error. What was found."""
-    listed = subprocess.run(
-        ["rabbitmqctl", "-q", "list_vhosts", "--no-table-headers", "name"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    vhosts = [name for name in listed.stdout.split() if _left(_LEFT_VHOST, name)]
+    vhosts = sorted(name for name in rabbitmq_vhosts() if _left(_LEFT_VHOST, name))
     for vhost in vhosts:
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True, timeout=60)  # may be gone
     databases = sorted(name for name in postgres_databases(f"coso_e2e_{MACHINE}_") if _left(_LEFT_DATABASE, name))
-    if databases:
-        admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            for database in databases:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
+    drop_postgres_databases(databases)
     return vhosts + databases
 
 
@@ -87,18 +81,12 @@ def free_port() -> int:
 @contextmanager
 def service_databases(names: list[str], key: str) -> Iterator[dict[str, str]]:
     """A new database per service, named for the stack (`stack_key`); dropped on leaving."""
-    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     created = {name: f"coso_e2e_{key.replace('-', '_')}_{name}" for name in names}
-    with admin.connect() as connection:
-        for database in created.values():
-            connection.execute(text(f'CREATE DATABASE "{database}"'))
+    create_postgres_databases(created.values())
     try:
         yield {name: f"{POSTGRES_SERVER}/{database}" for name, database in created.items()}
     finally:
-        with admin.connect() as connection:
-            for database in created.values():
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_databases(created.values())
 
 
 @dataclass

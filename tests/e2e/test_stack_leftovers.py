@@ -6,14 +6,8 @@ from __future__ import annotations
 import subprocess
 
 from coso_backbone.testing import add_vhost, delete_vhost, postgres_databases
+from coso_backbone.testing import rabbitmq_vhosts as vhosts
 from tests.e2e.stack import MACHINE, clear_leftovers, service_databases, stack_key
-
-
-def vhosts() -> set[str]:
-    listed = subprocess.run(
-        ["rabbitmqctl", "-q", "list_vhosts", "--no-table-headers", "name"], check=True, capture_output=True, text=True
-    )
-    return set(listed.stdout.split())
 
 
 def test_the_stacks_of_ended_test_processes_are_cleared_and_live_ones_kept() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from coso_backbone.links.spec import parse_links
-from tests.federation.harness import KEYS, Federation, Stack, _create_databases, _drop_databases, admin, clear_leftovers
+from coso_backbone.testing import create_postgres_databases, drop_postgres_databases
+from tests.federation.harness import KEYS, Federation, Stack, admin, clear_leftovers
 
 POLICIES = {"a": "pseudonymous", "b": "all"}
 LOCK = Path(tempfile.gettempdir()) / "coso-federation-tests.lock"
@@ -43,7 +44,7 @@ def _federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
     clear_leftovers(api)  # a test's process killed before its tear-down left them
     run = run_id.lower()
     databases = [f"coso_fed_{run}_province_reporting", f"coso_fed_{run}_a_reporting"]
-    _create_databases(databases)
+    create_postgres_databases(databases)
     vhosts = {key: f"coso-fed-{run}-{key}" for key in KEYS}
     for vhost in vhosts.values():
         api.ensure_vhost(vhost)
@@ -72,4 +73,4 @@ def _federation(run_id: str, tmp_path: Path) -> Iterator[Federation]:
                 api.delete(f"/users/{user}")
         for vhost in vhosts.values():
             api.delete(f"/vhosts/{vhost}")
-        _drop_databases(databases)
+        drop_postgres_databases(databases)

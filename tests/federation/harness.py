@@ -21,7 +21,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import wiring
@@ -36,7 +36,7 @@ from coso_backbone.links.admin import ManagementApi
 from coso_backbone.links.spec import LinkSpec
 from coso_backbone.relay import OutboxRelay
 from coso_backbone.service_support import events_info, events_page
-from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER, postgres_databases
+from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER, drop_postgres_databases, postgres_databases
 
 BROKER = "/".join(AMQP_URI.split("/")[:3])  # amqp://guest:guest@127.0.0.1:5672
 
@@ -209,14 +209,6 @@ links:
 """
 
 
-def _create_databases(names: list[str]) -> None:
-    engine = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        for name in names:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-
-
 KEYS = ("province", "a", "b")  # a federation's stacks, each in a vhost `coso-fed-<run>-<key>`
 _LEFT_VHOST = re.compile(rf"coso-fed-(?P<run>[a-z0-9]+)-(?P<key>{'|'.join(KEYS)})")
 
@@ -232,16 +224,8 @@ def clear_leftovers(api: ManagementApi) -> list[str]:
         for direction in ("up", "down"):
             api.delete(f"/users/coso-link.{found['run']}-{found['key']}.{direction}")
         api.delete(f"/vhosts/{vhost}")
-    _drop_databases(sorted(postgres_databases("coso_fed_")))
+    drop_postgres_databases(sorted(postgres_databases("coso_fed_")))
     return left
-
-
-def _drop_databases(names: list[str]) -> None:
-    engine = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        for name in names:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def wait_until(check: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from coso_backbone.testing import postgres_databases
+from coso_backbone.testing import create_postgres_databases, drop_postgres_databases, postgres_databases
 from tests.federation.conftest import one_federation_at_a_time
-from tests.federation.harness import _create_databases, _drop_databases, admin, clear_leftovers
+from tests.federation.harness import admin, clear_leftovers
 
 
 def test_a_killed_federations_vhosts_users_and_databases_are_cleared_and_nothing_else() -> None:
@@ -21,7 +21,7 @@ def test_a_killed_federations_vhosts_users_and_databases_are_cleared_and_nothing
                 api.ensure_vhost(f"coso-fed-{dead}-{key}")
             api.ensure_user(f"coso-link.{dead}-a.up", "secret")
             api.ensure_user(f"coso-link.{dead}-a.down", "secret")
-            _create_databases([f"coso_fed_{dead}_a_reporting"])
+            create_postgres_databases([f"coso_fed_{dead}_a_reporting"])
 
             cleared = clear_leftovers(api)
 
@@ -34,4 +34,4 @@ def test_a_killed_federations_vhosts_users_and_databases_are_cleared_and_nothing
         assert not postgres_databases(f"coso_fed_{dead}")
     finally:
         api.delete(f"/vhosts/{other}")
-        _drop_databases([f"coso_fed_{dead}_a_reporting"])
+        drop_postgres_databases([f"coso_fed_{dead}_a_reporting"])
