@@ -408,10 +408,12 @@ class _Rebuild:
         """PostgreSQL: the table's primary key if it was left out (`with_key`, the counted
         tables) and its secondary indexes, under their suffixed names, once the rows are in
         (building an index at once is faster than keeping it up row by row), then its
-        statistics. SQLite has no way to rename an index: the swap creates them under their
-        own names."""
-        with self._timed(f"keys and indexes of {table.name.removesuffix(REBUILD_SUFFIX)}"), self._write() as connection:
-            if connection.dialect.name == "postgresql":
+        statistics; a table read from its indexes alone is vacuumed too (`_read_index_only`).
+        SQLite has no way to rename an index: the swap creates them under their own names."""
+        with self._timed(f"keys and indexes of {table.name.removesuffix(REBUILD_SUFFIX)}"):
+            if self._engine.dialect.name != "postgresql":
+                return
+            with self._write() as connection:
                 if with_key:
                     key = ", ".join(_quoted(connection, c.name) for c in table.primary_key.columns)
                     connection.execute(
@@ -422,7 +424,10 @@ class _Rebuild:
                     )
                 for index in table.indexes:
                     connection.execute(CreateIndex(index))
-                self._analyze(connection, table)
+                if not _read_index_only(table):
+                    self._analyze(connection, table)
+            if _read_index_only(table):
+                self._vacuum(table)
 
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
@@ -612,6 +617,14 @@ class _Rebuild:
         self._refused.append((envelope, reason))
         stats.refused += 1
 
+    def _vacuum(self, fresh: Table) -> None:
+        """PostgreSQL: vacuum a fresh table and take its statistics (`VACUUM (ANALYZE)`,
+        outside any transaction, as VACUUM must), so that every page the rebuild wrote
+        counts as all-visible and an index-only scan reads the index alone: until then it
+        looks up each row's page in the table, as a plain index scan does."""
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"VACUUM (ANALYZE) {_quoted(connection, fresh.name)}"))
+
     @staticmethod
     def _analyze(connection: Connection, fresh: Table) -> None:
         """PostgreSQL: statistics for a fresh table before it serves (they follow a table
@@ -697,6 +710,12 @@ class _Rebuild:
 
     def _write(self, *, bulk: bool = False) -> AbstractContextManager[Connection]:
         return write_transaction(self._engine, bulk=bulk)
+
+
+def _read_index_only(table: Table) -> bool:
+    """Whether the reports read the table from an index alone: one of its indexes holds
+    other columns (PostgreSQL's `INCLUDE`, adapters/tables.py) for that."""
+    return any(index.dialect_options["postgresql"]["include"] for index in table.indexes)
 
 
 def _pkey(table: Table) -> str:

@@ -111,7 +111,17 @@ daily_candidates = Table(
     Column("source_channel", String(40), primary_key=True),
     Column("job_category", String(40), primary_key=True),
     Column("candidates", Integer, nullable=False),
-    Index("ix_reporting_daily_candidates_day", "day"),  # the admissions report's period
+    # The admissions report's period. On PostgreSQL the index holds the other columns too
+    # (`INCLUDE`), so the report reads a year's rows from it alone (an index-only scan): a
+    # nation's year, 140,000 rows, sat on as many table pages (the table is in the order the
+    # events came, not by day) and took 66-77 ms to read through the table, 16 ms from the
+    # index. The rebuild vacuums the table (`INDEX_ONLY_READS`), so its pages count as
+    # all-visible from the swap on; autovacuum keeps that up as events arrive.
+    Index(
+        "ix_reporting_daily_candidates_day",
+        "day",
+        postgresql_include=["authority_id", "source_channel", "job_category", "candidates"],
+    ),
 )
 
 monthly_indicators = Table(

@@ -92,3 +92,17 @@ def test_p0022_drops_the_candidates_last_day_and_going_back_fills_it_from_their_
     assert kept == {"stepped": "2025-05-06", "early": "2025-03-04", "unstepped": "2025-03-04"}
     migrate_engine(projection.engine)
     assert "changed_on" not in _columns(projection.engine, "reporting_fact_candidate_stages")
+
+
+def test_p0023_gives_the_daily_candidates_index_the_other_columns_on_postgresql_and_goes_back(projection) -> None:
+    def index() -> tuple[list[str], list[str]]:
+        (found,) = inspect(projection.engine).get_indexes("reporting_daily_candidates")
+        return found["column_names"], found.get("include_columns", [])
+
+    included = ["authority_id", "source_channel", "job_category", "candidates"]
+    postgres = projection.engine.dialect.name == "postgresql"
+    assert index() == (["day"], included if postgres else [])
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0022")
+    assert index() == (["day"], [])
+    migrate_engine(projection.engine)
+    assert index() == (["day"], included if postgres else [])
