@@ -29,7 +29,7 @@ and its moves between stages worked out before the batch is written and after
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import KeysView, Mapping, Sequence
+from collections.abc import Iterable, KeysView, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -123,6 +123,19 @@ def _coverage_touched(
         for rows in (stored_members.values(), batch.members.values()):
             touched.update(row["enterprise_id"] for row in rows if row["enterprise_id"] is not None)
     return touched
+
+
+def keys_by_table(tables: ProjectionTables, events: Iterable[EventContract]) -> dict[str, frozenset[str]]:
+    """The keys of the fact tables' rows the events write, by table name (those `apply_facts`
+    adds to its `WrittenKeys`), tables with none left out."""
+    keys = fact_keys(events)
+    by_table = {
+        tables.fact_enterprises.name: keys.enterprises,
+        tables.organizations.name: keys.organizations,
+        tables.mass_organizations.name: keys.mass_organizations,
+        tables.members.name: keys.members,
+    }
+    return {table: ids for table, ids in by_table.items() if ids}
 
 
 def _load(connection: Connection, table: Table, ids: frozenset[str], written: WrittenKeys | None) -> dict[str, Row]:

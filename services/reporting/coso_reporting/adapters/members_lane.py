@@ -191,7 +191,7 @@ def _serve(
     as the rebuild does), and answer each with its refusals (the positions in the batch of
     the malformed events, and of those refused, with why) as soon as it is written."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the rebuild's to handle: it stops the lanes
-    _name_process(f"coso-members-{number}")
+    name_process(f"coso-members-{number}")
     engine.dispose(close=False)  # the pooled connections are the rebuild's
     written = WrittenKeys(expected_keys)
 
@@ -221,7 +221,7 @@ def _serve(
         engine.dispose()
 
 
-def _name_process(name: str) -> None:
+def name_process(name: str) -> None:
     """On Linux, the name `ps -o comm`, `top` and `htop` show for this process (at most 15
     bytes), so that an operator tells the lanes from the rebuild, whose command line they
     share. Elsewhere nothing."""

@@ -93,11 +93,12 @@ from coso_backbone.schema import consumer_checkpoints, dead_letters
 from coso_reporting.adapters.calendar_counts import count_calendar
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_enterprise_members, count_member_kinds
+from coso_reporting.adapters.facts_lane import FactsLane
 from coso_reporting.adapters.members_lane import LANES, MembersLanes, lane_available
 from coso_reporting.adapters.organization_counts import count_organizations
 from coso_reporting.adapters.pipeline_counts import count_pipeline, count_stage_moves
 from coso_reporting.adapters.projection import projection_handlers
-from coso_reporting.adapters.rebuild_writes import apply_parsed, write_transaction
+from coso_reporting.adapters.rebuild_writes import apply_beside_lane, apply_parsed, write_transaction
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
 from coso_reporting.adapters.written_keys import WrittenKeys
@@ -254,6 +255,7 @@ def rebuild(
     discard_leftovers: bool = False,
     read_ahead: bool = False,
     members_lanes: int = LANES,
+    facts_lane: bool = True,
 ) -> RebuildStats:
     """Rebuild the projection from `sources` (in the order given) and swap it in.
 
@@ -266,7 +268,8 @@ def rebuild(
     wait on I/O (HTTP: ~21,000 -> ~32,000 events/s here), not for ones that compute in
     this process, which would only contend for the GIL. `members_lanes`: on PostgreSQL,
     the processes the members' events are applied in, beside this one (adapters/members_lane.py;
-    0: none, they are applied with the others).
+    0: none, they are applied with the others). `facts_lane`: with the members' lanes, the
+    facts of the other events are written by a process of their own too (adapters/facts_lane.py).
     """
     if members_lanes < 0:
         raise ValueError(f"members_lanes must be 0 (none) or more, not {members_lanes}")
@@ -277,12 +280,21 @@ def rebuild(
         engine = target
     try:
         migrate_engine(engine)
-        run = _Rebuild(engine, consumer or "reporting", page_size, dead_letters_to, progress, read_ahead, members_lanes)
+        lanes = _Lanes(members_lanes, facts_lane)
+        run = _Rebuild(engine, consumer or "reporting", page_size, dead_letters_to, progress, read_ahead, lanes)
         with _collector_paused():
             return run.run(sources, discard_leftovers)
     finally:
         if isinstance(target, CosoSettings):
             engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Lanes:
+    """The processes beside the rebuild's: how many members' lanes, and whether a facts lane."""
+
+    members: int
+    facts: bool
 
 
 @contextmanager
@@ -305,11 +317,12 @@ class _Rebuild:
         sink: DeadLetterSink | None,
         progress: Progress | None,
         read_ahead: bool,
-        lanes: int,
+        lanes: _Lanes,
     ) -> None:
         self._engine = engine
         self._read_ahead = read_ahead
-        self._lanes = lanes
+        self._lanes = lanes.members
+        self._with_facts_lane = lanes.facts
         self._consumer = consumer
         self._page_size = page_size
         self._sink = sink
@@ -320,6 +333,7 @@ class _Rebuild:
         self._refused: list[tuple[Envelope, str]] = []
         self._written: WrittenKeys  # the fact keys written, made in `run` for the sources' events
         self._lane: MembersLanes | None = None  # the members' lanes, on PostgreSQL
+        self._facts_lane: FactsLane | None = None  # the facts lane, with them
         self._facts_writer: ThreadPoolExecutor | None = None  # writes the facts' part of each batch
         self._finish_steps: dict[str, float] = {}  # the end's steps and their seconds (`RebuildStats`)
 
@@ -451,14 +465,20 @@ class _Rebuild:
             yield
             return
         lane = self._lane = MembersLanes(self._engine, self._fresh, expected_keys, self._lanes)
+        facts = FactsLane(self._engine, self._fresh, expected_keys) if self._with_facts_lane else None
+        self._facts_lane = facts
         try:
             yield
         except BaseException:
             lane.stop()
+            if facts is not None:
+                facts.stop()
             raise
         finally:
-            self._lane = None
+            self._lane = self._facts_lane = None
         lane.close()
+        if facts is not None:
+            facts.close()
 
     def _replay(self, source: EventSource, info: Mapping[str, Any]) -> SourceStats:
         """Pages are read, parsed and written in turn, PAGES_PER_WRITE read pages to a
@@ -526,7 +546,11 @@ class _Rebuild:
             lane.send(batch.laned)
         writing: Future[list[tuple[Envelope, str]]] | None = None
         refused: list[tuple[Envelope, str]] = []
-        if batch.events and writer is not None:
+        if batch.events and writer is not None and self._facts_lane is not None:
+            writing = writer.submit(
+                apply_beside_lane, self._engine, self._fresh, batch.events, self._written, self._facts_lane
+            )
+        elif batch.events and writer is not None:
             writing = writer.submit(
                 apply_parsed, self._engine, self._fresh, batch.events, self._written, self._facts_writer
             )

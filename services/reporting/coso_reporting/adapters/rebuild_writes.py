@@ -6,20 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
-from contextlib import contextmanager
-from typing import TypeVar
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from coso_backbone.contracts import EventContract
+from coso_backbone.envelope import Envelope
 from coso_backbone.errors import CosoError
-from coso_reporting.adapters.facts import apply_facts
+from coso_reporting.adapters.facts import apply_facts, keys_by_table
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy
 from coso_reporting.adapters.projection import apply_events, tally_events
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import BULK
 from coso_reporting.adapters.written_keys import WrittenKeys
+from coso_reporting.domain.facts import is_fact_event
+
+if TYPE_CHECKING:
+    from coso_reporting.adapters.facts_lane import FactsLane
+
+
+class FactsRefusedError(CosoError):
+    """The facts lane (adapters/facts_lane.py) could not apply a batch: it is applied again event by event."""
+
 
 # Errors an event's data can cause: the event is refused, the rebuild goes on. Any other
 # error (the database or a source failing) stops the rebuild, leaving the live tables.
@@ -62,6 +72,55 @@ def apply_parsed(
         return []
     except REFUSALS:
         pass
+    return _one_by_one(engine, tables, parsed, written)
+
+
+def apply_beside_lane(
+    engine: Engine,
+    tables: ProjectionTables,
+    parsed: Sequence[tuple[Envelope, EventContract]],
+    written: WrittenKeys,
+    lane: FactsLane,
+) -> list[tuple[Envelope, str]]:
+    """`apply_parsed` with the facts part written by the facts lane (adapters/facts_lane.py),
+    the tally and the hierarchy here, both committed or neither; the events refused, with
+    the reason. `written` learns the keys of what the lane wrote, so that a batch either
+    part refuses is applied again here, event by event, as `apply_parsed` does; the lane
+    then learns the keys written so."""
+    events = [data for _, data in parsed]
+    facts_of = [(envelope, data) for envelope, data in parsed if is_fact_event(type(data))]
+    facts = [(type(data), envelope.data_json) for envelope, data in facts_of]
+    try:
+        if not facts:
+            with write_transaction(engine, bulk=True) as indicators:
+                tally_events(indicators, tables, events, keep_counts=False)
+                apply_hierarchy(indicators, tables, events)
+            return []
+        with write_transaction(engine, bulk=True) as indicators:
+            lane.apply(facts)
+            try:
+                tally_events(indicators, tables, events, keep_counts=False)
+                apply_hierarchy(indicators, tables, events)
+            except BaseException:
+                with suppress(FactsRefusedError):  # the batch fails whatever the lane said
+                    lane.settle(commit=False)
+                raise
+            lane.settle(commit=True)
+        for table, keys in keys_by_table(tables, [data for _, data in facts_of]).items():
+            written.add(table, keys)
+        return []
+    except REFUSALS:
+        pass
+    refused = _one_by_one(engine, tables, parsed, written)
+    lane.learn(events)
+    return refused
+
+
+def _one_by_one(
+    engine: Engine, tables: ProjectionTables, parsed: Sequence[tuple[Tag, EventContract]], written: WrittenKeys | None
+) -> list[tuple[Tag, str]]:
+    """Apply the events again one by one, each in a savepoint, as the live consumer does,
+    so only an event that fails is refused; the events refused, with the reason."""
     refused: list[tuple[Tag, str]] = []
     with write_transaction(engine, bulk=True) as connection:
         for tag, data in parsed:

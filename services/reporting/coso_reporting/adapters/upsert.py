@@ -164,6 +164,11 @@ def rows_with_keys(
     if is_bulk(connection):
         listed = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY("
         joined = _ID_SEPARATOR.join(ids)
+        if "\x00" in joined:  # PostgreSQL's text holds no NUL, nor does the driver send one: not stored
+            ids = [i for i in ids if "\x00" not in i]
+            if not ids:
+                return []
+            joined = _ID_SEPARATOR.join(ids)
         parameter: str | list[str] = joined
         if joined.count(_ID_SEPARATOR) == len(ids) - 1 and "" not in ids:  # split back into the same ids
             statement = listed + "string_to_array(%s, E'\\x1f'))"
