@@ -64,13 +64,13 @@ bench-admissions: install
 
 ## bench-reporting: the synthetic nation (COSO_BENCH_SCALE, 1 = national size) on SQLite, then on
 ## PostgreSQL with SQLite's rebuild rate measured again in the same run as its baseline, and
-## PostgreSQL's without the members' lanes then with two; the reports as of the data's last day
+## PostgreSQL's without the members' lanes, then with two without and with the facts lane; the reports as of the data's last day
 ## (the bench's default, a live dashboard's "today") and as of a past day, the reorganization's eve.
 REPORTING_BENCH_DAYS := --as-of 2025-12-31 --as-of 2025-06-30
 bench-reporting: install
 	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05} $(REPORTING_BENCH_DAYS)
 	$(BIN)/python -m services.reporting.bench.national --scale $${COSO_BENCH_SCALE-0.05} --postgres --baseline \
-		--members-lanes 0 --members-lanes 2 $(REPORTING_BENCH_DAYS)
+		--members-lanes 0 --members-lanes 2 --facts-lane off --facts-lane on $(REPORTING_BENCH_DAYS)
 
 bench-notifications: install
 	$(BIN)/python -m services.notifications.bench.scheduler

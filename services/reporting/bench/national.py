@@ -588,9 +588,10 @@ def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_D
         print(f"    {label:30s}" + "".join(f"{c:>22s}" for c in cells))
 
 
-def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES) -> Engine:
+def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES, facts_lane: bool = True) -> Engine:
     """Rebuild the projection at `url` from the page files (the members' events in
-    `members_lanes` processes, on PostgreSQL); print the rate; the engine."""
+    `members_lanes` processes and, with them, the other facts in the facts lane, on
+    PostgreSQL); print the rate; the engine."""
     engine = create_database_engine(url)
     migrate_engine(engine)
     cpu = [CpuTimes.now()]  # at the start, once the events are replayed, at the end
@@ -599,10 +600,14 @@ def rebuild_into(url: str, pages: list[PageFile], members_lanes: int = LANES) ->
         if name == FINISHING and position == 0:
             cpu.append(CpuTimes.now())
 
-    stats = rebuild(engine, [p.reader() for p in pages], members_lanes=members_lanes, progress=replayed)
+    stats = rebuild(
+        engine, [p.reader() for p in pages], members_lanes=members_lanes, facts_lane=facts_lane, progress=replayed
+    )
     cpu.append(CpuTimes.now())
     postgres = engine.dialect.name == "postgresql"
     lanes = f", {members_lanes} members' lanes" if postgres else ""
+    if postgres and members_lanes:
+        lanes += " and the facts lane" if facts_lane else ", no facts lane"
     rest = "the rest of the machine (the database server)" if postgres else "the rest of the machine"
     print(
         f"  rebuild into {engine.dialect.name}{lanes}: {stats.events:,} events in {stats.seconds:.2f} s = "
@@ -662,6 +667,13 @@ def main() -> None:
         "repeated: each in turn, in every repeat, the last kept for the reports",
     )
     parser.add_argument(
+        "--facts-lane",
+        choices=("on", "off"),
+        action="append",
+        help="whether the rebuild writes its own batches' facts in a process of their own, with the members' "
+        "lanes (default on); repeated: each in turn, for every count of members' lanes, the last kept",
+    )
+    parser.add_argument(
         "--as-of",
         type=_day,
         action="append",
@@ -686,16 +698,17 @@ def main() -> None:
         if args.baseline:
             with target_database(not args.postgres) as url:
                 rebuild_into(url, pages).dispose()
-        *compared, lanes = args.members_lanes or [LANES]
+        facts = [choice == "on" for choice in args.facts_lane or ["on"]]
+        *compared, (lanes, facts_lane) = [(m, f) for m in args.members_lanes or [LANES] for f in facts]
         for _ in range(args.repeat - 1):  # the last one below
-            for each in (*compared, lanes):
+            for each in (*compared, (lanes, facts_lane)):
                 with target_database(args.postgres) as url:
-                    rebuild_into(url, pages, each).dispose()
+                    rebuild_into(url, pages, *each).dispose()
         for each in compared:
             with target_database(args.postgres) as url:
-                rebuild_into(url, pages, each).dispose()
+                rebuild_into(url, pages, *each).dispose()
         with target_database(args.postgres) as url:
-            engine = rebuild_into(url, pages, lanes)
+            engine = rebuild_into(url, pages, lanes, facts_lane)
             if args.rebuild_only:
                 engine.dispose()
                 return

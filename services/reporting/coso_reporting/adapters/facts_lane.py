@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from contextlib import suppress
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.queues import Queue
+from queue import Empty
 from typing import Any
 
 from sqlalchemy import Engine
@@ -48,55 +50,63 @@ from coso_reporting.adapters.written_keys import WrittenKeys
 
 _ALIVE_CHECK = 1.0  # seconds between checks that the lane still runs, while waiting for it
 _APPLIED, _COMMITTED, _ROLLED_BACK = "applied", "committed", "rolled back"
+Batch = list[tuple[type[EventContract], str]]  # fact events: their contract and data, not parsed
 
 
 class FactsLane:
-    """The rebuild's side of the facts lane: `apply`, then `settle`, batch by batch."""
+    """The rebuild's side of the facts lane: each batch is sent (`send`) as soon as it is
+    parsed, and settled (`settle`) when the rebuild writes its tally, batch by batch in
+    the order sent, so that the lane parses a batch while the one before waits to be settled."""
 
     def __init__(self, engine: Engine, tables: ProjectionTables, expected_keys: int) -> None:
         context = multiprocessing.get_context("fork")
         self._tables = tables
-        self._requests: Queue[tuple[str, Any] | None] = context.Queue()
+        self._batches: Queue[Batch | None] = context.Queue()
+        self._verdicts: Queue[tuple[str, Any]] = context.Queue()
         self._answers, answering = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_serve,
-            args=(engine, tables, expected_keys, self._requests, answering),
+            args=(engine, tables, expected_keys, self._batches, self._verdicts, answering),
             name="coso-rebuild-facts",
             daemon=True,
         )
         self._process.start()
         answering.close()
 
-    def apply(self, events: Sequence[tuple[type[EventContract], str]]) -> None:
-        """Hand a batch's fact events over (their contract and data), in their order; returns at once."""
-        self._requests.put(("apply", list(events)))
+    def send(self, events: Batch) -> None:
+        """Hand a batch's fact events over, in their order; returns at once."""
+        self._batches.put(events)
 
     def settle(self, *, commit: bool) -> None:
-        """Wait for the lane's answer to the batch, then have it commit (`commit` and it
-        succeeded) or roll back; raises `FactsRefusedError` if it could not apply the batch."""
+        """Wait for the lane's answer to the oldest batch not settled, then have it commit
+        (`commit` and it succeeded) or roll back; raises `FactsRefusedError` if it could not
+        apply the batch. A batch rolled back or refused is to be followed by `learn`."""
         answer = self._answer()
         if answer != _APPLIED:
             raise FactsRefusedError(answer)
-        self._requests.put(("commit" if commit else "roll back", None))
+        self._verdicts.put(("commit" if commit else "roll back", None))
         self._answer()
 
     def learn(self, events: Sequence[EventContract]) -> None:
-        """Tell the lane the fact keys of events the rebuild wrote itself."""
-        self._requests.put(("learn", keys_by_table(self._tables, events)))
+        """Tell the lane the fact keys of events the rebuild wrote itself (after a batch the
+        lane did not commit: it waits for them before it applies the next)."""
+        self._verdicts.put(("learn", keys_by_table(self._tables, events)))
 
     def close(self) -> None:
         """Once every batch is settled: let the lane end."""
-        self._requests.put(None)
-        self._requests.close()
-        self._requests.join_thread()
+        self._batches.put(None)
+        for queue in (self._batches, self._verdicts):
+            queue.close()
+            queue.join_thread()
         self._process.join()
         self._answers.close()
 
     def stop(self) -> None:
         """On failure: end the lane whatever it is doing."""
         self._process.terminate()
-        self._requests.cancel_join_thread()
-        self._requests.close()
+        for queue in (self._batches, self._verdicts):
+            queue.cancel_join_thread()
+            queue.close()
         self._process.join()
         self._answers.close()
 
@@ -118,22 +128,28 @@ def _serve(
     engine: Engine,
     tables: ProjectionTables,
     expected_keys: int,
-    requests: Queue[tuple[str, Any] | None],
+    batches: Queue[Batch | None],
+    verdicts: Queue[tuple[str, Any]],
     answers: Pipe,
 ) -> None:
-    """The lane's process: each batch parsed and applied in a transaction left open until
-    the rebuild says commit or roll back; keys the rebuild wrote itself learnt."""
+    """The lane's process: each batch parsed, then applied in a transaction left open until
+    the rebuild says commit or roll back, the next batch parsed meanwhile if it has come;
+    after a batch not committed, the keys the rebuild then wrote itself learnt."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the rebuild's to handle: it stops the lane
     name_process("coso-facts")
     engine.dispose(close=False)  # the pooled connections are the rebuild's
     written = WrittenKeys(expected_keys)
     try:
-        while (request := requests.get()) is not None:
-            kind, content = request
-            if kind == "learn":
-                _learn(written, content)
-            else:
-                _apply(engine, tables, written, content, requests, answers)
+        coming = batches.get()
+        parsed = _parsed(coming)
+        while parsed is not None:
+            committed, coming = _apply(engine, tables, written, parsed, batches, verdicts, answers)
+            if not committed:
+                kind, keys = verdicts.get()
+                assert kind == "learn", kind
+                for table, ids in keys.items():
+                    written.add(table, ids)
+            parsed = coming if coming is not _NOT_YET else _parsed(batches.get())
     except BaseException as exc:
         answers.send(("error", f"{type(exc).__name__}: {exc}"))
         raise
@@ -141,43 +157,44 @@ def _serve(
         engine.dispose()
 
 
-def _learn(written: WrittenKeys, keys: Mapping[str, frozenset[str]]) -> None:
-    for table, ids in keys.items():
-        written.add(table, ids)
+_NOT_YET: Any = object()  # no next batch had come while a batch waited to be settled
+
+
+def _parsed(batch: Batch | None) -> list[EventContract] | None:
+    return None if batch is None else [model.model_validate_json(data) for model, data in batch]
 
 
 def _apply(
     engine: Engine,
     tables: ProjectionTables,
     written: WrittenKeys,
-    events: Sequence[tuple[type[EventContract], str]],
-    requests: Queue[tuple[str, Any] | None],
+    events: list[EventContract],
+    batches: Queue[Batch | None],
+    verdicts: Queue[tuple[str, Any]],
     answers: Pipe,
-) -> None:
-    """Apply one batch, answer, and end its transaction as the rebuild says."""
+) -> tuple[bool, Any]:
+    """Apply one batch, answer, take the next batch if it has come, and end the batch's
+    transaction as the rebuild says; whether it committed, and the next batch (parsed, the
+    end's None, or `_NOT_YET`)."""
+    coming: Any = _NOT_YET
     with write_transaction(engine, bulk=True) as connection:
         transaction = connection.get_transaction()
         assert transaction is not None  # write_transaction began it
         try:
-            apply_facts(
-                connection,
-                tables,
-                [model.model_validate_json(data) for model, data in events],
-                keep_counts=False,
-                written=written,
-            )
+            apply_facts(connection, tables, events, keep_counts=False, written=written)
         # ValueError: a value the driver will not send (psycopg2: a NUL in a parameter). The
         # rebuild applies such a batch again event by event, and refuses what it refuses.
         except (*REFUSALS, ValueError) as exc:
             transaction.rollback()
             answers.send(("answer", f"{type(exc).__name__}: {exc}"))
-            return
+            return False, coming
         answers.send(("answer", _APPLIED))
-        verdict = requests.get()
-        if verdict is None or verdict[0] != "commit":
+        with suppress(Empty):
+            coming = _parsed(batches.get_nowait())
+        verdict, _ = verdicts.get()
+        if verdict != "commit":
             transaction.rollback()
             answers.send(("answer", _ROLLED_BACK))
-            if verdict is None:
-                raise LaneFailed("the rebuild ended with a batch unsettled")
-            return
+            return False, coming
     answers.send(("answer", _COMMITTED))
+    return True, coming

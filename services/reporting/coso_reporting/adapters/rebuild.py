@@ -98,7 +98,7 @@ from coso_reporting.adapters.members_lane import LANES, MembersLanes, lane_avail
 from coso_reporting.adapters.organization_counts import count_organizations
 from coso_reporting.adapters.pipeline_counts import count_pipeline, count_stage_moves
 from coso_reporting.adapters.projection import projection_handlers
-from coso_reporting.adapters.rebuild_writes import apply_beside_lane, apply_parsed, write_transaction
+from coso_reporting.adapters.rebuild_writes import apply_beside_lane, apply_parsed, lane_batch, write_transaction
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.tables import LIVE, REBUILD, REBUILD_SUFFIX, ProjectionTables
 from coso_reporting.adapters.written_keys import WrittenKeys
@@ -547,8 +547,15 @@ class _Rebuild:
         writing: Future[list[tuple[Envelope, str]]] | None = None
         refused: list[tuple[Envelope, str]] = []
         if batch.events and writer is not None and self._facts_lane is not None:
+            facts = lane_batch(batch.events)
+            if facts:
+                self._facts_lane.send(facts)
             writing = writer.submit(
-                apply_beside_lane, self._engine, self._fresh, batch.events, self._written, self._facts_lane
+                partial(apply_beside_lane, sent=bool(facts)),
+                self._engine,
+                self._fresh,
+                batch.events,
+                self._facts_lane,
             )
         elif batch.events and writer is not None:
             writing = writer.submit(

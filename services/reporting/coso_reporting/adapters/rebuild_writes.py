@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from coso_backbone.contracts import EventContract
 from coso_backbone.envelope import Envelope
 from coso_backbone.errors import CosoError
-from coso_reporting.adapters.facts import apply_facts, keys_by_table
+from coso_reporting.adapters.facts import apply_facts
 from coso_reporting.adapters.hierarchy_projection import apply_hierarchy
 from coso_reporting.adapters.projection import apply_events, tally_events
 from coso_reporting.adapters.tables import ProjectionTables
@@ -79,41 +79,41 @@ def apply_beside_lane(
     engine: Engine,
     tables: ProjectionTables,
     parsed: Sequence[tuple[Envelope, EventContract]],
-    written: WrittenKeys,
     lane: FactsLane,
+    *,
+    sent: bool,
 ) -> list[tuple[Envelope, str]]:
     """`apply_parsed` with the facts part written by the facts lane (adapters/facts_lane.py),
-    the tally and the hierarchy here, both committed or neither; the events refused, with
-    the reason. `written` learns the keys of what the lane wrote, so that a batch either
-    part refuses is applied again here, event by event, as `apply_parsed` does; the lane
-    then learns the keys written so."""
+    which was `sent` the batch's fact events if it has any (`lane_batch`); the tally and
+    the hierarchy here, both committed or neither; the events refused, with the reason. A
+    batch either part refuses is applied again here, event by event, as `apply_parsed`
+    does, looking up every fact key (the lane keeps those it wrote); the lane then learns
+    the keys written so."""
     events = [data for _, data in parsed]
-    facts_of = [(envelope, data) for envelope, data in parsed if is_fact_event(type(data))]
-    facts = [(type(data), envelope.data_json) for envelope, data in facts_of]
     try:
-        if not facts:
-            with write_transaction(engine, bulk=True) as indicators:
-                tally_events(indicators, tables, events, keep_counts=False)
-                apply_hierarchy(indicators, tables, events)
-            return []
         with write_transaction(engine, bulk=True) as indicators:
-            lane.apply(facts)
             try:
                 tally_events(indicators, tables, events, keep_counts=False)
                 apply_hierarchy(indicators, tables, events)
             except BaseException:
-                with suppress(FactsRefusedError):  # the batch fails whatever the lane said
-                    lane.settle(commit=False)
+                if sent:
+                    with suppress(FactsRefusedError):  # the batch fails whatever the lane said
+                        lane.settle(commit=False)
                 raise
-            lane.settle(commit=True)
-        for table, keys in keys_by_table(tables, [data for _, data in facts_of]).items():
-            written.add(table, keys)
+            if sent:
+                lane.settle(commit=True)
         return []
     except REFUSALS:
         pass
-    refused = _one_by_one(engine, tables, parsed, written)
-    lane.learn(events)
+    refused = _one_by_one(engine, tables, parsed, None)
+    if sent:
+        lane.learn(events)
     return refused
+
+
+def lane_batch(parsed: Sequence[tuple[Envelope, EventContract]]) -> list[tuple[type[EventContract], str]]:
+    """What the facts lane is sent of a batch: its fact events' contract and data."""
+    return [(type(data), envelope.data_json) for envelope, data in parsed if is_fact_event(type(data))]
 
 
 def _one_by_one(
