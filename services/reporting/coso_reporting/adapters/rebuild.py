@@ -17,7 +17,9 @@
    thread of their own, while the next pages are parsed (`IN_FLIGHT` batches at a time),
    and commit without waiting for the WAL to reach the disk; the members' events are sent,
    unparsed, to the members' lanes (adapters/members_lane.py), processes of their own that
-   parse and apply them, each the members of its streams, with the same code. Then the
+   parse and apply them, each the members of its streams, with the same code, and the
+   other events' facts to the facts lane (adapters/facts_lane.py), which commits each batch
+   with the tally this process writes, or rolls it back with it. Then the
    secondary indexes are built (PostgreSQL; suffixed names) and the tables analyzed. On
    PostgreSQL this end runs on two connections at once, as one queue: the counts'
    independent lanes first, each going on to its tables' primary keys,
@@ -61,7 +63,9 @@ share the GIL), the end (~65 s) by the server.
 
 So the members' events, most of a national rebuild's, are parsed and applied in two other
 processes (adapters/members_lane.py), and a member's first enrolment sets its row field by
-field (domain/facts.py). See services/reporting/README.md (Benchmark) for the figures.
+field (domain/facts.py); the other events' facts in a third (adapters/facts_lane.py), which
+took a quarter off the registry's part of the replay. See services/reporting/README.md
+(Benchmark) for the figures.
 """
 
 from __future__ import annotations
@@ -458,9 +462,11 @@ class _Rebuild:
     # --- replay ---------------------------------------------------------------
     @contextmanager
     def _members_lane(self, expected_keys: int) -> Iterator[None]:
-        """The members' lanes (adapters/members_lane.py) while the sources are replayed, where
-        pages are written in a thread (PostgreSQL through psycopg2, outside eventlet) and the
-        platform can fork; elsewhere the members' events are applied with the others."""
+        """The members' lanes (adapters/members_lane.py) and, unless turned off, the facts
+        lane (adapters/facts_lane.py) while the sources are replayed, where pages are written
+        in a thread (PostgreSQL through psycopg2, outside eventlet) and the platform can
+        fork; elsewhere the members' events are applied with the others, and the facts with
+        the tally."""
         if not (self._lanes > 0 and self._threads_allowed() and lane_available()):
             yield
             return
