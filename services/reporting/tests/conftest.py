@@ -149,6 +149,19 @@ def candidate_event(candidate_id: str, enterprise_id: str, authority_id: str) ->
 
 
 @pytest.fixture
+def plain_database_driver() -> Iterator[None]:
+    """The rebuild as its command runs it: psycopg2 without eventlet's wait callback (which
+    importing the nameko service installs for the whole test process), so that PostgreSQL's
+    pages go through COPY and the rebuild's lanes run (neither does under eventlet)."""
+    import psycopg2.extensions
+
+    green = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    yield
+    psycopg2.extensions.set_wait_callback(green)
+
+
+@pytest.fixture
 def world(tmp_path: Path, run_id: str) -> Iterator[World]:
     """Registry and admissions event stores (SQLite files) with sources unique to the test."""
     engines = []

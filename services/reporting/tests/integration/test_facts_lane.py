@@ -9,7 +9,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -23,16 +22,7 @@ from coso_reporting.adapters.tables import LIVE
 FACTS_LANE = "coso-rebuild-facts"
 
 
-@pytest.fixture(autouse=True)
-def plain_database_driver() -> Iterator[None]:
-    """The rebuild as its command runs it: psycopg2 without eventlet's wait callback, so
-    that the lanes run (they do not under eventlet)."""
-    import psycopg2.extensions
-
-    green = psycopg2.extensions.get_wait_callback()
-    psycopg2.extensions.set_wait_callback(None)
-    yield
-    psycopg2.extensions.set_wait_callback(green)
+pytestmark = pytest.mark.usefixtures("plain_database_driver")
 
 
 def organization(organization_id: str, enterprise_id: str, founded_on: date) -> r.OrganizationFounded:

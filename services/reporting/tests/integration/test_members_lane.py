@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -26,16 +25,7 @@ D = date.fromisoformat
 PROBATIONARY, OFFICIAL = a.MemberStatus.PROBATIONARY, a.MemberStatus.OFFICIAL
 
 
-@pytest.fixture(autouse=True)
-def plain_database_driver() -> Iterator[None]:
-    """The rebuild as its command runs it: psycopg2 without eventlet's wait callback, so
-    that the lanes run (they do not under eventlet)."""
-    import psycopg2.extensions
-
-    green = psycopg2.extensions.get_wait_callback()
-    psycopg2.extensions.set_wait_callback(None)
-    yield
-    psycopg2.extensions.set_wait_callback(green)
+pytestmark = pytest.mark.usefixtures("plain_database_driver")
 
 
 def enrolled(member_id: str, authority_id: str, enterprise_id: str, admitted: str, **more: object) -> a.MemberEnrolled:

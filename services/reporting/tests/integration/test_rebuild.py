@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -22,18 +21,7 @@ from coso_reporting.adapters.tables import LIVE, metadata
 from coso_reporting.domain.errors import RebuildInProgress
 from services.reporting.tests.conftest import candidate_event
 
-
-@pytest.fixture(autouse=True)
-def plain_database_driver() -> Iterator[None]:
-    """The rebuild as its command runs it: psycopg2 without eventlet's wait callback (which
-    importing the nameko service installs for the whole test process), so that PostgreSQL's
-    pages go through COPY."""
-    import psycopg2.extensions
-
-    green = psycopg2.extensions.get_wait_callback()
-    psycopg2.extensions.set_wait_callback(None)
-    yield
-    psycopg2.extensions.set_wait_callback(green)
+pytestmark = pytest.mark.usefixtures("plain_database_driver")
 
 
 def build_province(world) -> list:
