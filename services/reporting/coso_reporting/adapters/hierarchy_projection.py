@@ -16,7 +16,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, bindparam, delete, insert, or_, select
+from sqlalchemy import Column, Connection, Row, Select, bindparam, delete, insert, or_, select
 from sqlalchemy.sql.elements import BindParameter
 
 from coso_backbone.contracts import EventContract
@@ -100,7 +100,7 @@ class _Statements:
     def __init__(self, tables: ProjectionTables) -> None:
         p, s = tables.authority_periods, tables.successions
         day: BindParameter[str] = bindparam("day")
-        self.periods: Select[Any] = select(p).order_by(p.c.authority_id, p.c.valid_from)
+        self.periods: Select[Any] = select(*_period_columns(tables)).order_by(p.c.authority_id, p.c.valid_from)
         self.periods_on: Select[Any] = self.periods.where(
             p.c.valid_from <= day, or_(p.c.valid_to.is_(None), p.c.valid_to > day)
         )
@@ -116,22 +116,36 @@ def _statements(tables: ProjectionTables) -> _Statements:
 def _periods_of(connection: Connection, tables: ProjectionTables, ids: list[str]) -> dict[str, list[AuthorityPeriod]]:
     p = tables.authority_periods
     ids_param: BindParameter[list[str]] = bindparam("ids", expanding=True)
-    query = select(p).where(p.c.authority_id.in_(ids_param)).order_by(p.c.authority_id, p.c.valid_from)
+    query = (
+        select(*_period_columns(tables))
+        .where(p.c.authority_id.in_(ids_param))
+        .order_by(p.c.authority_id, p.c.valid_from)
+    )
     found: dict[str, list[AuthorityPeriod]] = {}
     for chunk in _chunks(ids):
         for row in connection.execute(query, {"ids": chunk}):
-            found.setdefault(row.authority_id, []).append(_period(row))
+            period = _period(row)
+            found.setdefault(period.authority_id, []).append(period)
     return found
 
 
+def _period_columns(tables: ProjectionTables) -> tuple[Column[Any], ...]:
+    """A period's columns in `_period`'s order."""
+    p = tables.authority_periods
+    return (p.c.authority_id, p.c.name, p.c.level, p.c.parent_id, p.c.valid_from, p.c.valid_to)
+
+
 def _period(row: Row[Any]) -> AuthorityPeriod:
+    """A period from its row (`_period_columns`), unpacked by position: by name, a national
+    tree's 3,400 rows took a third of the time the tree took to read."""
+    authority_id, name, level, parent_id, valid_from, valid_to = row
     return AuthorityPeriod(
-        row.authority_id,
-        row.name,
-        row.level,
-        row.parent_id,
-        date.fromisoformat(row.valid_from),
-        date.fromisoformat(row.valid_to) if row.valid_to else None,
+        authority_id,
+        name,
+        level,
+        parent_id,
+        date.fromisoformat(valid_from),
+        date.fromisoformat(valid_to) if valid_to else None,
     )
 
 
