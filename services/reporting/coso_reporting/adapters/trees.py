@@ -1,8 +1,9 @@
 """The hierarchy as of a day, read from the projection's dated tables, with a small cache.
 
 One short connection reads the periods in force on the day and the successions in effect
-by then, and the `Tree` is built from them. Building one takes ~45–70 ms for the national
+by then, and the `Tree` is built from them. Building one took ~45–70 ms for the national
 bench's 4,400 authorities (unloaded machine; `python -m services.reporting.bench.national`),
+19 ms median for today's 3,424 since its rows are read by position (2026-12-06),
 and one dashboard load asks for five reports on the same day. So trees are cached per day
 and per state of the hierarchy: the checkpoints of registry's sources, whose events alone
 change it (a checkpoint moves with every applied batch and with a rebuild's swap, so a
