@@ -13,15 +13,15 @@ part uses the other CPU.
 Each batch is applied in both processes and committed in both or in neither, as the two
 threads did:
 
-- the rebuild sends the batch's fact events (their contract and data, not parsed) and
-  tallies them meanwhile;
-- the lane parses and applies them in a transaction it keeps open, and says whether that
-  succeeded;
+- the rebuild sends the batch's fact events (their contract and data, not parsed) as soon
+  as it has parsed the batch, and tallies them when its writer gets to the batch;
+- the lane parses and applies them in a transaction it keeps open, says whether that
+  succeeded, and parses the next batch if it has come;
 - the rebuild says commit or roll back (roll back if either part failed), and the lane
   answers once done. A batch either part refused is applied again by the rebuild alone,
-  event by event (adapters/rebuild_writes.py), and the lane is told the fact keys it wrote
-  (`learn`), since the lane looks up only the keys it knows were written
-  (adapters/written_keys.py).
+  event by event, looking up every fact key (adapters/rebuild_writes.py), and the lane is
+  told the fact keys it wrote (`learn`), since the lane looks up only the keys it knows
+  were written (adapters/written_keys.py).
 
 The lane is forked before the rebuild's threads start, and leaves the engine's pooled
 connections to the rebuild. If it fails or dies, the rebuild stops as for any other
@@ -43,12 +43,11 @@ from sqlalchemy import Engine
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.facts import apply_facts, keys_by_table
-from coso_reporting.adapters.members_lane import LaneFailed, name_process
+from coso_reporting.adapters.members_lane import LaneFailed, name_process, receive
 from coso_reporting.adapters.rebuild_writes import REFUSALS, FactsRefusedError, write_transaction
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.written_keys import WrittenKeys
 
-_ALIVE_CHECK = 1.0  # seconds between checks that the lane still runs, while waiting for it
 _APPLIED, _COMMITTED, _ROLLED_BACK = "applied", "committed", "rolled back"
 Batch = list[tuple[type[EventContract], str]]  # fact events: their contract and data, not parsed
 
@@ -111,13 +110,7 @@ class FactsLane:
         self._answers.close()
 
     def _answer(self) -> str:
-        while not self._answers.poll(_ALIVE_CHECK):
-            if not self._process.is_alive():
-                raise LaneFailed(f"the facts lane ended without answering (exit code {self._process.exitcode})")
-        try:
-            answer: tuple[str, str] = self._answers.recv()
-        except EOFError:
-            raise LaneFailed("the facts lane ended without answering") from None
+        answer: tuple[str, str] = receive(self._answers, self._process, "the facts lane")
         kind, said = answer
         if kind == "error":
             raise LaneFailed(f"the facts lane failed: {said}")

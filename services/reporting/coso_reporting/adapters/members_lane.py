@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection as Pipe
+from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -60,7 +61,7 @@ _ALIVE_CHECK = 1.0  # seconds between checks that a lane still runs, while waiti
 
 
 class LaneFailed(RuntimeError):
-    """A members' lane failed or ended before answering: the rebuild stops."""
+    """A lane of the rebuild (a members' lane or the facts lane) failed or ended before answering: the rebuild stops."""
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,7 @@ class _Lane:
 
     def answer(self) -> tuple[list[int], list[tuple[int, str]]]:
         """The oldest batch's malformed events and those refused, by their place in it."""
-        while not self._answers.poll(_ALIVE_CHECK):
-            if not self._process.is_alive():
-                raise LaneFailed(f"a members' lane ended without answering (exit code {self._process.exitcode})")
-        try:
-            answer: tuple[list[int], list[tuple[int, str]]] | str = self._answers.recv()
-        except EOFError:
-            raise LaneFailed("a members' lane ended without answering") from None
+        answer: tuple[list[int], list[tuple[int, str]]] | str = receive(self._answers, self._process, "a members' lane")
         if isinstance(answer, str):
             raise LaneFailed(f"a members' lane failed: {answer}")
         return answer
@@ -219,6 +214,18 @@ def _serve(
                 writing.result()
     finally:
         engine.dispose()
+
+
+def receive(answers: Pipe, process: BaseProcess, lane: str) -> Any:
+    """The next answer of a lane's process (`lane` names it in the error), checking every
+    `_ALIVE_CHECK` seconds that it still runs; `LaneFailed` if it ended without answering."""
+    while not answers.poll(_ALIVE_CHECK):
+        if not process.is_alive():
+            raise LaneFailed(f"{lane} ended without answering (exit code {process.exitcode})")
+    try:
+        return answers.recv()
+    except EOFError:
+        raise LaneFailed(f"{lane} ended without answering") from None
 
 
 def name_process(name: str) -> None:

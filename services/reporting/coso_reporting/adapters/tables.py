@@ -115,8 +115,8 @@ daily_candidates = Table(
     # (`INCLUDE`), so the report reads a year's rows from it alone (an index-only scan): a
     # nation's year, 140,000 rows, sat on as many table pages (the table is in the order the
     # events came, not by day) and took 66-77 ms to read through the table, 16 ms from the
-    # index. The rebuild vacuums the table (`INDEX_ONLY_READS`), so its pages count as
-    # all-visible from the swap on; autovacuum keeps that up as events arrive.
+    # index. The rebuild vacuums the table (`_read_index_only`, adapters/rebuild.py), so its
+    # pages count as all-visible from the swap on; autovacuum keeps that up as events arrive.
     Index(
         "ix_reporting_daily_candidates_day",
         "day",
