@@ -243,18 +243,19 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
     """Fill the member counts from the stored members, replacing what they held (the rules
     of domain/member_counts.py in SQL: the statements of migration p0007)."""
     count_member_kinds(connection, tables)
+    count_member_flows(connection, tables)
     count_enterprise_members(connection, tables)
 
 
 def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None:
     """Each member's last change by day, with what counts it on any day (the members joined
     to their enterprises once), and from those rows the counts per unit, job category,
-    ownership and status (and their sums) and the flows per unit and month. The coverage
-    counts do not read these: a rebuild counts them on a connection of their own while the
-    enterprises' members and the coverage are counted."""
+    ownership and status (and their sums). The coverage counts do not read these: a rebuild
+    counts them on a connection of their own while the enterprises' members and the
+    coverage are counted."""
     m, e = tables.members, tables.fact_enterprises
     kept, changes = tables.member_counts, tables.member_changes
-    for table in (kept, changes, tables.member_flows, tables.member_unit_counts, tables.member_compositions):
+    for table in (kept, changes, tables.member_unit_counts, tables.member_compositions):
         connection.execute(delete(table))
     group_in_memory(connection)
     job, ownership = func.coalesce(m.c.job_category, UNKNOWN), func.coalesce(e.c.ownership, UNKNOWN)
@@ -282,14 +283,23 @@ def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None
         )
     )
     _sum_counts(connection, tables)
-    admitted_in, ended_in = func.substr(c.c.admitted_on, 1, 7), func.substr(c.c.ended_on, 1, 7)
-    left = and_(c.c.ended_on.is_not(None), c.c.status.in_(sorted(ENDED_MEMBER_STATUSES)))
+
+
+def count_member_flows(connection: Connection, tables: ProjectionTables) -> None:
+    """The members admitted and those who left, per unit and month, from the counted members
+    as stored: the rows of `reporting_fact_member_changes` hold the same columns, but
+    reading the members lets a rebuild count the flows while those rows are written."""
+    m, flows_table = tables.members, tables.member_flows
+    connection.execute(delete(flows_table))
+    group_in_memory(connection)
+    admitted_in, ended_in = func.substr(m.c.admitted_on, 1, 7), func.substr(m.c.ended_on, 1, 7)
+    left = and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES)))
     flows = union_all(
-        select(c.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")),
-        select(c.c.authority_id, ended_in, c.c.status).where(left),
+        select(m.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")).where(_counted(m)),
+        select(m.c.authority_id, ended_in, m.c.status).where(_counted(m), left),
     ).subquery()
     connection.execute(
-        insert(tables.member_flows).from_select(
+        insert(flows_table).from_select(
             ["authority_id", "month", "flow", "members"],
             select(flows.c.authority_id, flows.c.month, flows.c.flow, func.count()).group_by(
                 flows.c.authority_id, flows.c.month, flows.c.flow
