@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Engine,
+    Integer,
     Select,
     String,
     Table,
@@ -54,9 +55,11 @@ from coso_reporting.adapters.coverage_counts import (
     PLACE,
     CoverageSettings,
     flag,
+    half_years_kept,
     kept_settings,
     measures_of,
     size_band,
+    starting_point,
 )
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
 from coso_reporting.adapters.organization_counts import SqlOrganizationQueries
@@ -171,9 +174,10 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         held = sorted(authorities)
         with self._engine.connect() as connection:
             kept_with = kept_settings(connection, self._tables)
+            half_years = half_years_kept(connection, self._tables) if kept_with == settings else None
         dialect = self._engine.dialect.name
         on = day.isoformat()
-        parameters = {"on": on, "month": on[:7], "month_end": f"{on[:7]}-31"}  # ISO days sort as strings
+        parameters = {"on": on, **starting_point(on, half_years).parameters}
         if kept_with != settings:
             found = self._summed(_coverage_statement(self._tables, dialect, "listed", settings), parameters, held)
         elif len(held) <= COVERAGE_UNITS_LOOKED_UP_AT_MOST:
@@ -273,15 +277,18 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
 
 @lru_cache(maxsize=_SHAPES_KEPT)
 def _coverage_statement(
-    tables: ProjectionTables, dialect: str, units: str, settings: CoverageSettings | None = None
+    tables: ProjectionTables,
+    dialect: str,
+    units: str,
+    settings: CoverageSettings | None = None,
 ) -> Select[Any] | CompoundSelect:
     """The coverage report's statement for the `dialect`'s database, built once per shape:
     the measures summed by each axis (`_summed_by_axis`) of the kept counts of the units
-    (`_kept_on`), or with `settings` (other than the counts were kept with) of every
-    enterprise of the day grouped by them (`_groups_on`). `units`: "listed", those of the
-    parameter `authorities` (`_listed`); "named", the same written out (`_named`); "every",
-    every unit. Its other parameters: the day (`on`), its month (`month`) and that month's
-    last possible day (`month_end`)."""
+    moved to the day (`_kept_on`, from the kept counts or a half year's end), or
+    with `settings` (other than the counts were kept with) of every enterprise of the day
+    grouped by them (`_groups_on`). `units`: "listed", those of the parameter `authorities`
+    (`_listed`); "named", the same written out (`_named`); "every", every unit. Its other
+    parameters: the day (`on`) and those of its `StartingPoint`."""
     listed = {"listed": lambda: _listed(dialect), "named": _named, "every": lambda: None}[units]()
     if settings is None:
         return _summed_by_axis(_kept_on(tables, listed), dialect)
@@ -311,22 +318,29 @@ def _summed_by_axis(combined: CTE, dialect: str) -> Select[Any] | CompoundSelect
 
 
 def _kept_on(tables: ProjectionTables, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]] | None) -> CTE:
-    """The rows of the kept coverage counts of the units `listed` (None: of every unit)
-    and, with the opposite sign, their kept changes after the day (`on`): by month after the
-    day's month (`month`), by day within it (up to `month_end`)."""
+    """The rows of the units `listed` (None: of every unit) of the kept coverage counts
+    (parameter `half_year` "") or of the kept end of the half year `half_year`, and their
+    kept changes between it and the day, with its sign (`sign`): by month after
+    `months_after` up to `months_to`, by day after `days_after` up to `days_to`
+    (`StartingPoint`). One statement for both starts: the one not asked for is left out
+    before it is read (PostgreSQL: a one-time filter)."""
     counts, daily, monthly = tables.coverage_counts, tables.coverage_changes, tables.coverage_monthly_changes
-    parts = [
-        (counts, False, []),
-        (monthly, True, [monthly.c.month > _day("month")]),
-        (daily, True, [daily.c.day > _day("on"), daily.c.day <= _day("month_end")]),
+    half_years = tables.coverage_half_years
+    sign = bindparam("sign", type_=Integer)
+    half_year = _day("half_year")
+    parts: list[tuple[Table, Any, list[ColumnElement[bool]]]] = [
+        (counts, None, [half_year == ""]),
+        (half_years, None, [half_years.c.month == half_year]),
+        (monthly, sign, [monthly.c.month > _day("months_after"), monthly.c.month <= _day("months_to")]),
+        (daily, sign, [daily.c.day > _day("days_after"), daily.c.day <= _day("days_to")]),
     ]
     return union_all(
         *(
             select(
                 *(table.c[k] for k in PLACE),
-                *((-table.c[m] if taken_out else table.c[m]).label(m) for m in MEASURES),
+                *((table.c[m] if signed is None else table.c[m] * signed).label(m) for m in MEASURES),
             ).where(*when, *([listed(table.c.authority_id)] if listed is not None else []))
-            for table, taken_out, when in parts
+            for table, signed, when in parts
         )
     ).cte("combined")
 

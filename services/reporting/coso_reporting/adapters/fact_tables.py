@@ -51,7 +51,9 @@ arrives (see domain/facts.py).
   that a subtree's changes after a day are range reads, and indexed on the day (p0017) for
   a nation's; `reporting_fact_coverage_monthly_changes` (p0017), the same changes summed
   per month, indexed on it, so that a past day reads whole months and the days left of its
-  own month;
+  own month; `reporting_fact_coverage_half_years` (p0024), the measures as they stood at the
+  end of each half year (keyed by its last month, `YYYY-06` or `YYYY-12`), so that a day
+  long past starts from the nearest half year's end rather than from today;
   `reporting_fact_coverage_settings`, the size bands and minimum the counts were made with.
 - `reporting_fact_organization_counts`: the party ("party") and mass ("mass") organizations
   existing now, per authority and kind ("" when unknown) (domain/organization_counts.py).
@@ -319,6 +321,14 @@ coverage_monthly_changes = Table(
     Index("ix_reporting_fact_coverage_monthly_changes_month", "month"),
 )
 
+coverage_half_years = Table(
+    "reporting_fact_coverage_half_years",
+    metadata,
+    Column("month", String(_MONTH), primary_key=True),  # the half year's last: YYYY-06 or YYYY-12
+    *(Column(name, String(size), primary_key=True) for name, size in _COVERAGE_KEY),
+    *(Column(measure, Integer, nullable=False) for measure in _COVERAGE_MEASURES),
+)
+
 coverage_settings = Table(
     "reporting_fact_coverage_settings",
     metadata,
@@ -412,6 +422,7 @@ FACT_TABLES = (
     enterprise_coverage,
     coverage_changes,
     coverage_monthly_changes,
+    coverage_half_years,
     coverage_settings,
     member_flows,
     member_unit_counts,

@@ -165,6 +165,7 @@ COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (  # the longest first: two con
                 t.coverage_counts,
                 t.coverage_changes,
                 t.coverage_monthly_changes,
+                t.coverage_half_years,
                 t.coverage_settings,
             ),
         ),

@@ -192,6 +192,7 @@ class ProjectionTables:
     enterprise_coverage: Table
     coverage_changes: Table
     coverage_monthly_changes: Table
+    coverage_half_years: Table
     coverage_settings: Table
     member_flows: Table
     member_unit_counts: Table
@@ -233,6 +234,7 @@ class ProjectionTables:
             self.enterprise_coverage,
             self.coverage_changes,
             self.coverage_monthly_changes,
+            self.coverage_half_years,
             self.coverage_settings,
             self.member_flows,
             self.member_unit_counts,

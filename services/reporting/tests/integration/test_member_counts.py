@@ -20,7 +20,12 @@ from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import fact_queries
-from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
+from coso_reporting.adapters.coverage_counts import (
+    CoverageSettings,
+    half_years_between,
+    keep_coverage_settings,
+    kept_settings,
+)
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
@@ -400,8 +405,15 @@ DAYS = [
     "2025-12-31",
     "2026-11-25",
 ]
-# Days only the coverage report is compared on: each side of a change of the history above.
+# Days only the coverage report is compared on: each side of a change of the history above,
+# and days early in a half year after changes in it (read from the end of the one before).
 COVERAGE_DAYS = [
+    "2023-03-15",
+    "2024-03-31",
+    "2024-05-15",
+    "2025-03-31",
+    "2025-04-15",
+    "2025-06-25",
     "2020-02-01",
     "2021-12-31",
     "2022-01-01",
@@ -487,6 +499,25 @@ def assert_changes_add_up(engine: Engine) -> None:
         added_by_month = sorted(tuple(row) for row in connection.execute(by_month) if any(row[len(month) :]))
     assert kept and added == kept
     assert kept_by_month and added_by_month == kept_by_month
+    assert_half_years_add_up(engine)
+
+
+def assert_half_years_add_up(engine: Engine) -> None:
+    """Each kept half year's end is the sum of the kept changes by day up to its last day,
+    for every half year from the first change's to the last's, the last the kept counts."""
+    changes, half_years = LIVE.coverage_changes, LIVE.coverage_half_years
+    place = [changes.c[k] for k in ("authority_id", "industrial_zone_id", "ownership", "size_band")]
+    with engine.connect() as connection:
+        days = sorted(connection.execute(select(changes.c.day).distinct()).scalars())
+        kept = sorted(tuple(row) for row in connection.execute(select(half_years)))
+        ends = half_years_between(days[0][:7], days[-1][:7])
+        added = []
+        for end in ends:
+            upto = select(*place, *(func.sum(changes.c[m]) for m in MEASURES)).where(changes.c.day <= f"{end}-31")
+            added += [(end, *row) for row in connection.execute(upto.group_by(*place)) if any(row[len(place) :])]
+        counts = sorted(tuple(row) for row in connection.execute(select(LIVE.coverage_counts)))
+    assert len(ends) > 1 and sorted(added) == kept
+    assert sorted(row[1:] for row in kept if row[0] == ends[-1]) == counts
 
 
 @pytest.mark.parametrize("units", ["written_out", "as_a_nation"])
@@ -566,6 +597,7 @@ KEPT_COUNTS = (
     LIVE.enterprise_coverage,
     LIVE.coverage_changes,
     LIVE.coverage_monthly_changes,
+    LIVE.coverage_half_years,
     LIVE.coverage_settings,
     LIVE.member_flows,
     LIVE.member_unit_counts,
