@@ -533,17 +533,21 @@ def by_half_year(tables: ProjectionTables, ends: list[str], dialect: str) -> Sel
     if dialect == "postgresql":
         number = func.generate_series(func.greatest(running.c.half, first), func.least(running.c.until, last + 1) - 1)
         spread = select(number.label("half"), *(running.c[k] for k in PLACE), *measures).where(nonzero).subquery()
-        month = cast(spread.c.half // 2, String) + case((spread.c.half % 2 == 1, "-12"), else_="-06")
+        month = _half_year_month(spread.c.half)
         return select(month, *(spread.c[k] for k in PLACE), *(spread.c[m] for m in MEASURES)).order_by(spread.c.half)
     listed = union_all(*(select(literal(n).label("half")) for n in range(first, last + 1))).subquery()
     stands = and_(listed.c.half >= running.c.half, listed.c.half < running.c.until)
-    month = cast(listed.c.half // 2, String) + case((listed.c.half % 2 == 1, "-12"), else_="-06")
     return (
-        select(month, *(running.c[k] for k in PLACE), *measures)
+        select(_half_year_month(listed.c.half), *(running.c[k] for k in PLACE), *measures)
         .select_from(running.join(listed, stands))
         .where(nonzero)
         .order_by(listed.c.half)
     )
+
+
+def _half_year_month(number: ColumnElement[int]) -> ColumnElement[str]:
+    """`_half_year_at` in SQL."""
+    return cast(number // 2, String) + case((number % 2 == 1, "-12"), else_="-06")
 
 
 @dataclass(frozen=True)
@@ -580,12 +584,10 @@ def starting_point(day: str, half_years: tuple[str, str] | None) -> StartingPoin
     day, "-31" after its last."""
     month, end = day[:7], half_year_of(day)
     before = _half_year_at(_half_year_number(month) - 1)
-    if half_years is None:
+    if half_years is None or end > half_years[1]:  # none kept, or nothing kept changed after the day
         return _backward(None, day)
-    first, last = half_years
-    if end > last:  # nothing kept changed after the last kept half year
-        return _backward(None, day)
-    months_into = int(month[5:7]) - int(before[5:7]) if end.endswith("12") else int(month[5:7])
+    first = half_years[0]
+    months_into = (int(month[5:7]) - 1) % 6 + 1  # the day's month's place in its half year, 1 to 6
     if first <= before and months_into - 1 < 6 - months_into:
         return StartingPoint(
             before, 1, months_after=before, months_to=_month_before(month), days_after=f"{month}-00", days_to=day

@@ -27,13 +27,13 @@ _KEY = (
     ("ownership", 40),
     ("size_band", 40),
 )
-_YEAR_ENDS = "reporting_fact_coverage_half_years"
+_HALF_YEARS = "reporting_fact_coverage_half_years"
 
 
 def upgrade() -> None:
     bytewise = {"collation": "C"} if op.get_bind().dialect.name == "postgresql" else {}
     op.create_table(
-        _YEAR_ENDS,
+        _HALF_YEARS,
         *(sa.Column(name, sa.String(size, **bytewise), primary_key=True) for name, size in _KEY),
         *(sa.Column(name, sa.Integer, nullable=False) for name in MEASURES),
     )
@@ -41,4 +41,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table(_YEAR_ENDS)
+    op.drop_table(_HALF_YEARS)
