@@ -17,27 +17,22 @@ latest state (once every recorded day has passed):
   became active, official or left, in so far as its group changed (a second member
   admitted changes nothing). The counts are the sum of every change;
 - `coverage_monthly_changes`: the same changes summed per month (`YYYY-MM`);
-- `coverage_half_years`: the measures as they stood at the end of each half year (keyed by
-  its last month, `YYYY-06` or `YYYY-12`), from the half year of the first change to that of
-  the last: the sum of the changes up to it (`by_half_year`).
+- `coverage_half_years`: the measures as they stood at the end of each half year, from
+  the half year of the first change to that of the last (adapters/half_years.py).
 
 A report as of a day sums the kept counts of its units and takes out the changes of those
 units after the day (adapters/fact_queries.py): those of the whole months after the day's
 month, and those of the days left of its month (none for a month's last day); on a day
 after every recorded change, none. A day long past starts instead from the kept end of
-its half year or of the half year before (`starting_point`, the nearer), adding the
-changes between that end and the day or taking out those between the day and that end: at
-most three months of changes rather than every month since (a nation's report of a day
-four years back read 800,000 rows, now at most some 130,000). A change is a row per unit
-and kind of enterprise whatever the number of enterprises it concerns, where recounting
-each enterprise changed since took seconds for a nation; a month's row stands for all its days' (half a year
-after a day is six rows per unit and kind of enterprise, not one per day with a change).
-Worker counts and ownership are not dated (the latest stands for every day): they move an
-enterprise's group on every day.
-
-As the projection follows events, a batch's changes move the half years' ends from theirs
-on, and a change in a half year that has no kept end yet (the first of a new half year, or
-one before the first) adds the ends up to it, summed from the changes by month.
+its half year or of the half year before (`half_years.starting_point`, the nearer), adding
+the changes between that end and the day or taking out those between the day and that
+end: at most three months of changes rather than every month since (a nation's report of
+a day four years back read 800,000 rows, now at most some 130,000). A change is a row per
+unit and kind of enterprise whatever the number of enterprises it concerns, where
+recounting each enterprise changed since took seconds for a nation; a month's row stands
+for all its days' (half a year after a day is six rows per unit and kind of enterprise, not
+one per day with a change). Worker counts and ownership are not dated (the latest stands
+for every day): they move an enterprise's group on every day.
 
 The groups depend on the size bands and the official minimum (options.fact_reports), so
 the counts record the settings they were made with (`coverage_settings`). When the
@@ -60,7 +55,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    Integer,
     Select,
     String,
     Table,
@@ -76,13 +70,14 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    tuple_,
     union_all,
 )
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_backbone.schema import consumer_checkpoints
+from coso_reporting.adapters import half_years
+from coso_reporting.adapters.half_years import HalfYearEnds, add_signed
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory
 from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, UNKNOWN_SIZE, SizeBands
@@ -99,7 +94,6 @@ KEY = (
 )
 CHANGE = ("authority_id", "day", "industrial_zone_id", "ownership", "size_band")  # the kept changes' key
 MONTHLY_CHANGE = ("authority_id", "month", "industrial_zone_id", "ownership", "size_band")  # by month
-HALF_YEAR = ("month", *PLACE)  # the kept half years' ends' key: the half year's last month, then PLACE
 _TALLIES = ("unions", "organized", "active", "official")  # what `_steps` adds up, day by day
 _IN_CHUNK = 500
 
@@ -483,171 +477,14 @@ def by_month(tables: ProjectionTables) -> Select[Any]:
     )
 
 
-def half_year_of(month: str) -> str:
-    """The last month of the half year of a month or day: "2024-03" -> "2024-06"."""
-    return f"{month[:4]}-{'06' if month[5:7] <= '06' else '12'}"
+def half_year_ends(tables: ProjectionTables) -> HalfYearEnds:
+    """The coverage measures' kept half years' ends (adapters/half_years.py)."""
+    return HalfYearEnds(tables.coverage_half_years, tables.coverage_monthly_changes, PLACE, MEASURES)
 
 
-def half_years_between(first: str, last: str) -> list[str]:
-    """The half years' last months from the half year of the month or day `first` to that of
-    `last`, in order."""
-    return [_half_year_at(n) for n in range(_half_year_number(first), _half_year_number(last) + 1)]
-
-
-def _half_year_number(month: str) -> int:
-    """Half years counted from year 0: "2024-03" -> 4048, "2024-07" -> 4049."""
-    return int(month[:4]) * 2 + (month[5:7] > "06")
-
-
-def _half_year_at(number: int) -> str:
-    return f"{number // 2:04d}-{'12' if number % 2 else '06'}"
-
-
-def by_half_year(tables: ProjectionTables, ends: list[str], dialect: str) -> Select[Any]:
-    """The measures at the end of each half year of `ends` (`HALF_YEAR`, then `MEASURES`;
-    keys with nothing left out), in that order: the kept changes by month summed up to it,
-    per unit and kind of enterprise. The months are summed per half year (numbered, as
-    `_half_year_number`), those sums summed in order per unit and kind, and each running sum
-    stands for the half years' ends from its own to the next one it changed in (PostgreSQL:
-    a `generate_series` of their numbers, a third of the time of a join on the range)."""
-    monthly = tables.coverage_monthly_changes
-    place = [monthly.c[k] for k in PLACE]
-    half = (
-        cast(func.substr(monthly.c.month, 1, 4), Integer) * 2
-        + case((func.substr(monthly.c.month, 6, 2) > "06", 1), else_=0)
-    ).label("half")
-    halves = (
-        select(*place, half, *(func.sum(monthly.c[m]).label(m) for m in MEASURES)).group_by(*place, half).subquery()
-    )
-    partition, order = [halves.c[k] for k in PLACE], halves.c.half
-    last = _half_year_number(ends[-1]) if ends else 0
-    running = select(
-        *(halves.c[k] for k in PLACE),
-        halves.c.half,
-        func.coalesce(func.lead(halves.c.half).over(partition_by=partition, order_by=order), last + 1).label("until"),
-        *(func.sum(halves.c[m]).over(partition_by=partition, order_by=order).label(m) for m in MEASURES),
-    ).subquery()
-    measures = [running.c[m] for m in MEASURES]
-    nonzero = or_(*(m != 0 for m in measures))
-    first = _half_year_number(ends[0]) if ends else 0
-    if dialect == "postgresql":
-        number = func.generate_series(func.greatest(running.c.half, first), func.least(running.c.until, last + 1) - 1)
-        spread = select(number.label("half"), *(running.c[k] for k in PLACE), *measures).where(nonzero).subquery()
-        month = _half_year_month(spread.c.half)
-        return select(month, *(spread.c[k] for k in PLACE), *(spread.c[m] for m in MEASURES)).order_by(spread.c.half)
-    listed = union_all(*(select(literal(n).label("half")) for n in range(first, last + 1))).subquery()
-    stands = and_(listed.c.half >= running.c.half, listed.c.half < running.c.until)
-    return (
-        select(_half_year_month(listed.c.half), *(running.c[k] for k in PLACE), *measures)
-        .select_from(running.join(listed, stands))
-        .where(nonzero)
-        .order_by(listed.c.half)
-    )
-
-
-def _half_year_month(number: ColumnElement[int]) -> ColumnElement[str]:
-    """`_half_year_at` in SQL."""
-    return cast(number // 2, String) + case((number % 2 == 1, "-12"), else_="-06")
-
-
-@dataclass(frozen=True)
-class StartingPoint:
-    """Where the coverage report of a day starts: the kept counts (`half_year` None) or the
-    kept end of a half year, to which the changes by month after `months_after` up to
-    `months_to`, and by day after `days_after` up to `days_to`, are added (`sign` 1) or
-    from which they are taken out (-1). Its `parameters` are the report's statement's."""
-
-    half_year: str | None
-    sign: int
-    months_after: str
-    months_to: str
-    days_after: str
-    days_to: str
-
-    @property
-    def parameters(self) -> dict[str, Any]:
-        return {
-            "half_year": self.half_year or "",
-            "sign": self.sign,
-            "months_after": self.months_after,
-            "months_to": self.months_to,
-            "days_after": self.days_after,
-            "days_to": self.days_to,
-        }
-
-
-def starting_point(day: str, half_years: tuple[str, str] | None) -> StartingPoint:
-    """The nearest start of the coverage report of `day` (YYYY-MM-DD): the end of its half
-    year or of the half year before (of those kept, from `half_years`' first to its last),
-    the one fewer months away; the kept counts when none is kept, or the day's half year is
-    after the last. ISO days and months sort as strings: "-00" comes before a month's first
-    day, "-31" after its last."""
-    month, end = day[:7], half_year_of(day)
-    before = _half_year_at(_half_year_number(month) - 1)
-    if half_years is None or end > half_years[1]:  # none kept, or nothing kept changed after the day
-        return _backward(None, day)
-    first = half_years[0]
-    months_into = (int(month[5:7]) - 1) % 6 + 1  # the day's month's place in its half year, 1 to 6
-    if first <= before and months_into - 1 < 6 - months_into:
-        return StartingPoint(
-            before, 1, months_after=before, months_to=_month_before(month), days_after=f"{month}-00", days_to=day
-        )
-    return _backward(max(end, first), day)  # from the day's half year's end, or from the first kept after the day
-
-
-def _backward(half_year: str | None, day: str) -> StartingPoint:
-    """From the end of `half_year` (None: the kept counts), the changes after `day` taken out."""
-    month = day[:7]
-    return StartingPoint(half_year, -1, month, half_year or "9999-12", day, f"{month}-31")
-
-
-def _month_before(month: str) -> str:
-    year, number = int(month[:4]), int(month[5:7])
-    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
-
-
-def half_years_kept(connection: Connection, tables: ProjectionTables) -> tuple[str, str] | None:
-    """The first and last half years whose ends are kept; None when none is."""
-    kept = tables.coverage_half_years
-    first, last = connection.execute(select(func.min(kept.c.month), func.max(kept.c.month))).one()
-    return (first, last) if first is not None else None
-
-
-def count_half_years(connection: Connection, tables: ProjectionTables, ends: list[str] | None = None) -> None:
-    """Fill the ends of the half years `ends` (default: from the first kept change's half
-    year to the last's) from the kept changes by month."""
-    if ends is None:
-        monthly = tables.coverage_monthly_changes
-        first, last = connection.execute(select(func.min(monthly.c.month), func.max(monthly.c.month))).one()
-        ends = half_years_between(first, last) if first is not None else []
-    if ends:
-        filled = by_half_year(tables, ends, connection.dialect.name)
-        connection.execute(insert(tables.coverage_half_years).from_select([*HALF_YEAR, *MEASURES], filled))
-
-
-def _keep_half_years(connection: Connection, tables: ProjectionTables, monthly: Mapping[GroupKey, Measures]) -> None:
-    """Move the kept half years' ends by a batch's changes by month (`monthly`, keyed by
-    MONTHLY_CHANGE), those kept already: each end from the change's half year on; then add
-    the ends of the half years the batch reached beyond them, summed from the changes by
-    month (which hold the batch's)."""
-    changed = [key for key, sums in monthly.items() if any(sums)]
-    if not changed:
-        return
-    kept = half_years_kept(connection, tables)
-    reached = sorted(half_year_of(key[1]) for key in changed)
-    if kept is None:
-        count_half_years(connection, tables, half_years_between(reached[0], reached[-1]))
-        return
-    moved: dict[GroupKey, Measures] = {}
-    for key in changed:
-        authority_id, month, *place = key
-        for end in half_years_between(max(half_year_of(month), kept[0]), kept[1]):
-            sums = moved.setdefault((end, authority_id, *place), [0] * len(MEASURES))
-            for n, value in enumerate(monthly[key]):
-                sums[n] += value
-    _add(connection, tables.coverage_half_years, HALF_YEAR, moved, signed=True)
-    wanted = half_years_between(min(reached[0], kept[0]), max(reached[-1], kept[1]))
-    count_half_years(connection, tables, [end for end in wanted if not kept[0] <= end <= kept[1]])
+def count_half_years(connection: Connection, tables: ProjectionTables) -> None:
+    """Fill the coverage measures' half years' ends from the kept changes by month."""
+    half_years.count_half_years(connection, half_year_ends(tables))
 
 
 def keep_coverage_settings(engine: Engine, settings: CoverageSettings) -> bool:
@@ -715,7 +552,7 @@ def keep_coverage(
                     sums[n] += sign * value
     _add(connection, tables.coverage_changes, CHANGE, daily, signed=True)
     _add(connection, tables.coverage_monthly_changes, MONTHLY_CHANGE, monthly, signed=True)
-    _keep_half_years(connection, tables, monthly)
+    half_years.keep_half_years(connection, half_year_ends(tables), monthly)
 
 
 def _add(
@@ -728,6 +565,9 @@ def _add(
     """Add `moved` to the kept rows of `table` by `key`; rows left with nothing are deleted.
     Counts come to nothing only when something is taken away; changes (`signed`) also when
     what is added makes up for what was taken away, so each of their rows moved is checked."""
+    if signed:
+        add_signed(connection, table, key, MEASURES, moved)
+        return
     changed = [
         {**dict(zip(key, values, strict=True)), **dict(zip(MEASURES, sums, strict=True))}
         for values, sums in moved.items()
@@ -735,12 +575,6 @@ def _add(
     ]
     DriverUpsert.adding(table, MEASURES).execute(connection, changed)
     nothing = and_(*(table.c[m] == 0 for m in MEASURES))
-    if signed:
-        keys = [tuple(row[k] for k in key) for row in changed]
-        row_key = tuple_(*(table.c[k] for k in key))
-        for start in range(0, len(keys), _IN_CHUNK):
-            connection.execute(delete(table).where(nothing, row_key.in_(keys[start : start + _IN_CHUNK])))
-        return
     emptied = sorted({row["authority_id"] for row in changed if any(row[m] < 0 for m in MEASURES)})
     for start in range(0, len(emptied), _IN_CHUNK):
         connection.execute(delete(table).where(nothing, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK])))

@@ -12,7 +12,8 @@ rows and a national one answers a few thousand rows:
   listed, in one statement, from the counts the projection keeps for the candidates'
   latest state (adapters/pipeline_counts.py): the kept counts of the report's units, less
   their candidates' moves between stages after the day (whole months, then the days left
-  of the day's month); the kept open deadlines, less those of the candidates whose
+  of the day's month), or for a day long past the kept end of the nearest half year, with
+  the moves between it and the day; the kept open deadlines, less those of the candidates whose
   deadlines changed after the day as kept, plus the same candidates' as they were on the
   day (domain/pipeline.py's stage and deadline rules in SQL, `pipeline_counts.states`). On
   a day after every recorded step, no candidate is read.
@@ -22,8 +23,10 @@ authorities as a condition of the statement. A long one (a national report holds
 unit of the day) is not: PostgreSQL plans a condition on thousands of values in tens of
 milliseconds, longer than reading the few records it would leave out. The statement then
 reads every authority's rows and the counts of authorities outside the subtree
-(unregistered ones) are dropped there. The pipeline's read, whose kept counts are few per
-unit, sends a long list as one array.
+(unregistered ones) are dropped there. The pipeline's read does the same for its counts
+(a nation's moves of a few months are read by their month and day, where looking each unit
+up in them took 70 ms), and sends a long list as one array for its candidates and
+deadlines.
 """
 
 from __future__ import annotations
@@ -51,9 +54,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import BindParameter
 
-from coso_reporting.adapters.pipeline_counts import open_deadlines, states
+from coso_reporting.adapters.half_years import half_years_kept, starting_point
+from coso_reporting.adapters.pipeline_counts import half_year_ends, open_deadlines, states
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.domain.calendar_spans import calendar_spans_after
 from coso_reporting.domain.pipeline import STAGES, CandidateCounts, CandidatePipeline, OpenDeadline
 
 # Above this many authorities a read is not restricted by a condition on them (see above).
@@ -83,20 +86,18 @@ class SqlPipelineQueries:
         inside = set(authorities)
         counts: list[CandidateCounts] = []
         lists: dict[str, list[OpenDeadline]] = {"overdue": [], "due_soon": []}
-        # The moves between stages after the day: its month's days after it, the months after.
-        after = calendar_spans_after(day)
         parameters: dict[str, Any] = {
             "authorities": sorted(inside),
             "on": day.isoformat(),
             "until": (day + timedelta(days=within_days)).isoformat(),
         }
-        for name, pieces in (("months", after.months), ("days", after.days)):
-            for first, last in pieces:
-                parameters.update({f"{name}_from": first, f"{name}_to": last})
-        shape = (len(inside) > NAMED_AUTHORITIES_AT_MOST, listed, bool(after.months), bool(after.days))
+        statement = self._pipeline_statement(len(inside) > NAMED_AUTHORITIES_AT_MOST, listed)
         with self._engine.connect() as connection:
+            # From the kept counts or the nearest half year's end, with the moves between it and the day.
+            kept = half_years_kept(connection, half_year_ends(self._tables))
+            parameters.update(starting_point(day.isoformat(), kept).parameters)
             for part, authority_id, *numbers, candidate_id, ref, deadline, due in connection.execute(
-                self._pipeline_statement(*shape), parameters
+                statement, parameters
             ):
                 if part == "counts":
                     *by_stage, late, near = (int(n or 0) for n in numbers)
@@ -121,33 +122,43 @@ class SqlPipelineQueries:
         expanding: BindParameter[list[str]] = bindparam("authorities", expanding=True)
         return lambda column: column.in_(expanding)
 
-    def _pipeline_statement(self, many: bool, listed: int, with_months: bool, with_days: bool) -> Select[Any]:
-        """The statement for `many` units (more than NAMED_AUTHORITIES_AT_MOST), `listed`
-        deadlines of each kind, and moves after the day in later months and in days of its
-        own month, or not; built once for each of these shapes, since building it took
+    def _pipeline_statement(self, many: bool, listed: int) -> Select[Any]:
+        """The statement for `many` units (more than NAMED_AUTHORITIES_AT_MOST) and `listed`
+        deadlines of each kind, built once for each of these shapes, since building it took
         longer than running it. Its parameters: `authorities`, the day (`on`), the last
-        day due soon (`until`), `months_from` and `months_to`, `days_from` and `days_to`.
+        day due soon (`until`), and those of the day's `StartingPoint` (adapters/half_years.py):
+        the kept counts (`half_year` "") or the kept end of the half year `half_year`, with
+        the moves between it and the day, with its sign (`sign`): by month after
+        `months_after` up to `months_to`, by day after `days_after` up to `days_to`.
 
         Rows of three parts: "counts" (authority, candidates at each of STAGES, deadlines
         overdue, due soon); "overdue" and "due_soon", the first `listed` open deadlines due
         before the day and from the day to `until` of the kept ones and of the changed
         candidates' on the day (authority, candidate, display reference, deadline, due
         day)."""
-        shape = (many, listed, with_months, with_days)
-        built: dict[tuple[bool, int, bool, bool], Select[Any]] = self.__dict__.setdefault("_pipeline_statements", {})
+        shape = (many, listed)
+        built: dict[tuple[bool, int], Select[Any]] = self.__dict__.setdefault("_pipeline_statements", {})
         if shape not in built:
             built[shape] = self._pipeline_statement_of(*shape)
         return built[shape]
 
-    def _pipeline_statement_of(self, many: bool, listed: int, with_months: bool, with_days: bool) -> Select[Any]:
+    def _pipeline_statement_of(self, many: bool, listed: int) -> Select[Any]:
         t = self._tables
         dialect = self._engine.dialect.name
         kept, kept_deadlines = t.candidate_stages, t.candidate_deadlines
-        by_stage, by_due = t.pipeline_counts, t.deadline_counts
+        by_stage, by_due, half_years = t.pipeline_counts, t.deadline_counts, t.stage_half_years
         on, until = bindparam("on", type_=String), bindparam("until", type_=String)
         units = self._units(NAMED_AUTHORITIES_AT_MOST + 1 if many else 0)
-        pieces = [("months", t.monthly_stage_moves, "month")] if with_months else []
-        pieces += [("days", t.stage_moves, "day")] if with_days else []
+
+        def of_units(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+            """The counts' condition on their unit: none for many (those outside are dropped)."""
+            return [] if many else [units(column)]
+
+        sign = bindparam("sign", type_=Integer)
+        moves = [
+            (table, when, bindparam(f"{name}_after", type_=String), bindparam(f"{name}_to", type_=String))
+            for table, when, name in ((t.monthly_stage_moves, "month", "months"), (t.stage_moves, "day", "days"))
+        ]
         zero = literal(0)
         # The candidates whose open deadlines changed after the day (of the others, those on
         # the day are the kept ones).
@@ -180,22 +191,22 @@ class SqlPipelineQueries:
                 by_stage.c.candidates.label("n"),
                 zero.label("overdue"),
                 zero.label("due_soon"),
-            ).where(units(by_stage.c.authority_id)),
+            ).where(bindparam("half_year", type_=String) == "", *of_units(by_stage.c.authority_id)),
+            select(half_years.c.authority_id, half_years.c.stage, half_years.c.candidates, zero, zero).where(
+                half_years.c.month == bindparam("half_year", type_=String), *of_units(half_years.c.authority_id)
+            ),
             select(
                 by_due.c.authority_id,
                 null(),
                 zero,
                 late(by_due.c.due, by_due.c.deadlines),
                 near(by_due.c.due, by_due.c.deadlines),
-            ).where(by_due.c.due <= until, units(by_due.c.authority_id)),
+            ).where(by_due.c.due <= until, *of_units(by_due.c.authority_id)),
             *(
-                select(moves.c.authority_id, moves.c.stage, -moves.c.candidates, zero, zero).where(
-                    moves.c[when].between(
-                        bindparam(f"{name}_from", type_=String), bindparam(f"{name}_to", type_=String)
-                    ),
-                    units(moves.c.authority_id),
+                select(moved.c.authority_id, moved.c.stage, moved.c.candidates * sign, zero, zero).where(
+                    moved.c[when] > after, moved.c[when] <= to, *of_units(moved.c.authority_id)
                 )
-                for name, moves, when in pieces
+                for moved, when, after, to in moves
             ),
             select(
                 changed_deadlines.c.authority_id,

@@ -55,13 +55,13 @@ from coso_reporting.adapters.coverage_counts import (
     PLACE,
     CoverageSettings,
     flag,
-    half_years_kept,
+    half_year_ends,
     kept_settings,
     measures_of,
     size_band,
-    starting_point,
 )
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
+from coso_reporting.adapters.half_years import half_years_kept, starting_point
 from coso_reporting.adapters.organization_counts import SqlOrganizationQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -174,7 +174,8 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         held = sorted(authorities)
         with self._engine.connect() as connection:
             kept_with = kept_settings(connection, self._tables)
-            half_years = half_years_kept(connection, self._tables) if kept_with == settings else None
+            kept_ends = half_year_ends(self._tables)
+            half_years = half_years_kept(connection, kept_ends) if kept_with == settings else None
         dialect = self._engine.dialect.name
         on = day.isoformat()
         parameters = {"on": on, **starting_point(on, half_years).parameters}

@@ -73,7 +73,10 @@ arrives (see domain/facts.py).
   and the candidates' moves between stages (`reporting_fact_stage_moves`: per unit, day and
   stage the candidates that came into it less those that left it; the same per unit, month
   and stage in `reporting_fact_monthly_stage_moves`), each indexed on its day or month, so
-  that the moves after a day are the whole months after it and the days left of its month.
+  that the moves after a day are the whole months after it and the days left of its month;
+  `reporting_fact_stage_half_years` (p0025), the candidates per unit and stage as they stood
+  at the end of each half year (keyed by its last month), so that a day long past starts
+  from the nearest half year's end rather than from today (adapters/half_years.py).
 """
 
 from __future__ import annotations
@@ -404,6 +407,15 @@ monthly_stage_moves = Table(
     Index("ix_reporting_fact_monthly_stage_moves_month", "month"),
 )
 
+stage_half_years = Table(
+    "reporting_fact_stage_half_years",
+    metadata,
+    Column("month", String(_MONTH), primary_key=True),  # the half year's last: YYYY-06 or YYYY-12
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("stage", String(30), primary_key=True),
+    Column("candidates", Integer, nullable=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -434,4 +446,5 @@ FACT_TABLES = (
     deadline_counts,
     stage_moves,
     monthly_stage_moves,
+    stage_half_years,
 )

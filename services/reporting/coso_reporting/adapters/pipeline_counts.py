@@ -18,11 +18,16 @@ keeps, for the candidates' latest state (once every recorded day has passed):
 - `stage_moves` and `monthly_stage_moves`: the candidates' moves between stages per unit,
   day (month) and stage: those that came into the stage less those that left it
   (`stage_moves`). The moves up to a day sum to the candidates per unit and stage on it.
+- `stage_half_years`: the candidates per unit and stage as they stood at the end of each
+  half year, from the half year of the first move to that of the last (adapters/half_years.py).
 
 A report as of a day (adapters/fact_pipeline_queries.py) sums the kept counts of its
 units and takes out the moves after the day: the whole months after it and the days
-after it in its own month (domain/calendar_spans.py `calendar_spans_after`), a few rows
-per unit and month whatever the number of candidates. For the deadlines it takes out the
+after it in its own month, a few rows per unit and month whatever the number of
+candidates. A day long past starts instead from the end of its half year or of the half
+year before, the nearer (`half_years.starting_point`), and adds or takes out the moves
+between that end and the day: at most three months of them, where a nation's report of a
+day four years back read 200,000 rows of months. For the deadlines it takes out the
 candidates of its units whose open deadlines changed after the day, as they are kept, and
 puts them back as they were on the day: on a day after every recorded step that is none of
 them, and a candidate that never had a deadline is never read. The stage and deadline
@@ -31,9 +36,10 @@ rules are domain/pipeline.py's, written in SQL from its constants (`states`,
 depends on the reports' options (N and the listed deadlines are applied when reading).
 
 A live batch works out again the state of each candidate it proposed or stepped, and its
-moves before the batch is written and after (`moves_of`, `keep_pipeline`); a rebuild and
-migrations p0011 and p0019 count everything once from the stored candidates and steps
-(`count_pipeline`, `count_stage_moves`).
+moves before the batch is written and after (`moves_of`, `keep_pipeline`), and the moves
+by month move the half years' ends; a rebuild and migrations p0011, p0019 and p0025 count
+everything once from the stored candidates and steps (`count_pipeline`,
+`count_stage_moves`).
 """
 
 from __future__ import annotations
@@ -62,6 +68,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from coso_reporting.adapters.half_years import HalfYearEnds, count_half_years, keep_half_years
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory, insert_rows
 from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAGES, STEPS, STOPPING_STEPS
@@ -256,11 +263,11 @@ def count_pipeline(connection: Connection, tables: ProjectionTables) -> None:
 
 
 def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
-    """Fill the candidates' moves between stages by day and by month from the stored
-    candidates and steps, replacing what they held. Once at the end of a rebuild, and by
-    migration p0019."""
+    """Fill the candidates' moves between stages by day and by month, and the half years'
+    ends, from the stored candidates and steps, replacing what they held. Once at the end of
+    a rebuild."""
     daily, monthly = tables.stage_moves, tables.monthly_stage_moves
-    for table in (daily, monthly):
+    for table in (daily, monthly, tables.stage_half_years):
         connection.execute(delete(table))
     group_in_memory(connection)
     moves = stage_moves(tables).subquery("moves")
@@ -278,6 +285,12 @@ def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
             .having(func.sum(daily.c.candidates) != 0),
         )
     )
+    count_half_years(connection, half_year_ends(tables))
+
+
+def half_year_ends(tables: ProjectionTables) -> HalfYearEnds:
+    """The candidates per unit and stage at the kept half years' ends (adapters/half_years.py)."""
+    return HalfYearEnds(tables.stage_half_years, tables.monthly_stage_moves, ("authority_id", "stage"), ("candidates",))
 
 
 Moves = Counter[tuple[str, str, str]]  # (unit, day, stage) -> candidates come in less those gone
@@ -373,6 +386,7 @@ def keep_pipeline(
             (tables.monthly_stage_moves, ("month", "stage"), "candidates", by_month),
         ],
     )
+    keep_half_years(connection, half_year_ends(tables), {key: (n,) for key, n in by_month.items()})
 
 
 CountMoves = tuple[Table, tuple[str, ...], str, Counter[tuple[str, ...]]]  # table, keys after the unit, column, moves

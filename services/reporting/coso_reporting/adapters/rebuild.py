@@ -170,7 +170,7 @@ COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (  # the longest first: two con
             ),
         ),
     ),
-    (CountStep(count_stage_moves, lambda t: (t.stage_moves, t.monthly_stage_moves)),),
+    (CountStep(count_stage_moves, lambda t: (t.stage_moves, t.monthly_stage_moves, t.stage_half_years)),),
     (CountStep(count_member_flows, lambda t: (t.member_flows,)),),
     (
         CountStep(count_organizations, lambda t: (t.organization_counts,)),

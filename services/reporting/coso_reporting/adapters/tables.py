@@ -204,6 +204,7 @@ class ProjectionTables:
     deadline_counts: Table
     stage_moves: Table
     monthly_stage_moves: Table
+    stage_half_years: Table
     authority_periods: Table
     successions: Table
     monthly_indicators: Table
@@ -246,6 +247,7 @@ class ProjectionTables:
             self.deadline_counts,
             self.stage_moves,
             self.monthly_stage_moves,
+            self.stage_half_years,
             self.authority_periods,
             self.successions,
             self.monthly_indicators,

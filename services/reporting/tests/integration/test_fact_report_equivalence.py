@@ -31,6 +31,7 @@ from coso_backbone.envelope import Envelope
 from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import fact_pipeline_queries
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.half_years import half_years_between
 from coso_reporting.adapters.pipeline_counts import stage_moves
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
@@ -524,26 +525,35 @@ PIPELINE_KEPT = (
     LIVE.deadline_counts,
     LIVE.stage_moves,
     LIVE.monthly_stage_moves,
+    LIVE.stage_half_years,
 )
 
 
 def assert_moves_add_up(engine: Engine) -> None:
     """The kept moves between stages are those a recount of every candidate makes, by day
-    and by month, and all of them sum to the kept counts (the latest state)."""
+    and by month, and all of them sum to the kept counts (the latest state); the kept end of
+    each half year, from the first move's to the last's, is the sum of the moves up to it."""
     daily, monthly = LIVE.stage_moves, LIVE.monthly_stage_moves
     with engine.connect() as connection:
         kept_days = sorted(tuple(row) for row in connection.execute(select(daily)))
         recounted = sorted(tuple(row) for row in connection.execute(stage_moves(LIVE)) if row.candidates)
         kept_months = sorted(tuple(row) for row in connection.execute(select(monthly)))
         counts = sorted(tuple(row) for row in connection.execute(select(LIVE.pipeline_counts)))
+        kept_ends = sorted(tuple(row) for row in connection.execute(select(LIVE.stage_half_years)))
     assert kept_days and kept_days == recounted
     months: Counter[tuple[str, str, str]] = Counter()
     stages: Counter[tuple[str, str]] = Counter()
+    ends: Counter[tuple[str, str, str]] = Counter()
+    days = sorted(day for _, day, _, _ in kept_days)
+    half_years = half_years_between(days[0], days[-1])
     for authority_id, day, stage, n in kept_days:
         months[(authority_id, day[:7], stage)] += n
         stages[(authority_id, stage)] += n
+        for end in (end for end in half_years if day <= f"{end}-31"):
+            ends[(end, authority_id, stage)] += n
     assert kept_months == sorted((*key, n) for key, n in months.items() if n)
     assert counts == sorted((*key, n) for key, n in stages.items() if n)
+    assert kept_ends == sorted((*key, n) for key, n in ends.items() if n)
 
 
 def _kept(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

@@ -20,13 +20,9 @@ from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.migrate import downgrade
 from coso_reporting.adapters import fact_queries
-from coso_reporting.adapters.coverage_counts import (
-    CoverageSettings,
-    half_years_between,
-    keep_coverage_settings,
-    kept_settings,
-)
+from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
 from coso_reporting.adapters.fact_queries import SqlFactQueries
+from coso_reporting.adapters.half_years import half_years_between
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE

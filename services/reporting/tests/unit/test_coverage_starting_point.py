@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from coso_reporting.adapters.coverage_counts import StartingPoint, half_years_between, starting_point
+from coso_reporting.adapters.half_years import StartingPoint, half_years_between, starting_point
 
 KEPT = ("2021-06", "2025-12")  # the first and last half years whose ends are kept
 
