@@ -59,6 +59,10 @@ arrives (see domain/facts.py).
   existing now, per authority and kind ("" when unknown) (domain/organization_counts.py).
   The organizations are indexed on the days they were founded and ended (p0016): a report
   on a day reads those founded or ended after it, and those founded or ended in its period.
+  Revision p0026 adds their foundings and endings per family, month and unit and kind
+  (`reporting_fact_organization_monthly_flows`) and the same per year
+  (`reporting_fact_organization_yearly_flows`): a report reads the whole years and months
+  of those spans, and only the days at their edges from the organizations.
 - the pipeline counts kept for the candidates' latest state (adapters/pipeline_counts.py):
   `reporting_fact_candidate_stages`, each proposed candidate's unit, stage, proposal and
   last day (proposal or latest step; indexed on that day and on unit and day until p0019,
@@ -82,6 +86,8 @@ arrives (see domain/facts.py).
 from __future__ import annotations
 
 from sqlalchemy import Column, Float, Index, Integer, MetaData, String, Table
+
+from coso_reporting.domain.organization_counts import FLOWS
 
 metadata = MetaData()
 
@@ -348,6 +354,27 @@ organization_counts = Table(
     Column("existing", Integer, nullable=False),
 )
 
+# The organizations' foundings and endings per family, month (year), authority and kind
+# (domain/organization_counts.py `FLOWS`), keyed by the month (year) first: a national
+# report reads a few months' and years' rows of every unit.
+_FLOW_KEY = (("family", 10), ("authority_id", _ID), ("kind", 40))
+organization_monthly_flows = Table(
+    "reporting_fact_organization_monthly_flows",
+    metadata,
+    Column("family", String(10), primary_key=True),
+    Column("month", String(_MONTH), primary_key=True),  # YYYY-MM
+    *(Column(name, String(size), primary_key=True) for name, size in _FLOW_KEY[1:]),
+    *(Column(flow, Integer, nullable=False) for flow in FLOWS),
+)
+organization_yearly_flows = Table(
+    "reporting_fact_organization_yearly_flows",
+    metadata,
+    Column("family", String(10), primary_key=True),
+    Column("year", String(4), primary_key=True),  # YYYY
+    *(Column(name, String(size), primary_key=True) for name, size in _FLOW_KEY[1:]),
+    *(Column(flow, Integer, nullable=False) for flow in FLOWS),
+)
+
 candidate_stages = Table(
     "reporting_fact_candidate_stages",
     metadata,
@@ -440,6 +467,8 @@ FACT_TABLES = (
     member_unit_counts,
     member_compositions,
     organization_counts,
+    organization_monthly_flows,
+    organization_yearly_flows,
     candidate_stages,
     candidate_deadlines,
     pipeline_counts,

@@ -173,7 +173,10 @@ COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (  # the longest first: two con
     (CountStep(count_stage_moves, lambda t: (t.stage_moves, t.monthly_stage_moves, t.stage_half_years)),),
     (CountStep(count_member_flows, lambda t: (t.member_flows,)),),
     (
-        CountStep(count_organizations, lambda t: (t.organization_counts,)),
+        CountStep(
+            count_organizations,
+            lambda t: (t.organization_counts, t.organization_monthly_flows, t.organization_yearly_flows),
+        ),
         CountStep(count_calendar, lambda t: (t.monthly_indicators, t.yearly_indicators)),
         CountStep(
             count_pipeline, lambda t: (t.candidate_stages, t.candidate_deadlines, t.pipeline_counts, t.deadline_counts)

@@ -198,6 +198,8 @@ class ProjectionTables:
     member_unit_counts: Table
     member_compositions: Table
     organization_counts: Table
+    organization_monthly_flows: Table
+    organization_yearly_flows: Table
     candidate_stages: Table
     candidate_deadlines: Table
     pipeline_counts: Table
@@ -241,6 +243,8 @@ class ProjectionTables:
             self.member_unit_counts,
             self.member_compositions,
             self.organization_counts,
+            self.organization_monthly_flows,
+            self.organization_yearly_flows,
             self.candidate_stages,
             self.candidate_deadlines,
             self.pipeline_counts,
