@@ -48,20 +48,6 @@ def calendar_spans(start: date, end: date, *, whole_years: bool = True) -> Calen
     return spans
 
 
-def calendar_spans_after(day: date) -> CalendarSpans:
-    """Every day after `day`: the rest of its month as days, then every later month (to
-    9999-12), for counts kept by day and month taken back from the latest state."""
-    if day.year == date.max.year and day.month == date.max.month:  # no later month
-        return CalendarSpans(
-            days=[((day + timedelta(days=1)).isoformat(), date.max.isoformat())] if day < date.max else []
-        )
-    following = _next_month(day)
-    spans = CalendarSpans(months=_months(following, date(date.max.year, 12, 1)))
-    if day < following - timedelta(days=1):
-        spans.days.append(((day + timedelta(days=1)).isoformat(), (following - timedelta(days=1)).isoformat()))
-    return spans
-
-
 def _split_months(spans: CalendarSpans, first: date, last: date) -> None:
     """Whole months from `first` (a first of month) to `last` (a last of month): the years
     they fill entirely as years, the others as months."""

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from coso_reporting.domain.calendar_spans import CalendarSpans, calendar_spans, calendar_spans_after
+from coso_reporting.domain.calendar_spans import CalendarSpans, calendar_spans
 
 D = date.fromisoformat
 
@@ -65,23 +65,3 @@ def test_the_pieces_cover_each_day_of_the_period_once(whole_years: bool) -> None
         for (_, last), (first, _) in itertools.pairwise(ranges):
             assert first == last + timedelta(days=1), (start, end)  # no gap, no overlap
         assert whole_years or not spans.years
-
-
-def test_the_days_after_a_day_are_the_rest_of_its_month_then_every_later_month() -> None:
-    assert calendar_spans_after(D("2025-06-30")) == CalendarSpans(months=[("2025-07", "9999-12")])
-    assert calendar_spans_after(D("2025-06-15")) == CalendarSpans(
-        days=[("2025-06-16", "2025-06-30")], months=[("2025-07", "9999-12")]
-    )
-    assert calendar_spans_after(D("2024-12-31")) == CalendarSpans(months=[("2025-01", "9999-12")])
-    assert calendar_spans_after(D("9999-12-30")) == CalendarSpans(days=[("9999-12-31", "9999-12-31")])
-    assert calendar_spans_after(D("9999-12-31")) == CalendarSpans()
-    for day in (D("2024-02-28"), D("2024-02-29"), D("2025-01-01"), D("9999-11-30"), D("9999-11-29")):
-        after = calendar_spans_after(day)
-        first_month = D(f"{after.months[0][0]}-01")
-        assert after.months == [(after.months[0][0], "9999-12")] and not after.years
-        assert after.days == (
-            []
-            if first_month == day + timedelta(days=1)
-            else [((day + timedelta(days=1)).isoformat(), (first_month - timedelta(days=1)).isoformat())]
-        )
-        assert first_month - timedelta(days=1) >= day and (first_month - day).days <= 31
