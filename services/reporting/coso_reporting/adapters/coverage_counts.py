@@ -77,9 +77,9 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_backbone.schema import consumer_checkpoints
 from coso_reporting.adapters import half_years
-from coso_reporting.adapters.half_years import HalfYearEnds, add_signed
+from coso_reporting.adapters.half_years import HalfYearEnds
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory
+from coso_reporting.adapters.upsert import DriverUpsert, add_signed, group_in_memory
 from coso_reporting.domain.coverage import DEFAULT_MINIMUM_OFFICIAL_MEMBERS, MEASURES, UNKNOWN_SIZE, SizeBands
 from coso_reporting.domain.fact_records import LEFT_STATUSES
 
@@ -458,7 +458,7 @@ def count_coverage(connection: Connection, tables: ProjectionTables, settings: C
     connection.execute(insert(changes).from_select([*CHANGE, *MEASURES], coverage_changes(tables, settings)))
     monthly = tables.coverage_monthly_changes
     connection.execute(insert(monthly).from_select([*MONTHLY_CHANGE, *MEASURES], by_month(tables)))
-    count_half_years(connection, tables)
+    half_years.count_half_years(connection, half_year_ends(tables))
     connection.execute(insert(tables.coverage_settings), [settings.row()])
 
 
@@ -480,11 +480,6 @@ def by_month(tables: ProjectionTables) -> Select[Any]:
 def half_year_ends(tables: ProjectionTables) -> HalfYearEnds:
     """The coverage measures' kept half years' ends (adapters/half_years.py)."""
     return HalfYearEnds(tables.coverage_half_years, tables.coverage_monthly_changes, PLACE, MEASURES)
-
-
-def count_half_years(connection: Connection, tables: ProjectionTables) -> None:
-    """Fill the coverage measures' half years' ends from the kept changes by month."""
-    half_years.count_half_years(connection, half_year_ends(tables))
 
 
 def keep_coverage_settings(engine: Engine, settings: CoverageSettings) -> bool:

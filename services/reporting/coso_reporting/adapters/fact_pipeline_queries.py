@@ -54,7 +54,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import BindParameter
 
-from coso_reporting.adapters.half_years import half_years_kept, starting_point
+from coso_reporting.adapters.half_years import half_years_kept, starting_parts, starting_point
 from coso_reporting.adapters.pipeline_counts import half_year_ends, open_deadlines, states
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.domain.pipeline import STAGES, CandidateCounts, CandidatePipeline, OpenDeadline
@@ -146,7 +146,7 @@ class SqlPipelineQueries:
         t = self._tables
         dialect = self._engine.dialect.name
         kept, kept_deadlines = t.candidate_stages, t.candidate_deadlines
-        by_stage, by_due, half_years = t.pipeline_counts, t.deadline_counts, t.stage_half_years
+        by_due = t.deadline_counts
         on, until = bindparam("on", type_=String), bindparam("until", type_=String)
         units = self._units(NAMED_AUTHORITIES_AT_MOST + 1 if many else 0)
 
@@ -154,11 +154,6 @@ class SqlPipelineQueries:
             """The counts' condition on their unit: none for many (those outside are dropped)."""
             return [] if many else [units(column)]
 
-        sign = bindparam("sign", type_=Integer)
-        moves = [
-            (table, when, bindparam(f"{name}_after", type_=String), bindparam(f"{name}_to", type_=String))
-            for table, when, name in ((t.monthly_stage_moves, "month", "months"), (t.stage_moves, "day", "days"))
-        ]
         zero = literal(0)
         # The candidates whose open deadlines changed after the day (of the others, those on
         # the day are the kept ones).
@@ -185,15 +180,15 @@ class SqlPipelineQueries:
 
         one = literal(1)
         combined = union_all(
-            select(
-                by_stage.c.authority_id,
-                by_stage.c.stage,
-                by_stage.c.candidates.label("n"),
-                zero.label("overdue"),
-                zero.label("due_soon"),
-            ).where(bindparam("half_year", type_=String) == "", *of_units(by_stage.c.authority_id)),
-            select(half_years.c.authority_id, half_years.c.stage, half_years.c.candidates, zero, zero).where(
-                half_years.c.month == bindparam("half_year", type_=String), *of_units(half_years.c.authority_id)
+            *(  # the candidates by stage from the day's starting point (adapters/half_years.py)
+                select(
+                    part.table.c.authority_id,
+                    part.table.c.stage,
+                    part.times_sign(part.table.c.candidates).label("n"),
+                    zero.label("overdue"),
+                    zero.label("due_soon"),
+                ).where(*part.when, *of_units(part.table.c.authority_id))
+                for part in starting_parts(t.pipeline_counts, t.stage_half_years, t.monthly_stage_moves, t.stage_moves)
             ),
             select(
                 by_due.c.authority_id,
@@ -202,12 +197,6 @@ class SqlPipelineQueries:
                 late(by_due.c.due, by_due.c.deadlines),
                 near(by_due.c.due, by_due.c.deadlines),
             ).where(by_due.c.due <= until, *of_units(by_due.c.authority_id)),
-            *(
-                select(moved.c.authority_id, moved.c.stage, moved.c.candidates * sign, zero, zero).where(
-                    moved.c[when] > after, moved.c[when] <= to, *of_units(moved.c.authority_id)
-                )
-                for moved, when, after, to in moves
-            ),
             select(
                 changed_deadlines.c.authority_id,
                 null(),

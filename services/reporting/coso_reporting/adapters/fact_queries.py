@@ -32,7 +32,6 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Engine,
-    Integer,
     Select,
     String,
     Table,
@@ -61,7 +60,7 @@ from coso_reporting.adapters.coverage_counts import (
     size_band,
 )
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
-from coso_reporting.adapters.half_years import half_years_kept, starting_point
+from coso_reporting.adapters.half_years import half_years_kept, starting_parts, starting_point
 from coso_reporting.adapters.organization_counts import SqlOrganizationQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -319,29 +318,19 @@ def _summed_by_axis(combined: CTE, dialect: str) -> Select[Any] | CompoundSelect
 
 
 def _kept_on(tables: ProjectionTables, listed: Callable[[ColumnElement[Any]], ColumnElement[bool]] | None) -> CTE:
-    """The rows of the units `listed` (None: of every unit) of the kept coverage counts
-    (parameter `half_year` "") or of the kept end of the half year `half_year`, and their
-    kept changes between it and the day, with its sign (`sign`): by month after
-    `months_after` up to `months_to`, by day after `days_after` up to `days_to`
-    (`StartingPoint`). One statement for both starts: the one not asked for is left out
-    before it is read (PostgreSQL: a one-time filter)."""
-    counts, daily, monthly = tables.coverage_counts, tables.coverage_changes, tables.coverage_monthly_changes
-    half_years = tables.coverage_half_years
-    sign = bindparam("sign", type_=Integer)
-    half_year = _day("half_year")
-    parts: list[tuple[Table, Any, list[ColumnElement[bool]]]] = [
-        (counts, None, [half_year == ""]),
-        (half_years, None, [half_years.c.month == half_year]),
-        (monthly, sign, [monthly.c.month > _day("months_after"), monthly.c.month <= _day("months_to")]),
-        (daily, sign, [daily.c.day > _day("days_after"), daily.c.day <= _day("days_to")]),
-    ]
+    """The rows of the units `listed` (None: of every unit) read from the day's starting
+    point (`half_years.starting_parts`): the kept coverage counts or the kept end of a half
+    year, and the kept changes between it and the day."""
+    parts = starting_parts(
+        tables.coverage_counts, tables.coverage_half_years, tables.coverage_monthly_changes, tables.coverage_changes
+    )
     return union_all(
         *(
             select(
-                *(table.c[k] for k in PLACE),
-                *((table.c[m] if signed is None else table.c[m] * signed).label(m) for m in MEASURES),
-            ).where(*when, *([listed(table.c.authority_id)] if listed is not None else []))
-            for table, signed, when in parts
+                *(part.table.c[k] for k in PLACE),
+                *(part.times_sign(part.table.c[m]).label(m) for m in MEASURES),
+            ).where(*part.when, *([listed(part.table.c.authority_id)] if listed is not None else []))
+            for part in parts
         )
     ).cte("combined")
 

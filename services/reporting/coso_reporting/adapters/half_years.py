@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -32,22 +32,19 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     case,
     cast,
-    delete,
     func,
     insert,
     literal,
     or_,
     select,
-    tuple_,
     union_all,
 )
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
-from coso_reporting.adapters.upsert import DriverUpsert
-
-_IN_CHUNK = 500
+from coso_reporting.adapters.upsert import add_signed
 
 MonthlyChanges = Mapping[tuple[Any, ...], Sequence[int]]  # (unit, month, *the rest of the key) -> measures
 
@@ -189,6 +186,40 @@ def _month_before(month: str) -> str:
     return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
 
 
+def starting_parts(counts: Table, ends: Table, monthly: Table, daily: Table) -> list[StartingPart]:
+    """The parts of a report's statement from its `StartingPoint` (its `parameters`): the
+    kept `counts` (when `half_year` is "") or the kept `ends` of the half year `half_year`,
+    as kept, and the changes by `monthly` month after `months_after` up to `months_to` and
+    by `daily` day after `days_after` up to `days_to`, times `sign`. One statement for both
+    starts: the one not asked for is left out before it is read (PostgreSQL: a one-time
+    filter)."""
+    sign = bindparam("sign", type_=Integer)
+    half_year = bindparam("half_year", type_=String)
+
+    def after(name: str) -> tuple[BindParameter[str], BindParameter[str]]:
+        return bindparam(f"{name}_after", type_=String), bindparam(f"{name}_to", type_=String)
+
+    (months_after, months_to), (days_after, days_to) = after("months"), after("days")
+    return [
+        StartingPart(counts, None, [half_year == ""]),
+        StartingPart(ends, None, [ends.c.month == half_year]),
+        StartingPart(monthly, sign, [monthly.c.month > months_after, monthly.c.month <= months_to]),
+        StartingPart(daily, sign, [daily.c.day > days_after, daily.c.day <= days_to]),
+    ]
+
+
+class StartingPart(NamedTuple):
+    """A table a report reads from its starting point, the sign its rows are taken with
+    (None: as they are) and the conditions on them."""
+
+    table: Table
+    sign: BindParameter[int] | None
+    when: list[ColumnElement[bool]]
+
+    def times_sign(self, column: ColumnElement[int]) -> ColumnElement[int]:
+        return column if self.sign is None else column * self.sign
+
+
 def half_years_kept(connection: Connection, kept: HalfYearEnds) -> tuple[str, str] | None:
     """The first and last half years whose ends are kept; None when none is."""
     ends = kept.ends
@@ -231,26 +262,3 @@ def keep_half_years(connection: Connection, kept: HalfYearEnds, monthly: Monthly
     add_signed(connection, kept.ends, kept.key, kept.measures, moved)
     wanted = half_years_between(min(reached[0], kept_ends[0]), max(reached[-1], kept_ends[1]))
     count_half_years(connection, kept, [end for end in wanted if not kept_ends[0] <= end <= kept_ends[1]])
-
-
-def add_signed(
-    connection: Connection,
-    table: Table,
-    key: Sequence[str],
-    measures: Sequence[str],
-    moved: Mapping[tuple[Any, ...], Sequence[int]],
-) -> None:
-    """Add `moved` (signed changes) to the kept rows of `table` by `key`; each row moved that
-    is left with nothing in every measure is deleted (what is added may make up for what
-    was taken away)."""
-    changed = [
-        {**dict(zip(key, values, strict=True)), **dict(zip(measures, sums, strict=True))}
-        for values, sums in moved.items()
-        if any(sums)
-    ]
-    DriverUpsert.adding(table, tuple(measures)).execute(connection, changed)
-    nothing = and_(*(table.c[m] == 0 for m in measures))
-    keys = [tuple(row[k] for k in key) for row in changed]
-    row_key = tuple_(*(table.c[k] for k in key))
-    for start in range(0, len(keys), _IN_CHUNK):
-        connection.execute(delete(table).where(nothing, row_key.in_(keys[start : start + _IN_CHUNK])))

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, bindparam, insert, select
+from sqlalchemy import Connection, Select, Table, and_, bindparam, delete, insert, select, tuple_
 from sqlalchemy.exc import DBAPIError
 
 _UPSERT_ROWS = 500  # rows per multi-row statement on PostgreSQL
@@ -150,6 +150,29 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with _driver_cursor(connection, statement) as cursor:
         cursor.copy_expert(statement, _copy_text(rows, columns))
+
+
+def add_signed(
+    connection: Connection,
+    table: Table,
+    key: Sequence[str],
+    measures: Sequence[str],
+    moved: Mapping[tuple[Any, ...], Sequence[int]],
+) -> None:
+    """Add `moved` (signed changes) to the kept rows of `table` by `key`; each row moved that
+    is left with nothing in every measure is deleted (what is added may make up for what
+    was taken away)."""
+    changed = [
+        {**dict(zip(key, values, strict=True)), **dict(zip(measures, sums, strict=True))}
+        for values, sums in moved.items()
+        if any(sums)
+    ]
+    DriverUpsert.adding(table, tuple(measures)).execute(connection, changed)
+    nothing = and_(*(table.c[m] == 0 for m in measures))
+    keys = [tuple(row[k] for k in key) for row in changed]
+    row_key = tuple_(*(table.c[k] for k in key))
+    for start in range(0, len(keys), _IN_CHUNK):
+        connection.execute(delete(table).where(nothing, row_key.in_(keys[start : start + _IN_CHUNK])))
 
 
 def rows_with_keys(

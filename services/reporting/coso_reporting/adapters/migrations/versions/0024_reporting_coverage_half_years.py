@@ -11,7 +11,8 @@ Revises: p0023
 import sqlalchemy as sa
 from alembic import op
 
-from coso_reporting.adapters.coverage_counts import count_half_years
+from coso_reporting.adapters.coverage_counts import half_year_ends
+from coso_reporting.adapters.half_years import count_half_years
 from coso_reporting.adapters.tables import LIVE
 from coso_reporting.domain.coverage import MEASURES
 
@@ -37,7 +38,7 @@ def upgrade() -> None:
         *(sa.Column(name, sa.String(size, **bytewise), primary_key=True) for name, size in _KEY),
         *(sa.Column(name, sa.Integer, nullable=False) for name in MEASURES),
     )
-    count_half_years(op.get_bind(), LIVE)
+    count_half_years(op.get_bind(), half_year_ends(LIVE))
 
 
 def downgrade() -> None:
