@@ -10,7 +10,8 @@ restricted to the report's units: a nation has millions of members and almost a 
 enterprises, and handing each to Python took seconds per report already at a twentieth of
 that. Members and enterprises are not grouped one by one either: the projection keeps
 their counts for their latest state (domain/member_counts.py, adapters/coverage_counts.py):
-a report recounts only the members changed after its day or within its period, and takes
+a report recounts only the members admitted, recognised or left between its day and where
+it starts (a nation's from the nearest half year's end) or within its period, and takes
 the coverage counts' changes after its day out of them (by month, then the days left of its
 day's month). The rules of a day are
 `MemberGroup`'s and `CoverageGroup`'s, written in SQL.
@@ -32,6 +33,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     Engine,
+    Integer,
     Select,
     String,
     Table,
@@ -42,6 +44,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     tuple_,
     union_all,
@@ -61,6 +64,7 @@ from coso_reporting.adapters.coverage_counts import (
 )
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
 from coso_reporting.adapters.half_years import half_years_kept, starting_parts, starting_point
+from coso_reporting.adapters.member_half_years import end_day, member_half_years_kept, status_now, status_on
 from coso_reporting.adapters.organization_counts import SqlOrganizationQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -71,33 +75,12 @@ from coso_reporting.domain.fact_records import (
     MemberCounts,
     MemberGroup,
 )
-from coso_reporting.domain.member_counts import ADMITTED, UNKNOWN, recounted_since, whole_months
+from coso_reporting.domain.member_counts import ADMITTED, KEPT, UNKNOWN, recounted_between, whole_months
 
 
 def _counted(m: Table) -> tuple[ColumnElement[bool], ...]:
     """The members the reports count (domain/member_counts.py `is_counted`)."""
     return m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None)
-
-
-def _status_now(m: Table) -> ColumnElement[str]:
-    """domain/member_counts.py `status_now` in SQL."""
-    return case(
-        (and_(m.c.ended_on.is_not(None), m.c.status.in_(LEFT_STATUSES)), m.c.status),
-        (m.c.official_on.is_not(None), literal("official")),
-        else_=literal("probationary"),
-    )
-
-
-def _status_on(m: Table, on: str | ColumnElement[str]) -> ColumnElement[str | None]:
-    """A member's status on the day `on` (ISO; or the parameter that holds it) by
-    `MemberGroup`'s rule, None before its admission, from the member's row or its kept last
-    change (the same columns)."""
-    return case(
-        (m.c.admitted_on > on, literal(None)),
-        (and_(m.c.ended_on <= on, m.c.status.in_(LEFT_STATUSES)), m.c.status),
-        (m.c.official_on <= on, literal("official")),
-        else_=literal("probationary"),
-    )
 
 
 def _is_active(status: ColumnElement[Any]) -> ColumnElement[int]:
@@ -208,18 +191,21 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
         return found
 
     def _status_on(self, day: date) -> ColumnElement[str | None]:
-        return _status_on(self._tables.members, day.isoformat())
+        return status_on(self._tables.members, day.isoformat())
 
     def member_counts(self, day: date, start: date, end: date, authorities: Collection[str]) -> MemberCounts:
-        """`MemberGroup`'s rules over the members filed under `authorities`: the kept counts of
-        the members' latest state and the kept flows of the period's whole months
-        (domain/member_counts.py), each member changed since `recounted_since` taken out of
-        them as counted there and put back as it was on the day, with its admission and
-        leaving in the period, from its kept last change alone (one range read, no lookup of
-        the member or its enterprise); summed by the report's axes. The unit columns read the
-        counts summed per unit, status and job group; the composition of a report of more than
-        MEMBER_UNITS_NAMED_AT_MOST units (a nation's) the counts summed over every unit,
-        less those of the units it does not hold, a smaller one its units' counts."""
+        """`MemberGroup`'s rules over the members filed under `authorities`: from the kept
+        counts of the members' latest state, or for a report of more than
+        MEMBER_UNITS_NAMED_AT_MOST units (a nation's) from the kept end of the half year
+        nearest the day (adapters/member_half_years.py), and the kept flows of the period's
+        whole months (domain/member_counts.py), each member admitted, recognised or left
+        between the days of `recounted_between` taken out of them as counted there and put
+        back as it was on the day, with its admission and leaving in the period, from its
+        kept last change alone (one range read, no lookup of the member or its enterprise);
+        summed by the report's axes. The unit columns read the counts summed per unit,
+        status and job group; the composition of a nation's report the counts summed over
+        every unit, less those of the units it does not hold, a smaller one its units'
+        counts."""
         months = whole_months(start, end)
         nation = len(authorities) > MEMBER_UNITS_NAMED_AT_MOST
         parameters: dict[str, Any] = {
@@ -227,7 +213,6 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             "first": start.isoformat(),
             "last": end.isoformat(),
             "on": day.isoformat(),
-            "since": recounted_since(day, start, end).isoformat(),
         }
         if months is not None:  # ISO days sort as strings: "-31" ends any month
             parameters.update(
@@ -240,16 +225,29 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
             )
         if nation:  # every kept row is of a unit with kept counts: leave out those not held
             parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(authorities)
-        when, units, compositions = _member_statements(self._tables, nation, months is not None)
+        when, statement = _member_statements(self._tables, nation, months is not None)
+        by_unit: dict[str, dict[str, int]] = {}
+        by_composition: list[MemberGroup] = []
         with self._engine.connect() as connection:
-            by_unit = {
-                a: {name: int(n) for name, n in zip(when, values, strict=True)}
-                for a, *values in connection.execute(units, parameters)
-            }
-            by_composition = [
-                MemberGroup("", j or None, o or None, status, False, False, int(n))
-                for j, o, status, n in connection.execute(compositions, parameters)
-            ]
+            if connection.dialect.name == "postgresql":
+                # Its cost, from the members changed after a day, sets PostgreSQL compiling it
+                # (JIT), which took 20-30 ms of a national report recounting a few thousand.
+                connection.execute(text("SET LOCAL jit = off"))
+            half_year = None
+            if nation:  # the last kept end is the kept counts' state: those are read faster
+                half_years = member_half_years_kept(connection, self._tables)
+                half_year = starting_point(day.isoformat(), half_years).half_year
+                half_year = None if half_years is None or half_year == half_years[1] else half_year
+            start_day = end_day(half_year) if half_year is not None else KEPT
+            after, up_to = recounted_between(day, start, end, start_day)
+            parameters.update({"half_year": half_year or "", "start_day": start_day, "after": after, "up_to": up_to})
+            for part, authority_id, job, ownership, status, *values in connection.execute(statement, parameters):
+                if part == "unit":
+                    by_unit[authority_id] = {name: int(n) for name, n in zip(when, values, strict=True)}
+                else:
+                    by_composition.append(
+                        MemberGroup("", job or None, ownership or None, status, False, False, int(values[0]))
+                    )
         return MemberCounts(by_unit, by_composition)
 
     def _units_not_held(self, authorities: Collection[str]) -> list[str]:
@@ -362,12 +360,12 @@ def _groups_on(
     on = _day("on")
 
     place = _places_on(tables, dialect, on).subquery()
-    status_then, status_now = _status_on(m, on), _status_now(m)
+    status_then, status_now_ = status_on(m, on), status_now(m)
     corrections = (
         select(
             m.c.enterprise_id,
-            func.sum(_is_active(status_then) - _is_active(status_now)).label("active"),
-            func.sum(_is_official(status_then) - _is_official(status_now)).label("official"),
+            func.sum(_is_active(status_then) - _is_active(status_now_)).label("active"),
+            func.sum(_is_official(status_then) - _is_official(status_now_)).label("official"),
         )
         .select_from(member_changes.join(m, m.c.member_id == member_changes.c.member_id))
         .where(member_changes.c.changed_on > on, m.c.enterprise_id.is_not(None), *_counted(m))
@@ -448,55 +446,62 @@ def _places_on(tables: ProjectionTables, dialect: str, on: ColumnElement[str]) -
 @lru_cache(maxsize=_SHAPES_KEPT)
 def _member_statements(
     tables: ProjectionTables, nation: bool, with_months: bool
-) -> tuple[tuple[str, ...], Select[Any], Select[Any]]:
-    """The members report's statements, built once per shape: the names of the unit
-    columns, the statement of the units' rows (unit, then those columns) and that of the
-    composition (job category, ownership, status, active members). `nation`: the units not
-    held are left out (parameters `not_held` and `units_not_held`), else those held named
-    (`authorities`); `with_months`: the period has whole months, whose kept flows are read.
-    Their other parameters: the period (`first`, `last`), the day (`on`), the day members are
-    recounted from (`since`), and with whole months, the first and last (`months_from`,
+) -> tuple[tuple[str, ...], Select[Any]]:
+    """The members report's statement, built once per shape, and the names of its unit
+    columns. Its rows: "unit", the unit, three empty texts, then those columns; and
+    "composition", an empty unit, job category, ownership, status, active members (then
+    empty numbers). `nation`: the units not
+    held are left out (parameters `not_held` and `units_not_held`), and the counts start
+    from the kept counts (`half_year` "") or the kept end of the half year `half_year`; else
+    those held are named (`authorities`) and the counts start from the kept counts;
+    `with_months`: the period has whole months, whose kept flows are read. Their other
+    parameters: the period (`first`, `last`), the day (`on`), the last day of the start
+    (`start_day`: KEPT for the kept counts), the days of the members recounted (after
+    `after`, up to `up_to`), and with whole months, the first and last (`months_from`,
     `months_to`) and the first and last day they may hold (`within_from`, `within_to`)."""
     flows = tables.member_flows
     m = tables.member_changes  # each counted member's last change, with the members' columns a recount reads
-    first, last, on = _day("first"), _day("last"), _day("on")
+    first, last, on, start_day = _day("first"), _day("last"), _day("on"), _day("start_day")
+    after, up_to = _day("after"), _day("up_to")
     listed = _not_named() if nation else _named()
     zero, unknown = literal(0), literal(UNKNOWN)
-    in_scope = (m.c.changed_on >= _day("since"), listed(m.c.authority_id))
+    nothing: ColumnElement[Any] = literal(None, String)
+
+    def recounted_day(column: ColumnElement[Any]) -> ColumnElement[bool]:
+        return and_(column > after, column <= up_to)
+
+    in_scope = (
+        after < up_to,  # none to recount: nothing read (PostgreSQL: a one-time filter)
+        m.c.changed_on > after,  # a member's last change is the latest of its days
+        or_(recounted_day(m.c.admitted_on), recounted_day(m.c.official_on), recounted_day(m.c.ended_on)),
+        listed(m.c.authority_id),
+    )
+    left_as = m.c.status.in_(LEFT_STATUSES)  # a leaving's status, with which it is counted
     admitted = case((m.c.admitted_on.between(first, last), 1), else_=0)
-    left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on), 1), else_=0)
+    left = case((and_(m.c.ended_on.between(first, last), m.c.ended_on <= on, left_as), m.c.status), else_=nothing)
     kept_admitted: ColumnElement[int] = zero
-    kept_left: ColumnElement[int] = zero
+    kept_left: ColumnElement[str | None] = nothing
     flow_rows: list[Select[Any]] = []
     if with_months:  # else no whole month: every admission and leaving of the period recounted
-        # The flows' rows: an admission has no status; a leaving has its own, with the flag.
+        # The flows' rows: an admission has no status; a leaving its own, as it left.
         is_admission = flows.c.flow == ADMITTED
         flow_rows.append(
             select(
                 flows.c.authority_id,
                 unknown,
                 unknown,
-                case((is_admission, literal(None)), else_=flows.c.flow),
+                nothing,
                 case((is_admission, 1), else_=0),
-                case((is_admission, 0), else_=1),
+                case((is_admission, nothing), else_=flows.c.flow),
                 flows.c.members,
             ).where(listed(flows.c.authority_id), flows.c.month.between(_day("months_from"), _day("months_to")))
         )
         within = (_day("within_from"), _day("within_to"))
         kept_admitted = case((m.c.admitted_on.between(*within), 1), else_=0)
-        kept_left = case((m.c.ended_on.between(*within), 1), else_=0)
-    u = tables.member_unit_counts
-    per_unit = select(
-        u.c.authority_id,
-        u.c.job_group.label("job_category"),
-        unknown.label("ownership"),
-        u.c.status,
-        zero.label("admitted"),
-        zero.label("left_in_period"),
-        u.c.members.label("n"),
-    ).where(listed(u.c.authority_id))
-    # Each changed member read once, and made two rows: taken out as kept (-1), put back
-    # as on the day (+1).
+        kept_left = case((and_(m.c.ended_on.between(*within), left_as), m.c.status), else_=nothing)
+    # Each recounted member read once, and made two rows: taken out as counted at the start
+    # (its status on the start's day, its admission and leaving as the flows count them: -1),
+    # put back as on the day (+1).
     signs = union_all(select(literal(-1).label("n")), select(literal(1))).subquery("signs")
     kept_row = signs.c.n == -1
     recounted = (
@@ -504,16 +509,32 @@ def _member_statements(
             m.c.authority_id,
             m.c.job_category,
             m.c.ownership,
-            case((kept_row, _status_now(m)), else_=_status_on(m, on)).label("status"),
+            case((kept_row, status_on(m, start_day)), else_=status_on(m, on)).label("status"),
             case((kept_row, kept_admitted), else_=admitted).label("admitted"),
-            case((kept_row, kept_left), else_=left).label("left_in_period"),
+            case((kept_row, kept_left), else_=left).label("left_as"),
             signs.c.n,
         )
         .select_from(m.join(signs, true()))
         .where(*in_scope)
         .cte("recounted")
     )
-    c = union_all(per_unit, *flow_rows, select(*recounted.c)).cte("combined").c
+    starts = [(tables.member_unit_counts, _from_kept())]
+    if nation:
+        ends = tables.member_unit_half_years
+        starts.append((ends, ends.c.month == bindparam("half_year", type_=String)))
+    per_unit = [
+        select(
+            u.c.authority_id,
+            u.c.job_group.label("job_category"),
+            unknown.label("ownership"),
+            u.c.status,
+            zero.label("admitted"),
+            nothing.label("left_as"),
+            u.c.members.label("n"),
+        ).where(start, listed(u.c.authority_id))
+        for u, start in starts
+    ]
+    c = union_all(*per_unit, *flow_rows, select(*recounted.c)).cte("combined").c
     active = c.status.in_(ACTIVE_STATUSES)
     when = {
         "members": active,
@@ -522,11 +543,32 @@ def _member_statements(
         "production_worker": and_(active, c.job_category == "production_worker"),
         "owner": and_(active, c.job_category == "owner"),
         "admitted": c.admitted == 1,
-        "left": and_(c.left_in_period == 1, c.status.in_(LEFT_STATUSES)),
-        **{f"left_{s}": and_(c.left_in_period == 1, c.status == s) for s in LEFT_STATUSES},
+        "left": c.left_as.in_(LEFT_STATUSES),
+        **{f"left_{s}": c.left_as == s for s in LEFT_STATUSES},
     }
-    units = select(c.authority_id, *(func.sum(case((w, c.n), else_=0)) for w in when.values())).group_by(c.authority_id)
-    return tuple(when), units, _compositions(tables, nation, listed, recounted)
+    texts = ("job_category", "ownership", "status")
+    units = select(
+        literal("unit").label("part"),
+        c.authority_id,
+        *(literal(None, String).label(name) for name in texts),
+        *(func.sum(case((w, c.n), else_=0)).label(name) for name, w in when.items()),
+    ).group_by(c.authority_id)
+    composed = _compositions(tables, nation, listed, recounted).subquery("composed")
+    compositions = select(
+        literal("composition"),
+        literal(None, String),
+        *composed.c,
+        *(literal(None, Integer).label(name) for name in list(when)[1:]),
+    )
+    # One statement: the recounted members are read once for both.
+    return tuple(when), union_all(units, compositions).subquery("members").select()
+
+
+def _from_kept() -> ColumnElement[bool]:
+    """Whether the report starts from the kept counts (the parameter `half_year` ""; always,
+    for the units named), rather than from a half year's end: a condition on the parameter
+    alone, which PostgreSQL checks once."""
+    return bindparam("half_year", type_=String) == ""
 
 
 def _compositions(
@@ -536,16 +578,27 @@ def _compositions(
     recounted: CTE,
 ) -> Select[Any]:
     """The active members by job category, ownership and status: the kept counts of the
-    report's units (of every unit less those of the units not held, for a nation's), with
-    the recounted members."""
-    kept, every = tables.member_counts, tables.member_compositions
+    report's units, with the recounted members. A nation's: the kept counts or the half
+    year's end summed over every unit, less those of the units not held as they stood on
+    the start's day (their kept counts, their members changed after it taken out as kept
+    and put back as they were then)."""
+    kept, every, ends = tables.member_counts, tables.member_compositions, tables.member_composition_half_years
     axes = (kept.c.job_category, kept.c.ownership, kept.c.status)
     if nation:
         # A parameter of its own: SQLAlchemy writes an empty list alike for each use of one.
         not_held: BindParameter[list[str]] = bindparam("units_not_held", expanding=True)
+        m, start_day = tables.member_changes, _day("start_day")
+        changed_not_held = (m.c.changed_on > start_day, m.c.authority_id.in_(not_held))
         parts = [
-            select(every.c.job_category, every.c.ownership, every.c.status, every.c.members.label("n")),
+            select(every.c.job_category, every.c.ownership, every.c.status, every.c.members.label("n")).where(
+                _from_kept()
+            ),
+            select(ends.c.job_category, ends.c.ownership, ends.c.status, ends.c.members).where(
+                ends.c.month == bindparam("half_year", type_=String)
+            ),
             select(*axes, -kept.c.members).where(kept.c.authority_id.in_(not_held)),
+            select(m.c.job_category, m.c.ownership, status_now(m), literal(1)).where(*changed_not_held),
+            select(m.c.job_category, m.c.ownership, status_on(m, start_day), literal(-1)).where(*changed_not_held),
         ]
     else:
         parts = [select(*axes, kept.c.members.label("n")).where(listed(kept.c.authority_id))]

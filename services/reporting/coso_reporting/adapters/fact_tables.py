@@ -39,7 +39,11 @@ arrives (see domain/facts.py).
   `reporting_fact_member_unit_counts`, the member counts summed per unit, status and job
   group (production workers, owners, others), which are all the report's unit columns
   need; `reporting_fact_member_compositions`, the member counts summed over every unit
-  (a national report takes out those of the few units it does not hold) (p0012).
+  (a national report takes out those of the few units it does not hold) (p0012);
+  `reporting_fact_member_unit_half_years` and `reporting_fact_member_composition_half_years`
+  (p0027), the active members as they stood at the end of each half year (keyed by its
+  last month) per unit, status and job group and per composition, so that a national
+  report of a day long past starts from the nearest end (adapters/member_half_years.py).
 - the coverage counts kept for the enterprises' latest state (adapters/coverage_counts.py):
   `reporting_fact_coverage_counts`, the coverage report's measures of the operating
   enterprises per unit, industrial zone, ownership and size band ("" for no zone or unknown
@@ -443,6 +447,26 @@ stage_half_years = Table(
     Column("candidates", Integer, nullable=False),
 )
 
+member_unit_half_years = Table(
+    "reporting_fact_member_unit_half_years",
+    metadata,
+    Column("month", String(_MONTH), primary_key=True),  # the half year's last: YYYY-06 or YYYY-12
+    Column("authority_id", String(_ID), primary_key=True),
+    Column("status", String(20), primary_key=True),  # probationary or official
+    Column("job_group", String(40), primary_key=True),
+    Column("members", Integer, nullable=False),
+)
+
+member_composition_half_years = Table(
+    "reporting_fact_member_composition_half_years",
+    metadata,
+    Column("month", String(_MONTH), primary_key=True),
+    Column("job_category", String(40), primary_key=True),
+    Column("ownership", String(40), primary_key=True),
+    Column("status", String(20), primary_key=True),
+    Column("members", Integer, nullable=False),
+)
+
 FACT_TABLES = (
     fact_enterprises,
     enterprise_places,
@@ -476,4 +500,6 @@ FACT_TABLES = (
     stage_moves,
     monthly_stage_moves,
     stage_half_years,
+    member_unit_half_years,
+    member_composition_half_years,
 )

@@ -10,7 +10,8 @@ which is what keeps a rebuild's pages of 5,000 events fast.
 
 The member counts (domain/member_counts.py) move with the same batch: each member touched
 is taken out of the counts as it was stored and put back as it ends, under its enterprise's
-ownership before and after the batch; when an enterprise's ownership changes (its
+ownership before and after the batch (at each kept half year's end too, with its status
+then: adapters/member_half_years.py); when an enterprise's ownership changes (its
 registration arriving after its members, or a change of ownership), its other members move
 too. Those are looked up only for an enterprise that has counted members. The coverage
 counts move with the batch too: the enterprises it touched (their own events, their trade
@@ -37,6 +38,13 @@ from sqlalchemy import Connection, Table, and_, bindparam, case, delete, func, i
 
 from coso_backbone.contracts import EventContract
 from coso_reporting.adapters.coverage_counts import changes_of, keep_coverage
+from coso_reporting.adapters.half_years import half_years_between
+from coso_reporting.adapters.member_half_years import (
+    count_member_half_years,
+    end_day,
+    keep_member_half_years,
+    member_half_years_kept,
+)
 from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.pipeline_counts import Moves, keep_pipeline, moves_of
 from coso_reporting.adapters.tables import ProjectionTables
@@ -222,7 +230,9 @@ def _count_members(
     stored_ownership = _ownership(connection, tables, elsewhere)
     owned_before.update(stored_ownership)
     owned_after.update(stored_ownership)
-    changes = MemberCountChanges()
+    kept_ends = member_half_years_kept(connection, tables)
+    ends = [(end, end_day(end)) for end in half_years_between(*kept_ends)] if kept_ends else []
+    changes = MemberCountChanges(ends)
     for member_id, after in members.items():
         before = stored_members.get(member_id)
         changes.move(
@@ -237,6 +247,7 @@ def _count_members(
             ownership_of = row["enterprise_id"]
             changes.move(member_id, row, owned_before.get(ownership_of), row, owned_after.get(ownership_of))
     _write_counts(connection, tables, changes)
+    keep_member_half_years(connection, tables, changes)
 
 
 def count_members(connection: Connection, tables: ProjectionTables) -> None:
@@ -250,7 +261,8 @@ def count_members(connection: Connection, tables: ProjectionTables) -> None:
 def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None:
     """Each member's last change by day, with what counts it on any day (the members joined
     to their enterprises once), and from those rows the counts per unit, job category,
-    ownership and status (and their sums). The coverage counts do not read these: a rebuild
+    ownership and status (and their sums) and at the kept half years' ends
+    (adapters/member_half_years.py). The coverage counts do not read these: a rebuild
     counts them on a connection of their own while the enterprises' members and the
     coverage are counted."""
     m, e = tables.members, tables.fact_enterprises
@@ -283,6 +295,7 @@ def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None
         )
     )
     _sum_counts(connection, tables)
+    count_member_half_years(connection, tables)
 
 
 def count_member_flows(connection: Connection, tables: ProjectionTables) -> None:

@@ -76,6 +76,12 @@ def half_years_between(first: str, last: str) -> list[str]:
     return [_half_year_at(n) for n in range(_half_year_number(first), _half_year_number(last) + 1)]
 
 
+def half_years_up_to(last: str, count: int) -> list[str]:
+    """The `count` half years' last months up to the half year of the month or day `last`, in order."""
+    number = _half_year_number(last)
+    return [_half_year_at(n) for n in range(number - count + 1, number + 1)]
+
+
 def _half_year_number(month: str) -> int:
     """Half years counted from year 0: "2024-03" -> 4048, "2024-07" -> 4049."""
     return int(month[:4]) * 2 + (month[5:7] > "06")

@@ -153,7 +153,14 @@ COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (  # the longest first: two con
     (
         CountStep(
             count_member_kinds,
-            lambda t: (t.member_changes, t.member_counts, t.member_unit_counts, t.member_compositions),
+            lambda t: (
+                t.member_changes,
+                t.member_counts,
+                t.member_unit_counts,
+                t.member_compositions,
+                t.member_unit_half_years,
+                t.member_composition_half_years,
+            ),
         ),
     ),
     (

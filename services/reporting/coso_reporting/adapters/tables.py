@@ -207,6 +207,8 @@ class ProjectionTables:
     stage_moves: Table
     monthly_stage_moves: Table
     stage_half_years: Table
+    member_unit_half_years: Table
+    member_composition_half_years: Table
     authority_periods: Table
     successions: Table
     monthly_indicators: Table
@@ -252,6 +254,8 @@ class ProjectionTables:
             self.stage_moves,
             self.monthly_stage_moves,
             self.stage_half_years,
+            self.member_unit_half_years,
+            self.member_composition_half_years,
             self.authority_periods,
             self.successions,
             self.monthly_indicators,

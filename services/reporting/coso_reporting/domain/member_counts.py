@@ -19,12 +19,13 @@ recorded day has passed, `status_now`):
   left by how they left (transferred out, deceased, removed), on the month of their
   admission or leaving.
 
-A report as of a day, for a period, starts from the kept counts and recounts only the
-members whose last change falls after the day (adapters/fact_queries.py): on a day after
-every recorded change that is a few members, whatever the size of the nation. Its
-admissions and departures are the flows of the period's whole months; a period that
-begins or ends within a month also recounts the members changed since that month's part
-of it.
+A report as of a day, for a period, starts from the kept counts (a nation's from the
+active members kept at the nearest half year's end: adapters/member_half_years.py) and
+recounts only the members admitted, recognised or left between the day and that start
+(`recounted_between`, adapters/fact_queries.py): on a day after every recorded change that
+is a few members, whatever the size of the nation. Its admissions and departures are the
+flows of the period's whole months; a period that begins or ends within a month also
+recounts the members who came or went in that month's part of it.
 
 A member counts once admitted and filed under an authority (the reports leave the others out).
 Unknown job categories and ownerships are kept as "" (the counts' keys cannot be empty).
@@ -33,11 +34,12 @@ Unknown job categories and ownerships are kept as "" (the counts' keys cannot be
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from coso_reporting.domain.fact_records import ACTIVE_STATUSES
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES
 
 Row = Mapping[str, Any]
@@ -47,6 +49,7 @@ UnitKey = tuple[str, str, str]  # authority, status, job group (`job_group`)
 CompositionKey = tuple[str, str, str]  # job category, enterprise ownership, status
 UNKNOWN = ""
 ADMITTED = "admitted"
+KEPT = "9999-12-31"  # the day standing for the kept counts: after every recorded day
 REPORTED_JOBS = ("production_worker", "owner")  # the job categories the report counts per unit
 
 
@@ -91,6 +94,18 @@ def status_now(row: Row) -> str:
     return "official" if row["official_on"] is not None else "probationary"
 
 
+def status_on(row: Row, day: str) -> str | None:
+    """A counted member's status on `day` (ISO) by `MemberGroup`'s rule: None before its
+    admission, the status it left with from the day it left, official from its recognition,
+    else probationary."""
+    if row["admitted_on"] > day:
+        return None
+    ended_on, official_on = row["ended_on"], row["official_on"]
+    if ended_on is not None and ended_on <= day and row["status"] in ENDED_MEMBER_STATUSES:
+        return str(row["status"])
+    return "official" if official_on is not None and official_on <= day else "probationary"
+
+
 def last_change(row: Row) -> str:
     """The last day among the admission, recognition and leaving recorded for a counted member."""
     return max(day for day in (row["admitted_on"], row["official_on"], row["ended_on"]) if day is not None)
@@ -123,30 +138,45 @@ def whole_months(start: date, end: date) -> tuple[str, str] | None:
     return (first.isoformat()[:7], last.isoformat()[:7]) if first <= last else None
 
 
-def recounted_since(day: date, start: date, end: date) -> date:
-    """From which last change on a report as of `day` over the period recounts a member one
-    by one: every member changed after the day (its group on the day may differ from the
-    kept one), and every one whose admission or leaving may lie in a part of the period
-    outside its whole months (the kept flows cannot tell where within a month a member came
-    or went). A member changed earlier was admitted, and left if it did, before this day:
-    within the period exactly when within one of its whole months."""
-    since = day + timedelta(days=1)
-    if whole_months(start, end) is None:
-        return min(since, start)
-    if start.day != 1:
-        since = min(since, start)
+def recounted_between(day: date, start: date, end: date, start_day: str = KEPT) -> tuple[str, str]:
+    """The days between which (after the first, up to the second: ISO) a report as of `day`
+    over the period, started from the counts as they stood on `start_day` (KEPT: the kept
+    counts of the latest state), recounts one by one each member admitted, recognised or
+    left among them: those days span every one where that happened
+
+    - between the day and the start (the member's status on the day may differ from the one
+      it is counted with there),
+    - in a part of the period outside its whole months (the kept flows cannot tell where
+      within a month a member came or went),
+    - in the period after the day (a leaving counts once it has happened by the day).
+
+    Any other member is counted on the day as at the start, and was admitted and left within
+    the period exactly when within one of its whole months. None to recount: the day twice."""
+    on, last = day.isoformat(), end.isoformat()
+    spans = [(min(on, start_day), max(on, start_day))] if start_day != on else []
+    if whole_months(start, end) is None or start.day != 1:
+        spans.append(((start - timedelta(days=1)).isoformat(), last))
     if (end + timedelta(days=1)).day != 1:
-        since = min(since, end.replace(day=1))
-    return since
+        spans.append(((end.replace(day=1) - timedelta(days=1)).isoformat(), last))
+    if end > day:
+        spans.append((on, last))
+    if not spans:
+        return on, on
+    return min(after for after, _ in spans), max(up_to for _, up_to in spans)
 
 
 @dataclass
 class MemberCountChanges:
     """What a run of events changes in the kept counts: signed changes of the members per
     key and per enterprise ([members, active, official]), of the flows per unit and month,
-    and the members' last-change rows to remove (by their day and member) and to add."""
+    of the active members at each kept half year's end of `ends` (its last month and day)
+    per unit and per composition, and the members' last-change rows to remove (by their day
+    and member) and to add."""
 
+    ends: Sequence[tuple[str, str]] = ()
     counts: Counter[CountKey] = field(default_factory=Counter)
+    unit_ends: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)  # month, then a UnitKey
+    composition_ends: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)  # month, CompositionKey
     flows: Counter[FlowKey] = field(default_factory=Counter)
     enterprises: dict[str, list[int]] = field(default_factory=dict)
     changes_removed: set[ChangedMember] = field(default_factory=set)
@@ -178,8 +208,13 @@ class MemberCountChanges:
         if row is None or not is_counted(row):
             return
         status = status_now(row)
-        key = (row["authority_id"], row["job_category"] or UNKNOWN, ownership or UNKNOWN, status)
-        self.counts[key] += sign
+        authority_id, job, owned = row["authority_id"], row["job_category"] or UNKNOWN, ownership or UNKNOWN
+        self.counts[(authority_id, job, owned, status)] += sign
+        for month, last_day in self.ends:
+            then = status_on(row, last_day)
+            if then in ACTIVE_STATUSES:
+                self.unit_ends[(month, authority_id, then, job_group(job))] += sign
+                self.composition_ends[(month, job, owned, then)] += sign
         for flow in flows_of(row):
             self.flows[flow] += sign
         enterprise_id = row["enterprise_id"]
@@ -205,6 +240,12 @@ class MemberCountChanges:
         for (_, job, ownership, status), n in self.counts.items():
             compositions[(job, ownership, status)] += n
         return {key: n for key, n in compositions.items() if n}
+
+    def changed_unit_ends(self) -> dict[tuple[str, str, str, str], int]:
+        return {key: n for key, n in self.unit_ends.items() if n}
+
+    def changed_composition_ends(self) -> dict[tuple[str, str, str, str], int]:
+        return {key: n for key, n in self.composition_ends.items() if n}
 
     def changed_flows(self) -> dict[FlowKey, int]:
         return {key: n for key, n in self.flows.items() if n}

@@ -23,6 +23,7 @@ from coso_reporting.adapters import fact_queries
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.half_years import half_years_between
+from coso_reporting.adapters.member_half_years import MEMBER_HALF_YEARS, end_day, job_group, status_on
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
@@ -464,6 +465,38 @@ def assert_same_reports(engine: Engine) -> None:
     assert compared > 250
     assert_same_coverage(engine)
     assert_changes_add_up(engine)
+    assert_member_half_years_as_grouped(engine)
+
+
+def assert_member_half_years_as_grouped(engine: Engine) -> None:
+    """Each kept half year's end holds the active members of its last day, grouped one by one
+    per unit, status and job group and per job category, ownership and status; the ends kept
+    are the MEMBER_HALF_YEARS up to the latest change's half year, or more."""
+    m, e = LIVE.members, LIVE.fact_enterprises
+    unit_ends, composition_ends = LIVE.member_unit_half_years, LIVE.member_composition_half_years
+    job, ownership = func.coalesce(m.c.job_category, ""), func.coalesce(e.c.ownership, "")
+    with engine.connect() as connection:
+        months = sorted(connection.execute(select(unit_ends.c.month).distinct()).scalars())
+        latest = connection.execute(select(func.max(LIVE.member_changes.c.changed_on))).scalar()
+        for month in months:
+            status = status_on(m, end_day(month))
+            grouped = (
+                select(m.c.authority_id, status, job_group(job), func.count())
+                .where(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None), status.in_(ACTIVE_STATUSES))
+                .group_by(m.c.authority_id, status, job_group(job))
+            )
+            kept = select(*unit_ends.c[1:]).where(unit_ends.c.month == month)
+            assert sorted(connection.execute(kept).all()) == sorted(connection.execute(grouped).all()), month
+            composed = (
+                select(job, ownership, status, func.count())
+                .select_from(m.outerjoin(e, e.c.enterprise_id == m.c.enterprise_id))
+                .where(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None), status.in_(ACTIVE_STATUSES))
+                .group_by(job, ownership, status)
+            )
+            kept = select(*composition_ends.c[1:]).where(composition_ends.c.month == month)
+            assert sorted(connection.execute(kept).all()) == sorted(connection.execute(composed).all()), month
+    assert months == half_years_between(months[0], latest[:7])
+    assert len(months) >= MEMBER_HALF_YEARS
 
 
 def assert_same_coverage(
@@ -601,6 +634,8 @@ KEPT_COUNTS = (
     LIVE.organization_counts,
     LIVE.stage_moves,
     LIVE.monthly_stage_moves,
+    LIVE.member_unit_half_years,
+    LIVE.member_composition_half_years,
 )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from coso_reporting.domain.member_counts import (
+    KEPT,
     ChangedMember,
     MemberCountChanges,
     last_change,
-    recounted_since,
+    recounted_between,
     status_now,
+    status_on,
     whole_months,
 )
 
@@ -97,11 +99,80 @@ def test_whole_months_of_a_period_and_the_members_recounted_outside_them() -> No
     assert whole_months(d("2025-01-15"), d("2025-06-30")) == ("2025-02", "2025-06")
     assert whole_months(d("2024-12-01"), d("2025-02-27")) == ("2024-12", "2025-01")
     assert whole_months(d("2025-03-02"), d("2025-03-31")) is None
-    assert recounted_since(d("2025-12-31"), d("2025-01-01"), d("2025-12-31")) == d("2026-01-01")
-    assert recounted_since(d("2025-06-30"), d("2025-01-01"), d("2025-12-31")) == d("2025-07-01")
-    assert recounted_since(d("2025-12-31"), d("2025-01-01"), d("2025-10-15")) == d("2025-10-01")
-    assert recounted_since(d("2025-12-31"), d("2025-01-15"), d("2025-10-31")) == d("2025-01-15")
-    assert recounted_since(d("2025-12-31"), d("2025-03-02"), d("2025-03-31")) == d("2025-03-02")
+    # From the kept counts: every member changed after the day, or within the period's parts
+    # outside its whole months.
+    assert recounted_between(d("2025-12-31"), d("2025-01-01"), d("2025-12-31")) == ("2025-12-31", KEPT)
+    assert recounted_between(d("2025-06-30"), d("2025-01-01"), d("2025-12-31")) == ("2025-06-30", KEPT)
+    assert recounted_between(d("2025-12-31"), d("2025-01-01"), d("2025-10-15")) == ("2025-09-30", KEPT)
+    assert recounted_between(d("2025-12-31"), d("2025-01-15"), d("2025-10-31")) == ("2025-01-14", KEPT)
+    assert recounted_between(d("2025-12-31"), d("2025-03-02"), d("2025-03-31")) == ("2025-03-01", KEPT)
+
+
+def test_from_a_half_years_end_the_members_recounted_lie_between_it_and_the_day() -> None:
+    d = date.fromisoformat
+    # The day is the end's: nothing to recount in a period of whole months ending on it.
+    assert recounted_between(d("2021-12-31"), d("2021-01-01"), d("2021-12-31"), "2021-12-31") == (
+        "2021-12-31",
+        "2021-12-31",
+    )
+    # Backward from the end of the day's half year, forward from the one before.
+    assert recounted_between(d("2023-05-31"), d("2023-01-01"), d("2023-05-31"), "2023-06-30") == (
+        "2023-05-31",
+        "2023-06-30",
+    )
+    assert recounted_between(d("2023-03-31"), d("2023-01-01"), d("2023-03-31"), "2022-12-31") == (
+        "2022-12-31",
+        "2023-03-31",
+    )
+    # The period ending within the day's month: its last month's part; starting within a
+    # month: from its first day; a period after the day: the leavings up to its end.
+    assert recounted_between(d("2023-03-15"), d("2023-01-01"), d("2023-03-15"), "2023-06-30") == (
+        "2023-02-28",
+        "2023-06-30",
+    )
+    assert recounted_between(d("2021-12-31"), d("2021-01-10"), d("2021-12-31"), "2021-12-31") == (
+        "2021-01-09",
+        "2021-12-31",
+    )
+    assert recounted_between(d("2021-06-30"), d("2021-01-01"), d("2021-12-31"), "2021-06-30") == (
+        "2021-06-30",
+        "2021-12-31",
+    )
+
+
+def test_a_members_status_on_a_day() -> None:
+    official = row(official_on="2025-03-01")
+    assert status_on(official, "2024-02-29") is None
+    assert status_on(official, "2024-03-01") == "probationary"
+    assert status_on(official, "2025-03-01") == "official"
+    left = row(official_on="2025-03-01", status="deceased", ended_on="2025-06-01")
+    assert status_on(left, "2025-05-31") == "official"
+    assert status_on(left, "2025-06-01") == "deceased"
+    assert status_on(left, KEPT) == status_now(left)
+
+
+def test_the_kept_half_years_ends_move_by_the_members_status_on_their_last_day() -> None:
+    ends = [("2024-06", "2024-06-30"), ("2024-12", "2024-12-31"), ("2025-06", "2025-06-30")]
+    changes = MemberCountChanges(ends)
+    # Admitted 2024-03-01, recognised official 2025-03-01, its enterprise's ownership known
+    # from this batch: active at each end, probationary then official.
+    changes.move("m1", row(), None, row(official_on="2025-03-01"), "cooperative")
+    # Admitted after the first end, then left before the last: at the second end it makes up
+    # for m1 taken out of the unknown ownership.
+    changes.move("m2", None, None, row(admitted_on="2024-08-01", status="removed", ended_on="2025-01-10"), None)
+
+    assert changes.changed_unit_ends() == {
+        ("2025-06", "hn.a", "probationary", "production_worker"): -1,
+        ("2025-06", "hn.a", "official", "production_worker"): 1,
+        ("2024-12", "hn.a", "probationary", "production_worker"): 1,
+    }
+    assert changes.changed_composition_ends() == {
+        ("2024-06", "production_worker", "", "probationary"): -1,
+        ("2024-06", "production_worker", "cooperative", "probationary"): 1,
+        ("2024-12", "production_worker", "cooperative", "probationary"): 1,
+        ("2025-06", "production_worker", "", "probationary"): -1,
+        ("2025-06", "production_worker", "cooperative", "official"): 1,
+    }
 
 
 def test_the_counts_move_summed_per_unit_status_and_job_group_and_over_every_unit() -> None:
