@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    Connection,
     Engine,
     Integer,
     Select,
@@ -223,8 +224,6 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                     "within_to": f"{months[1]}-31",
                 }
             )
-        if nation:  # every kept row is of a unit with kept counts: leave out those not held
-            parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(authorities)
         when, statement = _member_statements(self._tables, nation, months is not None)
         by_unit: dict[str, dict[str, int]] = {}
         by_composition: list[MemberGroup] = []
@@ -234,10 +233,9 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                 # (JIT), which took 20-30 ms of a national report recounting a few thousand.
                 connection.execute(text("SET LOCAL jit = off"))
             half_year = None
-            if nation:  # the last kept end is the kept counts' state: those are read faster
-                half_years = member_half_years_kept(connection, self._tables)
-                half_year = starting_point(day.isoformat(), half_years).half_year
-                half_year = None if half_years is None or half_year == half_years[1] else half_year
+            if nation:  # every kept row is of a unit with kept counts: leave out those not held
+                parameters["not_held"] = parameters["units_not_held"] = self._units_not_held(connection, authorities)
+                half_year = self._half_year_started_from(connection, day)
             start_day = end_day(half_year) if half_year is not None else KEPT
             after, up_to = recounted_between(day, start, end, start_day)
             parameters.update({"half_year": half_year or "", "start_day": start_day, "after": after, "up_to": up_to})
@@ -250,11 +248,19 @@ class SqlFactQueries(SqlPipelineQueries, SqlOrganizationQueries):
                     )
         return MemberCounts(by_unit, by_composition)
 
-    def _units_not_held(self, authorities: Collection[str]) -> list[str]:
+    def _units_not_held(self, connection: Connection, authorities: Collection[str]) -> list[str]:
         """The units with kept member counts that are not among `authorities`."""
         held = set(authorities)
-        with self._engine.connect() as connection:
-            return sorted(a for a in connection.execute(_units_with_counts(self._tables)).scalars() if a not in held)
+        return sorted(a for a in connection.execute(_units_with_counts(self._tables)).scalars() if a not in held)
+
+    def _half_year_started_from(self, connection: Connection, day: date) -> str | None:
+        """The half year whose kept end a nation's members report of `day` starts from
+        (`half_years.starting_point`); None: the kept counts, also in place of the last kept
+        end, which holds the same (it is the half year of the latest change): the kept
+        counts are one small table, read whole."""
+        kept = member_half_years_kept(connection, self._tables)
+        half_year = starting_point(day.isoformat(), kept).half_year
+        return None if kept is None or half_year == kept[1] else half_year
 
     def organization_ratings(self, year: int) -> list[tuple[str, str]]:
         t = self._tables.organization_ratings
