@@ -70,7 +70,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 
 from coso_reporting.adapters.half_years import HalfYearEnds, count_half_years, keep_half_years
 from coso_reporting.adapters.tables import ProjectionTables
-from coso_reporting.adapters.upsert import DriverUpsert, group_in_memory, insert_rows
+from coso_reporting.adapters.upsert import add_signed, group_in_memory, insert_rows
 from coso_reporting.domain.pipeline import DEADLINES, ENDING_STEPS, ORDERED_STAGES, STEPS, STOPPING_STEPS
 
 _IN_CHUNK = 500
@@ -394,18 +394,6 @@ CountMoves = tuple[Table, tuple[str, ...], str, Counter[tuple[str, ...]]]  # tab
 
 def _write_counts(connection: Connection, moves: list[CountMoves]) -> None:
     """Add each table's moves (keyed by unit and its other key columns) to its counts and
-    drop the rows they bring to zero."""
+    drop the rows they bring to zero (`upsert.add_signed`)."""
     for table, keys, counted, moved in moves:
-        changed = {k: n for k, n in moved.items() if n}
-        DriverUpsert.adding(table, (counted,)).execute(
-            connection,
-            [
-                {"authority_id": key[0], **dict(zip(keys, key[1:], strict=True)), counted: n}
-                for key, n in sorted(changed.items())
-            ],
-        )
-        emptied = sorted({key[0] for key in changed})  # a move's row may sum to zero either way
-        for start in range(0, len(emptied), _IN_CHUNK):
-            connection.execute(
-                delete(table).where(table.c[counted] == 0, table.c.authority_id.in_(emptied[start : start + _IN_CHUNK]))
-            )
+        add_signed(connection, table, ("authority_id", *keys), (counted,), {key: (n,) for key, n in moved.items()})
