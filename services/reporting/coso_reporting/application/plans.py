@@ -195,7 +195,10 @@ class Plans:
         if end < start:
             return {}
         recorded: dict[str, dict[TargetIndicator, int]] = {}
-        for authority_id, counts in self._history.counts_between(start, end).items():
+        # A subordinate's plan reads its subtree's counts only: a commune's read the nation's
+        # 4,400 (30 ms of 33); a top authority's reads them all, as naming them would.
+        held = tree.held_within(root) if tree.parent(root) is not None else None
+        for authority_id, counts in self._history.counts_between(start, end, held).items():
             recorded[authority_id] = {indicator: measure(counts) for indicator, measure in ACHIEVED_BY.items()}
         if self._achievements is not None:
             for authority_id, values in self._achievements.between(start, end).items():

@@ -94,6 +94,36 @@ def test_progress_as_of_a_date_counts_the_subtree_within_the_period_and_flags_wh
     assert {s["authority_id"]: s["behind_schedule"] for s in later["split"]} == {"hn.a": True, "hn.b": True}
 
 
+def test_a_subordinates_plan_counts_its_own_subtree_and_its_shares_theirs(plans: Plans, world, projection) -> None:
+    projection.deliver(
+        [
+            world.authority("hn.a.x", parent_id="hn.a"),
+            world.enterprise("e4", "hn.a.x"),
+            proposed(world, "c6", "e4", "hn.a.x", date(2026, 3, 5)),
+            proposed(world, "c7", "e4", "hn.a.x", date(2026, 3, 6)),
+        ]
+    )
+    plans.adopt(
+        AdoptPlan(
+            plan_id="hn.a-2026",
+            authority_id="hn.a",
+            title="Kế hoạch năm 2026",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+        )
+    )
+    plans.set_target(SetTarget(plan_id="hn.a-2026", indicator=CANDIDATES, value=8))
+    plans.split_target(
+        SplitTarget(plan_id="hn.a-2026", indicator=CANDIDATES, shares=[Share(authority_id="hn.a.x", value=8)])
+    )
+
+    [target] = plans.progress("hn.a-2026", date(2026, 3, 31))["targets"]
+
+    # c1 and c5 filed under hn.a itself, c6 and c7 under hn.a.x; hn.b's c3 is not hn.a's.
+    assert target["achieved"] == 4
+    assert {s["authority_id"]: s["achieved"] for s in target["split"]} == {"hn.a.x": 2}
+
+
 def test_a_target_reporting_cannot_compute_yet_has_no_achievement(plans: Plans) -> None:
     plan_id = adopt(plans)
     plans.set_target(SetTarget(plan_id=plan_id, indicator=TargetIndicator.MEMBERS_ADMITTED, value=50))
