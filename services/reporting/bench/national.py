@@ -92,6 +92,7 @@ from coso_backbone.eventstore import EventStore
 from coso_reporting.adapters.exports import pdf, xlsx
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.members_lane import LANES
+from coso_reporting.adapters.plan_achievements import SqlPlanAchievements
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.rebuild import FINISHING, rebuild
 from coso_reporting.adapters.schema import migrate_engine
@@ -519,8 +520,13 @@ def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_D
         """The reports as the service serves them; `max_age=0`: every answer made afresh, as
         when events keep arriving (each batch changes the projection's state)."""
         trees = SqlAuthorityTrees(engine, max_age=max_age)
-        plans = Plans(
-            lambda: SqlPlanUnitOfWork(EventStore(engine)), SqlPlanQueries(engine), history, trees, today=today
+        plans = Plans(  # with what the fact projection achieved, as the service's (bootstrap.py)
+            lambda: SqlPlanUnitOfWork(EventStore(engine)),
+            SqlPlanQueries(engine),
+            history,
+            trees,
+            today=today,
+            achievements=SqlPlanAchievements(engine),
         )
         cache: StateCache[dict[str, Any]] = StateCache(fact_queries.projection_state, max_age=max_age)
         return Reports(history, trees, today=today), FactReports(fact_queries, trees, cache=cache), plans

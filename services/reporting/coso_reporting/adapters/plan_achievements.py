@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, distinct, func, select
+from sqlalchemy import Engine, and_, distinct, func, select
 
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -38,11 +38,15 @@ class SqlPlanAchievements:
 
     def between(self, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
         first, last = start.isoformat(), end.isoformat()
-        members = self._tables.members
+        # Each counted member's kept last change (domain/member_counts.py), which comes on or
+        # after its admission: those admitted in the period are among the members changed
+        # since its first day, one range read of that table's key, where the members, with no
+        # index on their admission, were read whole (5.7 million at `--scale 1`: 1.7-2.8 s).
+        members = self._tables.member_changes
         organizations = self._tables.organizations
         covered = self._tables.organization_enterprises
         unions = self._tables.mass_organizations
-        admitted = members.c.admitted_on.between(first, last)
+        admitted = and_(members.c.changed_on >= first, members.c.admitted_on.between(first, last))
         founded = organizations.c.founded_on.between(first, last)
         queries: list[tuple[TargetIndicator, Any]] = [
             (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coso_backbone.contracts.admissions import JobCategory, MemberEnrolled, MemberStatus
+from coso_backbone.contracts.admissions import JobCategory, MemberEnrolled, MemberStatus, MemberStatusChanged
 from coso_backbone.contracts.registry import (
     MassOrganizationFounded,
     MassOrganizationKind,
@@ -74,6 +74,18 @@ def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(
             member(world, "m2", "hn.a", "e1", manager, date(2026, 3, 1)),
             member(world, "m3", "hn.b", "e3", worker, date(2026, 3, 15)),
             member(world, "m4", "hn.b", "e3", worker, date(2025, 12, 31)),  # before the period
+            # Admitted in the period, recognised after the day asked: its last change is later.
+            member(world, "m5", "hn.a", "e2", worker, date(2026, 3, 20)),
+            world.admissions.record(
+                "member-m5",
+                MemberStatusChanged(
+                    member_id="m5",
+                    authority_id="hn.a",
+                    previous_status=MemberStatus.PROBATIONARY,
+                    status=MemberStatus.OFFICIAL,
+                    on=date(2026, 9, 20),
+                ),
+            ),
             organization(world, "o1", "hn.a", ["e0", "e1"], date(2026, 1, 10)),  # a combined cell
             organization(world, "o2", "hn.b", ["e3"], date(2025, 6, 1)),  # before the period
             trade_union(world, "e2", "hn.a", date(2026, 2, 20)),
@@ -121,8 +133,8 @@ def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(
         for t in progress["targets"]
     }
     assert achieved == {
-        "members_admitted": (3, {"hn.a": 2, "hn.b": 1}),
-        "members_admitted_production_workers": (2, {"hn.a": 1, "hn.b": 1}),
+        "members_admitted": (4, {"hn.a": 3, "hn.b": 1}),
+        "members_admitted_production_workers": (3, {"hn.a": 2, "hn.b": 1}),
         "organizations_founded": (1, {"hn.a": 1, "hn.b": 0}),
         "enterprises_with_party_organization": (2, {"hn.a": 2, "hn.b": 0}),
         "enterprises_with_trade_union": (2, {"hn.a": 1, "hn.b": 1}),
