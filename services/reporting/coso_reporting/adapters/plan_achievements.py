@@ -9,15 +9,18 @@ them up on the tree of its day like the indicator counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, and_, distinct, func, select
+from sqlalchemy import ColumnElement, Engine, Table, distinct, func, select
 
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 
+# Up to this many authorities (a province's, a commune's) are named, so that their rows are
+# read by the tables' authority indexes; more (a nation's) read every authority's rows.
+NAMED_AT_MOST = 1_000
 FROM_FACTS = (
     TargetIndicator.MEMBERS_ADMITTED,
     TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS,
@@ -36,7 +39,11 @@ class SqlPlanAchievements:
     def indicators(self) -> tuple[TargetIndicator, ...]:
         return FROM_FACTS
 
-    def between(self, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
+    def between(
+        self, start: date, end: date, authorities: Collection[str] | None = None
+    ) -> dict[str, dict[TargetIndicator, int]]:
+        """Per recorded authority (of `authorities`, read by their index when they are few;
+        None: every one), what each indicator achieved from `start` to `end`."""
         first, last = start.isoformat(), end.isoformat()
         # Each counted member's kept last change (domain/member_counts.py), which comes on or
         # after its admission: those admitted in the period are among the members changed
@@ -46,36 +53,42 @@ class SqlPlanAchievements:
         organizations = self._tables.organizations
         covered = self._tables.organization_enterprises
         unions = self._tables.mass_organizations
-        admitted = and_(members.c.changed_on >= first, members.c.admitted_on.between(first, last))
-        founded = organizations.c.founded_on.between(first, last)
+        named = authorities is not None and len(authorities) <= NAMED_AT_MOST
+
+        def of(table: Table) -> list[ColumnElement[bool]]:
+            """A few authorities are named, their rows read by the tables' authority indexes."""
+            return [table.c.authority_id.in_(sorted(authorities or ()))] if named else []
+
+        admitted = (members.c.changed_on >= first, members.c.admitted_on.between(first, last), *of(members))
+        founded = (organizations.c.founded_on.between(first, last), *of(organizations))
         queries: list[tuple[TargetIndicator, Any]] = [
             (
                 TargetIndicator.MEMBERS_ADMITTED,
-                select(members.c.authority_id, func.count()).where(admitted).group_by(members.c.authority_id),
+                select(members.c.authority_id, func.count()).where(*admitted).group_by(members.c.authority_id),
             ),
             (
                 TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS,
                 select(members.c.authority_id, func.count())
-                .where(admitted, members.c.job_category == "production_worker")
+                .where(*admitted, members.c.job_category == "production_worker")
                 .group_by(members.c.authority_id),
             ),
             (
                 TargetIndicator.ORGANIZATIONS_FOUNDED,
                 select(organizations.c.authority_id, func.count())
-                .where(founded)
+                .where(*founded)
                 .group_by(organizations.c.authority_id),
             ),
             (
                 TargetIndicator.ENTERPRISES_WITH_PARTY_ORGANIZATION,
                 select(organizations.c.authority_id, func.count(distinct(covered.c.enterprise_id)))
                 .select_from(organizations.join(covered, covered.c.organization_id == organizations.c.organization_id))
-                .where(founded)
+                .where(*founded)
                 .group_by(organizations.c.authority_id),
             ),
             (
                 TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,
                 select(unions.c.authority_id, func.count(distinct(unions.c.enterprise_id)))
-                .where(unions.c.kind == "trade_union", unions.c.founded_on.between(first, last))
+                .where(unions.c.kind == "trade_union", unions.c.founded_on.between(first, last), *of(unions))
                 .group_by(unions.c.authority_id),
             ),
         ]

@@ -201,7 +201,7 @@ class Plans:
         for authority_id, counts in self._history.counts_between(start, end, held).items():
             recorded[authority_id] = {indicator: measure(counts) for indicator, measure in ACHIEVED_BY.items()}
         if self._achievements is not None:
-            for authority_id, values in self._achievements.between(start, end).items():
+            for authority_id, values in self._achievements.between(start, end, held).items():
                 recorded.setdefault(authority_id, {}).update(values)
         buckets = tree.buckets_under(root, recorded)
         totals: dict[str, dict[TargetIndicator, int]] = {root: {}}

@@ -89,8 +89,11 @@ class PlanAchievements(Protocol):
     def indicators(self) -> tuple[TargetIndicator, ...]:
         """The target indicators measured here."""
 
-    def between(self, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
-        """Per recorded authority, what each indicator achieved from `start` to `end` (both included)."""
+    def between(
+        self, start: date, end: date, authorities: Collection[str] | None = None
+    ) -> dict[str, dict[TargetIndicator, int]]:
+        """Per recorded authority (of `authorities`; None: every one), what each indicator
+        achieved from `start` to `end` (both included)."""
 
 
 class AccessStore(TokenStore, Protocol):

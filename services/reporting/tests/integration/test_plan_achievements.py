@@ -142,3 +142,17 @@ def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(
     # Up to an earlier day, only what had happened by then.
     earlier = {t["indicator"]: t["achieved"] for t in plans.progress("hn-2026", date(2026, 2, 1))["targets"]}
     assert earlier["members_admitted"] == 1 and earlier["enterprises_with_trade_union"] == 0
+    # A subordinate's plan: its own units' records only (read by their authority).
+    plans.adopt(
+        AdoptPlan(
+            plan_id="hn.b-2026",
+            authority_id="hn.b",
+            title="Kế hoạch năm 2026",
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
+        )
+    )
+    for indicator in (TargetIndicator.MEMBERS_ADMITTED, TargetIndicator.ENTERPRISES_WITH_TRADE_UNION):
+        plans.set_target(SetTarget(plan_id="hn.b-2026", indicator=indicator, value=4))
+    own = {t["indicator"]: t["achieved"] for t in plans.progress("hn.b-2026", date(2026, 3, 31))["targets"]}
+    assert own == {"members_admitted": 1, "enterprises_with_trade_union": 1}
