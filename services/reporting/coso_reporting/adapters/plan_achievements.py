@@ -40,10 +40,15 @@ class SqlPlanAchievements:
         return FROM_FACTS
 
     def between(
-        self, start: date, end: date, authorities: Collection[str] | None = None
+        self,
+        start: date,
+        end: date,
+        authorities: Collection[str] | None = None,
+        indicators: Collection[TargetIndicator] | None = None,
     ) -> dict[str, dict[TargetIndicator, int]]:
         """Per recorded authority (of `authorities`, read by their index when they are few;
-        None: every one), what each indicator achieved from `start` to `end`."""
+        None: every one), what each indicator (of `indicators`, one statement each; None:
+        every one) achieved from `start` to `end`."""
         first, last = start.isoformat(), end.isoformat()
         # Each counted member's kept last change (domain/member_counts.py), which comes on or
         # after its admission: those admitted in the period are among the members changed
@@ -95,7 +100,8 @@ class SqlPlanAchievements:
         found: dict[str, dict[TargetIndicator, int]] = {}
         with self._engine.connect() as connection:
             for indicator, query in queries:
-                _add(found, indicator, connection.execute(query))
+                if indicators is None or indicator in indicators:
+                    _add(found, indicator, connection.execute(query))
         return found
 
 

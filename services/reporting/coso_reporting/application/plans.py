@@ -139,7 +139,7 @@ class Plans:
         day = as_of or self._today()
         share = expected_share(plan.period_start, plan.period_end, day)
         tree = self._trees.as_of(day)
-        totals = self._achieved(tree, plan.authority_id, plan.period_start, min(day, plan.period_end))
+        totals = self._achieved(tree, plan, min(day, plan.period_end))
         targets = []
         for indicator, value in plan.targets.items():
 
@@ -175,7 +175,7 @@ class Plans:
     def measure(self, plan: Plan, day: date) -> dict[TargetIndicator, TargetProgress]:
         """The plan's own targets' progress over its period up to `day` (no shares)."""
         share = expected_share(plan.period_start, plan.period_end, day)
-        totals = self._achieved(self._trees.as_of(day), plan.authority_id, plan.period_start, min(day, plan.period_end))
+        totals = self._achieved(self._trees.as_of(day), plan, min(day, plan.period_end))
         measured = {}
         for indicator, value in plan.targets.items():
             achieved = None
@@ -189,20 +189,27 @@ class Plans:
         """The target indicators some source measures."""
         return set(ACHIEVED_BY) | (set(self._achievements.indicators) if self._achievements is not None else set())
 
-    def _achieved(self, tree: Tree, root: str, start: date, end: date) -> dict[str, dict[TargetIndicator, int]]:
-        """Achievements within the dates over the subtree of `root` and of each of its direct
-        subordinates (the shares), on `tree`'s day."""
+    def _achieved(self, tree: Tree, plan: Plan, end: date) -> dict[str, dict[TargetIndicator, int]]:
+        """What the plan's targets achieved from its start to `end` over the subtree of its
+        authority and of each of its direct subordinates (the shares), on `tree`'s day: only
+        its targets' indicators are read (each of the fact projection's is a statement over
+        the period's records)."""
+        root, start = plan.authority_id, plan.period_start
         if end < start:
             return {}
         recorded: dict[str, dict[TargetIndicator, int]] = {}
         # A subordinate's plan reads its subtree's counts only: a commune's read the nation's
         # 4,400 (30 ms of 33); a top authority's reads them all, as naming them would.
         held = tree.held_within(root) if tree.parent(root) is not None else None
-        for authority_id, counts in self._history.counts_between(start, end, held).items():
-            recorded[authority_id] = {indicator: measure(counts) for indicator, measure in ACHIEVED_BY.items()}
+        counted = [indicator for indicator in ACHIEVED_BY if indicator in plan.targets]
+        if counted:
+            for authority_id, counts in self._history.counts_between(start, end, held).items():
+                recorded[authority_id] = {indicator: ACHIEVED_BY[indicator](counts) for indicator in counted}
         if self._achievements is not None:
-            for authority_id, values in self._achievements.between(start, end, held).items():
-                recorded.setdefault(authority_id, {}).update(values)
+            wanted = [indicator for indicator in self._achievements.indicators if indicator in plan.targets]
+            if wanted:
+                for authority_id, values in self._achievements.between(start, end, held, wanted).items():
+                    recorded.setdefault(authority_id, {}).update(values)
         buckets = tree.buckets_under(root, recorded)
         totals: dict[str, dict[TargetIndicator, int]] = {root: {}}
         for authority_id, values in recorded.items():

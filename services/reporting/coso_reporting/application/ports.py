@@ -90,10 +90,15 @@ class PlanAchievements(Protocol):
         """The target indicators measured here."""
 
     def between(
-        self, start: date, end: date, authorities: Collection[str] | None = None
+        self,
+        start: date,
+        end: date,
+        authorities: Collection[str] | None = None,
+        indicators: Collection[TargetIndicator] | None = None,
     ) -> dict[str, dict[TargetIndicator, int]]:
         """Per recorded authority (of `authorities`; None: every one), what each indicator
-        achieved from `start` to `end` (both included)."""
+        (of `indicators`; None: every one measured here) achieved from `start` to `end`
+        (both included)."""
 
 
 class AccessStore(TokenStore, Protocol):

@@ -62,6 +62,18 @@ def trade_union(world, enterprise_id: str, authority_id: str, on: date):
     return world.registry.record(f"mass-organization-cd-{enterprise_id}", event)
 
 
+class AskedAchievements(SqlPlanAchievements):
+    """The fact projection's achievements, recording which indicators each reading asks for."""
+
+    def __init__(self, engine) -> None:
+        super().__init__(engine)
+        self.asked: list[set[TargetIndicator] | None] = []
+
+    def between(self, start, end, authorities=None, indicators=None):
+        self.asked.append(set(indicators) if indicators is not None else None)
+        return super().between(start, end, authorities, indicators)
+
+
 def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(world, projection) -> None:
     worker, manager = JobCategory.PRODUCTION_WORKER, JobCategory.MANAGER
     projection.deliver(
@@ -100,7 +112,7 @@ def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(
         SqlIndicatorHistory(engine),
         SqlAuthorityTrees(engine),
         today=lambda: date(2026, 3, 31),
-        achievements=SqlPlanAchievements(engine),
+        achievements=(achievements := AskedAchievements(engine)),
     )
     plans.adopt(
         AdoptPlan(
@@ -156,3 +168,5 @@ def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(
         plans.set_target(SetTarget(plan_id="hn.b-2026", indicator=indicator, value=4))
     own = {t["indicator"]: t["achieved"] for t in plans.progress("hn.b-2026", date(2026, 3, 31))["targets"]}
     assert own == {"members_admitted": 1, "enterprises_with_trade_union": 1}
+    # Only the plan's own targets are read.
+    assert achievements.asked[-1] == {TargetIndicator.MEMBERS_ADMITTED, TargetIndicator.ENTERPRISES_WITH_TRADE_UNION}
