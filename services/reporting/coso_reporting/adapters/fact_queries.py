@@ -65,7 +65,8 @@ from coso_reporting.adapters.coverage_counts import (
 )
 from coso_reporting.adapters.fact_pipeline_queries import SqlPipelineQueries
 from coso_reporting.adapters.half_years import half_years_kept, starting_parts, starting_point
-from coso_reporting.adapters.member_half_years import end_day, member_half_years_kept, status_now, status_on
+from coso_reporting.adapters.member_half_years import end_day, member_half_years_kept
+from coso_reporting.adapters.member_status import status_now, status_on
 from coso_reporting.adapters.organization_counts import SqlOrganizationQueries
 from coso_reporting.adapters.queries import ProjectionState, projection_state
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
@@ -527,7 +528,7 @@ def _member_statements(
     starts = [(tables.member_unit_counts, _from_kept())]
     if nation:
         ends = tables.member_unit_half_years
-        starts.append((ends, ends.c.month == bindparam("half_year", type_=String)))
+        starts.append((ends, ends.c.month == _day("half_year")))
     per_unit = [
         select(
             u.c.authority_id,
@@ -574,7 +575,7 @@ def _from_kept() -> ColumnElement[bool]:
     """Whether the report starts from the kept counts (the parameter `half_year` ""; always,
     for the units named), rather than from a half year's end: a condition on the parameter
     alone, which PostgreSQL checks once."""
-    return bindparam("half_year", type_=String) == ""
+    return _day("half_year") == ""
 
 
 def _compositions(
@@ -600,7 +601,7 @@ def _compositions(
                 _from_kept()
             ),
             select(ends.c.job_category, ends.c.ownership, ends.c.status, ends.c.members).where(
-                ends.c.month == bindparam("half_year", type_=String)
+                ends.c.month == _day("half_year")
             ),
             select(*axes, -kept.c.members).where(kept.c.authority_id.in_(not_held)),
             select(m.c.job_category, m.c.ownership, status_now(m), literal(1)).where(*changed_not_held),

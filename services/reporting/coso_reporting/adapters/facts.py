@@ -45,6 +45,7 @@ from coso_reporting.adapters.member_half_years import (
     keep_member_half_years,
     member_half_years_kept,
 )
+from coso_reporting.adapters.member_status import job_group, status_now
 from coso_reporting.adapters.organization_counts import keep_organization_counts
 from coso_reporting.adapters.pipeline_counts import Moves, keep_pipeline, moves_of
 from coso_reporting.adapters.tables import ProjectionTables
@@ -53,7 +54,6 @@ from coso_reporting.adapters.written_keys import WrittenKeys
 from coso_reporting.domain.facts import ENDED_MEMBER_STATUSES, FACT_EVENTS, FactBatch, Row, fact_keys, is_fact_event
 from coso_reporting.domain.member_counts import (
     ADMITTED,
-    REPORTED_JOBS,
     UNKNOWN,
     MemberCountChanges,
     is_counted,
@@ -285,7 +285,7 @@ def count_member_kinds(connection: Connection, tables: ProjectionTables) -> None
             .order_by(last, m.c.member_id),
         )
     )
-    c, status = changes, _status(changes)  # every counted member, once
+    c, status = changes, status_now(changes)  # every counted member, once
     connection.execute(
         insert(kept).from_select(
             ["authority_id", "job_category", "ownership", "status", "members"],
@@ -326,7 +326,7 @@ def count_enterprise_members(connection: Connection, tables: ProjectionTables) -
     m, per_enterprise = tables.members, tables.enterprise_members
     connection.execute(delete(per_enterprise))
     group_in_memory(connection)
-    status = _status(m)
+    status = status_now(m)
     connection.execute(
         insert(per_enterprise).from_select(
             ["enterprise_id", "members", "active", "official"],
@@ -346,18 +346,10 @@ def _counted(m: Table) -> Any:
     return and_(m.c.admitted_on.is_not(None), m.c.authority_id.is_not(None))
 
 
-def _status(m: Table) -> Any:
-    return case(
-        (and_(m.c.ended_on.is_not(None), m.c.status.in_(sorted(ENDED_MEMBER_STATUSES))), m.c.status),
-        (m.c.official_on.is_not(None), literal("official")),
-        else_=literal("probationary"),
-    )
-
-
 def _sum_counts(connection: Connection, tables: ProjectionTables) -> None:
     """The kept counts summed per unit, status and job group, and over every unit."""
     kept = tables.member_counts
-    group = case((kept.c.job_category.in_(REPORTED_JOBS), kept.c.job_category), else_=literal(UNKNOWN))
+    group = job_group(kept.c.job_category)
     connection.execute(
         insert(tables.member_unit_counts).from_select(
             ["authority_id", "status", "job_group", "members"],

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, and_, case, delete, func, insert, literal, select, true, union_all
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Connection, Select, delete, func, insert, literal, select, true, union_all
 
 from coso_reporting.adapters.half_years import half_year_of, half_years_between, half_years_up_to
+from coso_reporting.adapters.member_status import job_group, status_now, status_on
 from coso_reporting.adapters.tables import ProjectionTables
 from coso_reporting.adapters.upsert import add_signed
-from coso_reporting.domain.fact_records import ACTIVE_STATUSES, LEFT_STATUSES
-from coso_reporting.domain.member_counts import REPORTED_JOBS, UNKNOWN, MemberCountChanges
+from coso_reporting.domain.fact_records import ACTIVE_STATUSES
+from coso_reporting.domain.member_counts import MemberCountChanges
 
 # The half years whose ends a rebuild keeps, the last that of the latest change: five years,
 # as far back as the plans and the trend look. A fill costs the members changed after each
@@ -50,31 +50,6 @@ _COMPOSITION_KEY = ("job_category", "ownership", "status")
 def end_day(half_year: str) -> str:
     """The last day of a half year (its last month, `YYYY-06` or `YYYY-12`), ISO."""
     return f"{half_year}-30" if half_year.endswith("-06") else f"{half_year}-31"
-
-
-def status_now(m: Table | Any) -> ColumnElement[str]:
-    """domain/member_counts.py `status_now` in SQL, of a member's row or its kept last change."""
-    return case(
-        (and_(m.c.ended_on.is_not(None), m.c.status.in_(LEFT_STATUSES)), m.c.status),
-        (m.c.official_on.is_not(None), literal("official")),
-        else_=literal("probationary"),
-    )
-
-
-def status_on(m: Table | Any, on: str | ColumnElement[str]) -> ColumnElement[str | None]:
-    """domain/member_counts.py `status_on` in SQL, of a member's row or its kept last change,
-    on the day `on` (ISO; or the parameter or column that holds it)."""
-    return case(
-        (m.c.admitted_on > on, literal(None)),
-        (and_(m.c.ended_on <= on, m.c.status.in_(LEFT_STATUSES)), m.c.status),
-        (m.c.official_on <= on, literal("official")),
-        else_=literal("probationary"),
-    )
-
-
-def job_group(job_category: ColumnElement[str]) -> ColumnElement[str]:
-    """domain/member_counts.py `job_group` in SQL."""
-    return case((job_category.in_(REPORTED_JOBS), job_category), else_=literal(UNKNOWN))
 
 
 def member_half_years_kept(connection: Connection, tables: ProjectionTables) -> tuple[str, str] | None:
@@ -171,9 +146,8 @@ def keep_member_half_years(connection: Connection, tables: ProjectionTables, cha
     )
     if not changes.changes_added:
         return
-    if not changes.ends:
-        if member_half_years_kept(connection, tables) is None:
-            count_member_half_years(connection, tables)
+    if not changes.ends:  # none was kept before the batch (nor moved by it)
+        count_member_half_years(connection, tables)
         return
     reached = half_year_of(max(change.changed_on for change in changes.changes_added))
     last = changes.ends[-1][0]

@@ -16,11 +16,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, Table, distinct, func, select
 
 from coso_backbone.contracts.reporting import TargetIndicator
+from coso_reporting.adapters.plans import NAMED_AUTHORITIES_AT_MOST
 from coso_reporting.adapters.tables import LIVE, ProjectionTables
 
-# Up to this many authorities (a province's, a commune's) are named, so that their rows are
-# read by the tables' authority indexes; more (a nation's) read every authority's rows.
-NAMED_AT_MOST = 1_000
 FROM_FACTS = (
     TargetIndicator.MEMBERS_ADMITTED,
     TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS,
@@ -58,7 +56,7 @@ class SqlPlanAchievements:
         organizations = self._tables.organizations
         covered = self._tables.organization_enterprises
         unions = self._tables.mass_organizations
-        named = authorities is not None and len(authorities) <= NAMED_AT_MOST
+        named = authorities is not None and len(authorities) <= NAMED_AUTHORITIES_AT_MOST
 
         def of(table: Table) -> list[ColumnElement[bool]]:
             """A few authorities are named, their rows read by the tables' authority indexes."""

@@ -23,7 +23,8 @@ from coso_reporting.adapters import fact_queries
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings, kept_settings
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.half_years import half_years_between
-from coso_reporting.adapters.member_half_years import MEMBER_HALF_YEARS, end_day, job_group, status_on
+from coso_reporting.adapters.member_half_years import MEMBER_HALF_YEARS, end_day
+from coso_reporting.adapters.member_status import job_group, status_on
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.schema import MIGRATIONS, VERSION_TABLE, migrate_engine
 from coso_reporting.adapters.tables import LIVE
