@@ -45,8 +45,8 @@ class SqlPlanAchievements:
         indicators: Collection[TargetIndicator] | None = None,
     ) -> dict[str, dict[TargetIndicator, int]]:
         """Per recorded authority (of `authorities`, read by their index when they are few;
-        None: every one), what each indicator (of `indicators`, one statement each; None:
-        every one) achieved from `start` to `end`."""
+        None: every one), what each indicator (of `indicators`, one statement each, the two
+        of members admitted one together; None: every one) achieved from `start` to `end`."""
         first, last = start.isoformat(), end.isoformat()
         # Each counted member's kept last change (domain/member_counts.py), which comes on or
         # after its admission: those admitted in the period are among the members changed
@@ -64,32 +64,29 @@ class SqlPlanAchievements:
 
         admitted = (members.c.changed_on >= first, members.c.admitted_on.between(first, last), *of(members))
         founded = (organizations.c.founded_on.between(first, last), *of(organizations))
-        queries: list[tuple[TargetIndicator, Any]] = [
-            (
-                TargetIndicator.MEMBERS_ADMITTED,
-                select(members.c.authority_id, func.count()).where(*admitted).group_by(members.c.authority_id),
-            ),
-            (
-                TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS,
-                select(members.c.authority_id, func.count())
-                .where(*admitted, members.c.job_category == "production_worker")
+        worker = members.c.job_category == "production_worker"
+        queries: list[tuple[tuple[TargetIndicator, ...], Any]] = [
+            (  # both member counts from one read of the range
+                (TargetIndicator.MEMBERS_ADMITTED, TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS),
+                select(members.c.authority_id, func.count(), func.count().filter(worker))
+                .where(*admitted)
                 .group_by(members.c.authority_id),
             ),
             (
-                TargetIndicator.ORGANIZATIONS_FOUNDED,
+                (TargetIndicator.ORGANIZATIONS_FOUNDED,),
                 select(organizations.c.authority_id, func.count())
                 .where(*founded)
                 .group_by(organizations.c.authority_id),
             ),
             (
-                TargetIndicator.ENTERPRISES_WITH_PARTY_ORGANIZATION,
+                (TargetIndicator.ENTERPRISES_WITH_PARTY_ORGANIZATION,),
                 select(organizations.c.authority_id, func.count(distinct(covered.c.enterprise_id)))
                 .select_from(organizations.join(covered, covered.c.organization_id == organizations.c.organization_id))
                 .where(*founded)
                 .group_by(organizations.c.authority_id),
             ),
             (
-                TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,
+                (TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,),
                 select(unions.c.authority_id, func.count(distinct(unions.c.enterprise_id)))
                 .where(unions.c.kind == "trade_union", unions.c.founded_on.between(first, last), *of(unions))
                 .group_by(unions.c.authority_id),
@@ -97,13 +94,23 @@ class SqlPlanAchievements:
         ]
         found: dict[str, dict[TargetIndicator, int]] = {}
         with self._engine.connect() as connection:
-            for indicator, query in queries:
-                if indicators is None or indicator in indicators:
-                    _add(found, indicator, connection.execute(query))
+            for counted, query in queries:
+                wanted = [i for i in counted if indicators is None or i in indicators]
+                if wanted:
+                    _add(found, counted, wanted, connection.execute(query))
         return found
 
 
-def _add(found: dict[str, dict[TargetIndicator, int]], indicator: TargetIndicator, rows: Iterable[Any]) -> None:
-    for authority_id, count in rows:
-        if authority_id is not None and count:
-            found.setdefault(authority_id, {})[indicator] = int(count)
+def _add(
+    found: dict[str, dict[TargetIndicator, int]],
+    counted: tuple[TargetIndicator, ...],
+    wanted: list[TargetIndicator],
+    rows: Iterable[Any],
+) -> None:
+    """Each row: an authority, then one count per indicator `counted`; those `wanted` kept."""
+    for authority_id, *counts in rows:
+        if authority_id is None:
+            continue
+        for indicator, count in zip(counted, counts, strict=True):
+            if count and indicator in wanted:
+                found.setdefault(authority_id, {})[indicator] = int(count)

@@ -25,11 +25,10 @@ def roll_up(
     `root`'s own units when they have anything or when there is no subordinate.
     Records outside `root`'s subtree are left out.
     """
-    listed = list(records)
-    buckets = tree.buckets_under(root, {authority for authority, _ in listed})
+    buckets = tree.buckets(root)
     sums: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(columns, 0)
-    for authority, values in listed:
+    for authority, values in records:
         bucket = buckets.get(authority)
         if bucket is None:
             continue

@@ -15,9 +15,14 @@ belong to (registry's events move enterprises to the parts explicitly when it ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
+
+# Roots whose held authorities a tree keeps worked out (`Tree.buckets`): a tree is kept for a
+# day and asked for the same few subtrees by every report of a dashboard's load.
+ROOTS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Tree:
                 self._children.setdefault(parent, []).append(unit.authority_id)
         for children in self._children.values():
             children.sort()
+        self._buckets: dict[str, Mapping[str, str]] = {}
 
     def __contains__(self, authority_id: object) -> bool:
         return authority_id in self.units
@@ -104,29 +110,41 @@ class Tree:
         """Every authority id whose records `root`'s subtree holds on this day: its units, and
         the ended units whose records passed (through successors) to one of them. Records
         filed under any other id are outside the subtree (`buckets_under` leaves them out)."""
-        subtree = self.subtree(root)
-        held = set(subtree)
-        for ended in self._successor:
-            if self.holder(ended) in subtree:
-                held.add(ended)
-        return held
+        return set(self.buckets(root))
 
     def buckets_under(self, root: str, recorded: Iterable[str]) -> dict[str, str]:
         """Each recorded authority id held within `root`'s subtree, mapped to the direct
         subordinate of `root` whose subtree holds it (`root` itself for its own records).
         Summing records by bucket gives the subordinates' subtree totals in one pass."""
-        bucket_of_unit: dict[str, str] = {}
-        if root in self.units:
-            bucket_of_unit[root] = root
-            for child in self._children.get(root, []):
-                for unit in self.subtree(child):
-                    bucket_of_unit[unit] = child
-        buckets: dict[str, str] = {}
-        for authority_id in recorded:
-            holder = self.holder(authority_id)
-            if holder is not None and holder in bucket_of_unit:
-                buckets[authority_id] = bucket_of_unit[holder]
-        return buckets
+        buckets = self.buckets(root)
+        return {authority_id: buckets[authority_id] for authority_id in recorded if authority_id in buckets}
+
+    def buckets(self, root: str) -> Mapping[str, str]:
+        """Every authority id held within `root`'s subtree (`held_within`) mapped to its
+        bucket (`buckets_under`). Worked out once per root: the tree is immutable, and a
+        nation's 4,400 units and their predecessors took milliseconds per report (the last
+        `ROOTS_KEPT` roots are kept)."""
+        found = self._buckets.get(root)
+        if found is None:
+            found = MappingProxyType(self._worked_out(root))
+            if len(self._buckets) >= ROOTS_KEPT:
+                self._buckets = {}  # replaced, not emptied: another thread may be reading it
+            self._buckets[root] = found
+        return found
+
+    def _worked_out(self, root: str) -> dict[str, str]:
+        bucket: dict[str, str] = {}
+        if root not in self.units:
+            return bucket
+        bucket[root] = root
+        for child in self._children.get(root, []):
+            for unit in self.subtree(child):
+                bucket[unit] = child
+        for ended in self._successor:
+            holder = self.holder(ended)
+            if holder is not None and holder in bucket:
+                bucket[ended] = bucket[holder]
+        return bucket
 
     def name(self, authority_id: str) -> str:
         unit = self.units.get(authority_id)

@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from coso_reporting.domain.tree import AuthorityPeriod, Succession, Tree
+import pytest
+
+from coso_reporting.domain.tree import ROOTS_KEPT, AuthorityPeriod, Succession, Tree
 
 MERGER = date(2025, 7, 1)
 PERIODS = [
@@ -67,3 +69,34 @@ def test_a_subtree_holds_its_units_and_the_units_merged_into_them() -> None:
     assert after.held_within("bn") == {"bn", "bn.ab", "bn.c", "bn.c.kcn", "bn.a", "bn.b"}
     assert tree(date(2025, 6, 30)).held_within("bn.a") == {"bn.a"}  # not merged yet
     assert after.held_within("nowhere") == set()
+
+
+def test_a_subtree_s_buckets_are_worked_out_once_and_cannot_be_changed_by_a_caller() -> None:
+    after = tree(date(2025, 7, 1))
+    buckets = after.buckets("bn")
+    assert after.buckets("bn") is buckets
+    assert dict(buckets) == {
+        "bn": "bn",
+        "bn.ab": "bn.ab",
+        "bn.c": "bn.c",
+        "bn.c.kcn": "bn.c",
+        "bn.a": "bn.ab",
+        "bn.b": "bn.ab",
+    }
+    with pytest.raises(TypeError):
+        buckets["elsewhere"] = "bn"  # type: ignore[index]
+    held = after.held_within("bn")
+    held.add("elsewhere")
+    assert "elsewhere" not in after.held_within("bn")
+    assert after.buckets("nowhere") == {}
+
+
+def test_a_tree_keeps_the_buckets_of_a_bounded_number_of_roots() -> None:
+    periods = [AuthorityPeriod("vn", "Trung ương", "central", None, date(2000, 1, 1))] + [
+        AuthorityPeriod(f"u{n}", f"Đơn vị {n}", "commune", "vn", date(2000, 1, 1)) for n in range(ROOTS_KEPT + 5)
+    ]
+    many = Tree(date(2026, 1, 1), periods)
+    for n in range(ROOTS_KEPT + 5):
+        assert many.buckets(f"u{n}") == {f"u{n}": f"u{n}"}
+    assert many.buckets("vn")["u3"] == "u3"
+    assert len(many._buckets) <= ROOTS_KEPT
