@@ -468,8 +468,22 @@ def target_database(postgres: bool) -> Iterator[str]:
         admin.dispose()
 
 
-def _plan(plans: Plans, plan_id: str, authority_id: str, shares: list[Share] | None, target: int) -> None:
-    """A 2025 plan of `authority_id` for proposed candidates, split into `shares` if given."""
+# What the bench's plans target, as shares of their target of proposed candidates: the
+# candidates (the indicator counts) and the five the fact projection measures (their
+# achievements: adapters/plan_achievements.py), as the plans of DOMAIN.md set them.
+TARGETS = {
+    TargetIndicator.CANDIDATES_PROPOSED: 1.0,
+    TargetIndicator.MEMBERS_ADMITTED: 0.2,
+    TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS: 0.05,
+    TargetIndicator.ORGANIZATIONS_FOUNDED: 0.05,
+    TargetIndicator.ENTERPRISES_WITH_TRADE_UNION: 0.5,
+    TargetIndicator.ENTERPRISES_WITH_PARTY_ORGANIZATION: 0.05,
+}
+
+
+def _plan(plans: Plans, plan_id: str, authority_id: str, subordinates: list[str], target: int) -> None:
+    """A 2025 plan of `authority_id` with `TARGETS` (`target` proposed candidates), each split
+    evenly among `subordinates` if given."""
     plans.adopt(
         AdoptPlan(
             plan_id=plan_id,
@@ -479,9 +493,12 @@ def _plan(plans: Plans, plan_id: str, authority_id: str, shares: list[Share] | N
             period_end=date(2025, 12, 31),
         )
     )
-    plans.set_target(SetTarget(plan_id=plan_id, indicator=TargetIndicator.CANDIDATES_PROPOSED, value=target))
-    if shares:
-        plans.split_target(SplitTarget(plan_id=plan_id, indicator=TargetIndicator.CANDIDATES_PROPOSED, shares=shares))
+    for indicator, share in TARGETS.items():
+        value = max(len(subordinates), 1, round(target * share))
+        plans.set_target(SetTarget(plan_id=plan_id, indicator=indicator, value=value))
+        if subordinates:
+            shares = _even_shares(subordinates, value)
+            plans.split_target(SplitTarget(plan_id=plan_id, indicator=indicator, shares=shares))
 
 
 def _even_shares(authorities: list[str], target: int) -> list[Share]:
@@ -504,9 +521,9 @@ def adopt_plans(engine: Engine, communes: list[str]) -> None:
     )
     provinces = [f"p{p:02d}" for p in range(1, PROVINCES + 1)]
     p01_communes = [c for c in communes if c.startswith("p01.")]
-    _plan(plans, "vn-2025", "vn", _even_shares(provinces, 140_000), 140_000)
-    _plan(plans, "p01-2025", "p01", _even_shares(p01_communes, 4_000), 4_000)
-    _plan(plans, "x-2025", communes[0], None, 40)
+    _plan(plans, "vn-2025", "vn", provinces, 140_000)
+    _plan(plans, "p01-2025", "p01", p01_communes, 4_000)
+    _plan(plans, "x-2025", communes[0], [], 40)
 
 
 def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_DAY) -> None:

@@ -108,9 +108,11 @@ def _add(
     rows: Iterable[Any],
 ) -> None:
     """Each row: an authority, then one count per indicator `counted`; those `wanted` kept."""
-    for authority_id, *counts in rows:
+    kept = [(column, indicator) for column, indicator in enumerate(counted, start=1) if indicator in wanted]
+    for row in rows:
+        authority_id = row[0]
         if authority_id is None:
             continue
-        for indicator, count in zip(counted, counts, strict=True):
-            if count and indicator in wanted:
-                found.setdefault(authority_id, {})[indicator] = int(count)
+        for column, indicator in kept:
+            if row[column]:
+                found.setdefault(authority_id, {})[indicator] = int(row[column])

@@ -210,16 +210,21 @@ class Plans:
             if wanted:
                 for authority_id, values in self._achievements.between(start, end, held, wanted).items():
                     recorded.setdefault(authority_id, {}).update(values)
-        buckets = tree.buckets_under(root, recorded)
-        totals: dict[str, dict[TargetIndicator, int]] = {root: {}}
+        # Summed per direct subordinate (`root` for its own units), then those sums for `root`.
+        buckets = tree.buckets(root)
+        totals: dict[str, dict[TargetIndicator, int]] = {}
         for authority_id, values in recorded.items():
             bucket = buckets.get(authority_id)
             if bucket is None:
                 continue
-            for holder in {bucket, root}:
-                sums = totals.setdefault(holder, {})
-                for indicator, value in values.items():
-                    sums[indicator] = sums.get(indicator, 0) + value
+            sums = totals.setdefault(bucket, {})
+            for indicator, value in values.items():
+                sums[indicator] = sums.get(indicator, 0) + value
+        whole: dict[TargetIndicator, int] = {}
+        for sums in totals.values():
+            for indicator, value in sums.items():
+                whole[indicator] = whole.get(indicator, 0) + value
+        totals[root] = whole
         return totals
 
     def _find(self, plan_id: str) -> tuple[Plan, str | None]:
