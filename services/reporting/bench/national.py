@@ -537,13 +537,14 @@ def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_D
         """The reports as the service serves them; `max_age=0`: every answer made afresh, as
         when events keep arriving (each batch changes the projection's state)."""
         trees = SqlAuthorityTrees(engine, max_age=max_age)
-        plans = Plans(  # with what the fact projection achieved, as the service's (bootstrap.py)
+        plans = Plans(  # with what the fact projection achieved and a cache, as the service's (bootstrap.py)
             lambda: SqlPlanUnitOfWork(EventStore(engine)),
             SqlPlanQueries(engine),
             history,
             trees,
             today=today,
             achievements=SqlPlanAchievements(engine),
+            cache=StateCache(fact_queries.projection_state, max_age=max_age),
         )
         cache: StateCache[dict[str, Any]] = StateCache(fact_queries.projection_state, max_age=max_age)
         return Reports(history, trees, today=today), FactReports(fact_queries, trees, cache=cache), plans

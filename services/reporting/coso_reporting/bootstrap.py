@@ -70,6 +70,7 @@ class ReportingApp:
             enabled=access_control_enabled(settings),
             session_lifetime=dashboard_session_lifetime(settings),
         )
+        fact_queries = SqlFactQueries(store.engine)
         self.plans = Plans(
             lambda: SqlPlanUnitOfWork(store),
             SqlPlanQueries(store.engine),
@@ -78,6 +79,7 @@ class ReportingApp:
             tolerance=behind_schedule_tolerance(settings),
             received=SqlReceivedPlans(store.engine),
             achievements=SqlPlanAchievements(store.engine),
+            cache=StateCache(fact_queries.projection_state),
         )
         self.assigned_plans = AssignedPlans(
             SqlReceivedPlans(store.engine), self.plans, self.trees, tolerance=behind_schedule_tolerance(settings)
@@ -93,7 +95,6 @@ class ReportingApp:
             },
             place=str(settings.options.get("report_place", "")),
         )
-        fact_queries = SqlFactQueries(store.engine)
         self.fact_reports = FactReports(
             fact_queries, self.trees, fact_report_settings(settings), StateCache(fact_queries.projection_state)
         )

@@ -27,6 +27,7 @@ from coso_reporting.application.ports import (
     PlanQueries,
     PlanUnitOfWork,
 )
+from coso_reporting.application.state_cache import StateCache
 from coso_reporting.domain.errors import DuplicatePlan, InvalidPlan, UnknownAuthority, UnknownPlan
 from coso_reporting.domain.indicators import Counts
 from coso_reporting.domain.plans import TARGET_LABELS, Plan, stream_of_plan
@@ -53,8 +54,12 @@ class Plans:
         today: Callable[[], date] = date.today,
         received: ReceivedPlanQueries | None = None,
         achievements: PlanAchievements | None = None,
+        cache: StateCache[dict[str, Any]] | None = None,
     ) -> None:
         self._unit_of_work = unit_of_work
+        # Progress answers kept while the projection's state holds (application/state_cache.py),
+        # per plan version: its own targets change it without moving a checkpoint.
+        self._cache = cache
         self._achievements = achievements  # the fact projection's measures, if wired
         self._received = received  # superiors' plans: shown and measured, never changed here
         self._queries = queries
@@ -134,9 +139,16 @@ class Plans:
         return self._find(plan_id)[0].authority_id
 
     def progress(self, plan_id: str, as_of: date | None = None) -> dict[str, Any]:
-        """Each target's achievement over the period up to `as_of` (default today), and its shares'."""
+        """Each target's achievement over the period up to `as_of` (default today), and its shares'.
+        With a cache, an answer is shared: callers must not change it."""
         plan, received_from = self._find(plan_id)
         day = as_of or self._today()
+        if self._cache is None:
+            return self._progress(plan, received_from, day)
+        request = ("progress", plan_id, received_from, plan.version, day)
+        return self._cache.get(request, lambda: self._progress(plan, received_from, day))
+
+    def _progress(self, plan: Plan, received_from: str | None, day: date) -> dict[str, Any]:
         share = expected_share(plan.period_start, plan.period_end, day)
         tree = self._trees.as_of(day)
         totals = self._achieved(tree, plan, min(day, plan.period_end))

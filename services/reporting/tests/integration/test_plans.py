@@ -10,14 +10,26 @@ from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, S
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore
+from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
+from coso_reporting.application.state_cache import StateCache
 from coso_reporting.domain.errors import DuplicatePlan, InvalidPlan, UnknownAuthority, UnknownPlan
 
 CANDIDATES = TargetIndicator.CANDIDATES_PROPOSED
+
+
+class CountedHistory(SqlIndicatorHistory):
+    """The dated history, counting how often a plan's progress reads it."""
+
+    reads = 0
+
+    def counts_between(self, start, end, authorities=None):
+        self.reads += 1
+        return super().counts_between(start, end, authorities)
 
 
 def proposed(world, candidate_id: str, enterprise_id: str, authority_id: str, on: date) -> Envelope:
@@ -182,3 +194,33 @@ def test_admissions_are_reported_by_source_channel_and_job_category_over_the_sub
         for u in report["subordinates"]
     }
     assert by_unit == {"hn.a": (3, 3), "hn.b": (1, 1)}
+
+
+def test_progress_is_kept_while_the_projection_and_the_plan_stay_as_they_were(world, projection) -> None:
+    """As the service wires it (bootstrap.py): made again when a batch moves the projection's
+    state, or when the plan's own targets change (which moves no checkpoint)."""
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn")])
+    engine = projection.engine
+    history = CountedHistory(engine)
+    plans = Plans(
+        lambda: SqlPlanUnitOfWork(EventStore(engine)),
+        SqlPlanQueries(engine),
+        history,
+        SqlAuthorityTrees(engine),
+        today=lambda: date(2026, 3, 31),
+        cache=StateCache(SqlFactQueries(engine).projection_state),
+    )
+    plan_id = adopt(plans)
+    plans.set_target(SetTarget(plan_id=plan_id, indicator=CANDIDATES, value=10))
+
+    first = plans.progress(plan_id)
+    assert plans.progress(plan_id) is first and history.reads == 1
+    assert first["targets"][0]["achieved"] == 0
+
+    projection.deliver([proposed(world, "c1", "e1", "hn", date(2026, 2, 1))])
+    moved = plans.progress(plan_id)
+    assert history.reads == 2 and moved["targets"][0]["achieved"] == 1
+
+    plans.set_target(SetTarget(plan_id=plan_id, indicator=CANDIDATES, value=20))
+    assert plans.progress(plan_id)["targets"][0]["target"] == 20 and history.reads == 3
+    assert plans.progress(plan_id, date(2026, 2, 15)) is not plans.progress(plan_id)  # another day
