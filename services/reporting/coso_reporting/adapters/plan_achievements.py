@@ -9,7 +9,8 @@ them up on the tree of its day like the indicator counts.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import threading
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -66,6 +67,13 @@ class SqlPlanAchievements:
         founded = (organizations.c.founded_on.between(first, last), *of(organizations))
         worker = members.c.job_category == "production_worker"
         queries: list[tuple[tuple[TargetIndicator, ...], Any]] = [
+            # The longest first: it is read beside the others (`_read`).
+            (
+                (TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,),
+                select(unions.c.authority_id, func.count(distinct(unions.c.enterprise_id)))
+                .where(unions.c.kind == "trade_union", unions.c.founded_on.between(first, last), *of(unions))
+                .group_by(unions.c.authority_id),
+            ),
             (  # both member counts from one read of the range
                 (TargetIndicator.MEMBERS_ADMITTED, TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS),
                 select(members.c.authority_id, func.count(), func.count().filter(worker))
@@ -85,20 +93,46 @@ class SqlPlanAchievements:
                 .where(*founded)
                 .group_by(organizations.c.authority_id),
             ),
-            (
-                (TargetIndicator.ENTERPRISES_WITH_TRADE_UNION,),
-                select(unions.c.authority_id, func.count(distinct(unions.c.enterprise_id)))
-                .where(unions.c.kind == "trade_union", unions.c.founded_on.between(first, last), *of(unions))
-                .group_by(unions.c.authority_id),
-            ),
+        ]
+        chosen = [
+            (counted, wanted, query)
+            for counted, query in queries
+            if (wanted := [i for i in counted if indicators is None or i in indicators])
         ]
         found: dict[str, dict[TargetIndicator, int]] = {}
-        with self._engine.connect() as connection:
-            for counted, query in queries:
-                wanted = [i for i in counted if indicators is None or i in indicators]
-                if wanted:
-                    _add(found, counted, wanted, connection.execute(query))
+        for (counted, wanted, _), rows in zip(chosen, self._read([q for _, _, q in chosen]), strict=True):
+            _add(found, counted, wanted, rows)
         return found
+
+    def _read(self, queries: list[Any]) -> list[Sequence[Any]]:
+        """Each query's rows. On PostgreSQL the first (the longest) is read on a connection of
+        its own while the others are read here: a national year's trade unions (65,000
+        foundings counted by distinct enterprise, 52-75 ms) took as long as the other three
+        together, and the server has a CPU for each. Under eventlet the reader is a green
+        thread, which the green database driver lets wait beside this one."""
+        if self._engine.dialect.name != "postgresql" or len(queries) < 2:
+            with self._engine.connect() as connection:
+                return [connection.execute(query).all() for query in queries]
+        first: list[Any] = []
+        failed: list[BaseException] = []
+
+        def read_first() -> None:
+            try:
+                with self._engine.connect() as connection:
+                    first.extend(connection.execute(queries[0]).all())
+            except Exception as error:  # noqa: BLE001 - raised again on the calling thread
+                failed.append(error)
+
+        reader = threading.Thread(target=read_first, name="plan-achievements", daemon=True)
+        reader.start()
+        try:
+            with self._engine.connect() as connection:
+                rest = [connection.execute(query).all() for query in queries[1:]]
+        finally:
+            reader.join()
+        if failed:
+            raise failed[0]
+        return [first, *rest]
 
 
 def _add(

@@ -3,7 +3,12 @@ organizations founded, enterprises that gained a trade union or a party organiza
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 
 from coso_backbone.contracts.admissions import JobCategory, MemberEnrolled, MemberStatus, MemberStatusChanged
 from coso_backbone.contracts.registry import (
@@ -170,3 +175,41 @@ def test_the_fact_targets_count_what_happened_within_the_period_over_each_share(
     assert own == {"members_admitted": 1, "enterprises_with_trade_union": 1}
     # Only the plan's own targets are read.
     assert achievements.asked[-1] == {TargetIndicator.MEMBERS_ADMITTED, TargetIndicator.ENTERPRISES_WITH_TRADE_UNION}
+
+
+def test_on_postgresql_the_trade_unions_are_read_beside_the_other_counts(world, projection) -> None:
+    """The longest statement on a connection of its own, at once with the others; a failure
+    there reaches the caller. SQLite reads them one after the other."""
+    projection.deliver(
+        [
+            world.authority("hn"),
+            world.enterprise("e0", "hn"),
+            member(world, "m1", "hn", "e0", JobCategory.PRODUCTION_WORKER, date(2026, 2, 1)),
+            trade_union(world, "e0", "hn", date(2026, 2, 20)),
+        ]
+    )
+    engine = projection.engine
+    read_on: dict[str, int] = {}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        for table in ("mass_organizations", "member_changes", "organizations"):
+            if f"FROM reporting_fact_{table}" in statement:
+                read_on[table] = threading.get_ident()
+
+    achieved = SqlPlanAchievements(engine).between(date(2026, 1, 1), date(2026, 12, 31))
+    event.remove(engine, "before_cursor_execute", record)
+
+    assert achieved["hn"] == {
+        TargetIndicator.MEMBERS_ADMITTED: 1,
+        TargetIndicator.MEMBERS_ADMITTED_PRODUCTION_WORKERS: 1,
+        TargetIndicator.ENTERPRISES_WITH_TRADE_UNION: 1,
+    }
+    here = threading.get_ident()
+    assert read_on["member_changes"] == here and read_on["organizations"] == here
+    if engine.dialect.name == "postgresql":
+        assert read_on["mass_organizations"] != here
+        with pytest.raises(DBAPIError, match="no_such_table"):
+            SqlPlanAchievements(engine)._read([text("SELECT * FROM no_such_table"), select(1)])
+    else:
+        assert read_on["mass_organizations"] == here
