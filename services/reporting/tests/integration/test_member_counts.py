@@ -668,12 +668,12 @@ def test_a_rebuild_counts_the_rows_the_live_delivery_keeps(world, projection) ->
 
     with projection.engine.connect() as connection:
         assert {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables} == live
-        if connection.dialect.name == "postgresql":  # the coverage changes are stored by day
-            stored = [
-                day
-                for (day,) in connection.exec_driver_sql(f"SELECT day FROM {LIVE.coverage_changes.name} ORDER BY ctid")
-            ]
-            assert len(set(stored)) > 5 and stored == sorted(stored)
+        if connection.dialect.name == "postgresql":  # the coverage and the members' changes are stored by day
+            for table, day in ((LIVE.coverage_changes, "day"), (LIVE.member_changes, "changed_on")):
+                stored = [
+                    found for (found,) in connection.exec_driver_sql(f"SELECT {day} FROM {table.name} ORDER BY ctid")
+                ]
+                assert len(set(stored)) > 5 and stored == sorted(stored), table.name
 
 
 # Past days on each side of the history's changes within a month: a month's last day (whole
