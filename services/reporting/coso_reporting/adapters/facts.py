@@ -315,12 +315,16 @@ def count_member_flows(connection: Connection, tables: ProjectionTables) -> None
         select(m.c.authority_id, admitted_in.label("month"), literal(ADMITTED).label("flow")).where(_counted(m)),
         select(m.c.authority_id, ended_in, m.c.status).where(_counted(m), left),
     ).subquery()
+    # Stored in the order of their months: the members report reads the period's months,
+    # which are then on pages of their own (at `--scale 1` a national year's 21,802 rows lay
+    # on 9,320 of the table's 16,461 pages in the order they were grouped; read from the
+    # disk, 110 of that report's 170-198 ms).
     connection.execute(
         insert(flows_table).from_select(
             ["authority_id", "month", "flow", "members"],
-            select(flows.c.authority_id, flows.c.month, flows.c.flow, func.count()).group_by(
-                flows.c.authority_id, flows.c.month, flows.c.flow
-            ),
+            select(flows.c.authority_id, flows.c.month, flows.c.flow, func.count())
+            .group_by(flows.c.authority_id, flows.c.month, flows.c.flow)
+            .order_by(flows.c.month),
         )
     )
 

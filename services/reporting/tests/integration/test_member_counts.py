@@ -668,8 +668,13 @@ def test_a_rebuild_counts_the_rows_the_live_delivery_keeps(world, projection) ->
 
     with projection.engine.connect() as connection:
         assert {t.name: sorted(tuple(row) for row in connection.execute(select(t))) for t in kept_tables} == live
-        if connection.dialect.name == "postgresql":  # the coverage and the members' changes are stored by day
-            for table, day in ((LIVE.coverage_changes, "day"), (LIVE.member_changes, "changed_on")):
+        if connection.dialect.name == "postgresql":  # the coverage and members' changes and flows stored by day
+            stored_by = (
+                (LIVE.coverage_changes, "day"),
+                (LIVE.member_changes, "changed_on"),
+                (LIVE.member_flows, "month"),
+            )
+            for table, day in stored_by:
                 stored = [
                     found for (found,) in connection.exec_driver_sql(f"SELECT {day} FROM {table.name} ORDER BY ctid")
                 ]
