@@ -271,9 +271,14 @@ def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
         connection.execute(delete(table))
     group_in_memory(connection)
     moves = stage_moves(tables).subquery("moves")
+    # Stored in the order of their days and months: a report as of a day reads the moves of
+    # the days and months after it, which are then on pages of their own (as of 2025-09-15 at
+    # `--scale 1`: 5,520 moves by day on 3,517 of 5,587 pages and 8,207 by month on 1,779 of
+    # 1,798, in the order they were counted).
     connection.execute(
         insert(daily).from_select(
-            ["authority_id", "day", "stage", "candidates"], select(moves).where(moves.c.candidates != 0)
+            ["authority_id", "day", "stage", "candidates"],
+            select(moves).where(moves.c.candidates != 0).order_by(moves.c.day),
         )
     )
     month = func.substr(daily.c.day, 1, 7)
@@ -282,7 +287,8 @@ def count_stage_moves(connection: Connection, tables: ProjectionTables) -> None:
             ["authority_id", "month", "stage", "candidates"],
             select(daily.c.authority_id, month, daily.c.stage, func.sum(daily.c.candidates))
             .group_by(daily.c.authority_id, month, daily.c.stage)
-            .having(func.sum(daily.c.candidates) != 0),
+            .having(func.sum(daily.c.candidates) != 0)
+            .order_by(month),
         )
     )
     count_half_years(connection, half_year_ends(tables))
