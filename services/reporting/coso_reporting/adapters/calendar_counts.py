@@ -4,8 +4,8 @@ summed, so that a period is summed over its whole years and months and its edge 
 
 Kept with the daily counts: a live batch adds the same deltas to the day, its month and
 its year (`calendar_deltas`, written by adapters/projection.py). A rebuild leaves them
-while it loads and sums them once from the loaded daily counts (`count_calendar`), as
-migration p0013 does from the stored ones.
+while it loads, counts the daily counts at its end (adapters/indicator_counts.py) and sums
+these once (`count_calendar`), as migration p0013 does from the stored ones.
 """
 
 from __future__ import annotations

@@ -123,9 +123,9 @@ def apply_events(
     written: WrittenKeys | None = None,
 ) -> IndicatorTally:
     """Tally events in memory against the stored facts they need, then write the tally.
-    A rebuild leaves the member counts (adapters/facts.py) and the monthly and yearly counts
-    (adapters/calendar_counts.py) to the end (`keep_counts`), and passes the fact keys it
-    has `written` (adapters/written_keys.py)."""
+    A rebuild leaves the member counts (adapters/facts.py) and the own counts per authority,
+    day, month and year (adapters/indicator_counts.py, adapters/calendar_counts.py) to the
+    end (`keep_counts`), and passes the fact keys it has `written` (adapters/written_keys.py)."""
     tally = tally_events(connection, tables, events, keep_counts=keep_counts)
     apply_facts(connection, tables, events, keep_counts=keep_counts, written=written)
     apply_hierarchy(connection, tables, events)
@@ -233,8 +233,12 @@ def load_facts(connection: Connection, tables: ProjectionTables, lookups: Lookup
 def write_tally(
     connection: Connection, tables: ProjectionTables, tally: IndicatorTally, *, keep_counts: bool = True
 ) -> None:
-    """Write what a tally found: a statement or two per table, whatever the number of events;
-    the monthly and yearly counts too unless a rebuild counts them at its end (`keep_counts`)."""
+    """Write what a tally found: a statement or two per table, whatever the number of events.
+    A rebuild (not `keep_counts`) writes the records (enterprises, candidates, registrations)
+    and leaves the own counts, per authority, day, month and year, and the candidates' by
+    day, channel and category, to its end, where they are counted once from the records
+    (adapters/indicator_counts.py): at `--scale 1` adding them batch by batch held up the
+    replay of the registry's and the candidates' events."""
     statements = _statements(tables)
     _insert_records(connection, statements, tally)
     if tally.waiting:
@@ -274,6 +278,13 @@ def write_tally(
                 for r in tally.registrations.values()
             ],
         )
+    if keep_counts:
+        _write_counts(connection, statements, tally)
+
+
+def _write_counts(connection: Connection, statements: _Statements, tally: IndicatorTally) -> None:
+    """Add a tally's changes to the own counts per authority, per day (and month and year)
+    and per candidates' day, source channel and job category."""
     deltas = tally.deltas
     if deltas:
         statements.count.execute(
@@ -304,8 +315,7 @@ def write_tally(
                 for (authority_id, day), delta in daily.items()
             ],
         )
-        if keep_counts:
-            _write_calendar(connection, statements, daily)
+        _write_calendar(connection, statements, daily)
     kinds = tally.candidate_kinds
     if kinds:
         statements.count_kinds.execute(
@@ -344,7 +354,10 @@ def _insert_records(connection: Connection, statements: _Statements, tally: Indi
             insert_rows(
                 connection,
                 statements.enterprises,
-                [{"enterprise_id": e, "authority_id": a} for e, a in tally.enterprises.items()],
+                [
+                    {"enterprise_id": e, "authority_id": a, "registered_on": tally.registration_days.get(e)}
+                    for e, a in tally.enterprises.items()
+                ],
             )
         if tally.candidates:
             insert_rows(

@@ -9,8 +9,9 @@
    live handlers run on one event): one statement per table instead of several per event.
    Pages holding an event that cannot be applied are applied again event by event, each in
    a savepoint, as the live consumer does, so only that event is refused. The member counts
-   (adapters/facts.py), the coverage counts (adapters/coverage_counts.py), the monthly
-   and yearly counts (adapters/calendar_counts.py), the organizations' counts
+   (adapters/facts.py), the coverage counts (adapters/coverage_counts.py), the own
+   counts per authority and day (adapters/indicator_counts.py), the monthly and yearly
+   counts (adapters/calendar_counts.py), the organizations' counts
    (adapters/organization_counts.py) and the pipeline counts (adapters/pipeline_counts.py)
    are counted once from the loaded records, not moved page by page (`COUNT_LANES`). On
    PostgreSQL pages are written with COPY (adapters/upsert.py, COPY's text format) in a
@@ -98,6 +99,7 @@ from coso_reporting.adapters.calendar_counts import count_calendar
 from coso_reporting.adapters.coverage_counts import count_coverage, kept_settings
 from coso_reporting.adapters.facts import count_enterprise_members, count_member_flows, count_member_kinds
 from coso_reporting.adapters.facts_lane import FactsLane
+from coso_reporting.adapters.indicator_counts import count_indicators
 from coso_reporting.adapters.members_lane import LANES, MembersLanes, lane_available
 from coso_reporting.adapters.organization_counts import count_organizations
 from coso_reporting.adapters.pipeline_counts import count_pipeline, count_stage_moves
@@ -184,6 +186,7 @@ COUNT_LANES: tuple[tuple[CountStep, ...], ...] = (  # the longest first: two con
             count_organizations,
             lambda t: (t.organization_counts, t.organization_monthly_flows, t.organization_yearly_flows),
         ),
+        CountStep(count_indicators, lambda t: (t.daily_indicators, t.daily_candidates)),
         CountStep(count_calendar, lambda t: (t.monthly_indicators, t.yearly_indicators)),
         CountStep(
             count_pipeline, lambda t: (t.candidate_stages, t.candidate_deadlines, t.pipeline_counts, t.deadline_counts)

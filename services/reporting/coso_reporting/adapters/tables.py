@@ -2,8 +2,8 @@
 
 - `reporting_authority_indicators`: per authority its registration (name, level, parent)
   and its own counts. A row may exist before the registration arrives (name is null).
-- `reporting_enterprises`: every enterprise and its authority, so a candidate's enterprise
-  can be resolved and the projection compared with the registry.
+- `reporting_enterprises`: every enterprise, its authority and its registration day, so a
+  candidate's enterprise can be resolved and the projection compared with the registry.
 - `reporting_candidates`: every proposed candidate and the authority it counts under.
 - `reporting_waiting_candidates`: candidates whose enterprise is not known yet, by
   enterprise, so they can be moved when it arrives (usually empty).
@@ -16,8 +16,10 @@
 - `reporting_monthly_indicators`, `reporting_yearly_indicators`: the daily counts summed per
   authority and month (`YYYY-MM`), and per authority and year (`YYYY`), so that a period is
   summed over its whole years, whole months and edge days (domain/calendar_spans.py)
-  rather than day by day. Kept with the daily counts as events arrive; a rebuild sums
-  them once from the daily counts (adapters/calendar_counts.py).
+  rather than day by day. Kept with the daily counts as events arrive; a rebuild counts
+  the own and daily counts once from the enterprises and candidates it loaded
+  (adapters/indicator_counts.py), then sums the months and years from the daily counts
+  (adapters/calendar_counts.py).
 - `reporting_authority_periods`: the effective-dated hierarchy: an authority's name, level
   and superior from `valid_from` until the day before `valid_to` (null: still in force).
 - `reporting_successions`: who took over the records of an authority that ended (merged,
@@ -69,6 +71,9 @@ enterprises = Table(
     metadata,
     Column("enterprise_id", String(100), primary_key=True),
     Column("authority_id", String(100), nullable=False),
+    # ISO date; null for rows of before p0028. A rebuild counts the daily counts from it
+    # (adapters/indicator_counts.py).
+    Column("registered_on", String(10), nullable=True),
 )
 
 candidates = Table(
@@ -113,10 +118,12 @@ daily_candidates = Table(
     Column("candidates", Integer, nullable=False),
     # The admissions report's period. On PostgreSQL the index holds the other columns too
     # (`INCLUDE`), so the report reads a year's rows from it alone (an index-only scan): a
-    # nation's year, 140,000 rows, sat on as many table pages (the table is in the order the
-    # events came, not by day) and took 66-77 ms to read through the table, 16 ms from the
-    # index. The rebuild vacuums the table (`_read_index_only`, adapters/rebuild.py), so its
-    # pages count as all-visible from the swap on; autovacuum keeps that up as events arrive.
+    # nation's year, 140,000 rows, sat on as many table pages (the table was in the order the
+    # events came, not by day; a rebuild now stores it by day, adapters/indicator_counts.py,
+    # but the rows added as events arrive go where there is room) and took 66-77 ms to read
+    # through the table, 16 ms from the index. The rebuild vacuums the table
+    # (`_read_index_only`, adapters/rebuild.py), so its pages count as all-visible from the
+    # swap on; autovacuum keeps that up as events arrive.
     Index(
         "ix_reporting_daily_candidates_day",
         "day",

@@ -131,6 +131,7 @@ class IndicatorTally:
         self._facts = facts
         self.registrations: dict[str, Registration] = {}
         self.enterprises: dict[str, str] = {}  # new enterprise -> its authority
+        self.registration_days: dict[str, str | None] = {}  # new enterprise -> its registration day (ISO)
         self.candidates: dict[str, CandidateRecord] = {}  # new candidates
         self.waiting: dict[str, WaitingCandidate] = {}  # new candidates still waiting
         self.moves: list[Move] = []  # earlier waiting candidates, now placed
@@ -183,6 +184,7 @@ class IndicatorTally:
                 f"enterprise {enterprise_id} is already recorded", field="enterprise_id", rule="unique"
             )
         self.enterprises[enterprise_id] = authority_id
+        self.registration_days[enterprise_id] = registered_on
         self._count(authority_id, registered_on, enterprises=1)
         stored = self._facts.waiting_candidates(enterprise_id)
         if stored:

@@ -675,6 +675,7 @@ def test_a_rebuild_counts_the_rows_the_live_delivery_keeps(world, projection) ->
                 (LIVE.member_flows, "''", "month"),
                 (LIVE.stage_moves, "''", "day"),
                 (LIVE.monthly_stage_moves, "''", "month"),
+                (LIVE.daily_indicators, "''", "day"),
                 (LIVE.monthly_indicators, "''", "month"),
                 (LIVE.yearly_indicators, "''", "year"),
                 (LIVE.organization_monthly_flows, "family", "month"),  # each family's apart

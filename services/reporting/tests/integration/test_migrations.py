@@ -106,3 +106,17 @@ def test_p0023_gives_the_daily_candidates_index_the_other_columns_on_postgresql_
     assert index() == (["day"], [])
     migrate_engine(projection.engine)
     assert index() == (["day"], included if postgres else [])
+
+
+def test_p0028_gives_the_enterprises_their_registration_day_from_their_facts_and_goes_back(projection, world) -> None:
+    projection.deliver([world.authority("hn"), world.enterprise("e1", "hn"), world.enterprise("e2", "hn")])
+    downgrade(projection.engine, MIGRATIONS, VERSION_TABLE, "p0027")
+    assert "registered_on" not in _columns(projection.engine, "reporting_enterprises")
+    with projection.engine.begin() as connection:  # an enterprise the facts do not hold
+        connection.execute(text("INSERT INTO reporting_enterprises (enterprise_id, authority_id) VALUES ('e3', 'hn')"))
+
+    migrate_engine(projection.engine)
+
+    with projection.engine.connect() as connection:
+        days = dict(connection.execute(text("SELECT enterprise_id, registered_on FROM reporting_enterprises")).all())
+    assert days == {"e1": "2024-01-02", "e2": "2024-01-02", "e3": None}
