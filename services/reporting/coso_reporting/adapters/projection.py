@@ -139,7 +139,7 @@ def tally_events(
     Without `keep_counts` (a rebuild), it and the hierarchy read and write none of the
     tables `apply_facts` does, so a rebuild writes the two parts on two connections at once
     (adapters/rebuild_writes.py)."""
-    tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)))
+    tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)), counting=keep_counts)
     tally.add_all(events)
     write_tally(connection, tables, tally, keep_counts=keep_counts)
     return tally
@@ -355,7 +355,7 @@ def _insert_records(connection: Connection, statements: _Statements, tally: Indi
                 connection,
                 statements.enterprises,
                 [
-                    {"enterprise_id": e, "authority_id": a, "registered_on": tally.registration_days.get(e)}
+                    {"enterprise_id": e, "authority_id": a, "registered_on": tally.registration_days[e]}
                     for e, a in tally.enterprises.items()
                 ],
             )

@@ -125,10 +125,14 @@ class IndicatorTally:
 
     Raises `DuplicateRecord` for an enterprise or candidate recorded twice; the caller
     then applies the run event by event, so only the offending event is refused.
+
+    Without `counting` only the records are kept (enterprises, candidates, registrations,
+    moves): a rebuild counts the own counts once at its end (adapters/indicator_counts.py).
     """
 
-    def __init__(self, facts: KnownFacts) -> None:
+    def __init__(self, facts: KnownFacts, *, counting: bool = True) -> None:
         self._facts = facts
+        self._counting = counting
         self.registrations: dict[str, Registration] = {}
         self.enterprises: dict[str, str] = {}  # new enterprise -> its authority
         self.registration_days: dict[str, str | None] = {}  # new enterprise -> its registration day (ISO)
@@ -240,6 +244,8 @@ class IndicatorTally:
         candidates: int = 0,
         kind: tuple[str, str] | None = None,
     ) -> None:
+        if not self._counting:
+            return
         delta = self._deltas.get(authority_id)
         if delta is None:
             self._deltas[authority_id] = [enterprises, candidates]

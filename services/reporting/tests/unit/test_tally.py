@@ -112,3 +112,14 @@ def test_a_waiting_candidate_moves_in_the_dated_history_on_its_proposal_day() ->
         ("hn", "2025-01-02", "youth_union", "technician"): -1,
         ("hn.kcn", "2025-01-02", "youth_union", "technician"): 1,
     }
+
+
+def test_a_tally_that_does_not_count_keeps_the_records_alone() -> None:
+    """As a rebuild tallies, counting the own counts at its end instead."""
+    tally = IndicatorTally(Facts(), counting=False).add_all(
+        [enterprise("e1", "hn.kcn"), candidate("c1", "e1", "hn"), candidate("c2", "e9", "hn")]
+    )
+    assert tally.enterprises == {"e1": "hn.kcn"} and tally.registration_days == {"e1": "2024-05-06"}
+    assert {c: r.authority_id for c, r in tally.candidates.items()} == {"c1": "hn.kcn", "c2": "hn"}
+    assert set(tally.waiting) == {"c2"}
+    assert (tally.deltas, tally.daily_deltas, tally.candidate_kinds) == ({}, {}, {})
