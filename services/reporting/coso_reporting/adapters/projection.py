@@ -141,7 +141,7 @@ def tally_events(
     (adapters/rebuild_writes.py)."""
     tally = IndicatorTally(load_facts(connection, tables, lookups_for(events)), counting=keep_counts)
     tally.add_all(events)
-    write_tally(connection, tables, tally, keep_counts=keep_counts)
+    write_tally(connection, tables, tally)
     return tally
 
 
@@ -230,15 +230,13 @@ def load_facts(connection: Connection, tables: ProjectionTables, lookups: Lookup
     return Facts(enterprises, waiting)
 
 
-def write_tally(
-    connection: Connection, tables: ProjectionTables, tally: IndicatorTally, *, keep_counts: bool = True
-) -> None:
+def write_tally(connection: Connection, tables: ProjectionTables, tally: IndicatorTally) -> None:
     """Write what a tally found: a statement or two per table, whatever the number of events.
-    A rebuild (not `keep_counts`) writes the records (enterprises, candidates, registrations)
-    and leaves the own counts, per authority, day, month and year, and the candidates' by
-    day, channel and category, to its end, where they are counted once from the records
-    (adapters/indicator_counts.py): at `--scale 1` adding them batch by batch held up the
-    replay of the registry's and the candidates' events."""
+    A rebuild's tally does not count (`IndicatorTally(counting=False)`): only the records
+    (enterprises, candidates, registrations) are written, and the own counts, per authority,
+    day, month and year, and the candidates' by day, channel and category, are counted once
+    from the records at its end (adapters/indicator_counts.py): at `--scale 1` adding them
+    batch by batch held up the replay of the registry's and the candidates' events."""
     statements = _statements(tables)
     _insert_records(connection, statements, tally)
     if tally.waiting:
@@ -278,13 +276,12 @@ def write_tally(
                 for r in tally.registrations.values()
             ],
         )
-    if keep_counts:
-        _write_counts(connection, statements, tally)
+    _write_counts(connection, statements, tally)
 
 
 def _write_counts(connection: Connection, statements: _Statements, tally: IndicatorTally) -> None:
     """Add a tally's changes to the own counts per authority, per day (and month and year)
-    and per candidates' day, source channel and job category."""
+    and per candidates' day, source channel and job category (none if it did not count)."""
     deltas = tally.deltas
     if deltas:
         statements.count.execute(
