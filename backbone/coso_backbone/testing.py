@@ -115,6 +115,36 @@ def call_with_token(
     return answer.status_code, json.loads(answer.get_data())
 
 
+# A wait ends as soon as its condition holds, so only a failing test waits this long. The suite
+# runs in several processes beside the broker and the database, and on a busy two-core machine a
+# wait that takes seconds alone can take a minute: the default is generous
+# (COSO_TEST_WAIT_SECONDS changes it).
+WAIT_SECONDS = float(os.environ.get("COSO_TEST_WAIT_SECONDS", "180"))
+
+
+def wait_until(
+    predicate: Callable[[], Any],
+    what: str = "condition",
+    *,
+    timeout: float = WAIT_SECONDS,
+    interval: float = 0.05,
+    also: Callable[[], None] | None = None,
+) -> Any:
+    """Poll `predicate` until it answers something truthy, and return that; fail the test,
+    naming `what`, once `timeout` seconds have passed. `also` runs after each unmet poll (to
+    fail early, say, when a process it waits on has died)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if also is not None:
+            also()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
 def unique_name(prefix: str = "t") -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 
@@ -223,7 +253,7 @@ def nameko_service_running(service_class: str, service_name: str, config: dict[s
     queue = f"rpc-{service_name}"
     try:
         with Connection(config["AMQP_URI"]) as connection:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + WAIT_SECONDS
             while True:
                 try:
                     _, _, consumers = connection.channel().queue_declare(queue, passive=True)

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coso_backbone import contracts as contract_registry
-from coso_backbone import readapi
+from coso_backbone import readapi, testing
 from coso_backbone.broker import (
     DEAD_LETTER_EXCHANGE,
     ConfirmingPublisher,
@@ -51,28 +51,10 @@ AUTHORITY = "hn"
 
 
 # --- polling -------------------------------------------------------------
-# Long enough for a loaded machine (the suite runs in several processes on two cores): a
-# wait ends as soon as its condition holds, so only a failing test waits this long.
-WAIT_SECONDS = 60.0
-
-
-def _wait_until(
-    predicate: Callable[[], Any], timeout: float = WAIT_SECONDS, what: str = "condition", interval: float = 0.02
-) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
 @pytest.fixture
 def wait_until() -> Callable[..., Any]:
     """Poll a predicate until it is truthy, failing the test at the deadline."""
-    return _wait_until
+    return testing.wait_until
 
 
 # --- contracts -----------------------------------------------------------

@@ -20,7 +20,6 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import Engine, select
 
-from backbone.tests.conftest import WAIT_SECONDS
 from coso_backbone.consumer import Consumer, ConsumerLoop
 from coso_backbone.envelope import Envelope
 from coso_backbone.errors import PublishFailed
@@ -205,7 +204,7 @@ def test_a_relay_killed_mid_publishing_and_restarted_delivers_every_event_exactl
             # Confirmed up to the checkpoint, and already more published: a batch is in flight.
             return after < checkpoint < EVENTS and broker.queue_depth(queue) > checkpoint
 
-        wait_until(mid_batch, timeout=30, what="the relay to be mid-batch", interval=0.002)
+        wait_until(mid_batch, what="the relay to be mid-batch", interval=0.002)
         relay.send_signal(signal.SIGKILL)
         assert relay.wait(timeout=10) == -signal.SIGKILL
         killed_at, in_queue = relay_checkpoint(store_engine), broker.queue_depth(queue)
@@ -215,12 +214,9 @@ def test_a_relay_killed_mid_publishing_and_restarted_delivers_every_event_exactl
 
     relays.start(postgres_url, amqp_uri, contracts.producer, source, batch_size=500)
     background.start(loop.run, "consumer")
-    wait_until(
-        lambda: relay_checkpoint(store_engine) == EVENTS, timeout=2 * WAIT_SECONDS, what="the restarted relay to finish"
-    )
+    wait_until(lambda: relay_checkpoint(store_engine) == EVENTS, what="the restarted relay to finish")
     wait_until(
         lambda: consumer.checkpoints().get(source) == EVENTS,
-        timeout=2 * WAIT_SECONDS,
         what="the consumer to apply everything",
     )
 
@@ -255,7 +251,7 @@ def test_a_relay_whose_broker_connection_is_dropped_while_publishing_reconnects_
     background.start(loop.run, "consumer")
 
     relay = relays.start(sqlite_url, amqp_uri, contracts.producer, source, batch_size=100)
-    wait_until(lambda: relay_checkpoint(store_engine) > 0, timeout=30, what="the relay to publish")
+    wait_until(lambda: relay_checkpoint(store_engine) > 0, what="the relay to publish")
 
     drops = 0
     while drops < 3 and (before := relay_checkpoint(store_engine)) < EVENTS:
@@ -263,14 +259,12 @@ def test_a_relay_whose_broker_connection_is_dropped_while_publishing_reconnects_
         drops += close_broker_connections(relay.pid, os.getpid())
         wait_until(
             lambda before=before: relay_checkpoint(store_engine) > before,
-            timeout=30,
             what="the relay to reconnect and go on",
         )
 
-    wait_until(lambda: relay_checkpoint(store_engine) == EVENTS, timeout=2 * WAIT_SECONDS, what="the relay to finish")
+    wait_until(lambda: relay_checkpoint(store_engine) == EVENTS, what="the relay to finish")
     wait_until(
         lambda: consumer.checkpoints().get(source) == EVENTS,
-        timeout=2 * WAIT_SECONDS,
         what="the consumer to apply everything",
     )
 

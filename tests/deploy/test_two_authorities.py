@@ -22,7 +22,7 @@ import pytest
 import requests
 import yaml
 
-from coso_backbone.testing import postgres_databases
+from coso_backbone.testing import WAIT_SECONDS, postgres_databases
 from coso_backbone.testing import rabbitmq_vhosts as vhosts
 
 COMMAND = str(Path(sys.executable).parent / "coso-authority")
@@ -66,8 +66,11 @@ def authority_file(tmp_path: Path, authority: dict[str, Any], superior: dict[str
     return path
 
 
-def coso_authority(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=timeout)
+def coso_authority(*args: str) -> subprocess.CompletedProcess[str]:
+    # `up` provisions, migrates, starts and waits for every /health: on a busy machine that is
+    # minutes, so it waits as long as the tests' polls do, and the command a while longer.
+    waits = ["--timeout", str(WAIT_SECONDS)] if args[0] == "up" and "--dry-run" not in args else []
+    return subprocess.run([COMMAND, *args, *waits], capture_output=True, text=True, timeout=3 * WAIT_SECONDS)
 
 
 def api(path: Path, service: str) -> str:

@@ -27,6 +27,7 @@ import requests
 
 from coso_backbone.testing import (
     POSTGRES_SERVER,
+    WAIT_SECONDS,
     create_postgres_databases,
     drop_postgres_databases,
     postgres_databases,
@@ -119,7 +120,7 @@ class Stack:
             proc.kill()
             proc.wait()
 
-    def wait_healthy(self, timeout: float = 60) -> None:
+    def wait_healthy(self, timeout: float = WAIT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
         for service in SERVICES:
             while True:

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import requests
 
+from coso_backbone.testing import wait_until
 from tests.e2e.stack import Stack, running_stack
 
 SECRET = "e2e-secret"
@@ -70,16 +70,12 @@ def stack(tmp_path: Path, receiver: WebhookReceiver) -> Iterator[Stack]:
         yield running
 
 
-def eventually(check: Callable[[], Any], stack: Stack, timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        stack.check_alive()
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached in {timeout} s\n{stack.logs()}")
-        time.sleep(0.2)
+def eventually(check: Callable[[], Any], stack: Stack) -> Any:
+    """Poll `check` until it answers, failing with the stack's logs (at once if a process died)."""
+    try:
+        return wait_until(check, getattr(check, "__name__", "a check"), interval=0.2, also=stack.check_alive)
+    except AssertionError as timed_out:
+        raise AssertionError(f"{timed_out}\n{stack.logs()}") from None
 
 
 def test_a_candidate_proposed_in_a_registered_enterprise_is_counted_and_announced(

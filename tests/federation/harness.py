@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from coso_backbone.links.admin import ManagementApi
 from coso_backbone.links.spec import LinkSpec
 from coso_backbone.relay import OutboxRelay
 from coso_backbone.service_support import events_info, events_page
-from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER, drop_postgres_databases, postgres_databases
+from coso_backbone.testing import AMQP_URI, POSTGRES_SERVER, drop_postgres_databases, postgres_databases, wait_until
 
 BROKER = "/".join(AMQP_URI.split("/")[:3])  # amqp://guest:guest@127.0.0.1:5672
 
@@ -228,21 +227,12 @@ def clear_leftovers(api: ManagementApi) -> list[str]:
     return left
 
 
-def wait_until(check: Callable[[], bool], timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def wait_for_federation(api: ManagementApi, vhost: str, expected: int, timeout: float = 20.0) -> None:
+def wait_for_federation(api: ManagementApi, vhost: str, expected: int) -> None:
     def running() -> bool:
         links = api.federation_links(vhost)
         return len([f for f in links if f.get("status") == "running"]) >= expected
 
-    wait_until(running, timeout, f"{expected} running federation links in {vhost}")
+    wait_until(running, f"{expected} running federation links in {vhost}")
 
 
 class Reporting:

@@ -68,7 +68,6 @@ def test_a_link_cut_for_5000_events_loses_and_duplicates_nothing(federation: Fed
         last = b.stores["admissions"].last_position()
         wait_until(
             lambda: reporting.consumer.checkpoints().get(b.source("admissions")) == last,
-            timeout=60,
             what="the 5,000 events held while the link was down",
         )
         assert reporting.candidates() == {"xb": 5100}
@@ -121,7 +120,6 @@ def test_after_a_long_outage_the_province_catches_up_through_the_communes_read_a
         last = a.stores["admissions"].last_position()
         wait_until(
             lambda: reporting.consumer.checkpoints().get(a.source("admissions")) == last,
-            timeout=60,
             what="the province to catch up through commune a's read API",
         )
         assert reporting.candidates() == {"xa": 2015}

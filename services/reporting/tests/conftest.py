@@ -36,6 +36,7 @@ from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore, StreamAppend
 from coso_backbone.migrate import upgrade_backbone
 from coso_backbone.relay import OutboxRelay
+from coso_backbone.testing import WAIT_SECONDS
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.schema import migrate_engine
@@ -265,7 +266,7 @@ def _consume_over_rabbitmq(world: World, projection: Projection, amqp_uri: str, 
                 ).publish_pending()
             finally:
                 publisher.close()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT_SECONDS
         while consumer.checkpoints() != published:
             assert time.monotonic() < deadline, f"the consumer reached {consumer.checkpoints()} of {published}"
             time.sleep(0.05)

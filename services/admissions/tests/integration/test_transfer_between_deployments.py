@@ -9,7 +9,6 @@ and the source sees the transfer completed.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,7 @@ from coso_backbone import wiring
 from coso_backbone.broker import consumer_queue, open_channel
 from coso_backbone.config import CosoSettings
 from coso_backbone.contracts.admissions import TransferKind
-from coso_backbone.testing import rabbitmq_vhost
+from coso_backbone.testing import rabbitmq_vhost, wait_until
 
 pytestmark = pytest.mark.rabbitmq
 
@@ -41,15 +40,6 @@ MEMBERS = "\n".join(
         "m-an,hn.kcn,Chi bộ Công ty Minh Phát,production_worker,official,2019-05-19,2020-05-19,Phạm Văn An,1990-01-02",
     ]
 )
-
-
-def wait_until(predicate: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 def queue_exists(uri: str, consumer: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -38,17 +37,9 @@ from coso_backbone.deadletters import list_dead_letters
 from coso_backbone.eventstore import EventStore
 from coso_backbone.migrate import upgrade_backbone
 from coso_backbone.relay import OutboxRelay
+from coso_backbone.testing import wait_until
 
 pytestmark = pytest.mark.rabbitmq
-
-
-def wait_until(predicate: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from coso_backbone.testing import WAIT_SECONDS
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 
 # nameko's standalone RPC proxy imports eventlet, which warns that it is deprecated.
@@ -48,7 +49,7 @@ def test_the_delivery_log_is_served_over_http_and_rpc(
         api = subprocess.Popen([str(cli), "api"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT_SECONDS
         while True:
             try:
                 if requests.get(f"{base}/health", timeout=1).status_code == 200:

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
 from datetime import UTC, date, datetime
 
 from coso_backbone.broker import ConfirmingPublisher, declare_consumer_queue, declare_events_exchange, open_channel
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.envelope import Envelope
+from coso_backbone.testing import wait_until
 from coso_notifications import bootstrap
 from coso_notifications.domain.signature import verify
 
 SECRET = "bí-mật-của-thử-nghiệm"
-
-
-def _wait_until(predicate, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 def test_a_proposed_candidate_reaches_the_webhook_through_the_running_worker(
@@ -74,7 +65,7 @@ def test_a_proposed_candidate_reaches_the_webhook_through_the_running_worker(
         )
         publisher.close()
 
-        [accepted] = _wait_until(hook.accepted, what="the webhook to accept a delivery")
+        [accepted] = wait_until(hook.accepted, what="the webhook to accept a delivery")
         assert verify(accepted.body, SECRET, accepted.headers["X-Coso-Signature"])
         assert json.loads(accepted.body)["data"]["candidate_id"] == "c-e2e"
 
@@ -85,7 +76,7 @@ def test_a_proposed_candidate_reaches_the_webhook_through_the_running_worker(
                 published.append(message.headers["ce-type"])
             return len(published) >= 3
 
-        _wait_until(notifications_published, what="notifications' events on notifications.events")
+        wait_until(notifications_published, what="notifications' events on notifications.events")
         assert published == [
             "vn.coso.notifications.NotificationScheduled.v1",
             "vn.coso.notifications.NotificationAttemptFailed.v1",

@@ -12,6 +12,7 @@ from coso_backbone.broker import ConfirmingPublisher
 from coso_backbone.config import CosoSettings
 from coso_backbone.contracts import all_contracts, lookup, parse_ce_type
 from coso_backbone.relay import OutboxRelay
+from coso_backbone.testing import WAIT_SECONDS
 from coso_registry import bootstrap
 from coso_registry.application.commands import (
     AdoptRules,
@@ -186,7 +187,7 @@ def test_every_registry_event_type_reaches_a_consumer_over_rabbitmq(
             )
             assert relay.publish_pending() == len(recorded)
             received = []
-            deadline = time.monotonic() + 15
+            deadline = time.monotonic() + WAIT_SECONDS
             while len(received) < len(recorded):
                 assert time.monotonic() < deadline, f"{len(received)} of {len(recorded)} events arrived"
                 message = bound.get(no_ack=True)

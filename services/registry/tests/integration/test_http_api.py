@@ -13,7 +13,7 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from coso_backbone.testing import AMQP_URI
+from coso_backbone.testing import AMQP_URI, WAIT_SECONDS
 from coso_registry.entrypoints.cli import app as cli
 
 
@@ -71,7 +71,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         env={**os.environ},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
             if requests.get(f"{url}/health", timeout=1).status_code == 200:

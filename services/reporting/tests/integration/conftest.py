@@ -17,6 +17,7 @@ import requests
 import yaml
 
 from coso_backbone.broker import open_channel
+from coso_backbone.testing import WAIT_SECONDS
 
 
 def free_port() -> int:
@@ -88,7 +89,7 @@ def running_reporting(tmp_path: Path, amqp_uri: str, database_url: str, access_c
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT_SECONDS
         while True:
             try:
                 if requests.get(f"{base}/health", timeout=1).status_code == 200:

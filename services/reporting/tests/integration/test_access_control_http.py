@@ -29,7 +29,7 @@ from coso_backbone.database import create_database_engine
 from coso_backbone.envelope import Envelope
 from coso_backbone.eventstore import EventStore
 from coso_backbone.migrate import upgrade_backbone
-from coso_backbone.testing import AMQP_URI, unique_name
+from coso_backbone.testing import AMQP_URI, WAIT_SECONDS, unique_name
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.entrypoints.cli import app as cli
@@ -215,7 +215,7 @@ class DevTools:
         self._next_id = 0
         self.session: str | None = None
 
-    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30) -> dict[str, Any]:
+    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if self.session is not None and not method.startswith("Target."):
@@ -243,7 +243,7 @@ class DevTools:
         found = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True})
         return found["result"].get("value")
 
-    def wait_for(self, expression: str, timeout: float = 30) -> None:
+    def wait_for(self, expression: str, timeout: float = WAIT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
         while not self.evaluate(expression):
             assert time.monotonic() < deadline, f"the page never came to {expression}"
