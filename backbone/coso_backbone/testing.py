@@ -205,6 +205,17 @@ def postgres_databases(prefix: str) -> set[str]:
     return names
 
 
+@pytest.fixture(scope="session")
+def schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """This process's `SchemaTemplates` (coso_backbone.testing_schemas): databases that start
+    with a service's tables without running its migrations for every test."""
+    from coso_backbone.testing_schemas import SchemaTemplates
+
+    templates = SchemaTemplates(tmp_path_factory.mktemp("schemas"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"

@@ -73,9 +73,8 @@ class Producer:
         return StoreSource(self.store, self.name, self.source)
 
     def record(self, stream_id: str, event: EventContract) -> Envelope:
-        existing = self.store.read_stream(stream_id)
-        version = existing[-1].stream_version if existing else 0
-        [recorded] = self.store.append(stream_id, version, [event.to_new_event("hn")])
+        with self.store.transaction() as recording:
+            [recorded] = recording.append(stream_id, recording.stream_version(stream_id), [event.to_new_event("hn")])
         return Envelope.from_recorded(recorded, self.name, self.source)
 
     def record_many(self, events: Sequence[tuple[str, EventContract]]) -> None:
@@ -163,13 +162,14 @@ def plain_database_driver() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(tmp_path: Path, run_id: str) -> Iterator[World]:
+def world(tmp_path: Path, run_id: str, schema_templates: Any) -> Iterator[World]:
     """Registry and admissions event stores (SQLite files) with sources unique to the test."""
     engines = []
     producers = []
     for name in ("registry", "admissions"):
-        engine = create_database_engine(f"sqlite:///{tmp_path / f'{name}-source.db'}")
-        upgrade_backbone(engine)
+        engine = create_database_engine(
+            schema_templates.sqlite_url(tmp_path / f"{name}-source.db", "backbone", upgrade_backbone)
+        )
         engines.append(engine)
         producers.append(Producer(name, EventStore(engine), f"/coso/{run_id}/{name}"))
     yield World(*producers)
@@ -233,10 +233,17 @@ def projection_at() -> Iterator[Callable[[str], Projection]]:
         engine.dispose()
 
 
-@pytest.fixture
-def projection(projection_at: Callable[[str], Projection], database_url: str) -> Projection:
-    """Reporting's database on SQLite and on PostgreSQL (the test runs once on each)."""
-    return projection_at(database_url)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def projection(
+    request: pytest.FixtureRequest, projection_at: Callable[[str], Projection], tmp_path: Path, schema_templates: Any
+) -> Iterator[Projection]:
+    """Reporting's database on SQLite and on PostgreSQL (the test runs once on each), copied
+    from a migrated template."""
+    if request.param == "sqlite":
+        yield projection_at(schema_templates.sqlite_url(tmp_path / "reporting.db", "reporting", migrate_engine))
+    else:
+        with schema_templates.postgres_url("reporting", migrate_engine) as url:
+            yield projection_at(url)
 
 
 @pytest.fixture
