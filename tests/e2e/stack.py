@@ -73,6 +73,14 @@ def _left(pattern: re.Pattern[str], name: str) -> bool:
     return False
 
 
+def _wait_or_kill(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -114,11 +122,16 @@ class Stack:
             proc.kill()
         else:
             proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _wait_or_kill(proc)
+
+    def stop_all(self) -> None:
+        """Ask every process to stop at once, then wait for each."""
+        stopping = list(self.processes.values())
+        self.processes.clear()
+        for proc in stopping:
+            proc.terminate()
+        for proc in stopping:
+            _wait_or_kill(proc)
 
     def wait_healthy(self, timeout: float = WAIT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
@@ -169,8 +182,17 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
             env[f"COSO_{upper}_DATABASE_URL"] = databases[service]
             env[f"COSO_{upper}_HTTP"] = f"127.0.0.1:{ports[service]}"
             env[f"COSO_{upper}_METRICS_PORT"] = str(free_port())
-        for service in SERVICES:
-            subprocess.run([str(BIN / f"coso-{service}"), "migrate"], env=env, check=True, capture_output=True)
+        migrations = [
+            subprocess.Popen(
+                [str(BIN / f"coso-{service}"), "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            )
+            for service in SERVICES
+        ]
+        for service, migration in zip(SERVICES, migrations, strict=True):
+            output, _ = migration.communicate()
+            assert migration.returncode == 0, (
+                f"{service} migrate exited with {migration.returncode}:\n{output.decode()}"
+            )
         stack = Stack(workdir, env, ports)
         try:
             for service in SERVICES:
@@ -179,7 +201,6 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
             stack.wait_healthy()
             yield stack
         finally:
-            for process in list(stack.processes):
-                stack.stop(process)
+            stack.stop_all()
             if os.environ.get("COSO_KEEP_E2E_LOGS") is None:
                 shutil.rmtree(workdir, ignore_errors=True)
