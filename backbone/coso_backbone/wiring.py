@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from coso_backbone.broker import ConfirmingPublisher, superior_rules_exchange
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import Consumer, ConsumerLoop
@@ -28,10 +30,15 @@ def event_store(settings: CosoSettings) -> EventStore:
 
 def migrate(settings: CosoSettings, service_migrations: Path | None) -> None:
     store = event_store(settings)
-    upgrade_backbone(store.engine)
-    if service_migrations is not None:
-        upgrade(store.engine, service_migrations, f"{settings.service}_version")
+    migrate_engine(store.engine, settings.service, service_migrations)
     store.engine.dispose()
+
+
+def migrate_engine(engine: Engine, service: str, service_migrations: Path | None) -> None:
+    """The backbone's tables, then the service's own (if it has any), each at its last revision."""
+    upgrade_backbone(engine)
+    if service_migrations is not None:
+        upgrade(engine, service_migrations, f"{service}_version")
 
 
 def relay_loop(settings: CosoSettings, store: EventStore) -> tuple[str, Loop]:

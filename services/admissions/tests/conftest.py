@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import Engine
 
 from coso_admissions import bootstrap
 from coso_admissions.adapters.registry_events import registry_event_handlers
+from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
 from coso_backbone.consumer import ApplyOutcome, Consumer, Incoming
 from coso_backbone.contracts import EventContract
@@ -176,10 +178,24 @@ def admissions_on(settings_for: Callable[..., CosoSettings]) -> Iterator[Callabl
         app.store.engine.dispose()
 
 
-@pytest.fixture
-def app(admissions_on: Callable[[str], bootstrap.AdmissionsApp], database_url: str) -> bootstrap.AdmissionsApp:
-    """Admissions on SQLite and on PostgreSQL (the test runs once on each)."""
-    return admissions_on(database_url)
+def migrate_admissions(engine: Engine) -> None:
+    wiring.migrate_engine(engine, "admissions", bootstrap.MIGRATIONS)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app(
+    request: pytest.FixtureRequest,
+    admissions_on: Callable[[str], bootstrap.AdmissionsApp],
+    tmp_path: Path,
+    schema_templates: Any,
+) -> Iterator[bootstrap.AdmissionsApp]:
+    """Admissions on SQLite and on PostgreSQL (the test runs once on each), its database copied
+    from a migrated template."""
+    if request.param == "sqlite":
+        yield admissions_on(schema_templates.sqlite_url(tmp_path / "admissions.db", "admissions", migrate_admissions))
+    else:
+        with schema_templates.postgres_url("admissions", migrate_admissions) as url:
+            yield admissions_on(url)
 
 
 @pytest.fixture

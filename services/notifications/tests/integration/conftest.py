@@ -18,10 +18,12 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import Engine
 
 from coso_backbone import wiring
 from coso_backbone.config import CosoSettings
@@ -274,6 +276,21 @@ class Notifications:
     def close(self) -> None:
         for store in [self.store, *self.stores]:
             store.engine.dispose()
+
+
+def migrate_notifications(engine: Engine) -> None:
+    wiring.migrate_engine(engine, "notifications", bootstrap.MIGRATIONS)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, schema_templates: Any) -> Iterator[str]:
+    """Notifications' database on SQLite and on PostgreSQL (each test runs once on each), copied
+    from a migrated template: the service's own migrate finds it current."""
+    if request.param == "sqlite":
+        yield schema_templates.sqlite_url(tmp_path / "notifications.db", "notifications", migrate_notifications)
+    else:
+        with schema_templates.postgres_url("notifications", migrate_notifications) as url:
+            yield url
 
 
 @pytest.fixture
