@@ -19,7 +19,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
 from coso_backbone.database import create_database_engine
@@ -66,6 +68,16 @@ class SchemaTemplates:
         with new_postgres_database(f'TEMPLATE "{self._postgres_template(schema, migrate)}"') as url:
             yield url
 
+    @contextmanager
+    def database_url(self, database: str, directory: Path, schema: str, migrate: Migrate) -> Iterator[str]:
+        """The URL of a new database holding `schema`'s tables: a SQLite file in `directory`
+        (`database` "sqlite") or a PostgreSQL database ("postgresql"), dropped on leaving."""
+        if database == "sqlite":
+            yield self.sqlite_url(directory / f"{schema}-from-template.db", schema, migrate)
+        else:
+            with self.postgres_url(schema, migrate) as url:
+                yield url
+
     def close(self) -> None:
         """Drop this process's PostgreSQL templates."""
         with self._lock:
@@ -103,3 +115,17 @@ def _templates_of_ended_processes() -> list[str]:
         if found and not Path(f"/proc/{found['pid']}").exists():
             ended.append(name)
     return ended
+
+
+def database_url_fixture(schema: str, migrate: Migrate) -> Any:
+    """A `database_url` fixture for a conftest: each test using it runs once on SQLite and once
+    on PostgreSQL, on a copy of `schema`'s template (the service's own migrate finds it current)."""
+
+    @pytest.fixture(params=["sqlite", "postgresql"])
+    def database_url(
+        request: pytest.FixtureRequest, tmp_path: Path, schema_templates: SchemaTemplates
+    ) -> Iterator[str]:
+        with schema_templates.database_url(request.param, tmp_path, schema, migrate) as url:
+            yield url
+
+    return database_url

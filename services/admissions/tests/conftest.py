@@ -191,11 +191,8 @@ def app(
 ) -> Iterator[bootstrap.AdmissionsApp]:
     """Admissions on SQLite and on PostgreSQL (the test runs once on each), its database copied
     from a migrated template."""
-    if request.param == "sqlite":
-        yield admissions_on(schema_templates.sqlite_url(tmp_path / "admissions.db", "admissions", migrate_admissions))
-    else:
-        with schema_templates.postgres_url("admissions", migrate_admissions) as url:
-            yield admissions_on(url)
+    with schema_templates.database_url(request.param, tmp_path, "admissions", migrate_admissions) as url:
+        yield admissions_on(url)
 
 
 @pytest.fixture

@@ -239,11 +239,8 @@ def projection(
 ) -> Iterator[Projection]:
     """Reporting's database on SQLite and on PostgreSQL (the test runs once on each), copied
     from a migrated template."""
-    if request.param == "sqlite":
-        yield projection_at(schema_templates.sqlite_url(tmp_path / "reporting.db", "reporting", migrate_engine))
-    else:
-        with schema_templates.postgres_url("reporting", migrate_engine) as url:
-            yield projection_at(url)
+    with schema_templates.database_url(request.param, tmp_path, "reporting", migrate_engine) as url:
+        yield projection_at(url)
 
 
 @pytest.fixture

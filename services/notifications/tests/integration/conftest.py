@@ -18,7 +18,6 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,6 +33,7 @@ from coso_backbone.envelope import Envelope
 from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore
 from coso_backbone.testing import rabbitmq_vhost
+from coso_backbone.testing_schemas import database_url_fixture
 from coso_notifications import bootstrap
 from coso_notifications.adapters.sql import SqlDeliveryQueries
 from coso_notifications.adapters.sql_deadlines import SqlDeadlineBook, SqlSubscriptions
@@ -282,15 +282,7 @@ def migrate_notifications(engine: Engine) -> None:
     wiring.migrate_engine(engine, "notifications", bootstrap.MIGRATIONS)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, schema_templates: Any) -> Iterator[str]:
-    """Notifications' database on SQLite and on PostgreSQL (each test runs once on each), copied
-    from a migrated template: the service's own migrate finds it current."""
-    if request.param == "sqlite":
-        yield schema_templates.sqlite_url(tmp_path / "notifications.db", "notifications", migrate_notifications)
-    else:
-        with schema_templates.postgres_url("notifications", migrate_notifications) as url:
-            yield url
+database_url = database_url_fixture("notifications", migrate_notifications)
 
 
 @pytest.fixture
