@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -143,6 +144,20 @@ def wait_until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(interval)
+
+
+def answers_health(base_url: str) -> bool:
+    """Whether the service at `base_url` answers its /health with 200 (not listening yet: no)."""
+    try:
+        return requests.get(f"{base_url}/health", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def wait_healthy(base_url: str, what: str, also: Callable[[], None] | None = None) -> None:
+    """Wait until the service at `base_url` answers /health (`wait_until`, naming `what`); `also`
+    runs between polls, to fail at once when the service's process has died."""
+    wait_until(lambda: answers_health(base_url), what, interval=0.1, also=also)
 
 
 def unique_name(prefix: str = "t") -> str:
@@ -264,16 +279,18 @@ def nameko_service_running(service_class: str, service_name: str, config: dict[s
     queue = f"rpc-{service_name}"
     try:
         with Connection(config["AMQP_URI"]) as connection:
-            deadline = time.monotonic() + WAIT_SECONDS
-            while True:
-                try:
+
+            def consumed() -> bool:
+                try:  # a channel a refused declare closed is not used again
                     _, _, consumers = connection.channel().queue_declare(queue, passive=True)
-                    if consumers:
-                        break
                 except ChannelError:
-                    pass
-                assert server.poll() is None and time.monotonic() < deadline, f"{service_class} did not start"
-                time.sleep(0.2)
+                    return False
+                return bool(consumers)
+
+            def alive() -> None:
+                assert server.poll() is None, f"{service_class} exited"
+
+            wait_until(consumed, f"{service_class} to consume {queue}", interval=0.2, also=alive)
         yield
     finally:
         server.terminate()

@@ -67,10 +67,13 @@ def authority_file(tmp_path: Path, authority: dict[str, Any], superior: dict[str
 
 
 def coso_authority(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([COMMAND, *args], capture_output=True, text=True, timeout=3 * WAIT_SECONDS)
+
+
+def up_with_honcho(path: Path) -> subprocess.CompletedProcess[str]:
     # `up` provisions, migrates, starts and waits for every /health: on a busy machine that is
-    # minutes, so it waits as long as the tests' polls do, and the command a while longer.
-    waits = ["--timeout", str(WAIT_SECONDS)] if args[0] == "up" and "--dry-run" not in args else []
-    return subprocess.run([COMMAND, *args, *waits], capture_output=True, text=True, timeout=3 * WAIT_SECONDS)
+    # minutes, so it waits for /health as long as the tests' polls wait (the command above, longer).
+    return coso_authority("up", str(path), "--process-manager", "honcho", "--timeout", str(WAIT_SECONDS))
 
 
 def api(path: Path, service: str) -> str:
@@ -92,7 +95,7 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
     try:
         started = time.monotonic()
         with ThreadPoolExecutor(2) as pool:
-            ups = list(pool.map(lambda f: coso_authority("up", str(f), "--process-manager", "honcho"), files))
+            ups = list(pool.map(up_with_honcho, files))
         for up in ups:
             assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
         print(f"two stacks up in {time.monotonic() - started:.1f} s")
@@ -125,7 +128,7 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
         # Idempotent: the same file again leaves the running processes as they are.
         pid_file = tmp_path / run / "honcho.pid"
         pid = pid_file.read_text()
-        again = coso_authority("up", str(province), "--process-manager", "honcho")
+        again = up_with_honcho(province)
         assert again.returncode == 0 and "already runs the stack" in again.stdout, again.stdout + again.stderr
         assert pid_file.read_text() == pid
     finally:

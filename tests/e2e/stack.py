@@ -15,7 +15,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -23,16 +22,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 from coso_backbone.testing import (
     POSTGRES_SERVER,
-    WAIT_SECONDS,
     create_postgres_databases,
     drop_postgres_databases,
     postgres_databases,
     rabbitmq_vhost,
     rabbitmq_vhosts,
+    wait_healthy,
 )
 
 SERVICES = ("registry", "admissions", "reporting", "notifications")
@@ -133,19 +130,11 @@ class Stack:
         for proc in stopping:
             _wait_or_kill(proc)
 
-    def wait_healthy(self, timeout: float = WAIT_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
+    def wait_healthy(self) -> None:
         for service in SERVICES:
-            while True:
-                try:
-                    if requests.get(f"{self.url(service)}/health", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                self.check_alive()
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{service} did not become healthy; logs in {self.workdir}")
-                time.sleep(0.2)
+            wait_healthy(
+                self.url(service), f"{service} to become healthy (logs in {self.workdir})", also=self.check_alive
+            )
 
     def check_alive(self) -> None:
         for name, proc in self.processes.items():

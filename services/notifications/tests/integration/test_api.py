@@ -6,14 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 import requests
 
-from coso_backbone.testing import WAIT_SECONDS
+from coso_backbone.testing import wait_healthy
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 
 # nameko's standalone RPC proxy imports eventlet, which warns that it is deprecated.
@@ -49,16 +48,11 @@ def test_the_delivery_log_is_served_over_http_and_rpc(
         api = subprocess.Popen([str(cli), "api"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while True:
-            try:
-                if requests.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
+
+        def alive() -> None:
             assert api.poll() is None, (tmp_path / "api.log").read_text()
-            assert time.monotonic() < deadline, "the API did not start"
-            time.sleep(0.1)
+
+        wait_healthy(base, "the notifications API to start", also=alive)
 
         everything = requests.get(f"{base}/deliveries", timeout=5).json()
         pending = requests.get(f"{base}/deliveries", params={"status": "pending"}, timeout=5).json()

@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from coso_backbone.testing import AMQP_URI, WAIT_SECONDS
+from coso_backbone.testing import AMQP_URI, wait_healthy
 from coso_registry.entrypoints.cli import app as cli
 
 
@@ -71,16 +70,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         env={**os.environ},
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        assert time.monotonic() < deadline, "the registry did not start"
-        time.sleep(0.2)
     try:
+        wait_healthy(url, "the registry to start")
         yield Api(url, config)
     finally:
         server.terminate()

@@ -6,18 +6,16 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import amqp
 import pytest
-import requests
 import yaml
 
 from coso_backbone.broker import open_channel
-from coso_backbone.testing import WAIT_SECONDS
+from coso_backbone.testing import wait_healthy
 
 
 def free_port() -> int:
@@ -88,17 +86,13 @@ def running_reporting(tmp_path: Path, amqp_uri: str, database_url: str, access_c
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+
+    def alive() -> None:
+        if process.poll() is not None:
+            raise AssertionError(f"the service exited: {(tmp_path / 'nameko.log').read_text()[-2000:]}")
+
     try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while True:
-            try:
-                if requests.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the service did not start: {(tmp_path / 'nameko.log').read_text()[-2000:]}")
-            time.sleep(0.1)
+        wait_healthy(base, "reporting to start", also=alive)
         yield base
     finally:
         process.terminate()
