@@ -89,7 +89,7 @@ from coso_backbone.database import create_database_engine
 from coso_backbone.envelope import Envelope
 from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore
-from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.exports import file_formats
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.members_lane import LANES
 from coso_reporting.adapters.plan_achievements import SqlPlanAchievements
@@ -98,7 +98,7 @@ from coso_reporting.adapters.rebuild import FINISHING, rebuild
 from coso_reporting.adapters.schema import migrate_engine
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget, Share, SplitTarget
-from coso_reporting.application.exports import ExportedFile, Exports, FileFormat
+from coso_reporting.application.exports import ExportedFile, Exports
 from coso_reporting.application.fact_exports import FactExports
 from coso_reporting.application.fact_reports import REPORTS, FactReports
 from coso_reporting.application.plans import Plans
@@ -591,10 +591,7 @@ def measure(engine: Engine, communes: list[str], runs: int, as_of: date = LAST_D
             f"  hierarchy of one day ({label}, {len(trees.as_of(day).units):,} units) "
             f"p95 {tree_ms:8.1f} ms, uncached {fresh_ms:8.1f} ms"
         )
-    formats = {
-        "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
-        "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
-    }
+    formats = file_formats()
     exports = Exports(reports, plans, formats, today=today)
     fact_exports = FactExports(facts, formats, today=today)
     files: dict[str, Callable[[str], ExportedFile]] = {

@@ -16,7 +16,7 @@ from coso_backbone.eventstore import EventStore
 from coso_backbone.readapi import HttpEventSource
 from coso_reporting.adapters.access import SqlAccessStore
 from coso_reporting.adapters.coverage_counts import CoverageSettings, keep_coverage_settings
-from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.exports import file_formats
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.members_lane import LANES
 from coso_reporting.adapters.periods import StoreClosedPeriods
@@ -31,7 +31,7 @@ from coso_reporting.adapters.schema import MIGRATIONS
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.access import DEFAULT_SESSION_HOURS, AccessControl
 from coso_reporting.application.assigned_plans import AssignedPlans
-from coso_reporting.application.exports import Exports, FileFormat
+from coso_reporting.application.exports import Exports
 from coso_reporting.application.fact_exports import FactExports
 from coso_reporting.application.fact_reports import (
     DEFAULT_DUE_WITHIN_DAYS,
@@ -89,10 +89,7 @@ class ReportingApp:
         self.exports = Exports(
             self.reports,
             self.plans,
-            {
-                "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
-                "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, lambda document: pdf.write_pdf(document, font_dir)),
-            },
+            file_formats(font_dir),
             place=str(settings.options.get("report_place", "")),
         )
         self.fact_reports = FactReports(
@@ -100,10 +97,7 @@ class ReportingApp:
         )
         self.fact_exports = FactExports(
             self.fact_reports,
-            {
-                "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
-                "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, lambda document: pdf.write_pdf(document, font_dir)),
-            },
+            file_formats(font_dir),
             place=str(settings.options.get("report_place", "")),
         )
 

@@ -9,6 +9,8 @@ missing-glyph box they would all look the same.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -19,11 +21,12 @@ from openpyxl import load_workbook
 from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, SourceChannel
 from coso_backbone.contracts.reporting import TargetIndicator
 from coso_backbone.eventstore import EventStore
-from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.exports import file_formats
 from coso_reporting.adapters.plans import SqlIndicatorHistory, SqlPlanQueries, SqlPlanUnitOfWork
 from coso_reporting.adapters.trees import SqlAuthorityTrees
 from coso_reporting.application.commands import AdoptPlan, SetTarget
-from coso_reporting.application.exports import Exports, FileFormat
+from coso_reporting.application.documents import ReportDocument, Table
+from coso_reporting.application.exports import Exports
 from coso_reporting.application.plans import Plans
 from coso_reporting.application.reports import Reports
 from services.reporting.tests.pdf_check import GLYPH_WORDS, check_glyphs, pdf_text
@@ -68,10 +71,7 @@ def exports(world, projection_at, sqlite_url: str) -> Exports:
         )
     )
     plans.set_target(SetTarget(plan_id="p1", indicator=TargetIndicator.CANDIDATES_PROPOSED, value=4))
-    formats = {
-        "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
-        "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
-    }
+    formats = file_formats()
     return Exports(Reports(history, trees, today=today), plans, formats, place="Hà Nội", today=today)
 
 
@@ -116,3 +116,40 @@ def test_the_pdf_report_renders_vietnamese_diacritics(exports: Exports, tmp_path
     assert "Kính gửi: Thành ủy Hà Nội" in text
     assert "Kết quả phát triển đảng viên" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     check_glyphs(document, tmp_path)
+
+
+_STARTS_THEN_EXPORTS = """
+import sys
+import coso_reporting.entrypoints.service
+from coso_reporting.adapters.exports import file_formats
+from coso_reporting.application.documents import ReportDocument, Table
+
+started = sorted(m for m in ("openpyxl", "reportlab") if m in sys.modules)
+document = ReportDocument(None, "Hà Nội", "Hà Nội, ngày 5 tháng 1 năm 2026", "BÁO CÁO", "Năm 2025", None,
+                          [Table(["Đơn vị", "Số"], [["Phường Ba Đình", 3]], totals=["Tổng", 3])])
+content = file_formats()["xlsx"].write(document)
+print(started, "openpyxl" in sys.modules, "reportlab" in sys.modules, content[:2])
+"""
+
+
+def test_the_service_starts_without_the_writers_libraries_and_loads_a_format_s_on_its_first_export() -> None:
+    """Importing the service's entrypoint leaves openpyxl and reportlab out; an XLSX export
+    brings openpyxl in, and only it."""
+    answer = subprocess.run(
+        [sys.executable, "-c", _STARTS_THEN_EXPORTS], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert answer.stdout.split() == ["[]", "True", "False", "b'PK'"], answer.stdout + answer.stderr
+
+
+@pytest.mark.parametrize("tables", [[Table(["Đơn vị", "Số"], [["Chi bộ 1", 3]], totals=["Tổng cộng", 3])], []])
+def test_a_document_of_narrow_tables_or_none_still_gets_the_heading_s_two_halves(tables: list[Table]) -> None:
+    document = ReportDocument(
+        None, "Đảng ủy phường Hồng Hà", "Hà Nội, ngày 5 tháng 1 năm 2026", "BÁO CÁO", "Năm 2025", None, tables
+    )
+    sheet = load_workbook(BytesIO(file_formats()["xlsx"].write(document))).active
+    assert sheet is not None
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A1:B1", "C1:D1", "A2:B2", "C2:D2"} <= merged
+    assert sheet["C2"].value == "Hà Nội, ngày 5 tháng 1 năm 2026"
+    rows = [c.value for c in sheet["A"] if c.value in ("Chi bộ 1", "Tổng cộng")]
+    assert rows == (["Chi bộ 1", "Tổng cộng"] if tables else [])

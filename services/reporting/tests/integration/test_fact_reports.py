@@ -20,13 +20,12 @@ from coso_backbone.contracts import admissions as a
 from coso_backbone.contracts import registry as r
 from coso_backbone.envelope import Envelope
 from coso_backbone.openapi import OpenApi, http_routes
-from coso_reporting.adapters.exports import pdf, xlsx
+from coso_reporting.adapters.exports import file_formats
 from coso_reporting.adapters.fact_queries import SqlFactQueries
 from coso_reporting.adapters.fact_tables import FACT_TABLES
 from coso_reporting.adapters.fact_tables import metadata as fact_metadata
 from coso_reporting.adapters.rebuild import rebuild
 from coso_reporting.adapters.trees import SqlAuthorityTrees
-from coso_reporting.application.exports import FileFormat
 from coso_reporting.application.fact_exports import FactExports
 from coso_reporting.application.fact_reports import FactReports
 from coso_reporting.domain.errors import UnknownAuthority
@@ -444,10 +443,7 @@ def fact_exports(world, projection_at, sqlite_url: str) -> FactExports:
         world.registry.record("enterprise-e7", enterprise("e7", "hn.a.x", 2500)),
     ]
     projection.deliver(delivered)
-    formats = {
-        "xlsx": FileFormat("xlsx", xlsx.CONTENT_TYPE, xlsx.write_xlsx),
-        "pdf": FileFormat("pdf", pdf.CONTENT_TYPE, pdf.write_pdf),
-    }
+    formats = file_formats()
     return FactExports(reports_of(projection), formats, place="Hà Nội", today=lambda: D("2026-01-05"))
 
 

@@ -24,7 +24,6 @@ from reportlab.platypus import Table as PdfTable
 
 from coso_reporting.application.documents import PARTY, ReportDocument
 
-CONTENT_TYPE = "application/pdf"
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"),

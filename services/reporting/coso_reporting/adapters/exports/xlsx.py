@@ -10,7 +10,6 @@ from openpyxl.utils import get_column_letter
 
 from coso_reporting.application.documents import PARTY, ReportDocument
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _THIN = Side(style="thin", color="888888")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -21,8 +20,10 @@ def write_xlsx(document: ReportDocument) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Báo cáo"
-    width = max((len(t.columns) for t in document.tables), default=4)
-    half = max(2, width // 2)
+    # The heading's two halves (superior and authority; the party's motto and the date) take
+    # two columns each at least, however narrow the tables.
+    width = max([4, *(len(t.columns) for t in document.tables)])
+    half = width // 2
 
     def merged(row: int, first_col: int, last_col: int, value: str, bold: bool = False, italic: bool = False) -> None:
         sheet.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
