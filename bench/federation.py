@@ -53,7 +53,7 @@ links:
       vhost: {commune.vhost}
       read_apis: {{admissions: "{commune.read_apis["admissions"]}"}}
     up: {{producers: [admissions], policy: {policy}, password: up-{run}, read_api_token: token-{run}-0123456789}}
-    down: {{producers: []}}
+    down: {{producers: [], rules_producers: []}}
 """
     return parse_links(text).links[0]
 
