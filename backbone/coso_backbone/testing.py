@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -158,6 +159,42 @@ def wait_healthy(base_url: str, what: str, also: Callable[[], None] | None = Non
     """Wait until the service at `base_url` answers /health (`wait_until`, naming `what`); `also`
     runs between polls, to fail at once when the service's process has died."""
     wait_until(lambda: answers_health(base_url), what, interval=0.1, also=also)
+
+
+# Ports for the servers the tests start as processes of their own, a block per test process
+# below the kernel's ephemeral range (32768-60999 on Linux). A port found free by binding port 0
+# and then released comes from that range, where another test process's next search (or any
+# outgoing connection) could take it before the server binds it: two services then shared one
+# port, and the requests went to either.
+_FIRST_PORT = 20000
+_PORTS_PER_PROCESS = 400
+_next_port = [0]  # this process's next port, from the start of its block
+
+
+def free_ports(count: int = 1) -> int:
+    """The first of `count` consecutive ports that nothing listens on now and that no other
+    test process of this run hands out (its pytest-xdist worker's block); the next call gives
+    the ports after them, round the block."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    block = _FIRST_PORT + (int(worker) if worker.isdigit() else 0) * _PORTS_PER_PROCESS
+    for _ in range(_PORTS_PER_PROCESS):
+        if _next_port[0] + count > _PORTS_PER_PROCESS:
+            _next_port[0] = 0
+        first = block + _next_port[0]
+        _next_port[0] += count
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return first
+    raise RuntimeError(f"no {count} consecutive free ports in {block}-{block + _PORTS_PER_PROCESS - 1}")
+
+
+def free_port() -> int:
+    """A port for a server a test starts (`free_ports`)."""
+    return free_ports(1)
 
 
 def unique_name(prefix: str = "t") -> str:

@@ -8,8 +8,6 @@ both answer /health, a commune's registry write stays in the commune's stack, an
 
 from __future__ import annotations
 
-import random
-import socket
 import subprocess
 import sys
 import time
@@ -22,33 +20,19 @@ import pytest
 import requests
 import yaml
 
-from coso_backbone.testing import WAIT_SECONDS, postgres_databases
+from coso_backbone.testing import WAIT_SECONDS, free_ports, postgres_databases
 from coso_backbone.testing import rabbitmq_vhosts as vhosts
 
 COMMAND = str(Path(sys.executable).parent / "coso-authority")
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
 
 
-def free_base(taken: set[int]) -> int:
-    """A base port whose next four ports are free, below the ephemeral range (32768–60999),
-    where a busy machine's outgoing connections could take a port between check and bind."""
-    for _ in range(500):
-        base = random.randrange(20000, 32000)
-        ports = set(range(base + 1, base + 5))
-        if ports & taken:
-            continue
-        try:
-            for port in ports:
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        taken |= ports
-        return base
-    raise RuntimeError("no four consecutive free ports")
+def free_base() -> int:
+    """A base port whose next four ports are free (`free_ports`: this test process's own)."""
+    return free_ports(5)
 
 
-def authority_file(tmp_path: Path, authority: dict[str, Any], superior: dict[str, Any] | None, taken: set[int]) -> Path:
+def authority_file(tmp_path: Path, authority: dict[str, Any], superior: dict[str, Any] | None) -> Path:
     name = authority["id"]
     safe = name.replace(".", "_").replace("-", "_")
     password = uuid.uuid4().hex
@@ -57,7 +41,7 @@ def authority_file(tmp_path: Path, authority: dict[str, Any], superior: dict[str
         "superior": superior,
         "rabbitmq": {"vhost": f"coso-{name}", "user": f"coso-{name}", "password": password},
         "database_url": f"postgresql+psycopg2://coso_{safe}:{password}@127.0.0.1:5432/coso_{safe}_{{service}}",
-        "ports": {"api_base": free_base(taken), "metrics_base": free_base(taken)},
+        "ports": {"api_base": free_base(), "metrics_base": free_base()},
         "paths": {"prefix": sys.prefix, "state_dir": str(tmp_path / name)},
         "access_control": False,
     }
@@ -83,13 +67,11 @@ def api(path: Path, service: str) -> str:
 
 def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> None:
     run = f"t{uuid.uuid4().hex[:6]}"
-    taken: set[int] = set()
-    province = authority_file(tmp_path, {"id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"}, None, taken)
+    province = authority_file(tmp_path, {"id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"}, None)
     commune = authority_file(
         tmp_path,
         {"id": f"{run}.xa-mot", "name": "Đảng ủy xã Một", "level": "commune"},
         {"authority_id": run, "deployment": run, "rabbitmq": {"host": "127.0.0.1", "vhost": f"coso-{run}"}},
-        taken,
     )
     files = (province, commune)
     try:
@@ -147,7 +129,7 @@ def test_a_province_and_a_commune_run_side_by_side_isolated(tmp_path: Path) -> N
 
 def test_the_systemd_dry_run_names_the_authoritys_own_units_vhost_and_databases(tmp_path: Path) -> None:
     run = f"t{uuid.uuid4().hex[:6]}"
-    path = authority_file(tmp_path, {"id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"}, None, set())
+    path = authority_file(tmp_path, {"id": run, "name": "Tỉnh ủy thử nghiệm", "level": "province"}, None)
     dry = coso_authority("up", str(path), "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert f"would run: systemctl start coso@{run}.target" in dry.stdout

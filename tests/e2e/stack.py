@@ -26,6 +26,7 @@ from coso_backbone.testing import (
     POSTGRES_SERVER,
     create_postgres_databases,
     drop_postgres_databases,
+    free_port,
     postgres_databases,
     rabbitmq_vhost,
     rabbitmq_vhosts,
@@ -76,12 +77,6 @@ def _wait_or_kill(proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -8,7 +8,6 @@ and cannot import each other.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +31,7 @@ from coso_backbone.contracts.admissions import CandidateProposed, JobCategory, S
 from coso_backbone.envelope import Envelope
 from coso_backbone.events import RecordedEvent
 from coso_backbone.eventstore import EventStore
-from coso_backbone.testing import rabbitmq_vhost
+from coso_backbone.testing import free_port, rabbitmq_vhost
 from coso_backbone.testing_schemas import database_url_fixture
 from coso_notifications import bootstrap
 from coso_notifications.adapters.sql import SqlDeliveryQueries
@@ -310,10 +309,6 @@ def notifications(database_url: str, amqp_uri: str, run_id: str) -> Iterator[Cal
 
 
 # --- an SMTP sink ------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class SmtpSink:

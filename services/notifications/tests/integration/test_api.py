@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from datetime import date
@@ -12,17 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from coso_backbone.testing import wait_healthy
+from coso_backbone.testing import free_port, wait_healthy
 from coso_notifications.domain.deadlines import Deadline, DeadlineKind
 
 # nameko's standalone RPC proxy imports eventlet, which warns that it is deprecated.
 pytestmark = pytest.mark.filterwarnings(r"ignore:\s*Eventlet is deprecated")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_the_delivery_log_is_served_over_http_and_rpc(
@@ -36,7 +29,7 @@ def test_the_delivery_log_is_served_over_http_and_rpc(
     service.apply(service.proposal("c-waiting"))
     [delivered] = service.log("delivered")
 
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "COSO_NOTIFICATIONS_DATABASE_URL": database_url,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from prometheus_client import REGISTRY
 
+from coso_backbone.testing import free_port
 from coso_notifications.domain.signature import verify
 from coso_notifications.domain.webhook import WebhookAnswer, WebhookRequest
 
@@ -87,9 +87,7 @@ def test_a_webhook_that_always_fails_is_given_up_with_the_reason(notifications, 
 
 
 def test_a_webhook_nobody_listens_on_fails_with_the_connection_error(notifications) -> None:
-    with socket.socket() as unused:
-        unused.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{unused.getsockname()[1]}/hook"
+    url = f"http://127.0.0.1:{free_port()}/hook"  # this test process's port, which nothing listens on
     service = notifications(url, retry={"base_seconds": 1, "factor": 2, "max_attempts": 1})
     service.apply(service.proposal())
 

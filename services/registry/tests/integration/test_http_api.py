@@ -1,7 +1,6 @@
 """The HTTP API of a running registry (nameko, SQLite), with access control switched on."""
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,14 +11,8 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from coso_backbone.testing import AMQP_URI, wait_healthy
+from coso_backbone.testing import AMQP_URI, free_port, wait_healthy
 from coso_registry.entrypoints.cli import app as cli
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Api:
@@ -44,7 +37,7 @@ class Api:
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     folder = tmp_path_factory.mktemp("registry-http")
-    port = _free_port()
+    port = free_port()
     config = folder / "registry.yml"
     config.write_text(
         f"AMQP_URI: {AMQP_URI}\nWEB_SERVER_ADDRESS: 127.0.0.1:{port}\n"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,13 +14,7 @@ import pytest
 import yaml
 
 from coso_backbone.broker import open_channel
-from coso_backbone.testing import wait_healthy
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from coso_backbone.testing import free_port, wait_healthy
 
 
 @pytest.fixture
