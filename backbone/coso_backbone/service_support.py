@@ -15,7 +15,6 @@ from typing import Any
 
 from nameko.contextdata import ContextDataProvider
 from nameko.extensions import DependencyProvider
-from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import ValidationError
 from sqlalchemy import text
@@ -27,6 +26,7 @@ from coso_backbone.config import CosoSettings
 from coso_backbone.errors import Conflict, CosoError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from coso_backbone.eventstore import EventStore
 from coso_backbone.metrics import REQUEST_LATENCY
+from coso_backbone.web import http
 
 
 class RpcAuthorization(ContextDataProvider):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_backbone.rulesets.commands import RulesAdoption, RulesOfAuthority
+from coso_backbone.web import http
 
 
 class RulesUseCases(Protocol):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_admissions import bootstrap
@@ -33,6 +32,7 @@ from coso_admissions.entrypoints.openapi_routes import ADMISSIONS_API
 from coso_backbone import service_support as web
 from coso_backbone.rulesets.endpoints import RulesEndpoints
 from coso_backbone.rulesets.guarded import GuardedRules
+from coso_backbone.web import http
 
 web.make_database_driver_green()
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_backbone.rulesets.endpoints import RulesEndpoints
+from coso_backbone.web import http
 from coso_notifications import bootstrap
 from coso_notifications.application.commands import AdoptRules
 from coso_notifications.application.rules import NotificationRuleSets

@@ -11,12 +11,12 @@ from datetime import date
 from typing import Any
 
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_backbone.rulesets.endpoints import RulesEndpoints
 from coso_backbone.rulesets.guarded import GuardedRules
+from coso_backbone.web import http
 from coso_registry import bootstrap
 from coso_registry.application.commands import (
     AdoptRules,

@@ -17,12 +17,12 @@ from datetime import date
 from typing import Any
 
 from nameko.rpc import rpc
-from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
 from coso_backbone import service_support as web
 from coso_backbone.access import Principal, Role
 from coso_backbone.errors import CosoError
+from coso_backbone.web import http
 from coso_reporting import bootstrap
 from coso_reporting.application.access import Session
 from coso_reporting.application.commands import AdoptPlan, SetTarget, SplitTarget
