@@ -85,21 +85,13 @@ class ReportingApp:
             SqlReceivedPlans(store.engine), self.plans, self.trees, tolerance=behind_schedule_tolerance(settings)
         )
         self.reports = Reports(self.history, self.trees)
-        font_dir = settings.options.get("pdf_font_dir")
-        self.exports = Exports(
-            self.reports,
-            self.plans,
-            file_formats(font_dir),
-            place=str(settings.options.get("report_place", "")),
-        )
+        formats = file_formats(settings.options.get("pdf_font_dir"))
+        place = str(settings.options.get("report_place", ""))
+        self.exports = Exports(self.reports, self.plans, formats, place=place)
         self.fact_reports = FactReports(
             fact_queries, self.trees, fact_report_settings(settings), StateCache(fact_queries.projection_state)
         )
-        self.fact_exports = FactExports(
-            self.fact_reports,
-            file_formats(font_dir),
-            place=str(settings.options.get("report_place", "")),
-        )
+        self.fact_exports = FactExports(self.fact_reports, formats, place=place)
 
 
 def fact_report_settings(settings: CosoSettings) -> FactReportSettings:
