@@ -117,11 +117,12 @@ def _templates_of_ended_processes() -> list[str]:
     return ended
 
 
-def database_url_fixture(schema: str, migrate: Migrate) -> Any:
-    """A `database_url` fixture for a conftest: each test using it runs once on SQLite and once
-    on PostgreSQL, on a copy of `schema`'s template (the service's own migrate finds it current)."""
+def database_url_fixture(schema: str, migrate: Migrate, name: str = "database_url") -> Any:
+    """A fixture for a conftest, named `name`, giving a database URL: each test using it runs
+    once on SQLite and once on PostgreSQL, on a copy of `schema`'s template (the service's own
+    migrate finds it current)."""
 
-    @pytest.fixture(params=["sqlite", "postgresql"])
+    @pytest.fixture(params=["sqlite", "postgresql"], name=name)
     def database_url(
         request: pytest.FixtureRequest, tmp_path: Path, schema_templates: SchemaTemplates
     ) -> Iterator[str]:

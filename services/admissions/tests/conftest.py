@@ -26,6 +26,7 @@ from coso_backbone.contracts import EventContract
 from coso_backbone.contracts.registry import AuthorityLevel, AuthorityRegistered, EnterpriseRegistered, Ownership
 from coso_backbone.deadletters import DeadLetter
 from coso_backbone.envelope import Envelope
+from coso_backbone.testing_schemas import database_url_fixture
 
 # A master key for tests only (a Fernet key); deployments take theirs from COSO_ADMISSIONS_MASTER_KEYS.
 TEST_MASTER_KEY = "iZ8y3mTq9k6v0c9b2Yb2t7W1nQ4l3Jx8mB5sV0aE6dQ="
@@ -182,17 +183,14 @@ def migrate_admissions(engine: Engine) -> None:
     wiring.migrate_engine(engine, "admissions", bootstrap.MIGRATIONS)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(
-    request: pytest.FixtureRequest,
-    admissions_on: Callable[[str], bootstrap.AdmissionsApp],
-    tmp_path: Path,
-    schema_templates: Any,
-) -> Iterator[bootstrap.AdmissionsApp]:
+migrated_database_url = database_url_fixture("admissions", migrate_admissions, name="migrated_database_url")
+
+
+@pytest.fixture
+def app(admissions_on: Callable[[str], bootstrap.AdmissionsApp], migrated_database_url: str) -> bootstrap.AdmissionsApp:
     """Admissions on SQLite and on PostgreSQL (the test runs once on each), its database copied
     from a migrated template."""
-    with schema_templates.database_url(request.param, tmp_path, "admissions", migrate_admissions) as url:
-        yield admissions_on(url)
+    return admissions_on(migrated_database_url)
 
 
 @pytest.fixture

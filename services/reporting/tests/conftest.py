@@ -37,6 +37,7 @@ from coso_backbone.eventstore import EventStore, StreamAppend
 from coso_backbone.migrate import upgrade_backbone
 from coso_backbone.relay import OutboxRelay
 from coso_backbone.testing import WAIT_SECONDS
+from coso_backbone.testing_schemas import database_url_fixture
 from coso_reporting.adapters.projection import projection_handlers
 from coso_reporting.adapters.queries import SqlIndicatorQueries
 from coso_reporting.adapters.schema import migrate_engine
@@ -233,14 +234,14 @@ def projection_at() -> Iterator[Callable[[str], Projection]]:
         engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def projection(
-    request: pytest.FixtureRequest, projection_at: Callable[[str], Projection], tmp_path: Path, schema_templates: Any
-) -> Iterator[Projection]:
+migrated_database_url = database_url_fixture("reporting", migrate_engine, name="migrated_database_url")
+
+
+@pytest.fixture
+def projection(projection_at: Callable[[str], Projection], migrated_database_url: str) -> Projection:
     """Reporting's database on SQLite and on PostgreSQL (the test runs once on each), copied
     from a migrated template."""
-    with schema_templates.database_url(request.param, tmp_path, "reporting", migrate_engine) as url:
-        yield projection_at(url)
+    return projection_at(migrated_database_url)
 
 
 @pytest.fixture
